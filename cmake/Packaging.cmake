@@ -1,0 +1,8 @@
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME unitclock)
+set(CPACK_PACKAGE_CONTACT "Unitclock team <team@unitclock.invalid>")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-inter")
+set(CPACK_STRIP_FILES ON)
+include(CPack)

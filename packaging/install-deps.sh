@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package Unitclock needs to build, run and test.
+# This is the only place that lists them. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates
+  # core tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # platform: storage, crypto, network
+  libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev libssl-dev openssl
+  libcpp-httplib-dev nlohmann-json3-dev
+  # kiosk app: window, UI, font
+  libsdl2-dev libimgui-dev libstb-dev fonts-inter
+  # UI tests and screenshots under a virtual X server
+  xvfb xauth xdotool imagemagick
+  # benchmarks and tools used by the test scripts
+  time hyperfine curl procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
