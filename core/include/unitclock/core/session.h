@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include <unitclock/core/catalog.h>
 #include <unitclock/core/events.h>
 #include <unitclock/core/result.h>
 #include <unitclock/core/types.h>
@@ -130,20 +131,23 @@ struct RunningActivity {
 };
 
 // Something a supervisor should look at before the session is billed. Stable ids:
-//  "clock-jump"          the wall clock jumped (see docs/session-model.md, time policy)
-//  "edited-after-end"    segment times were edited after the session ended (information)
-//  "longer-than-4h"      treatment time over 4 hours
-//  "revised"             a signed session was reopened for a correction
+//  "clock-jump"               the wall clock jumped (see docs/session-model.md, time policy)
+//  "restart-while-running"    the app restarted while an activity or pause was running; the time in
+//                             between was counted from the persisted start (information)
+//  "edited-after-end"         segment times were edited after the session ended (information)
+//  "revised"                  a signed session was reopened for a correction
+// (A session longer than 4 hours is the engine's "long-session" warning.)
 struct ReviewFlag {
   std::string id;
   std::string message;
   std::int64_t sequence = 0;  // the event that raised it
+  friend bool operator==(const ReviewFlag&, const ReviewFlag&) = default;
 };
 
 struct SessionSummary {
   SessionStatus status = SessionStatus::open;
   int revision = 1;
-  std::vector<Segment> segments;  // in start order; segment_edited indexes into this list
+  std::vector<Segment> segments;  // in the order recorded; segment_edited indexes into this list
   std::vector<PauseInterval> pauses;
   std::vector<UntimedEntry> untimed;
   std::vector<CodeTime> codes;  // in the order first performed
@@ -186,9 +190,11 @@ class Session {
   // its run; otherwise the previous event's timeline time plus the monotonic time elapsed since it.
   // So within one run elapsed time is monotonic and a wall-clock jump adds or removes nothing; across a
   // restart time continues from the persisted wall times (never going backwards).
-  SessionSummary derive(const Instant& now) const;
+  // The catalog tells timed from untimed codes: time on an untimed code's tile (an evaluation timed on
+  // screen) counts as treatment time, not timed time; a code not in the catalog counts as timed.
+  SessionSummary derive(const Instant& now, const Catalog& catalog = Catalog::builtin()) const;
   // The same, measured up to the last event (for ended, signed or voided sessions `now` does not matter).
-  SessionSummary derive() const;
+  SessionSummary derive(const Catalog& catalog = Catalog::builtin()) const;
 
   // The session's timeline time of `at` (see derive()).
   WallTime timelineTime(const Instant& at) const;
@@ -204,12 +210,25 @@ class Session {
   static constexpr int kMaxDiagnoses = 4;                                // claim form limit per line
 
  private:
+  struct Activity {
+    std::string code;
+    Performer performer = Performer::therapist;
+    ActivityMode mode = ActivityMode::one_on_one;
+  };
+
   Session() = default;
+  SessionSummary deriveUpTo(const std::optional<Instant>& now, const Catalog& catalog) const;
+  Result<void, SessionError> checkTransition(const Event& event) const;
+  Result<void, SessionError> checkEdit(const Event& event) const;
 
   SessionHeader m_header;
   std::vector<Event> m_events;
   SessionStatus m_status = SessionStatus::open;
   int m_revision = 1;
+  // What check() needs without replaying the log.
+  std::optional<Activity> m_active;          // the running activity
+  std::optional<Activity> m_pausedActivity;  // what `resumed` restarts
+  bool m_paused = false;
 };
 
 // Validates a header: UUID v4 id, non-empty clinic/device/payer/rendering clinician, patient MRN and
