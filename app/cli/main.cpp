@@ -1,10 +1,42 @@
-// unitclock-cli: command dispatch. Each command is one row of kCommands.
-#include <cstdio>
-#include <string_view>
+// unitclock-cli: a thin dispatch over the commands in commands.h.
+#include <array>
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+using unitclock::app::Command;
+
+// One row per command.
+constexpr std::array kCommands{
+    Command{"units", unitclock::app::runUnits, "compute CPT units and modifiers from minutes per code"},
+};
+
+void printHelp(std::ostream& out) {
+  out << "usage: unitclock-cli COMMAND [ARGS...]\n\ncommands:\n";
+  for (const auto& c : kCommands)
+    out << "  " << c.name << std::string(12 - std::min<std::size_t>(c.name.size(), 11), ' ') << c.summary
+        << '\n';
+  out << "\n'unitclock-cli COMMAND --help' describes a command.\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::fputs("usage: unitclock-cli COMMAND ...\n", stderr);
-  return 2;
+  if (argc < 2) {
+    printHelp(std::cerr);
+    return unitclock::app::kExitUsage;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    printHelp(std::cout);
+    return unitclock::app::kExitOk;
+  }
+  unitclock::app::Args args(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (c.name == name) return c.run(args, std::cout, std::cerr);
+  }
+  std::cerr << "unitclock-cli: unknown command '" << name << "' (see unitclock-cli --help)\n";
+  return unitclock::app::kExitUsage;
 }

@@ -38,6 +38,8 @@ struct CodeInfo {
   bool therapyModifier = true;          // takes GO/GP/GN
 
   bool allowsDiscipline(Discipline discipline) const;
+
+  friend bool operator==(const CodeInfo&, const CodeInfo&) = default;
 };
 
 // An NCCI procedure-to-procedure edit (billing-rules.md §1.10). Indicator 1: billable together with a
@@ -48,6 +50,8 @@ struct NcciPair {
   std::string column2;
   int modifierIndicator = 1;
   std::string note;  // where the pair comes from, in a few words
+
+  friend bool operator==(const NcciPair&, const NcciPair&) = default;
 };
 
 struct CatalogError {

@@ -17,6 +17,8 @@ namespace unitclock::core {
 struct CodeSubstitution {
   std::string from;  // "97014"
   std::string to;    // "G0283"
+
+  friend bool operator==(const CodeSubstitution&, const CodeSubstitution&) = default;
 };
 
 struct PayerProfile {
@@ -31,6 +33,8 @@ struct PayerProfile {
   bool telehealthModifier = true;               // S19: modifier 95 on every line of a telehealth visit
   std::string distinctServiceModifier = "59";   // S17: "59" or "XU"
   int maxTimedUnitsPerVisit = 0;                // S16: 0 = no cap; a cap only raises a warning
+
+  friend bool operator==(const PayerProfile&, const PayerProfile&) = default;
 
   static PayerProfile medicare();
   static PayerProfile commercial();
