@@ -1,0 +1,43 @@
+// The clinic's calendar: which local date a UTC instant falls on, and which UTC instants make up a local
+// date, for an IANA time zone ("America/Chicago"). Minutes count toward the clinic's calendar day, so the
+// supervisor's "today" and the billing day are computed here, in platform code, never in core.
+//
+// gcc 12's libstdc++ has no std::chrono::tzdb (locate_zone arrived in gcc 13/14), so this uses the C
+// library's time zone code on the system's /usr/share/zoneinfo (Debian's tzdata): TZ is set and tzset()
+// called inside a process-wide mutex, then restored. Any other code in the process that reads local time
+// should go through these functions too (the app never calls localtime itself). See docs/storage.md.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <unitclock/core/events.h>
+#include <unitclock/core/result.h>
+
+namespace unitclock::platform {
+
+struct TimeZoneError {
+  std::string message;
+};
+
+// The UTC instants of one local calendar day: [start, end). Usually 24 h; 23 h or 25 h on the days the
+// clocks change.
+struct UtcRange {
+  core::WallTime start{};
+  core::WallTime end{};
+};
+
+// True if `zone` names a zone file under the system zoneinfo ("UTC", "Europe/Berlin"); rejects empty names,
+// absolute paths and "..".
+bool isKnownTimeZone(std::string_view zone);
+
+core::Result<std::chrono::year_month_day, TimeZoneError> localDate(core::WallTime utc, std::string_view zone);
+core::Result<UtcRange, TimeZoneError> localDayRange(std::chrono::year_month_day date, std::string_view zone);
+
+// "YYYY-MM-DD" (strict: four-digit year, two-digit month and day, a real calendar date).
+std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text);
+std::string formatIsoDate(std::chrono::year_month_day date);
+
+}  // namespace unitclock::platform

@@ -1,0 +1,529 @@
+#include <unitclock/platform/device_store.h>
+#include <unitclock/platform/sqlite.h>
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "store_fixtures.h"
+#include "temp_dir.h"
+
+using namespace unitclock;
+using namespace unitclock::platform;
+using namespace unitclock::test;
+using core::EventType;
+
+namespace {
+
+std::string sessionId(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+DeviceStore openStore(const std::string& path, StoreMode mode = StoreMode::ReadWrite) {
+  auto s = DeviceStore::open(path, {.mode = mode});
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+  return std::move(s).value();
+}
+
+unsigned modeOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0xffff;
+  return st.st_mode & 0777;
+}
+
+// A signed session: 97110 for 33 minutes, 97140 for 7 (the example), then end and sign.
+void recordSignedSession(DeviceStore& store, const std::string& id, core::WallTime start) {
+  Recorder r(store, header(id), start);
+  r.start("97110");
+  r.advance(33min);
+  r.start("97140");
+  r.advance(7min);
+  r.simple(EventType::session_ended);
+  r.simple(EventType::session_signed);
+}
+
+}  // namespace
+
+TEST(DeviceStore, NewStoreIsOwnerOnlyIncludingItsWalFiles) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  ::umask(022);  // a typical umask that would otherwise leave the file world-readable
+  DeviceStore store = openStore(path);
+  recordSignedSession(store, sessionId(1), wallAt(2026, 11, 2, 14, 0));
+  EXPECT_EQ(modeOf(path), 0600u);
+  EXPECT_EQ(modeOf(path + "-wal"), 0600u);
+  EXPECT_EQ(modeOf(path + "-shm"), 0600u);
+}
+
+TEST(DeviceStore, ExistingWorldReadableFileIsMadeOwnerOnly) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  { DeviceStore store = openStore(path); }
+  ::chmod(path.c_str(), 0644);
+  DeviceStore store = openStore(path);
+  EXPECT_EQ(modeOf(path), 0600u);
+}
+
+TEST(DeviceStore, UsesWalFullSyncAndForeignKeys) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  DeviceStore store = openStore(path);
+  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadOnly});
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(db->queryText("PRAGMA journal_mode").value(), "wal");
+  EXPECT_EQ(db->userVersion().value(), kStoreSchemaVersion);
+}
+
+TEST(DeviceStore, LoadsEveryEventBackExactlyAsRecorded) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto id = sessionId(2);
+  Recorder r(store, header(id), wallAt(2026, 11, 2, 9, 0));
+  r.start("97110");
+  r.advance(5min);
+  r.record(core::paused(r.next(), r.clock().now(), "c-ot-1", core::PauseReason::toileting));
+  r.advance(3min);
+  r.simple(EventType::resumed);
+  r.advance(4min);
+  r.record(core::performerSwitched(r.next(), r.clock().now(), "c-ota-1", core::Performer::assistant));
+  r.advance(10min);
+  r.record(core::untimedAdded(r.next(), r.clock().now(), "c-ot-1", "97165", 30min, 0min));
+  r.record(
+      core::withCodes(EventType::diagnoses_set, r.next(), r.clock().now(), "c-ot-1", {"M25.511", "R26.89"}));
+  r.simple(EventType::session_ended);
+  r.clock().jumpWall(-90s);
+  auto jump = r.session().detectClockJump(r.clock().now());
+  ASSERT_TRUE(jump.has_value());
+  r.record(*jump);
+
+  auto loaded = store.loadSession(id);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->events, r.session().events());
+  EXPECT_EQ(loaded->row.header, r.session().header());
+  EXPECT_EQ(loaded->row.status, core::SessionStatus::ended);
+  EXPECT_EQ(loaded->row.eventCount, static_cast<std::int64_t>(r.session().events().size()));
+  auto restored = core::Session::restore(loaded->row.header, loaded->events);
+  ASSERT_TRUE(restored.ok()) << restored.error().message;
+  EXPECT_EQ(restored->derive().timedTime, r.session().derive().timedTime);
+}
+
+TEST(DeviceStore, EventOutOfSequenceIsRefusedAndNothingIsStored) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto id = sessionId(3);
+  Recorder r(store, header(id), wallAt(2026, 11, 2, 9, 0));
+  auto skipped = core::activityStarted(5, r.clock().now(), "c-ot-1", "97110", core::Performer::therapist);
+  auto res = store.appendEvent(id, skipped);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().errc, StoreErrc::conflict);
+  auto again = core::makeEvent(EventType::session_opened, 1, r.clock().now(), "c-ot-1");
+  EXPECT_EQ(store.appendEvent(id, again).error().errc, StoreErrc::conflict);
+  EXPECT_EQ(store.loadSession(id)->events.size(), 1u);
+}
+
+TEST(DeviceStore, EventForUnknownSessionIsNotFound) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  auto e = core::makeEvent(EventType::session_ended, 2, core::Instant{}, "c-ot-1");
+  auto res = store.appendEvent(sessionId(99), e);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().errc, StoreErrc::not_found);
+  EXPECT_EQ(store.loadSession(sessionId(99)).error().errc, StoreErrc::not_found);
+}
+
+TEST(DeviceStore, SameSessionTwiceIsAConflict) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  Recorder r(store, header(sessionId(4)), wallAt(2026, 11, 2, 9, 0));
+  auto dup = store.createSession(r.session().header(), r.session().events().front());
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().errc, StoreErrc::conflict);
+}
+
+TEST(DeviceStore, SigningQueuesTheRevisionForUploadAndAuditsIt) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto id = sessionId(5);
+  recordSignedSession(store, id, wallAt(2026, 11, 2, 9, 0));
+  auto box = store.outbox(id);
+  ASSERT_TRUE(box.ok());
+  ASSERT_EQ(box->size(), 1u);
+  EXPECT_EQ(box->front().state, OutboxState::pending);
+  EXPECT_EQ(box->front().revision, 1);
+  auto audit = store.auditForSession(id);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "session_signed");
+  EXPECT_EQ(audit->front().clinicianId, "c-ot-1");
+}
+
+TEST(DeviceStore, SignatureIsNotStoredWhenItCannotBeQueued) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  DeviceStore store = openStore(path);
+  const auto id = sessionId(6);
+  Recorder r(store, header(id), wallAt(2026, 11, 2, 9, 0));
+  r.start("97110");
+  r.advance(20min);
+  r.simple(EventType::session_ended);
+  {
+    // Make every outbox insert fail, as a full disk would at that moment.
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("CREATE TRIGGER outbox_full BEFORE INSERT ON outbox BEGIN "
+                         "SELECT RAISE(ABORT, 'disk full'); END")
+                    .ok());
+  }
+  auto sign = core::makeEvent(EventType::session_signed, r.next(), r.clock().now(), "c-ot-1");
+  auto res = store.appendEvent(id, sign);
+  ASSERT_FALSE(res.ok());
+  auto loaded = store.loadSession(id);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->row.status, core::SessionStatus::ended)
+      << "the signature rolled back with the outbox row";
+  EXPECT_EQ(loaded->events.size(), r.session().events().size());
+  EXPECT_TRUE(store.outbox(id)->empty());
+  EXPECT_TRUE(store.auditForSession(id)->empty());
+}
+
+TEST(DeviceStore, CorrectionAfterSigningQueuesTheNextRevision) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto id = sessionId(7);
+  Recorder r(store, header(id), wallAt(2026, 11, 2, 9, 0));
+  r.start("97110");
+  r.advance(20min);
+  r.simple(EventType::session_ended);
+  r.simple(EventType::session_signed);
+  r.record(core::withReason(EventType::session_reopened, r.next(), r.clock().now(), "c-ot-1", "wrong code"));
+  r.simple(EventType::session_signed);
+  auto box = store.outbox(id);
+  ASSERT_EQ(box->size(), 2u);
+  EXPECT_EQ((*box)[0].revision, 1);
+  EXPECT_EQ((*box)[1].revision, 2);
+  EXPECT_EQ(store.loadSession(id)->row.revision, 2);
+  auto audit = store.auditForSession(id);
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ((*audit)[1].action, "session_reopened");
+  EXPECT_EQ((*audit)[1].detail, "wrong code");
+}
+
+TEST(DeviceStore, OutboxTracksAttemptsBackoffAndRejection) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  recordSignedSession(store, sessionId(8), wallAt(2026, 11, 2, 9, 0));
+  recordSignedSession(store, sessionId(9), wallAt(2026, 11, 2, 10, 0));
+  const auto now = wallAt(2026, 11, 2, 12, 0);
+  auto pending = store.pendingOutbox(now);
+  ASSERT_EQ(pending->size(), 2u);
+  const auto first = (*pending)[0].id, second = (*pending)[1].id;
+
+  ASSERT_TRUE(store.markOutboxFailed(first, "connection refused", now + 30s).ok());
+  pending = store.pendingOutbox(now);
+  ASSERT_EQ(pending->size(), 1u) << "the failed one waits for its retry time";
+  EXPECT_EQ(pending->front().id, second);
+  pending = store.pendingOutbox(now + 31s);
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->front().attempts, 1);
+  EXPECT_EQ(pending->front().lastError, "connection refused");
+
+  ASSERT_TRUE(store.markOutboxRejected(second, "unknown payer").ok());
+  ASSERT_TRUE(store.markOutboxSent(first, now + 40s).ok());
+  EXPECT_TRUE(store.pendingOutbox(now + 1h)->empty());
+  auto rejected = store.outbox(sessionId(9));
+  EXPECT_EQ(rejected->front().state, OutboxState::rejected);
+  EXPECT_EQ(rejected->front().lastError, "unknown payer");
+  EXPECT_EQ(store.markOutboxSent(12345, now).error().errc, StoreErrc::not_found);
+}
+
+TEST(DeviceStore, ListsSessionsByStatusAndOpeningTime) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  recordSignedSession(store, sessionId(10), wallAt(2026, 11, 2, 9, 0));
+  recordSignedSession(store, sessionId(11), wallAt(2026, 11, 3, 9, 0));
+  Recorder open(store, header(sessionId(12)), wallAt(2026, 11, 3, 11, 0));
+  open.start("97530");
+
+  EXPECT_EQ(store.listSessions()->size(), 3u);
+  EXPECT_EQ(store.countSessions().value(), 3);
+  auto signedOnes =
+      store.listSessions({.status = core::SessionStatus::signed_, .openedFrom = {}, .openedTo = {}});
+  ASSERT_EQ(signedOnes->size(), 2u);
+  auto nov3 = store.listSessions(
+      {.status = {}, .openedFrom = wallAt(2026, 11, 3, 0, 0), .openedTo = wallAt(2026, 11, 4, 0, 0)});
+  ASSERT_EQ(nov3->size(), 2u);
+  EXPECT_EQ((*nov3)[0].header.id, sessionId(11));
+  EXPECT_EQ((*nov3)[1].header.id, sessionId(12));
+  EXPECT_EQ((*nov3)[1].status, core::SessionStatus::open);
+  EXPECT_EQ((*nov3)[1].header.patient.initials, "JD");
+}
+
+TEST(DeviceStore, SettingsChangesAreAudited) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  EXPECT_EQ(store.clinicTimeZone().value(), "UTC");
+  EXPECT_EQ(store.retentionDays().value(), kDefaultRetentionDays);
+  const auto at = wallAt(2026, 11, 2, 8, 0);
+  ASSERT_TRUE(store.setSetting("clinic_time_zone", "America/Chicago", "admin-1", at).ok());
+  ASSERT_TRUE(store.setSetting("retention_days", "14", "admin-1", at).ok());
+  EXPECT_EQ(store.clinicTimeZone().value(), "America/Chicago");
+  EXPECT_EQ(store.retentionDays().value(), 14);
+  auto audit = store.unsyncedAudit();
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].action, "setting_changed");
+  EXPECT_EQ((*audit)[0].detail, "clinic_time_zone");
+  ASSERT_TRUE(store.markAuditSynced((*audit)[0].id, at).ok());
+  EXPECT_EQ(store.unsyncedAudit()->size(), 1u);
+
+  ASSERT_TRUE(store.setSetting("retention_days", "two weeks", "admin-1", at).ok());
+  EXPECT_EQ(store.retentionDays().error().errc, StoreErrc::invalid);
+}
+
+TEST(DeviceStore, RosterKeepsRolesAndPinHashesAsGiven) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  Clinician a{"c1", "Alex Kim", "OT", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", true};
+  Clinician b{"c2", "Bo Lee", "OTA", "$argon2id$v=19$m=65536,t=2,p=1$eHh4$eXl5", true};
+  ASSERT_TRUE(store.upsertClinician(a).ok());
+  ASSERT_TRUE(store.upsertClinician(b).ok());
+  b.active = false;
+  ASSERT_TRUE(store.upsertClinician(b).ok());
+  EXPECT_EQ(store.clinician("c2")->value(), b);
+  EXPECT_EQ(store.roster()->size(), 2u);
+  ASSERT_TRUE(store.replaceRoster({a}).ok());
+  EXPECT_EQ(store.roster().value(), std::vector<Clinician>{a});
+  EXPECT_FALSE(store.clinician("c2")->has_value());
+}
+
+TEST(DeviceStore, RetentionPurgesOnlyOldSyncedSessions) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto old = wallAt(2026, 9, 1, 9, 0);
+  const auto recent = wallAt(2026, 10, 30, 9, 0);
+  const auto now = wallAt(2026, 11, 2, 9, 0);
+  auto sync = [&](const std::string& id) {
+    auto box = store.outbox(id);
+    ASSERT_EQ(box->size(), 1u);
+    ASSERT_TRUE(store.markOutboxSent(box->front().id, now).ok());
+    auto loaded = store.loadSession(id);
+    auto last = loaded->events.back();
+    auto synced = core::makeEvent(EventType::session_synced, last.sequence + 1, last.instant(), "");
+    ASSERT_TRUE(store.appendEvent(id, synced).ok());
+  };
+  recordSignedSession(store, sessionId(20), old);  // old, synced → purged
+  sync(sessionId(20));
+  recordSignedSession(store, sessionId(21), old);  // old, signed, upload pending → kept
+  recordSignedSession(store, sessionId(22), old);  // old, rejected by the server → kept
+  store.markOutboxRejected(store.outbox(sessionId(22))->front().id, "bad diagnosis").ok();
+  recordSignedSession(store, sessionId(23), recent);  // synced but recent → kept
+  sync(sessionId(23));
+  Recorder open(store, header(sessionId(24)), old);  // old and never ended → kept
+  open.start("97110");
+
+  auto report = store.purgeExpired(now);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->sessions, 1);
+  EXPECT_EQ(report->events, 6);  // opened, two starts, ended, signed, synced
+  EXPECT_EQ(store.loadSession(sessionId(20)).error().errc, StoreErrc::not_found);
+  EXPECT_TRUE(store.outbox(sessionId(20))->empty());
+  for (int n : {21, 22, 23, 24}) EXPECT_TRUE(store.loadSession(sessionId(n)).ok()) << n;
+
+  ASSERT_TRUE(store.setSetting("retention_days", "1", "admin-1", now).ok());
+  EXPECT_EQ(store.purgeExpired(now + std::chrono::days{2})->sessions, 1)
+      << "the recent synced one, now expired";
+}
+
+TEST(DeviceStore, DataSurvivesReopeningAndMigrationRunsOnce) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  {
+    DeviceStore store = openStore(path);
+    recordSignedSession(store, sessionId(30), wallAt(2026, 11, 2, 9, 0));
+  }
+  DeviceStore store = openStore(path);
+  auto loaded = store.loadSession(sessionId(30));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->row.status, core::SessionStatus::signed_);
+  EXPECT_EQ(loaded->events.size(), 5u);
+}
+
+TEST(DeviceStore, ReadOnlyStoreSeesCommittedEventsWhileTheAppWrites) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  DeviceStore writer = openStore(path);
+  const auto id = sessionId(31);
+  Recorder r(writer, header(id), wallAt(2026, 11, 2, 9, 0));
+  r.start("97110");
+  DeviceStore reader = openStore(path, StoreMode::ReadOnly);
+  EXPECT_TRUE(reader.readOnly());
+  EXPECT_EQ(reader.loadSession(id)->events.size(), 2u);
+  r.advance(10min);
+  r.simple(EventType::session_ended);
+  EXPECT_EQ(reader.loadSession(id)->events.size(), 3u);
+  auto write =
+      reader.appendEvent(id, core::makeEvent(EventType::session_signed, 4, r.clock().now(), "c-ot-1"));
+  ASSERT_FALSE(write.ok());
+  EXPECT_EQ(write.error().errc, StoreErrc::read_only_location);
+  r.simple(EventType::session_signed);  // the writer is not blocked by the reader
+}
+
+// [SECTION] Files the store refuses, left exactly as they were
+
+class DeviceStoreRefuses : public ::testing::Test {
+ protected:
+  void makeValidStore() {
+    DeviceStore store = openStore(m_path);
+    recordSignedSession(store, sessionId(40), wallAt(2026, 11, 2, 9, 0));
+  }
+  void expectRefused(StoreErrc errc, StoreMode mode = StoreMode::ReadWrite) {
+    const std::string before = readFile(m_path);
+    auto s = DeviceStore::open(m_path, {.mode = mode});
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().errc, errc) << s.error().message;
+    EXPECT_FALSE(s.error().message.empty());
+    EXPECT_NE(s.error().message.find("JD"), 0u);
+    EXPECT_EQ(readFile(m_path), before) << "the file must never be modified";
+    EXPECT_FALSE(std::filesystem::exists(m_path + "-wal") && std::filesystem::file_size(m_path + "-wal") > 0);
+  }
+  TempDir m_dir;
+  std::string m_path = m_dir.file("device.db");
+};
+
+TEST_F(DeviceStoreRefuses, FileWithRandomBytesInItsHeader) {
+  makeValidStore();
+  {
+    std::fstream f(m_path, std::ios::in | std::ios::out | std::ios::binary);
+    std::mt19937 rng(42);
+    char junk[100];
+    for (char& c : junk) c = static_cast<char>(rng());
+    f.write(junk, sizeof junk);
+  }
+  expectRefused(StoreErrc::corrupt);
+  expectRefused(StoreErrc::corrupt, StoreMode::ReadOnly);
+}
+
+TEST_F(DeviceStoreRefuses, FileThatIsNotADatabaseAtAll) {
+  {
+    std::ofstream f(m_path);
+    f << "therapy notes, not a database\n";
+  }
+  expectRefused(StoreErrc::corrupt);
+}
+
+TEST_F(DeviceStoreRefuses, TruncatedFile) {
+  // Enough sessions for many pages, checkpointed into the main file.
+  {
+    DeviceStore store = openStore(m_path);
+    for (int i = 0; i < 60; ++i) recordSignedSession(store, sessionId(100 + i), wallAt(2026, 11, 2, 8, i));
+  }
+  ASSERT_FALSE(std::filesystem::exists(m_path + "-wal")) << "closing checkpoints the WAL";
+  const auto size = std::filesystem::file_size(m_path);
+  ASSERT_GT(size, 16384u);
+  std::filesystem::resize_file(m_path, size / 2);
+  expectRefused(StoreErrc::corrupt);
+}
+
+TEST_F(DeviceStoreRefuses, DamagedPagesBehindAValidHeader) {
+  {
+    DeviceStore store = openStore(m_path);
+    for (int i = 0; i < 60; ++i) recordSignedSession(store, sessionId(200 + i), wallAt(2026, 11, 2, 8, i));
+  }
+  {
+    std::fstream f(m_path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 3);
+    const std::string junk(4096 * 2, '\x7f');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  expectRefused(StoreErrc::corrupt);
+}
+
+TEST_F(DeviceStoreRefuses, StoreFromANewerVersion) {
+  makeValidStore();
+  {
+    auto db = sqlite::Database::open(m_path, {.mode = sqlite::OpenMode::ReadWrite});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->setUserVersion(kStoreSchemaVersion + 1).ok());
+  }
+  expectRefused(StoreErrc::newer_schema);
+  expectRefused(StoreErrc::newer_schema, StoreMode::ReadOnly);
+}
+
+TEST_F(DeviceStoreRefuses, MissingFileInReadOnlyMode) {
+  auto s = DeviceStore::open(m_path, {.mode = StoreMode::ReadOnly});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().errc, StoreErrc::cannot_open);
+  EXPECT_FALSE(std::filesystem::exists(m_path)) << "read-only mode never creates a file";
+}
+
+TEST_F(DeviceStoreRefuses, FolderInsteadOfAFile) {
+  std::filesystem::create_directory(m_path);
+  auto s = DeviceStore::open(m_path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().errc, StoreErrc::cannot_open);
+}
+
+// Runs `body` as an unprivileged user in a child process (root ignores file permissions), and returns
+// the StoreErrc it reports as its exit status (0 = opened).
+template <class Body>
+int asUnprivilegedUser(Body body) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(100);
+    ::_exit(body());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 101;
+}
+
+TEST_F(DeviceStoreRefuses, StoreInAReadOnlyFolder) {
+  makeValidStore();
+  const std::string before = readFile(m_path);
+  // The folder and file belong to the app's user, but the folder is read-only.
+  const uid_t user = ::geteuid() == 0 ? 65534 : ::geteuid();
+  ASSERT_EQ(::chown(m_path.c_str(), user, user), ::geteuid() == 0 ? 0 : ::chown(m_path.c_str(), user, user));
+  ::chown(m_dir.path().c_str(), user, user);
+  ::chmod(m_dir.path().c_str(), 0555);
+  const std::string fresh = m_dir.file("new.db");
+  auto code = [&](const std::string& path) {
+    return asUnprivilegedUser([&] {
+      auto s = DeviceStore::open(path);
+      return s.ok() ? 0 : 10 + static_cast<int>(s.error().errc);
+    });
+  };
+  EXPECT_EQ(code(m_path), 10 + static_cast<int>(StoreErrc::read_only_location));
+  EXPECT_EQ(code(fresh), 10 + static_cast<int>(StoreErrc::read_only_location));
+  ::chmod(m_dir.path().c_str(), 0755);
+  EXPECT_EQ(readFile(m_path), before);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  // Reading still works: inspection from a read-only location is allowed.
+  auto ro = asUnprivilegedUser([&] {
+    auto s = DeviceStore::open(m_path, {.mode = StoreMode::ReadOnly});
+    return s.ok() && s->loadSession(sessionId(40)).ok() ? 0 : 1;
+  });
+  EXPECT_EQ(ro, 0);
+}
+
+TEST_F(DeviceStoreRefuses, ReadOnlyFileInAWritableFolder) {
+  makeValidStore();
+  const uid_t user = ::geteuid() == 0 ? 65534 : ::geteuid();
+  ::chown(m_path.c_str(), user, user);
+  ::chown(m_dir.path().c_str(), user, user);
+  ::chmod(m_path.c_str(), 0400);
+  const std::string before = readFile(m_path);
+  int code = asUnprivilegedUser([&] {
+    auto s = DeviceStore::open(m_path);
+    return s.ok() ? 0 : 10 + static_cast<int>(s.error().errc);
+  });
+  EXPECT_EQ(code, 10 + static_cast<int>(StoreErrc::read_only_location));
+  EXPECT_EQ(readFile(m_path), before);
+}

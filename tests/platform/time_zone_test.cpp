@@ -1,0 +1,108 @@
+#include <unitclock/platform/system_clock.h>
+#include <unitclock/platform/time_zone.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+
+#include "store_fixtures.h"
+
+using namespace unitclock;
+using namespace unitclock::platform;
+using namespace std::chrono;
+using unitclock::test::wallAt;
+
+namespace {
+year_month_day ymd(int y, unsigned m, unsigned d) {
+  return year{y} / month{m} / day{d};
+}
+}  // namespace
+
+TEST(ClinicTimeZone, EveningInChicagoIsStillTheSameLocalDay) {
+  // 2026-11-03 03:30 UTC is 21:30 on Nov 2 in Chicago (CST, UTC-6).
+  auto d = localDate(wallAt(2026, 11, 3, 3, 30), "America/Chicago");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.value(), ymd(2026, 11, 2));
+  EXPECT_EQ(localDate(wallAt(2026, 11, 3, 3, 30), "UTC").value(), ymd(2026, 11, 3));
+  EXPECT_EQ(localDate(wallAt(2026, 11, 2, 23, 30), "Asia/Tokyo").value(), ymd(2026, 11, 3));
+}
+
+TEST(ClinicTimeZone, OrdinaryDayIs24HoursFromLocalMidnight) {
+  auto r = localDayRange(ymd(2026, 11, 2), "America/Chicago");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->start, wallAt(2026, 11, 2, 6, 0));
+  EXPECT_EQ(r->end, wallAt(2026, 11, 3, 6, 0));
+}
+
+TEST(ClinicTimeZone, DaysWhenClocksChangeAre23And25Hours) {
+  // US daylight saving 2026: starts March 8, ends November 1.
+  auto spring = localDayRange(ymd(2026, 3, 8), "America/New_York");
+  ASSERT_TRUE(spring.ok());
+  EXPECT_EQ(spring->start, wallAt(2026, 3, 8, 5, 0));
+  EXPECT_EQ(spring->end - spring->start, hours{23});
+  auto fall = localDayRange(ymd(2026, 11, 1), "America/New_York");
+  ASSERT_TRUE(fall.ok());
+  EXPECT_EQ(fall->start, wallAt(2026, 11, 1, 4, 0));
+  EXPECT_EQ(fall->end - fall->start, hours{25});
+}
+
+TEST(ClinicTimeZone, DayWhoseMidnightDoesNotExistStartsAtOneOClock) {
+  // Chile moves clocks forward at 24:00 on the first Saturday of September: Sept 6, 2026 begins at 01:00
+  // local (UTC-3), i.e. 04:00 UTC.
+  auto r = localDayRange(ymd(2026, 9, 6), "America/Santiago");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(localDate(r->start, "America/Santiago").value(), ymd(2026, 9, 6));
+  EXPECT_EQ(localDate(r->start - seconds{1}, "America/Santiago").value(), ymd(2026, 9, 5));
+  EXPECT_EQ(r->end - r->start, hours{23});
+}
+
+TEST(ClinicTimeZone, UnknownZoneIsAnErrorNotSilentlyUtc) {
+  EXPECT_FALSE(localDate(wallAt(2026, 11, 2, 12, 0), "America/Springfield").ok());
+  EXPECT_FALSE(localDayRange(ymd(2026, 11, 2), "../../etc/passwd").ok());
+  EXPECT_FALSE(isKnownTimeZone(""));
+  EXPECT_FALSE(isKnownTimeZone("/usr/share/zoneinfo/UTC"));
+  EXPECT_TRUE(isKnownTimeZone("Europe/Berlin"));
+}
+
+TEST(ClinicTimeZone, LeavesTheProcessTimeZoneAsItWas) {
+  ::setenv("TZ", "Asia/Kolkata", 1);
+  (void)localDate(wallAt(2026, 11, 2, 12, 0), "America/Chicago");
+  ASSERT_NE(std::getenv("TZ"), nullptr);
+  EXPECT_STREQ(std::getenv("TZ"), "Asia/Kolkata");
+  ::unsetenv("TZ");
+  (void)localDayRange(ymd(2026, 11, 2), "Europe/Berlin");
+  EXPECT_EQ(std::getenv("TZ"), nullptr);
+}
+
+TEST(IsoDate, ParsesOnlyRealDatesInStrictForm) {
+  EXPECT_EQ(parseIsoDate("2026-11-02"), ymd(2026, 11, 2));
+  EXPECT_EQ(parseIsoDate("2028-02-29"), ymd(2028, 2, 29));
+  EXPECT_FALSE(parseIsoDate("2026-02-29"));
+  EXPECT_FALSE(parseIsoDate("2026-13-01"));
+  EXPECT_FALSE(parseIsoDate("2026-1-02"));
+  EXPECT_FALSE(parseIsoDate("02/11/2026"));
+  EXPECT_FALSE(parseIsoDate(""));
+  EXPECT_EQ(formatIsoDate(ymd(2026, 3, 8)), "2026-03-08");
+}
+
+TEST(SystemClock, GivesUtcWallTimeAndMonotonicReadingsWithARunId) {
+  SystemClock a, b;
+  EXPECT_TRUE(core::isUuidV4(a.runId()));
+  EXPECT_NE(a.runId(), b.runId()) << "each run of the app has its own run id";
+  auto first = a.now();
+  auto second = a.now();
+  EXPECT_GE(second.monotonic, first.monotonic);
+  auto sys = time_point_cast<milliseconds>(system_clock::now());
+  EXPECT_LE(abs((sys - first.wall).count()), 5000);
+}
+
+TEST(RandomUuid, IsVersion4AndDoesNotRepeat) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = newUuid();
+    EXPECT_TRUE(core::isUuidV4(id)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
