@@ -84,9 +84,9 @@ TEST(CmsWorkedExamples, E6_TwoShortCodesBillTheOneWithMoreMinutes) {
 // [SECTION] §2.2 unit table boundaries
 
 TEST(CmsUnitTable, EveryPublishedBoundary) {
-  const std::pair<int, int> table[] = {{0, 0},   {1, 0},   {7, 0},   {8, 1},   {15, 1},  {22, 1},  {23, 2},
-                                       {30, 2},  {37, 2},  {38, 3},  {45, 3},  {52, 3},  {53, 4},  {67, 4},
-                                       {68, 5},  {82, 5},  {83, 6},  {97, 6},  {98, 7},  {112, 7}, {113, 8},
+  const std::pair<int, int> table[] = {{0, 0},   {1, 0},   {7, 0},   {8, 1},   {15, 1}, {22, 1},  {23, 2},
+                                       {30, 2},  {37, 2},  {38, 3},  {45, 3},  {52, 3}, {53, 4},  {67, 4},
+                                       {68, 5},  {82, 5},  {83, 6},  {97, 6},  {98, 7}, {112, 7}, {113, 8},
                                        {127, 8}, {128, 9}, {142, 9}, {143, 10}};
   for (auto [m, units] : table) {
     SCOPED_TRACE(m);
@@ -116,14 +116,20 @@ TEST(CmsTimerMinutes, SevenFiftyNineIsSevenMinutesAndEarnsNothing) {
   EXPECT_EQ(r.totalUnits, 0);
 }
 
-TEST(CmsTimerMinutes, EightMinutesExactlyEarnsOneUnit) { EXPECT_EQ(medicare("97110=8:00").totalUnits, 1); }
+TEST(CmsTimerMinutes, EightMinutesExactlyEarnsOneUnit) {
+  EXPECT_EQ(medicare("97110=8:00").totalUnits, 1);
+}
 
-TEST(CmsTimerMinutes, TwentyTwoFiftyNineIsStillOneUnit) { EXPECT_EQ(medicare("97110=22:59").totalUnits, 1); }
+TEST(CmsTimerMinutes, TwentyTwoFiftyNineIsStillOneUnit) {
+  EXPECT_EQ(medicare("97110=22:59").totalUnits, 1);
+}
 
 TEST(CmsTimerMinutes, SecondsOfSeveralSegmentsAreSummedBeforeFlooring) {
   using std::chrono::sys_seconds;
   const sys_seconds t0{std::chrono::sys_days{2026y / 11 / 26}.time_since_epoch() + 14h};
-  auto block = [&](int from, int to) { return TimeBlock{t0 + std::chrono::seconds{from}, t0 + std::chrono::seconds{to}}; };
+  auto block = [&](int from, int to) {
+    return TimeBlock{t0 + std::chrono::seconds{from}, t0 + std::chrono::seconds{to}};
+  };
   EngineInput in;
   // Three segments of 2:40 = 8:00 → one unit, though each alone floors to 2 minutes.
   in.timed.push_back(TimedService::fromBlocks("97110", {block(0, 160), block(300, 460), block(600, 760)}));
@@ -132,7 +138,8 @@ TEST(CmsTimerMinutes, SecondsOfSeveralSegmentsAreSummedBeforeFlooring) {
   EXPECT_EQ(r.totalUnits, 1);
   // 2:39 three times = 7:57 → nothing.
   EngineInput shorter;
-  shorter.timed.push_back(TimedService::fromBlocks("97110", {block(0, 159), block(300, 459), block(600, 759)}));
+  shorter.timed.push_back(
+      TimedService::fromBlocks("97110", {block(0, 159), block(300, 459), block(600, 759)}));
   EXPECT_EQ(compute(shorter).totalUnits, 0);
 }
 
@@ -147,7 +154,8 @@ TEST(CmsTimerMinutes, TherapistAndAssistantSecondsMakeOneMinuteTogether) {
 
 TEST(CmsLiveBar, MinutesToTheNextUnit) {
   using std::chrono::minutes;
-  const std::pair<int, int> table[] = {{0, 8}, {7, 1}, {8, 15}, {22, 1}, {23, 15}, {37, 1}, {38, 15}, {50, 3}};
+  const std::pair<int, int> table[] = {{0, 8},   {7, 1},  {8, 15},  {22, 1},
+                                       {23, 15}, {37, 1}, {38, 15}, {50, 3}};
   for (auto [m, next] : table) EXPECT_EQ(minutesToNextCmsUnit(minutes{m}), minutes{next}) << m;
 }
 

@@ -25,7 +25,8 @@ inline std::chrono::seconds parseTime(std::string_view text) {
 
 // Items separated by spaces, in the order performed: CODE (untimed), CODE=T or CODE=T+A. A code the
 // built-in catalog does not call timed goes to the untimed list (T+A = its whole duration).
-inline EngineInput day(std::string_view items, Discipline discipline = Discipline::ot, bool telehealth = false) {
+inline EngineInput day(std::string_view items, Discipline discipline = Discipline::ot,
+                       bool telehealth = false) {
   EngineInput in;
   in.discipline = discipline;
   in.telehealth = telehealth;
@@ -92,7 +93,8 @@ inline UnitsResult medicare(std::string_view items, Discipline d = Discipline::o
   return compute(day(items, d, telehealth), PayerProfile::medicare());
 }
 
-inline UnitsResult commercial(std::string_view items, Discipline d = Discipline::ot, bool telehealth = false) {
+inline UnitsResult commercial(std::string_view items, Discipline d = Discipline::ot,
+                              bool telehealth = false) {
   return compute(day(items, d, telehealth), PayerProfile::commercial());
 }
 
