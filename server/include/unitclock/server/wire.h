@@ -1,0 +1,82 @@
+#pragma once
+// The session upload of PUT /api/v1/sessions/{id}, as documented in docs/sync-api.md, parsed and
+// checked field by field. A malformed body is rejected with the name of the first field at fault.
+
+#include <unitclock/server/error.h>
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace unitclock::server {
+
+using SysSeconds = std::chrono::sys_seconds;
+
+enum class Performer { Therapist, Assistant };
+enum class Mode { OneOnOne, Group, CoTreatment };
+
+struct WireSegment {
+  std::string code;
+  Performer performer = Performer::Therapist;
+  std::string clinician;  // who performed it
+  Mode mode = Mode::OneOnOne;
+  SysSeconds start{};
+  SysSeconds end{};
+  std::string date;  // calendar day in the clinic's time zone this segment counts toward
+  std::chrono::seconds duration() const { return end - start; }
+};
+
+struct WireUntimed {
+  std::string code;
+  std::chrono::minutes minutes{};
+  std::string clinician;
+  std::string date;
+};
+
+struct WireLine {
+  std::string code;
+  int units = 0;
+  std::vector<std::string> modifiers;
+};
+
+struct SessionUpload {
+  std::string id;
+  int revision = 1;
+  std::string reason;  // required from revision 2 on
+  std::string rulesVersion;
+  std::string status;  // open | ended | signed | voided
+  std::string serviceDate;
+  std::string patientMrn;
+  std::string patientInitials;
+  std::string payer;
+  std::string discipline;  // ot | pt | slp
+  std::string placeOfService;
+  bool telehealth = false;
+  std::vector<std::string> diagnoses;
+  std::string renderingClinician;
+  std::vector<std::string> clinicians;
+  std::optional<SysSeconds> startedAt;
+  std::optional<SysSeconds> endedAt;
+  nlohmann::json events;  // kept verbatim as the audit record
+  std::vector<WireSegment> segments;
+  std::vector<WireUntimed> untimed;
+  std::vector<WireLine> lines;  // the device's computed charge lines
+};
+
+// Parses and checks an upload. `pathId` is the {id} of the URL; the body's id must match it.
+Result<SessionUpload> parseSessionUpload(std::string_view body, std::string_view pathId);
+Result<SessionUpload> sessionFromJson(const nlohmann::json& j, std::string_view pathId);
+
+// "2026-11-26T14:03:00Z" (optionally with fractional seconds, which are dropped) → seconds since epoch.
+std::optional<SysSeconds> parseUtcTimestamp(std::string_view text);
+std::string formatUtcTimestamp(SysSeconds t);
+bool isCalendarDate(std::string_view text);  // YYYY-MM-DD and a real date
+bool isSessionId(std::string_view text);     // 8-4-4-4-12 hex, as the device generates
+
+std::string_view toString(Performer p);
+std::string_view toString(Mode m);
+
+}  // namespace unitclock::server

@@ -1,0 +1,433 @@
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#if UNITCLOCK_SERVER_HAS_PIN_HASHING
+#include <unitclock/platform/pin_hash.h>
+#endif
+#include <unitclock/server/admin.h>
+#include <unitclock/server/config.h>
+#include <unitclock/server/database.h>
+#include <unitclock/server/http_server.h>
+#include <unitclock/server/secrets.h>
+#include <unitclock/server/wire.h>
+
+namespace unitclock::server {
+namespace {
+
+constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR [options]
+
+  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--max-body BYTES]
+        [--rate PER_SECOND] [--burst N] [--threads N]
+                                 serve API v1 (default 127.0.0.1:8470; port 0 picks a free port)
+  init                           create the data directory and database
+  clinic add --id ID --name NAME [--timezone ZONE]
+  clinician add --clinic ID --id ID --name NAME --role ot|ota|pt|pta|slp|supervisor [--pin PIN | --pin-hash HASH]
+  clinician remove --id ID
+  device enroll-code --clinic ID [--valid-hours N]    prints a one-time enrollment code
+  device list [--clinic ID]
+  device revoke --id DEVICE_ID
+  token add --role supervisor [--clinic ID] [--label TEXT]   prints a supervisor token
+  token revoke --id TOKEN_ID
+  config set --clinic ID --name payers|catalog|favourites --file FILE.json
+  schedule add --clinic ID --date YYYY-MM-DD --mrn MRN --initials AB [--time HH:MM] [--payer NAME]
+               [--discipline ot|pt|slp] [--clinician ID]
+)";
+
+struct Args {
+  std::vector<std::string> words;  // the command words, e.g. {"clinic", "add"}
+  std::map<std::string, std::string> options;
+};
+
+std::optional<Args> parseArgs(const std::vector<std::string>& args, std::string& error) {
+  Args a;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& s = args[i];
+    if (s.rfind("--", 0) == 0) {
+      auto eq = s.find('=');
+      if (eq != std::string::npos) {
+        a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
+      } else if (i + 1 < args.size()) {
+        a.options[s.substr(2)] = args[++i];
+      } else {
+        error = "option " + s + " needs a value";
+        return std::nullopt;
+      }
+    } else {
+      a.words.push_back(s);
+    }
+  }
+  return a;
+}
+
+int usageError(const std::string& message) {
+  std::fprintf(stderr, "unitclock-server: %s\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+int runtimeError(const std::string& message) {
+  std::fprintf(stderr, "unitclock-server: %s\n", message.c_str());
+  return 1;
+}
+
+// Checks that only `allowed` options were given and all of `required` were.
+std::optional<std::string> checkOptions(const Args& a, std::set<std::string> allowed,
+                                        const std::set<std::string>& required) {
+  allowed.insert("data-dir");
+  for (const auto& [k, v] : a.options)
+    if (!allowed.count(k)) return "unknown option --" + k;
+  for (const auto& k : required)
+    if (!a.options.count(k) || a.options.at(k).empty()) return "--" + k + " is required";
+  if (!a.options.count("data-dir")) return std::string("--data-dir is required");
+  return std::nullopt;
+}
+
+std::string opt(const Args& a, const std::string& key, std::string fallback = {}) {
+  auto it = a.options.find(key);
+  return it == a.options.end() ? fallback : it->second;
+}
+
+// Runs `fn` on the database in one IMMEDIATE transaction.
+template <class Fn>
+int withDatabase(const Args& a, Fn fn) {
+  auto db = openDatabase(opt(a, "data-dir"));
+  if (!db) return runtimeError(db.error().message);
+  auto tx = sql::Transaction::begin(*db, sql::TransactionKind::Immediate);
+  if (!tx) return runtimeError(tx.error().message);
+  int rc = fn(*db);
+  if (rc != 0) return rc;
+  if (auto c = tx->commit(); !c) return runtimeError(c.error().message);
+  return 0;
+}
+
+// Binds and runs a statement; returns an error message or empty.
+template <class... T>
+std::string execute(sql::Database& db, std::string_view sqlText, const T&... values) {
+  auto st = db.prepare(sqlText);
+  if (!st) return st.error().message;
+  int index = 0;
+  std::string err;
+  (
+      [&] {
+        ++index;
+        if (err.empty()) {
+          if (auto b = st->bind(index, values); !b) err = b.error().message;
+        }
+      }(),
+      ...);
+  if (!err.empty()) return err;
+  if (auto r = st->run(); !r) return r.error().message;
+  return {};
+}
+
+bool clinicExists(sql::Database& db, const std::string& id) {
+  auto st = db.prepare("SELECT 1 FROM clinics WHERE id = ?1");
+  if (!st || !st->bind(1, id)) return false;
+  auto r = st->step();
+  return r && r.value();
+}
+
+bool isIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+std::atomic<HttpServer*> g_server{nullptr};
+
+void onSignal(int) {
+  if (auto* s = g_server.load()) s->stop();
+}
+
+int serve(const Args& a) {
+  if (auto e =
+          checkOptions(a, {"listen", "tls-cert", "tls-key", "max-body", "rate", "burst", "threads"}, {})) {
+    return usageError(*e);
+  }
+  ServeOptions o;
+  o.dataDir = opt(a, "data-dir");
+  if (auto listen = opt(a, "listen"); !listen.empty()) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return usageError("--listen must be HOST:PORT");
+    o.host = listen.substr(0, colon);
+    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
+      o.host = o.host.substr(1, o.host.size() - 2);
+    try {
+      o.port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+      return usageError("--listen must be HOST:PORT");
+    }
+    if (o.port < 0 || o.port > 65535 || o.host.empty()) return usageError("--listen must be HOST:PORT");
+  }
+  o.tlsCert = opt(a, "tls-cert");
+  o.tlsKey = opt(a, "tls-key");
+  try {
+    if (a.options.count("max-body")) o.maxBodyBytes = std::stoul(opt(a, "max-body"));
+    if (a.options.count("rate")) o.rateLimit.perSecond = std::stod(opt(a, "rate"));
+    if (a.options.count("burst")) o.rateLimit.burst = std::stod(opt(a, "burst"));
+    if (a.options.count("threads")) o.threads = std::stoi(opt(a, "threads"));
+  } catch (...) {
+    return usageError("--max-body, --rate, --burst and --threads take numbers");
+  }
+  if (o.rateLimit.perSecond <= 0 || o.rateLimit.burst < 1 || o.threads < 1) {
+    return usageError("--rate must be > 0, --burst >= 1, --threads >= 1");
+  }
+  auto server = HttpServer::create(o);
+  if (!server) return runtimeError(server.error().message);
+  auto port = server.value()->bind();
+  if (!port) return runtimeError(port.error().message);
+  g_server = server.value().get();
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::printf("listening %s\n", server.value()->url().c_str());
+  std::fflush(stdout);
+  server.value()->run();
+  g_server = nullptr;
+  std::fprintf(stderr, "unitclock-server: stopped\n");
+  return 0;
+}
+
+int clinicAdd(const Args& a) {
+  if (auto e = checkOptions(a, {"id", "name", "timezone"}, {"id", "name"})) return usageError(*e);
+  if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
+  return withDatabase(a, [&](sql::Database& db) {
+    if (clinicExists(db, opt(a, "id"))) return runtimeError("clinic " + opt(a, "id") + " already exists");
+    auto err = execute(db, "INSERT INTO clinics(id, name, timezone, created_at) VALUES(?1, ?2, ?3, ?4)",
+                       opt(a, "id"), opt(a, "name"), opt(a, "timezone", "UTC"), nowUtc());
+    if (!err.empty()) return runtimeError(err);
+    std::printf("clinic %s added\n", opt(a, "id").c_str());
+    return 0;
+  });
+}
+
+int clinicianAdd(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic", "id", "name", "role", "pin", "pin-hash"},
+                            {"clinic", "id", "name", "role"})) {
+    return usageError(*e);
+  }
+  static const std::set<std::string> kRoles{"ot", "ota", "pt", "pta", "slp", "supervisor"};
+  if (!kRoles.count(opt(a, "role")))
+    return usageError("--role must be one of ot, ota, pt, pta, slp, supervisor");
+  if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
+  if (a.options.count("pin") && a.options.count("pin-hash"))
+    return usageError("give --pin or --pin-hash, not both");
+  std::string hash = opt(a, "pin-hash");
+  if (a.options.count("pin")) {
+    const auto pin = opt(a, "pin");
+    if (pin.size() < 4 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos) {
+      return usageError("--pin must be 4 to 12 digits");
+    }
+#if UNITCLOCK_SERVER_HAS_PIN_HASHING
+    platform::PinHashFailure failure{};
+    auto h = platform::hashPin(pin, {}, &failure);
+    if (!h) return runtimeError("cannot hash the PIN: " + failure.message);
+    hash = *h;
+#else
+    return runtimeError("this build cannot hash PINs; give --pin-hash");
+#endif
+  } else if (!hash.empty() && hash.rfind("$argon2id$", 0) != 0) {
+    return usageError("--pin-hash must be an Argon2id hash string ($argon2id$...)");
+  }
+  return withDatabase(a, [&](sql::Database& db) {
+    if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
+    auto err =
+        execute(db,
+                "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash) VALUES(?1, ?2, ?3, ?4, ?5) "
+                "ON CONFLICT(id) DO UPDATE SET clinic_id = excluded.clinic_id, name = excluded.name, "
+                "role = excluded.role, pin_hash = excluded.pin_hash, active = 1",
+                opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash);
+    if (!err.empty()) return runtimeError(err);
+    std::printf("clinician %s added to clinic %s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str());
+    return 0;
+  });
+}
+
+int clinicianRemove(const Args& a) {
+  if (auto e = checkOptions(a, {"id"}, {"id"})) return usageError(*e);
+  return withDatabase(a, [&](sql::Database& db) {
+    auto err = execute(db, "UPDATE clinicians SET active = 0 WHERE id = ?1", opt(a, "id"));
+    if (!err.empty()) return runtimeError(err);
+    if (db.changes() == 0) return runtimeError("no clinician " + opt(a, "id"));
+    std::printf("clinician %s removed from the roster\n", opt(a, "id").c_str());
+    return 0;
+  });
+}
+
+int enrollCode(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic", "valid-hours"}, {"clinic"})) return usageError(*e);
+  int hours = 24;
+  try {
+    if (a.options.count("valid-hours")) hours = std::stoi(opt(a, "valid-hours"));
+  } catch (...) {
+    return usageError("--valid-hours takes a number");
+  }
+  if (hours < 1 || hours > 24 * 30) return usageError("--valid-hours must be between 1 and 720");
+  return withDatabase(a, [&](sql::Database& db) {
+    if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
+    auto code = newEnrollmentCode();
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto err = execute(
+        db,
+        "INSERT INTO enrollment_codes(code_hash, clinic_id, created_at, expires_at) VALUES(?1, ?2, ?3, ?4)",
+        sha256Hex(normalizeEnrollmentCode(code)), opt(a, "clinic"), formatUtcTimestamp(now),
+        formatUtcTimestamp(now + std::chrono::hours{hours}));
+    if (!err.empty()) return runtimeError(err);
+    std::printf("%s\n", code.c_str());
+    return 0;
+  });
+}
+
+int deviceList(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic"}, {})) return usageError(*e);
+  return withDatabase(a, [&](sql::Database& db) {
+    auto st = db.prepare(
+        "SELECT id, clinic_id, label, enrolled_at, COALESCE(revoked_at, '') FROM devices "
+        "WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id");
+    if (!st || !st->bind(1, opt(a, "clinic"))) return runtimeError("cannot list devices");
+    std::printf("id\tclinic\tlabel\tenrolled_at\trevoked_at\n");
+    while (true) {
+      auto r = st->step();
+      if (!r) return runtimeError(r.error().message);
+      if (!r.value()) break;
+      std::printf("%lld\t%s\t%s\t%s\t%s\n", static_cast<long long>(st->columnInt64(0)),
+                  st->columnText(1).c_str(), st->columnText(2).c_str(), st->columnText(3).c_str(),
+                  st->columnText(4).c_str());
+    }
+    return 0;
+  });
+}
+
+int revoke(const Args& a, const char* table, const char* what) {
+  if (auto e = checkOptions(a, {"id"}, {"id"})) return usageError(*e);
+  long long id = 0;
+  try {
+    id = std::stoll(opt(a, "id"));
+  } catch (...) {
+    return usageError("--id takes a number");
+  }
+  return withDatabase(a, [&](sql::Database& db) {
+    auto err = execute(
+        db, std::string("UPDATE ") + table + " SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+        nowUtc(), static_cast<std::int64_t>(id));
+    if (!err.empty()) return runtimeError(err);
+    if (db.changes() == 0) return runtimeError(std::string("no active ") + what + " " + std::to_string(id));
+    std::printf("%s %lld revoked\n", what, id);
+    return 0;
+  });
+}
+
+int tokenAdd(const Args& a) {
+  if (auto e = checkOptions(a, {"role", "clinic", "label"}, {"role"})) return usageError(*e);
+  if (opt(a, "role") != "supervisor") return usageError("--role must be supervisor");
+  return withDatabase(a, [&](sql::Database& db) {
+    if (a.options.count("clinic") && !clinicExists(db, opt(a, "clinic")))
+      return runtimeError("no clinic " + opt(a, "clinic"));
+    auto token = newToken();
+    auto st = db.prepare(
+        "INSERT INTO api_tokens(token_hash, role, clinic_id, label, created_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!st) return runtimeError(st.error().message);
+    std::optional<std::string> clinic;
+    if (a.options.count("clinic")) clinic = opt(a, "clinic");
+    if (!st->bind(1, sha256Hex(token)) || !st->bind(2, opt(a, "role")) || !st->bind(3, clinic) ||
+        !st->bind(4, opt(a, "label")) || !st->bind(5, nowUtc())) {
+      return runtimeError("cannot store the token");
+    }
+    if (auto r = st->run(); !r) return runtimeError(r.error().message);
+    std::fprintf(stderr, "token id %lld (use it with `token revoke --id`); the token is shown only now:\n",
+                 static_cast<long long>(db.lastInsertRowId()));
+    std::printf("%s\n", token.c_str());
+    return 0;
+  });
+}
+
+int configSet(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic", "name", "file"}, {"clinic", "name", "file"})) return usageError(*e);
+  if (!isConfigDocumentName(opt(a, "name")))
+    return usageError("--name must be payers, catalog or favourites");
+  std::ifstream in(opt(a, "file"), std::ios::binary);
+  if (!in) return runtimeError("cannot read " + opt(a, "file"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
+  if (doc.is_discarded()) return runtimeError(opt(a, "file") + " is not valid JSON");
+  return withDatabase(a, [&](sql::Database& db) {
+    if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
+    auto err = execute(db,
+                       "INSERT INTO clinic_documents(clinic_id, name, body) VALUES(?1, ?2, ?3) "
+                       "ON CONFLICT(clinic_id, name) DO UPDATE SET body = excluded.body",
+                       opt(a, "clinic"), opt(a, "name"), doc.dump());
+    if (!err.empty()) return runtimeError(err);
+    std::printf("%s set for clinic %s\n", opt(a, "name").c_str(), opt(a, "clinic").c_str());
+    return 0;
+  });
+}
+
+int scheduleAdd(const Args& a) {
+  if (auto e =
+          checkOptions(a, {"clinic", "date", "mrn", "initials", "time", "payer", "discipline", "clinician"},
+                       {"clinic", "date", "mrn", "initials"})) {
+    return usageError(*e);
+  }
+  if (!isCalendarDate(opt(a, "date"))) return usageError("--date must be YYYY-MM-DD");
+  return withDatabase(a, [&](sql::Database& db) {
+    if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
+    auto err =
+        execute(db,
+                "INSERT INTO schedule(clinic_id, date, time, mrn, initials, payer, discipline, clinician_id) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                opt(a, "clinic"), opt(a, "date"), opt(a, "time"), opt(a, "mrn"), opt(a, "initials"),
+                opt(a, "payer"), opt(a, "discipline"), opt(a, "clinician"));
+    if (!err.empty()) return runtimeError(err);
+    std::printf("schedule entry added\n");
+    return 0;
+  });
+}
+
+}  // namespace
+
+int runCommandLine(const std::vector<std::string>& argv) {
+  std::string error;
+  auto parsed = parseArgs(argv, error);
+  if (!parsed) return usageError(error);
+  const Args& a = *parsed;
+  auto is = [&](std::initializer_list<const char*> words) {
+    if (a.words.size() != words.size()) return false;
+    std::size_t i = 0;
+    for (const char* w : words)
+      if (a.words[i++] != w) return false;
+    return true;
+  };
+  if (a.words.empty() || is({"help"})) {
+    std::fputs(kUsage, a.words.empty() ? stderr : stdout);
+    return a.words.empty() ? 2 : 0;
+  }
+  if (is({"serve"})) return serve(a);
+  if (is({"init"})) {
+    if (auto e = checkOptions(a, {}, {})) return usageError(*e);
+    auto v = initDataDir(opt(a, "data-dir"));
+    if (!v) return runtimeError(v.error().message);
+    std::printf("initialised %s (schema %d)\n", databasePath(opt(a, "data-dir")).c_str(), v.value());
+    return 0;
+  }
+  if (is({"clinic", "add"})) return clinicAdd(a);
+  if (is({"clinician", "add"})) return clinicianAdd(a);
+  if (is({"clinician", "remove"})) return clinicianRemove(a);
+  if (is({"device", "enroll-code"})) return enrollCode(a);
+  if (is({"device", "list"})) return deviceList(a);
+  if (is({"device", "revoke"})) return revoke(a, "devices", "device");
+  if (is({"token", "add"})) return tokenAdd(a);
+  if (is({"token", "revoke"})) return revoke(a, "api_tokens", "token");
+  if (is({"config", "set"})) return configSet(a);
+  if (is({"schedule", "add"})) return scheduleAdd(a);
+  std::string cmd;
+  for (const auto& w : a.words) cmd += (cmd.empty() ? "" : " ") + w;
+  return usageError("unknown command '" + cmd + "'");
+}
+
+}  // namespace unitclock::server

@@ -1,0 +1,156 @@
+#include <unitclock/server/ingest.h>
+#include <set>
+
+namespace unitclock::server {
+namespace {
+
+#define UC_TRY_BIND(expr) \
+  if (auto _b = (expr); !_b) return fail(storageError(_b.error()))
+
+Result<bool> insertRevision(sql::Database& db, const Principal& device, const SessionUpload& s,
+                            const std::string& body, const std::string& hash, const std::string& now) {
+  auto ins = db.prepare(
+      "INSERT INTO session_revisions(session_id, revision, body_hash, reason, device_id, body, received_at) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!ins) return fail(storageError(ins.error()));
+  UC_TRY_BIND(ins->bind(1, s.id));
+  UC_TRY_BIND(ins->bind(2, s.revision));
+  UC_TRY_BIND(ins->bind(3, hash));
+  UC_TRY_BIND(ins->bind(4, s.reason));
+  UC_TRY_BIND(ins->bind(5, device.deviceId));
+  UC_TRY_BIND(ins->bind(6, body));
+  UC_TRY_BIND(ins->bind(7, now));
+  if (auto r = ins->run(); !r) return fail(storageError(r.error()));
+  return true;
+}
+
+Result<bool> replaceDays(sql::Database& db, const std::string& clinicId, const SessionUpload& s) {
+  auto del = db.prepare("DELETE FROM session_days WHERE session_id = ?1");
+  if (!del) return fail(storageError(del.error()));
+  UC_TRY_BIND(del->bind(1, s.id));
+  if (auto r = del->run(); !r) return fail(storageError(r.error()));
+  std::set<std::string> days{s.serviceDate};
+  for (const auto& seg : s.segments) days.insert(seg.date);
+  for (const auto& u : s.untimed) days.insert(u.date);
+  auto ins = db.prepare("INSERT INTO session_days(clinic_id, date, session_id) VALUES(?1, ?2, ?3)");
+  if (!ins) return fail(storageError(ins.error()));
+  for (const auto& d : days) {
+    UC_TRY_BIND(ins->bind(1, clinicId));
+    UC_TRY_BIND(ins->bind(2, d));
+    UC_TRY_BIND(ins->bind(3, s.id));
+    if (auto r = ins->run(); !r) return fail(storageError(r.error()));
+  }
+  return true;
+}
+
+std::string factsOf(const nlohmann::json& canonical) {
+  nlohmann::json facts = canonical;
+  facts["events"] = nlohmann::json::array();  // the log stays in session_revisions; summaries need no events
+  return facts.dump();
+}
+
+}  // namespace
+
+std::string_view toString(IngestResult r) {
+  switch (r) {
+    case IngestResult::Created:
+      return "created";
+    case IngestResult::Revised:
+      return "revised";
+    case IngestResult::Unchanged:
+      return "unchanged";
+  }
+  return "unchanged";
+}
+
+Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, const SessionUpload& s,
+                                   const nlohmann::json& canonical, const std::string& hash) {
+  auto now = nowUtc();
+  auto q = db.prepare("SELECT clinic_id, revision, body_hash FROM sessions WHERE id = ?1");
+  if (!q) return fail(storageError(q.error()));
+  UC_TRY_BIND(q->bind(1, s.id));
+  auto row = q->step();
+  if (!row) return fail(storageError(row.error()));
+  const std::string body = canonical.dump();
+
+  if (!row.value()) {
+    auto ins = db.prepare(
+        "INSERT INTO sessions(id, clinic_id, device_id, revision, body_hash, service_date, status, facts, "
+        "received_at) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!ins) return fail(storageError(ins.error()));
+    UC_TRY_BIND(ins->bind(1, s.id));
+    UC_TRY_BIND(ins->bind(2, device.clinicId));
+    UC_TRY_BIND(ins->bind(3, device.deviceId));
+    UC_TRY_BIND(ins->bind(4, s.revision));
+    UC_TRY_BIND(ins->bind(5, hash));
+    UC_TRY_BIND(ins->bind(6, s.serviceDate));
+    UC_TRY_BIND(ins->bind(7, s.status));
+    UC_TRY_BIND(ins->bind(8, factsOf(canonical)));
+    UC_TRY_BIND(ins->bind(9, now));
+    if (auto r = ins->run(); !r) return fail(storageError(r.error()));
+    if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
+    if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
+    return IngestOutcome{IngestResult::Created, s.revision};
+  }
+
+  const std::string clinic = q->columnText(0);
+  const int stored = q->columnInt(1);
+  const std::string storedHash = q->columnText(2);
+  q->reset();
+  if (clinic != device.clinicId) return fail(ApiError{403, "id", "this session belongs to another clinic"});
+  if (s.revision == stored) {
+    if (hash == storedHash) return IngestOutcome{IngestResult::Unchanged, stored};
+    return fail(ApiError{409, "revision",
+                         "revision " + std::to_string(stored) +
+                             " is already stored with different content; a correction needs revision " +
+                             std::to_string(stored + 1) + " and a reason"});
+  }
+  if (s.revision < stored) {
+    auto old = db.prepare("SELECT body_hash FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
+    if (!old) return fail(storageError(old.error()));
+    UC_TRY_BIND(old->bind(1, s.id));
+    UC_TRY_BIND(old->bind(2, s.revision));
+    auto r = old->step();
+    if (!r) return fail(storageError(r.error()));
+    if (r.value() && old->columnText(0) == hash) return IngestOutcome{IngestResult::Unchanged, stored};
+    return fail(ApiError{409, "revision",
+                         "revision " + std::to_string(s.revision) + " is older than the stored revision " +
+                             std::to_string(stored)});
+  }
+  auto up = db.prepare(
+      "UPDATE sessions SET device_id = ?2, revision = ?3, body_hash = ?4, service_date = ?5, status = ?6, "
+      "facts = ?7, "
+      "received_at = ?8 WHERE id = ?1");
+  if (!up) return fail(storageError(up.error()));
+  UC_TRY_BIND(up->bind(1, s.id));
+  UC_TRY_BIND(up->bind(2, device.deviceId));
+  UC_TRY_BIND(up->bind(3, s.revision));
+  UC_TRY_BIND(up->bind(4, hash));
+  UC_TRY_BIND(up->bind(5, s.serviceDate));
+  UC_TRY_BIND(up->bind(6, s.status));
+  UC_TRY_BIND(up->bind(7, factsOf(canonical)));
+  UC_TRY_BIND(up->bind(8, now));
+  if (auto r = up->run(); !r) return fail(storageError(r.error()));
+  if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
+  if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
+  return IngestOutcome{IngestResult::Revised, s.revision};
+}
+
+void recordRejection(sql::Database& db, const Principal& device, std::string_view sessionId,
+                     const ApiError& e) {
+  auto ins = db.prepare(
+      "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, received_at, "
+      "received_date) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?7, 1, 10))");
+  if (!ins) return;
+  auto now = nowUtc();
+  if (!ins->bind(1, device.clinicId) || !ins->bind(2, device.deviceId) ||
+      !ins->bind(3, sessionId.substr(0, 64)) || !ins->bind(4, e.status) || !ins->bind(5, e.field) ||
+      !ins->bind(6, e.message) || !ins->bind(7, now)) {
+    return;
+  }
+  (void)ins->run();
+}
+
+}  // namespace unitclock::server

@@ -1,0 +1,370 @@
+// [SECTION] Routes of API v1 (docs/sync-api.md). Every request runs in one SQLite transaction; a
+// SAVEPOINT around the handler's own work makes sure an error stores nothing of the request, while the
+// rate-limit bucket and the record of a rejected upload still commit.
+#include <httplib.h>
+
+#include <unitclock/server/auth.h>
+#include <unitclock/server/config.h>
+#include <unitclock/server/exports.h>
+#include <unitclock/server/http_server.h>
+#include <unitclock/server/ingest.h>
+#include <unitclock/server/secrets.h>
+#include <unitclock/server/summary.h>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+namespace unitclock::server {
+namespace {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string contentType = "application/json";
+  httplib::Headers headers;
+};
+
+enum class Access { Device, Supervisor, DeviceOrSupervisor };
+
+std::string errorBody(const ApiError& e) {
+  return json{{"status", e.status}, {"field", e.field}, {"message", e.message}}.dump();
+}
+
+void sendError(httplib::Response& res, const ApiError& e) {
+  res.status = e.status;
+  res.set_content(errorBody(e), "application/json");
+}
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string todayUtc() {
+  return nowUtc().substr(0, 10);
+}
+
+std::string hl7Now() {
+  std::string t = nowUtc();  // 2026-11-26T14:03:00Z
+  std::string out;
+  for (char c : t)
+    if (std::isdigit(static_cast<unsigned char>(c))) out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServeOptions options;
+  std::unique_ptr<httplib::Server> http;
+  bool tls = false;
+  int port = 0;
+
+  // A connection per worker thread and data directory, opened on first use.
+  Result<sql::Database*> connection() {
+    thread_local std::map<std::string, sql::Database> connections;
+    auto key = options.dataDir.string();
+    auto it = connections.find(key);
+    if (it == connections.end()) {
+      auto db = openDatabase(options.dataDir);
+      if (!db) return fail(db.error());
+      it = connections.emplace(key, std::move(db).value()).first;
+    }
+    return &it->second;
+  }
+
+  // Runs `work` for an authenticated caller inside one transaction.
+  template <class Work>
+  void handle(const httplib::Request& req, httplib::Response& res, Access access, bool recordRejections,
+              Work work) {
+    auto dbr = connection();
+    if (!dbr) return sendError(res, dbr.error());
+    sql::Database& db = *dbr.value();
+    auto who = authenticate(db, req.get_header_value("Authorization"));
+    if (!who) return sendError(res, who.error());
+    const Principal& p = who.value();
+    // Devices write (rate-limit bucket, uploads): take the write lock up front. Supervisors only read:
+    // a deferred transaction gives them a consistent snapshot without blocking uploads.
+    auto tx = sql::Transaction::begin(
+        db, p.role == Role::Device ? sql::TransactionKind::Immediate : sql::TransactionKind::Deferred);
+    if (!tx) return sendError(res, storageError(tx.error()));
+    if (access == Access::Device && p.role != Role::Device) {
+      return sendError(res, ApiError{403, "", "this endpoint is for enrolled devices"});
+    }
+    if (access == Access::Supervisor && p.role != Role::Supervisor) {
+      return sendError(res, ApiError{403, "", "this endpoint needs a supervisor token"});
+    }
+    res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
+                                                                : "token-" + std::to_string(p.tokenId));
+    if (p.role == Role::Device) {
+      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs());
+      if (!decision) return sendError(res, decision.error());
+      if (!decision->allowed) {
+        if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+        res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
+        return sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
+      }
+    }
+    if (auto s = db.exec("SAVEPOINT request"); !s) return sendError(res, storageError(s.error()));
+    Result<Reply> reply = work(db, p);
+    if (!reply) {
+      (void)db.exec("ROLLBACK TO request; RELEASE request");
+      const ApiError& e = reply.error();
+      if (recordRejections && p.role == Role::Device && e.status >= 400 && e.status < 500) {
+        recordRejection(db, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e);
+      }
+      if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+      return sendError(res, e);
+    }
+    if (auto s = db.exec("RELEASE request"); !s) return sendError(res, storageError(s.error()));
+    if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+    res.status = reply->status;
+    for (const auto& [k, v] : reply->headers) res.set_header(k, v);
+    if (reply->status != 304) res.set_content(reply->body, reply->contentType);
+  }
+
+  void routes() {
+    auto& s = *http;
+
+    s.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"status":"ok","api":"v1"})", "application/json");
+    });
+
+    s.Post("/api/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
+      auto body = json::parse(req.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object())
+        return sendError(res, badRequest("", "the body is not a JSON object"));
+      auto code = body.find("code");
+      if (code == body.end() || !code->is_string() || code->get<std::string>().empty()) {
+        return sendError(res, badRequest("code", "is required"));
+      }
+      std::string label;
+      if (auto l = body.find("label"); l != body.end()) {
+        if (!l->is_string() || l->get<std::string>().size() > 100) {
+          return sendError(res, badRequest("label", "must be a string of at most 100 characters"));
+        }
+        label = l->get<std::string>();
+      }
+      auto dbr = connection();
+      if (!dbr) return sendError(res, dbr.error());
+      auto tx = sql::Transaction::begin(*dbr.value(), sql::TransactionKind::Immediate);
+      if (!tx) return sendError(res, storageError(tx.error()));
+      auto e = enrollDevice(*dbr.value(), code->get<std::string>(), label);
+      if (!e) return sendError(res, e.error());
+      if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+      res.status = 201;
+      res.set_header("X-Unitclock-Caller", "device-" + std::to_string(e->deviceId));
+      res.set_content(
+          json{{"device_id", e->deviceId}, {"clinic_id", e->clinicId}, {"token", e->token}}.dump(),
+          "application/json");
+    });
+
+    s.Get("/api/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, Access::Device, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+        std::string date = req.has_param("date") ? req.get_param_value("date") : todayUtc();
+        if (!isCalendarDate(date)) return reject("date", "must be a date like 2026-11-26");
+        auto doc = deviceConfig(db, p.clinicId, p.deviceId, date);
+        if (!doc) return fail(doc.error());
+        Reply r;
+        r.headers.emplace("ETag", doc->etag);
+        r.headers.emplace("Cache-Control", "no-cache");
+        if (req.get_header_value("If-None-Match") == doc->etag) {
+          r.status = 304;
+          return r;
+        }
+        r.body = std::move(doc->body);
+        return r;
+      });
+    });
+
+    s.Put(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+      handle(req, res, Access::Device, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+        auto j = json::parse(req.body, nullptr, false);
+        if (j.is_discarded()) return reject("", "the body is not valid JSON");
+        auto upload = sessionFromJson(j, std::string(req.matches[1]));
+        if (!upload) return fail(upload.error());
+        auto outcome = storeSession(db, p, *upload, j, sha256Hex(j.dump()));
+        if (!outcome) return fail(outcome.error());
+        Reply r;
+        r.status = outcome->result == IngestResult::Unchanged ? 200 : 201;
+        r.body =
+            json{{"id", upload->id}, {"revision", outcome->revision}, {"result", toString(outcome->result)}}
+                .dump();
+        return r;
+      });
+    });
+
+    s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+      handle(req, res, Access::Supervisor, false,
+             [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+               std::string id = req.matches[1];
+               auto q = db.prepare(
+                   "SELECT clinic_id, revision, status, device_id, received_at FROM sessions WHERE id = ?1");
+               if (!q) return fail(storageError(q.error()));
+               if (!q->bind(1, id)) return fail(ApiError{500, "", "cannot bind"});
+               auto row = q->step();
+               if (!row) return fail(storageError(row.error()));
+               if (!row.value()) return fail(ApiError{404, "", "no session " + id});
+               if (!p.clinicId.empty() && q->columnText(0) != p.clinicId) {
+                 return fail(ApiError{403, "", "this token is not valid for that session's clinic"});
+               }
+               json out{{"id", id},
+                        {"clinic", q->columnText(0)},
+                        {"revision", q->columnInt(1)},
+                        {"status", q->columnText(2)},
+                        {"device_id", q->columnInt64(3)},
+                        {"received_at", q->columnText(4)}};
+               json revisions = json::array();
+               auto h = db.prepare(
+                   "SELECT revision, reason, device_id, received_at, body FROM session_revisions WHERE "
+                   "session_id = ?1 "
+                   "ORDER BY revision");
+               if (!h) return fail(storageError(h.error()));
+               if (!h->bind(1, id)) return fail(ApiError{500, "", "cannot bind"});
+               while (true) {
+                 auto r = h->step();
+                 if (!r) return fail(storageError(r.error()));
+                 if (!r.value()) break;
+                 revisions.push_back({{"revision", h->columnInt(0)},
+                                      {"reason", h->columnText(1)},
+                                      {"device_id", h->columnInt64(2)},
+                                      {"received_at", h->columnText(3)}});
+                 if (h->columnInt(0) == out["revision"].get<int>())
+                   out["session"] = json::parse(h->columnText(4));
+               }
+               out["revisions"] = revisions;
+               Reply r;
+               r.body = out.dump();
+               return r;
+             });
+    });
+
+    auto day = [this](Access access, auto render) {
+      return [this, access, render](const httplib::Request& req, httplib::Response& res) {
+        handle(req, res, access, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+          std::string date = req.matches[1];
+          if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
+          auto clinic = clinicFor(p, req.has_param("clinic") ? req.get_param_value("clinic") : "");
+          if (!clinic) return fail(clinic.error());
+          auto report = loadDay(db, *clinic, date);
+          if (!report) return fail(report.error());
+          return render(*report);
+        });
+      };
+    };
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/summary)",
+          day(Access::DeviceOrSupervisor, [](const DayReport& r) {
+            Reply reply;
+            reply.body = toJson(r).dump();
+            return Result<Reply>(reply);
+          }));
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.csv)", day(Access::Supervisor, [](const DayReport& r) {
+            Reply reply;
+            reply.body = chargesCsv(r);
+            reply.contentType = "text/csv; charset=utf-8";
+            reply.headers.emplace("Content-Disposition",
+                                  "attachment; filename=\"charges-" + r.date + ".csv\"");
+            return Result<Reply>(reply);
+          }));
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.hl7)", day(Access::Supervisor, [](const DayReport& r) {
+            Reply reply;
+            reply.body = chargesHl7(r, hl7Now());
+            reply.contentType = "application/hl7-v2; charset=utf-8";
+            reply.headers.emplace("Content-Disposition",
+                                  "attachment; filename=\"charges-" + r.date + ".hl7\"");
+            return Result<Reply>(reply);
+          }));
+
+    s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      std::string message = res.status == 413   ? "the body is larger than this server accepts"
+                            : res.status == 404 ? "no such endpoint"
+                            : res.status == 405 ? "method not allowed"
+                                                : "the request could not be handled";
+      res.set_content(errorBody(ApiError{res.status, "", message}), "application/json");
+    });
+    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      res.status = 500;
+      res.set_content(errorBody(ApiError{500, "", "internal error"}), "application/json");
+    });
+    // No PHI in logs: method, path (ids and dates only, never a query string or a body), status, caller.
+    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      auto caller = res.get_header_value("X-Unitclock-Caller");
+      std::fprintf(stderr, "%s %s %d %s\n", req.method.c_str(), req.path.c_str(), res.status,
+                   caller.empty() ? "-" : caller.c_str());
+    });
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& options) {
+  if (options.tlsCert.empty() != options.tlsKey.empty()) {
+    return fail(ApiError{400, "tls", "--tls-cert and --tls-key go together"});
+  }
+  {
+    auto db = openDatabase(options.dataDir, /*checkIntegrity=*/true);
+    if (!db) return fail(db.error());
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (!options.tlsCert.empty()) {
+    auto ssl = std::make_unique<httplib::SSLServer>(options.tlsCert.c_str(), options.tlsKey.c_str());
+    if (!ssl->is_valid()) {
+      return fail(ApiError{
+          400, "tls",
+          "cannot load the TLS certificate or key (" + options.tlsCert + ", " + options.tlsKey + ")"});
+    }
+    impl->http = std::move(ssl);
+    impl->tls = true;
+  } else {
+    impl->http = std::make_unique<httplib::Server>();
+  }
+  impl->http->set_tcp_nodelay(true);  // without it every request waits ~40 ms for delayed ACKs
+  impl->http->set_payload_max_length(options.maxBodyBytes);
+  impl->http->set_read_timeout(std::chrono::seconds{30});
+  impl->http->set_keep_alive_max_count(1000);
+  const int threads = options.threads > 0 ? options.threads : 8;
+  impl->http->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
+  impl->routes();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+Result<int> HttpServer::bind() {
+  int port =
+      m_impl->options.port == 0
+          ? m_impl->http->bind_to_any_port(m_impl->options.host)
+          : (m_impl->http->bind_to_port(m_impl->options.host, m_impl->options.port) ? m_impl->options.port
+                                                                                    : -1);
+  if (port <= 0) {
+    return fail(
+        ApiError{500, "listen",
+                 "cannot listen on " + m_impl->options.host + ":" + std::to_string(m_impl->options.port)});
+  }
+  m_impl->port = port;
+  return port;
+}
+
+void HttpServer::run() {
+  m_impl->http->listen_after_bind();
+}
+void HttpServer::stop() {
+  m_impl->http->stop();
+}
+
+std::string HttpServer::url() const {
+  std::string host = m_impl->options.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(m_impl->tls ? "https" : "http") + "://" + host + ":" + std::to_string(m_impl->port);
+}
+
+}  // namespace unitclock::server

@@ -1,0 +1,201 @@
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <unitclock/server/database.h>
+#include <unitclock/server/wire.h>
+#include <array>
+#include <chrono>
+#include <system_error>
+
+namespace unitclock::server {
+namespace {
+
+// [SECTION] Schema. Never edit a step once released: add a new one.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE clinics(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  created_at TEXT NOT NULL);
+CREATE TABLE clinicians(
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  pin_hash TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX clinicians_by_clinic ON clinicians(clinic_id);
+CREATE TABLE devices(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  label TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  revoked_at TEXT);
+CREATE TABLE enrollment_codes(
+  code_hash TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  device_id INTEGER REFERENCES devices(id));
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  clinic_id TEXT REFERENCES clinics(id),
+  label TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  revoked_at TEXT);
+CREATE TABLE clinic_documents(
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY(clinic_id, name));
+CREATE TABLE schedule(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  date TEXT NOT NULL,
+  time TEXT NOT NULL DEFAULT '',
+  mrn TEXT NOT NULL,
+  initials TEXT NOT NULL DEFAULT '',
+  payer TEXT NOT NULL DEFAULT '',
+  discipline TEXT NOT NULL DEFAULT '',
+  clinician_id TEXT NOT NULL DEFAULT '');
+CREATE INDEX schedule_by_day ON schedule(clinic_id, date);
+CREATE TABLE sessions(
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  revision INTEGER NOT NULL,
+  body_hash TEXT NOT NULL,
+  service_date TEXT NOT NULL,
+  status TEXT NOT NULL,
+  facts TEXT NOT NULL,
+  received_at TEXT NOT NULL);
+CREATE TABLE session_revisions(
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  revision INTEGER NOT NULL,
+  body_hash TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  body TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY(session_id, revision)) WITHOUT ROWID;
+CREATE TABLE session_days(
+  clinic_id TEXT NOT NULL,
+  date TEXT NOT NULL,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  PRIMARY KEY(clinic_id, date, session_id)) WITHOUT ROWID;
+CREATE TABLE rejections(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL,
+  device_id INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  field TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  received_date TEXT NOT NULL);
+CREATE INDEX rejections_by_day ON rejections(clinic_id, received_date);
+CREATE TABLE rate_buckets(
+  device_id INTEGER PRIMARY KEY,
+  tokens REAL NOT NULL,
+  updated_ms INTEGER NOT NULL);
+)sql";
+
+constexpr std::array<sql::Migration, 1> kMigrations{{{1, kSchemaV1}}};
+
+ApiError fromSql(const sql::SqlError& e, std::string what) {
+  return ApiError{500, "", what + ": " + e.message};
+}
+
+Result<sql::Database> openConfigured(const std::filesystem::path& path, sql::OpenMode mode) {
+  sql::OpenOptions options;
+  options.mode = mode;
+  options.busyTimeout = std::chrono::milliseconds{10000};
+  auto db = sql::Database::open(path.string(), options);
+  if (!db) return fail(fromSql(db.error(), "cannot open " + path.string()));
+  if (auto r = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"); !r) {
+    return fail(fromSql(r.error(), "cannot configure " + path.string()));
+  }
+  return std::move(db).value();
+}
+
+}  // namespace
+
+int schemaVersion() {
+  return kMigrations.back().version;
+}
+
+std::filesystem::path databasePath(const std::filesystem::path& dataDir) {
+  return dataDir / kDatabaseFile;
+}
+
+std::string nowUtc() {
+  return formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+ApiError storageError(const sql::SqlError& e) {
+  if (e.code == SQLITE_BUSY || e.code == SQLITE_LOCKED)
+    return ApiError{503, "", "the store is busy, try again"};
+  return ApiError{500, "", "storage error " + std::to_string(e.extendedCode)};
+}
+
+Result<int> initDataDir(const std::filesystem::path& dataDir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dataDir, ec);
+  if (ec) return fail(ApiError{500, "", "cannot create " + dataDir.string() + ": " + ec.message()});
+  ::chmod(dataDir.c_str(), 0700);  // session data is PHI: owner only
+  auto path = databasePath(dataDir);
+  bool existed = std::filesystem::exists(path);
+  mode_t old = ::umask(0077);
+  auto db = openConfigured(path, sql::OpenMode::ReadWriteCreate);
+  ::umask(old);
+  if (!db) return fail(db.error());
+  if (existed) {
+    auto problems = sql::integrityCheck(*db);
+    if (!problems) return fail(fromSql(problems.error(), "cannot check " + path.string()));
+    if (!problems->empty())
+      return fail(ApiError{500, "", path.string() + " is damaged: " + problems->front()});
+  }
+  auto v = sql::migrate(*db, kMigrations);
+  if (!v) {
+    if (v.error().code == sql::kNewerSchemaCode) {
+      return fail(
+          ApiError{500, "", path.string() + " was written by a newer unitclock-server; left untouched"});
+    }
+    return fail(fromSql(v.error(), "cannot migrate " + path.string()));
+  }
+  return v.value();
+}
+
+Result<sql::Database> openDatabase(const std::filesystem::path& dataDir, bool checkIntegrity) {
+  auto path = databasePath(dataDir);
+  if (!std::filesystem::exists(path)) {
+    return fail(ApiError{500, "",
+                         path.string() + " does not exist: run `unitclock-server init --data-dir " +
+                             dataDir.string() + "` first"});
+  }
+  auto db = openConfigured(path, sql::OpenMode::ReadWrite);
+  if (!db) return db;
+  auto version = db->userVersion();
+  if (!version) return fail(fromSql(version.error(), "cannot read " + path.string()));
+  if (version.value() > schemaVersion()) {
+    return fail(
+        ApiError{500, "", path.string() + " was written by a newer unitclock-server; left untouched"});
+  }
+  if (version.value() < schemaVersion()) {
+    auto v = sql::migrate(*db, kMigrations);
+    if (!v) return fail(fromSql(v.error(), "cannot migrate " + path.string()));
+  }
+  if (checkIntegrity) {
+    auto problems = sql::integrityCheck(*db);
+    if (!problems) return fail(fromSql(problems.error(), "cannot check " + path.string()));
+    if (!problems->empty())
+      return fail(ApiError{500, "", path.string() + " is damaged: " + problems->front()});
+  }
+  return db;
+}
+
+}  // namespace unitclock::server

@@ -1,0 +1,435 @@
+#include <unitclock/core/catalog.h>
+#include <unitclock/core/payer.h>
+#include <unitclock/server/summary.h>
+#include <algorithm>
+#include <set>
+
+namespace unitclock::server {
+namespace {
+
+using std::chrono::seconds;
+constexpr seconds kOverlapTolerance{60};  // a shared whole minute; device clocks may differ by seconds
+
+core::Performer toCore(Performer p) {
+  return p == Performer::Therapist ? core::Performer::therapist : core::Performer::assistant;
+}
+
+bool isTimedCode(const core::Catalog& catalog, const std::string& code) {
+  const auto* info = catalog.find(code);
+  return info == nullptr || info->timed;  // unknown codes go to the engine as timed, which names them
+}
+
+// One session's part of the day, as engine input. Segments of untimed codes (group therapy 97150, an
+// evaluation timed on the clock) become untimed services with their duration.
+core::EngineInput engineInputFor(const SessionUpload& s, const std::string& date,
+                                 const core::Catalog& catalog) {
+  core::EngineInput in;
+  in.discipline = core::parseDiscipline(s.discipline).value_or(core::Discipline::ot);
+  in.telehealth = s.telehealth;
+  in.diagnoses = s.diagnoses;
+  std::vector<const WireSegment*> segs;
+  for (const auto& seg : s.segments)
+    if (seg.date == date) segs.push_back(&seg);
+  std::stable_sort(segs.begin(), segs.end(), [](auto* a, auto* b) { return a->start < b->start; });
+  std::vector<std::string> timedOrder;
+  std::map<std::string, std::vector<core::TimeBlock>> blocks;
+  std::vector<std::string> untimedOrder;
+  std::map<std::string, core::UntimedService> untimed;
+  auto untimedFor = [&](const std::string& code) -> core::UntimedService& {
+    auto it = untimed.find(code);
+    if (it == untimed.end()) {
+      untimedOrder.push_back(code);
+      it = untimed.emplace(code, core::UntimedService{code, {}, {}, {}}).first;
+    }
+    return it->second;
+  };
+  for (const auto* seg : segs) {
+    core::TimeBlock b{seg->start, seg->end, toCore(seg->performer)};
+    if (isTimedCode(catalog, seg->code)) {
+      if (!blocks.count(seg->code)) timedOrder.push_back(seg->code);
+      blocks[seg->code].push_back(b);
+    } else {
+      auto& u = untimedFor(seg->code);
+      u.duration += seg->duration();
+      if (seg->performer == Performer::Assistant) u.assistant += seg->duration();
+      u.blocks.push_back(b);
+    }
+  }
+  for (const auto& code : timedOrder) in.timed.push_back(core::TimedService::fromBlocks(code, blocks[code]));
+  for (const auto& u : s.untimed) {
+    if (u.date != date) continue;
+    untimedFor(u.code).duration += std::chrono::duration_cast<seconds>(u.minutes);
+  }
+  for (const auto& code : untimedOrder) in.untimed.push_back(untimed[code]);
+  return in;
+}
+
+seconds unionLength(std::vector<std::pair<SysSeconds, SysSeconds>> iv) {
+  std::sort(iv.begin(), iv.end());
+  seconds total{};
+  SysSeconds curStart{}, curEnd{};
+  bool open = false;
+  for (const auto& [a, b] : iv) {
+    if (!open || a > curEnd) {
+      if (open) total += curEnd - curStart;
+      curStart = a;
+      curEnd = b;
+      open = true;
+    } else {
+      curEnd = std::max(curEnd, b);
+    }
+  }
+  if (open) total += curEnd - curStart;
+  return total;
+}
+
+struct OneOnOne {
+  SysSeconds start, end;
+  const SessionUpload* session;
+};
+
+}  // namespace
+
+DayReport computeDay(const std::string& clinicId, const std::string& date,
+                     const std::vector<SessionUpload>& sessions,
+                     const std::map<std::string, std::string>& clinicianNames) {
+  const auto& catalog = core::Catalog::builtin();
+  DayReport r;
+  r.clinicId = clinicId;
+  r.date = date;
+  r.sessionCount = static_cast<int>(sessions.size());
+
+  // [SECTION] Group by patient × discipline (the day is fixed).
+  std::map<std::pair<std::string, std::string>, std::vector<const SessionUpload*>> scopes;
+  for (const auto& s : sessions) {
+    if (s.status == "voided") {
+      r.voidedSessions.push_back({s.id, s.status, s.revision, s.renderingClinician});
+      continue;
+    }
+    if (s.status != "signed") {
+      r.unsignedSessions.push_back({s.id, s.status, s.revision, s.renderingClinician});
+      DayFlag f{"unsigned",           "session " + s.id + " is " + s.status + ", not signed",
+                s.renderingClinician, s.patientMrn,
+                s.discipline,         {s.id}};
+      r.flags.push_back(f);
+    }
+    scopes[{s.patientMrn, s.discipline}].push_back(&s);
+  }
+
+  std::map<std::string, ClinicianDay> clinicians;
+  auto clinician = [&](const std::string& id) -> ClinicianDay& {
+    auto& c = clinicians[id];
+    if (c.id.empty()) {
+      c.id = id;
+      if (auto it = clinicianNames.find(id); it != clinicianNames.end()) c.name = it->second;
+    }
+    return c;
+  };
+  std::map<std::string, int> clinicianScopes;  // rounding allowance per clinician, see units-exceed-time
+
+  // [SECTION] Recompute each patient's day with the engine.
+  for (auto& [key, list] : scopes) {
+    PatientDay p;
+    p.mrn = key.first;
+    p.discipline = key.second;
+    const SessionUpload* first = nullptr;
+    std::vector<core::EngineInput> inputs;
+    std::map<std::string, std::map<std::string, seconds>> secondsByCodeAndClinician;
+    for (const auto* s : list) {
+      p.sessions.push_back(s->id);
+      if (p.initials.empty()) p.initials = s->patientInitials;
+      if (s->status != "signed") continue;
+      p.signedSessions.push_back(s->id);
+      if (!first) {
+        first = s;
+        p.payer = s->payer;
+        p.placeOfService = s->placeOfService;
+        p.renderingClinician = s->renderingClinician;
+      } else if (s->payer != first->payer) {
+        p.flags.push_back({"payer-mismatch",
+                           "sessions " + first->id + " and " + s->id + " name different payers",
+                           s->renderingClinician,
+                           p.mrn,
+                           p.discipline,
+                           {first->id, s->id}});
+      }
+      p.telehealth = p.telehealth || s->telehealth;
+      for (const auto& d : s->diagnoses)
+        if (std::find(p.diagnoses.begin(), p.diagnoses.end(), d) == p.diagnoses.end())
+          p.diagnoses.push_back(d);
+      for (const auto& line : s->lines)
+        if (line.units > 0) p.deviceUnits[line.code] += line.units;
+      for (const auto& seg : s->segments)
+        if (seg.date == date) secondsByCodeAndClinician[seg.code][seg.clinician] += seg.duration();
+      inputs.push_back(engineInputFor(*s, date, catalog));
+    }
+    if (first) {
+      auto payer = core::builtinPayer(first->payer);
+      if (!payer) {
+        p.flags.push_back({"payer-unknown", "payer profile '" + first->payer + "' is not known to the server",
+                           first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
+      } else {
+        auto merged = core::mergeInputs(inputs);
+        if (!merged) {
+          p.flags.push_back({"engine-error", merged.error(), first->renderingClinician, p.mrn, p.discipline,
+                             p.signedSessions});
+        } else {
+          auto units = core::computeUnits(merged.value(), *payer, catalog);
+          if (!units) {
+            p.flags.push_back({"engine-error", units.error().message, first->renderingClinician, p.mrn,
+                               p.discipline, p.signedSessions});
+          } else {
+            p.recomputed = true;
+            p.result = std::move(units).value();
+            for (const auto& line : p.result.lines) p.serverUnits[line.code] += line.units;
+            for (const auto& w : p.result.warnings) {
+              p.flags.push_back(
+                  {w.id, w.message, first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
+            }
+            if (p.serverUnits != p.deviceUnits) {
+              p.flags.push_back({"units-differ", "device and server units differ for this patient's day",
+                                 first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
+            }
+            // Attribute each timed code's units to the clinician who furnished most of its time.
+            std::set<std::string> credited;
+            for (const auto& c : p.result.codes) {
+              if (!c.timed || c.units == 0) continue;
+              auto& who = secondsByCodeAndClinician[c.code];
+              if (who.empty()) continue;
+              auto best = std::max_element(who.begin(), who.end(),
+                                           [](const auto& a, const auto& b) { return a.second < b.second; });
+              clinician(best->first).units += c.units;
+              if (payer->rule == core::UnitRule::ama || credited.insert(best->first).second) {
+                ++clinicianScopes[best->first];
+              }
+            }
+          }
+        }
+      }
+    }
+    r.patients.push_back(std::move(p));
+  }
+
+  // [SECTION] Per clinician: time, sessions, overlaps.
+  std::map<std::string, std::vector<std::pair<SysSeconds, SysSeconds>>> intervals;
+  std::map<std::string, std::vector<OneOnOne>> oneOnOne;
+  for (const auto& s : sessions) {
+    if (s.status == "voided") continue;
+    ++clinician(s.renderingClinician).sessions;
+    for (const auto& seg : s.segments) {
+      if (seg.date != date) continue;
+      auto& c = clinician(seg.clinician);
+      c.treatment += seg.duration();
+      if (isTimedCode(catalog, seg.code)) c.timed += seg.duration();
+      intervals[seg.clinician].push_back({seg.start, seg.end});
+      if (seg.mode == Mode::OneOnOne) oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
+    }
+    for (const auto& u : s.untimed)
+      if (u.date == date) clinician(u.clinician).treatment += std::chrono::duration_cast<seconds>(u.minutes);
+  }
+  for (auto& [id, iv] : intervals) clinician(id).clock = unionLength(iv);
+
+  for (auto& [id, list] : oneOnOne) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    std::set<std::pair<std::string, std::string>> reported;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      for (std::size_t j = i + 1; j < list.size() && list[j].start < list[i].end; ++j) {
+        const auto& a = list[i];
+        const auto& b = list[j];
+        if (a.session->patientMrn == b.session->patientMrn) continue;
+        if (std::min(a.end, b.end) - b.start < kOverlapTolerance) continue;
+        auto key = std::minmax(a.session->id, b.session->id);
+        if (!reported.insert({key.first, key.second}).second) continue;
+        DayFlag f{"one-on-one-overlap",
+                  "clinician " + id + " was in one-on-one in sessions " + key.first + " and " + key.second +
+                      " at the same time (" + formatUtcTimestamp(b.start) + ")",
+                  id,
+                  "",
+                  "",
+                  {key.first, key.second}};
+        clinician(id).flags.push_back(f);
+      }
+    }
+  }
+
+  for (auto& [id, c] : clinicians) {
+    // Every patient's day (CMS) or code (AMA) can round up by at most 7 minutes: with k of them,
+    // honest clock time M allows at most floor((M + 7k) / 15) timed units.
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(c.clock).count();
+    int k = clinicianScopes[id];
+    long long allowed = (minutes + 7LL * k) / 15;
+    if (c.units > allowed) {
+      c.flags.push_back({"units-exceed-time",
+                         "clinician " + id + " has " + std::to_string(c.units) + " timed units but " +
+                             std::to_string(minutes) + " minutes on the clock allow at most " +
+                             std::to_string(allowed),
+                         id,
+                         "",
+                         "",
+                         {}});
+    }
+    r.clinicians.push_back(c);
+  }
+  for (const auto& p : r.patients) r.flags.insert(r.flags.end(), p.flags.begin(), p.flags.end());
+  for (const auto& c : r.clinicians) r.flags.insert(r.flags.end(), c.flags.begin(), c.flags.end());
+  return r;
+}
+
+Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date) {
+  std::vector<SessionUpload> sessions;
+  auto q = db.prepare(
+      "SELECT s.id, s.facts FROM session_days d JOIN sessions s ON s.id = d.session_id "
+      "WHERE d.clinic_id = ?1 AND d.date = ?2 ORDER BY s.id");
+  if (!q) return fail(storageError(q.error()));
+  if (!q->bind(1, clinicId) || !q->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    auto id = q->columnText(0);
+    auto facts = nlohmann::json::parse(q->columnText(1), nullptr, false);
+    auto s = sessionFromJson(facts, id);
+    if (!s) return fail(ApiError{500, "", "stored session " + id + " cannot be read: " + s.error().field});
+    sessions.push_back(std::move(s).value());
+  }
+  std::map<std::string, std::string> names;
+  auto n = db.prepare("SELECT id, name FROM clinicians WHERE clinic_id = ?1");
+  if (!n) return fail(storageError(n.error()));
+  if (!n->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
+  while (true) {
+    auto row = n->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    names[n->columnText(0)] = n->columnText(1);
+  }
+  DayReport r = computeDay(clinicId, date, sessions, names);
+  auto rej = db.prepare(
+      "SELECT session_id, status, field, message, received_at, device_id FROM rejections "
+      "WHERE clinic_id = ?1 AND received_date = ?2 ORDER BY id");
+  if (!rej) return fail(storageError(rej.error()));
+  if (!rej->bind(1, clinicId) || !rej->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
+  while (true) {
+    auto row = rej->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    RejectionRef ref{rej->columnText(0), rej->columnInt(1),  rej->columnText(2),
+                     rej->columnText(3), rej->columnText(4), rej->columnInt64(5)};
+    r.flags.push_back({"rejected",
+                       "an upload of session " + ref.sessionId + " was refused (" +
+                           std::to_string(ref.status) + "): " + ref.message,
+                       "",
+                       "",
+                       "",
+                       {ref.sessionId}});
+    r.rejections.push_back(std::move(ref));
+  }
+  return r;
+}
+
+namespace {
+
+nlohmann::json flagIds(const std::vector<DayFlag>& flags) {
+  auto a = nlohmann::json::array();
+  for (const auto& f : flags) a.push_back(f.id);
+  return a;
+}
+
+long long minutesOf(seconds s) {
+  return std::chrono::duration_cast<std::chrono::minutes>(s).count();
+}
+
+}  // namespace
+
+nlohmann::json toJson(const DayReport& r) {
+  using nlohmann::json;
+  json out;
+  out["clinic"] = r.clinicId;
+  out["date"] = r.date;
+  out["sessions"] = r.sessionCount;
+  int units = 0;
+  long long timed = 0, treatment = 0;
+  json patients = json::array();
+  for (const auto& p : r.patients) {
+    json pj{{"mrn", p.mrn},
+            {"initials", p.initials},
+            {"discipline", p.discipline},
+            {"payer", p.payer},
+            {"rendering_clinician", p.renderingClinician},
+            {"sessions", p.sessions},
+            {"signed_sessions", p.signedSessions},
+            {"diagnoses", p.diagnoses},
+            {"recomputed", p.recomputed},
+            {"device_units", p.deviceUnits},
+            {"server_units", p.serverUnits},
+            {"flags", flagIds(p.flags)}};
+    if (p.recomputed) {
+      json lines = json::array();
+      for (const auto& l : p.result.lines)
+        lines.push_back({{"code", l.code}, {"units", l.units}, {"modifiers", l.modifiers}});
+      json warnings = json::array();
+      for (const auto& w : p.result.warnings)
+        warnings.push_back({{"id", w.id}, {"message", w.message}, {"code", w.code}});
+      pj["server"] = {{"rule", std::string(core::toString(p.result.rule))},
+                      {"total_units", p.result.totalUnits},
+                      {"total_timed_minutes", p.result.totalTimed.count()},
+                      {"total_treatment_minutes", p.result.totalTreatment.count()},
+                      {"lines", lines},
+                      {"zero_unit_codes", p.result.zeroUnitCodes},
+                      {"warnings", warnings}};
+      units += p.result.totalUnits;
+      timed += p.result.totalTimed.count();
+      treatment += p.result.totalTreatment.count();
+    }
+    patients.push_back(pj);
+  }
+  json clinicians = json::array();
+  for (const auto& c : r.clinicians) {
+    double hours = static_cast<double>(c.clock.count()) / 3600.0;
+    clinicians.push_back({{"id", c.id},
+                          {"name", c.name},
+                          {"sessions", c.sessions},
+                          {"timed_minutes", minutesOf(c.timed)},
+                          {"treatment_minutes", minutesOf(c.treatment)},
+                          {"clock_minutes", minutesOf(c.clock)},
+                          {"units", c.units},
+                          {"units_per_hour", hours > 0 ? static_cast<double>(c.units) / hours : 0.0},
+                          {"flags", flagIds(c.flags)}});
+  }
+  auto refs = [](const std::vector<SessionRef>& v) {
+    json a = json::array();
+    for (const auto& s : v)
+      a.push_back({{"id", s.id},
+                   {"status", s.status},
+                   {"revision", s.revision},
+                   {"rendering_clinician", s.renderingClinician}});
+    return a;
+  };
+  json rejected = json::array();
+  for (const auto& x : r.rejections) {
+    rejected.push_back({{"session_id", x.sessionId},
+                        {"status", x.status},
+                        {"field", x.field},
+                        {"message", x.message},
+                        {"received_at", x.receivedAt},
+                        {"device_id", x.deviceId}});
+  }
+  json flags = json::array();
+  for (const auto& f : r.flags) {
+    flags.push_back({{"id", f.id},
+                     {"message", f.message},
+                     {"clinician", f.clinician},
+                     {"patient_mrn", f.patientMrn},
+                     {"discipline", f.discipline},
+                     {"sessions", f.sessions}});
+  }
+  out["totals"] = {{"units", units}, {"timed_minutes", timed}, {"treatment_minutes", treatment}};
+  out["clinicians"] = clinicians;
+  out["patients"] = patients;
+  out["unsigned"] = refs(r.unsignedSessions);
+  out["voided"] = refs(r.voidedSessions);
+  out["rejected"] = rejected;
+  out["flags"] = flags;
+  return out;
+}
+
+}  // namespace unitclock::server
