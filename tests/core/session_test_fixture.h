@@ -54,6 +54,7 @@ class Tablet {
         m_session(Session::create(std::move(header), clock.now(), m_clinician).value()) {}
 
   Session& session() { return m_session; }
+  const Session& session() const { return m_session; }
   const std::string& clinician() const { return m_clinician; }
   void actAs(std::string clinician) { m_clinician = std::move(clinician); }
   std::int64_t next() const { return m_session.nextSequence(); }

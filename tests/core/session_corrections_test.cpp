@@ -1,0 +1,188 @@
+// Review, sign, correct, void: what a therapist can change after the end, what signing freezes, and
+// that nothing recorded ever disappears from the log.
+#include <gtest/gtest.h>
+
+#include "session_test_fixture.h"
+
+namespace unitclock::core::testing {
+namespace {
+
+// 14:00–14:20 97110, 14:20–14:30 97140, ended at 14:30.
+Tablet endedSession(FakeClock& clock) {
+  Tablet tablet(clock);
+  EXPECT_TRUE(tablet.start("97110").ok());
+  clock.advance(20min);
+  EXPECT_TRUE(tablet.start("97140").ok());
+  clock.advance(10min);
+  EXPECT_TRUE(tablet.end().ok());
+  clock.advance(2min);
+  return tablet;
+}
+
+TEST(SessionEdits, AnEditChangesTheSegmentsTimesAndMinutesAndIsFlagged) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  // The therapist started the timer late: 97110 really began at 13:55.
+  ASSERT_TRUE(tablet.edit(0, at(13, 55), at(14, 20), "Timer started late").ok());
+  const SessionSummary s = tablet.summary();
+  EXPECT_EQ(s.segments[0].start, at(13, 55));
+  EXPECT_TRUE(s.segments[0].edited);
+  EXPECT_FALSE(s.segments[1].edited);
+  EXPECT_EQ(timeOf(s, "97110"), 25min);
+  EXPECT_EQ(s.timedTime, 35min);
+  ASSERT_EQ(s.flags.size(), 1u);
+  EXPECT_EQ(s.flags[0].id, "edited-after-end");
+  EXPECT_NE(s.flags[0].message.find("Timer started late"), std::string::npos);
+
+  const Event& e = tablet.session().events().back();
+  EXPECT_EQ(e.type, EventType::segment_edited);
+  EXPECT_EQ(e.oldStart, at(14, 0));
+  EXPECT_EQ(e.newStart, at(13, 55));
+  EXPECT_EQ(e.clinicianId, "ot-ann");
+}
+
+TEST(SessionEdits, AnEditNeedsAReason) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  const auto r = tablet.edit(0, at(13, 55), at(14, 20), "  ");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().errc, SessionErrc::missing_reason);
+  EXPECT_EQ(timeOf(tablet.summary(), "97110"), 20min);
+}
+
+TEST(SessionEdits, SegmentsCannotBeEditedWhileTheSessionIsOpen) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.start("97110").ok());
+  clock.advance(10min);
+  ASSERT_TRUE(tablet.stop().ok());
+  const auto r = tablet.edit(0, at(14, 0), at(14, 5), "too long");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(r.error().message, "Segment times can be edited after the session has ended.");
+}
+
+TEST(SessionEdits, AnEditOfAnUnknownOrChangedSegmentIsRefused) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  const Instant now = tablet.now();
+  auto r = tablet.record(segmentEdited(tablet.next(), now, "ot-ann", 7, at(14, 0), at(14, 20), at(14, 0),
+                                       at(14, 5), "wrong segment"));
+  EXPECT_EQ(r.error().errc, SessionErrc::unknown_segment);
+  // Old times that no longer match: someone else edited the segment meanwhile.
+  r = tablet.record(segmentEdited(tablet.next(), now, "ot-ann", 0, at(14, 1), at(14, 20), at(14, 0),
+                                  at(14, 5), "stale screen"));
+  EXPECT_EQ(r.error().errc, SessionErrc::unknown_segment);
+  EXPECT_EQ(r.error().message, "The segment's times changed since the edit began; review it again.");
+}
+
+TEST(SessionEdits, AnEditedSegmentMustEndAfterItStartsAndNotInTheFuture) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  EXPECT_EQ(tablet.edit(0, at(14, 10), at(14, 10), "zero").error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(tablet.edit(1, at(14, 20), at(15, 0), "later").error().message,
+            "A segment cannot end after the time of the edit.");
+}
+
+TEST(SessionEdits, AnEditCannotMakeTwoActivitiesOverlap) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  const auto r = tablet.edit(0, at(14, 0), at(14, 25), "ran over");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().errc, SessionErrc::overlap);
+  EXPECT_NE(r.error().message.find("97140"), std::string::npos);
+  // Shortening the next segment first makes room.
+  ASSERT_TRUE(tablet.edit(1, at(14, 25), at(14, 30), "97140 began later").ok());
+  EXPECT_TRUE(tablet.edit(0, at(14, 0), at(14, 25), "ran over").ok());
+  const SessionSummary s = tablet.summary();
+  EXPECT_EQ(timeOf(s, "97110"), 25min);
+  EXPECT_EQ(timeOf(s, "97140"), 5min);
+}
+
+TEST(SessionSigning, SigningFreezesTheSession) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet.sign().ok());
+  EXPECT_EQ(tablet.session().status(), SessionStatus::signed_);
+  EXPECT_EQ(tablet.edit(0, at(13, 55), at(14, 20), "late").error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.untimed("97165", 30min).error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.diagnoses({"R26.89"}).error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.sign().error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.start("97110").error().message,
+            "Starting an activity is not allowed in a session that is signed.");
+}
+
+TEST(SessionSigning, ACorrectionAfterSigningMakesANewRevisionWithAReason) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet.sign().ok());
+  const std::vector<Event> signedLog = tablet.session().events();
+
+  EXPECT_EQ(tablet.reopen("").error().errc, SessionErrc::missing_reason);
+  tablet.actAs("sup-dee");
+  ASSERT_TRUE(tablet.reopen("Manual therapy was 12 minutes, not 10").ok());
+  EXPECT_EQ(tablet.session().status(), SessionStatus::ended);
+  EXPECT_EQ(tablet.session().revision(), 2);
+  ASSERT_TRUE(tablet.edit(1, at(14, 20), at(14, 32), "Manual therapy was 12 minutes, not 10").ok());
+  ASSERT_TRUE(tablet.sign().ok());
+
+  const SessionSummary s = tablet.summary();
+  EXPECT_EQ(s.revision, 2);
+  EXPECT_EQ(s.status, SessionStatus::signed_);
+  EXPECT_EQ(timeOf(s, "97140"), 12min);
+  ASSERT_EQ(s.flags.size(), 2u);
+  EXPECT_EQ(s.flags[0].id, "revised");
+  EXPECT_EQ(s.flags[1].id, "edited-after-end");
+  // Nothing was deleted or rewritten: the signed revision's log is still the start of the log.
+  const auto& log = tablet.session().events();
+  ASSERT_EQ(log.size(), signedLog.size() + 3);
+  EXPECT_TRUE(std::equal(signedLog.begin(), signedLog.end(), log.begin()));
+  EXPECT_EQ(s.clinicians, (std::vector<std::string>{"ot-ann", "sup-dee"}));
+}
+
+TEST(SessionSigning, OnlyASignedSessionCanBeMarkedSyncedAndASyncedOneCanStillBeCorrected) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  EXPECT_EQ(tablet.record(makeEvent(EventType::session_synced, tablet.next(), tablet.now(), "")).error().errc,
+            SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.reopen("not signed yet").error().errc, SessionErrc::not_allowed);
+  ASSERT_TRUE(tablet.sign().ok());
+  ASSERT_TRUE(tablet.record(makeEvent(EventType::session_synced, tablet.next(), tablet.now(), "")).ok());
+  EXPECT_EQ(tablet.session().status(), SessionStatus::synced);
+  ASSERT_TRUE(tablet.reopen("Wrong patient diagnosis").ok());
+  ASSERT_TRUE(tablet.diagnoses({"R26.89"}).ok());
+  ASSERT_TRUE(tablet.sign().ok());
+  EXPECT_EQ(tablet.session().revision(), 2);
+  EXPECT_EQ(tablet.summary().diagnoses, (std::vector<std::string>{"R26.89"}));
+}
+
+TEST(SessionVoiding, VoidingNeedsAReasonAndIsFinal) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.start("97110").ok());
+  clock.advance(5min);
+  EXPECT_EQ(tablet.voidIt("").error().errc, SessionErrc::missing_reason);
+  ASSERT_TRUE(tablet.voidIt("Opened for the wrong patient").ok());
+  clock.advance(5min);
+  const SessionSummary s = tablet.summary();
+  EXPECT_EQ(s.status, SessionStatus::voided);
+  EXPECT_FALSE(s.running.has_value());
+  EXPECT_EQ(timeOf(s, "97110"), 5min);  // what happened stays documented
+  EXPECT_EQ(tablet.start("97110").error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.voidIt("again").error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.reopen("undo").error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.session().events().size(), 3u);
+}
+
+TEST(SessionVoiding, ASignedSessionCanBeVoidedWithAReason) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet.sign().ok());
+  ASSERT_TRUE(tablet.voidIt("Duplicate of another session").ok());
+  EXPECT_EQ(tablet.session().status(), SessionStatus::voided);
+  EXPECT_EQ(tablet.session().events()[tablet.session().events().size() - 1].reason,
+            "Duplicate of another session");
+}
+
+}  // namespace
+}  // namespace unitclock::core::testing
