@@ -11,6 +11,7 @@ using unitclock::app::Command;
 // One row per command.
 constexpr std::array kCommands{
     Command{"units", unitclock::app::runUnits, "compute CPT units and modifiers from minutes per code"},
+    Command{"sessions", unitclock::app::runSessions, "list, show or export the sessions in a device store"},
 };
 
 void printHelp(std::ostream& out) {
