@@ -1,0 +1,81 @@
+#include "screens.h"
+
+namespace unitclock::app {
+namespace {
+
+void chips(Ui& ui, const std::vector<Choice>& choices, IntentKind kind, float widthEm, Intents& out) {
+  const int cols = columnsFor(ui, widthEm);
+  for (int i = 0; i < static_cast<int>(choices.size()); ++i) {
+    const auto& c = choices[static_cast<std::size_t>(i)];
+    flowItem(ui, i, cols);
+    if (ui.button(c.label + "##" + c.id, widthEm, c.selected ? Tone::kSelected : Tone::kNormal))
+      out.push_back({kind, c.id, 0});
+  }
+}
+
+}  // namespace
+
+void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
+  ui.beginScreen("new-session");
+  drawTopBar(ui, "New session", "Patient, payer, discipline and diagnoses", out, true, false);
+  // Landscape: patient and keyboard on the left, the choices on the right, all without scrolling.
+  // Portrait: one scrolling column; the keyboard shows only while a field is being typed into.
+  const bool twoColumns = ui.availableEm() >= 40.0f;
+  const float leftEm = twoColumns ? 26.0f : 0.0f;
+  ui.beginRegion("patient", leftEm, -(kTouchEm + 0.8f));
+  ui.text("Patient", TextStyle::kBold);
+  if (ui.field("##mrn", "MRN", view.mrn, 12.0f, view.focus == Field::kMrn))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kMrn)});
+  ui.sameLine();
+  if (ui.field("##initials", "Initials", view.initials, 8.0f, view.focus == Field::kInitials))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kInitials)});
+  if (view.focus == Field::kMrn || view.focus == Field::kInitials) {
+    drawKeyboard(ui, out);
+  } else if (!view.schedule.empty()) {
+    ui.gap();
+    ui.text("Today's schedule", TextStyle::kBold);
+    const int cols = columnsFor(ui, 8.4f);
+    for (int i = 0; i < static_cast<int>(view.schedule.size()); ++i) {
+      const auto& s = view.schedule[static_cast<std::size_t>(i)];
+      flowItem(ui, i, cols);
+      if (ui.tile("##sch" + s.id, {s.initials, s.time, s.detail}, ImVec2(8.4f, 4.4f), Tone::kNormal))
+        out.push_back({IntentKind::kPickSchedule, s.id, 0});
+    }
+  }
+  if (twoColumns) {
+    ui.endRegion();
+    ui.sameLine(1.0f);
+    ui.beginRegion("choices", 0.0f, -(kTouchEm + 0.8f));
+  } else {
+    ui.gap();
+  }
+  ui.text("Payer", TextStyle::kBold);
+  chips(ui, view.payers, IntentKind::kSelectPayer, 9.6f, out);
+  ui.text("Discipline", TextStyle::kBold);
+  chips(ui, view.disciplines, IntentKind::kSelectDiscipline, 6.0f, out);
+  ui.text("Diagnoses (up to 4)", TextStyle::kBold);
+  const int cols = columnsFor(ui, 9.6f);
+  for (int i = 0; i < static_cast<int>(view.diagnoses.size()); ++i) {
+    const auto& d = view.diagnoses[static_cast<std::size_t>(i)];
+    flowItem(ui, i, cols);
+    if (ui.tile("##dx" + d.id, {d.id, d.label}, ImVec2(9.6f, 3.1f),
+                d.selected ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kToggleDiagnosis, d.id, 0});
+  }
+  ui.endRegion();
+  ui.separator();
+  if (ui.button("Start session", 12.0f, Tone::kPrimary, view.canStart))
+    out.push_back({IntentKind::kStartSession, {}, 0});
+  ui.sameLine();
+  if (ui.button(view.telehealth ? "Telehealth: on" : "Telehealth: off", 10.0f,
+                view.telehealth ? Tone::kSelected : Tone::kNormal))
+    out.push_back({IntentKind::kToggleTelehealth, {}, 0});
+  if (!view.error.empty()) {
+    ui.sameLine(1.0f);
+    ImGui::AlignTextToFramePadding();
+    ui.text(view.error, TextStyle::kError);
+  }
+  ui.endScreen();
+}
+
+}  // namespace unitclock::app

@@ -1,0 +1,106 @@
+#include "screens.h"
+
+namespace unitclock::app {
+
+void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
+  ui.beginScreen("session");
+  if (ui.button("Home", 5.0f, Tone::kQuiet)) out.push_back({IntentKind::kGoHome, {}, 0});
+  ui.sameLine(1.0f);
+  ImGui::BeginGroup();
+  ui.text(view.patient, TextStyle::kTitle);
+  ui.text(view.context, TextStyle::kMuted);
+  ImGui::EndGroup();
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ui.px(5.0f)));
+  if (ui.button("Lock", 5.0f, Tone::kQuiet)) out.push_back({IntentKind::kLock, {}, 0});
+
+  // Landscape: the running clock and controls on the left, the activity tiles on the right.
+  // Portrait: the same, stacked.
+  const float barEm = kTouchEm + 1.2f;
+  const bool twoColumns = ui.availableEm() >= 40.0f;
+  if (twoColumns) ui.beginRegion("controls", 17.0f, -barEm);
+  // The running activity, readable from across the room.
+  if (!view.runningName.empty()) {
+    ui.textWrapped(view.runningName, TextStyle::kBold);
+    ui.text(view.clock, TextStyle::kClock);
+    if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back({IntentKind::kStopActivity, {}, 0});
+    ui.sameLine();
+    if (ui.button("Pause", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kOpenPause, {}, 0});
+  } else if (view.paused) {
+    ui.text(view.pausedText, TextStyle::kWarning);
+    ui.text(view.clock, TextStyle::kClock);
+    if (ui.button("Resume", 15.5f, Tone::kRunning)) out.push_back({IntentKind::kResume, {}, 0});
+  } else if (!view.ended) {
+    ui.textWrapped("Tap an activity to start its timer", TextStyle::kMuted);
+  }
+  if (view.pauseChipsOpen && !view.runningName.empty()) {
+    for (std::size_t i = 0; i < view.pauseReasons.size(); ++i) {
+      if (i % 2 == 1) ui.sameLine();
+      if (ui.button(view.pauseReasons[i].label, 7.5f, Tone::kWarning))
+        out.push_back({IntentKind::kPause, view.pauseReasons[i].id, 0});
+    }
+  }
+  if (!view.ended) {
+    ui.gap(0.3f);
+    if (ui.button("Therapist", 7.5f, view.assistant ? Tone::kNormal : Tone::kSelected))
+      out.push_back({IntentKind::kSetPerformer, "therapist", 0});
+    ui.sameLine();
+    if (ui.button("Assistant", 7.5f, view.assistant ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kSetPerformer, "assistant", 0});
+    if (ui.button("Add untimed service", 15.5f, view.untimedOpen ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kOpenUntimed, {}, 0});
+  }
+  if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
+  if (twoColumns) {
+    ui.endRegion();
+    ui.sameLine(1.0f);
+  }
+
+  ui.beginRegion("tiles", 0.0f, -barEm);
+  if (view.untimedOpen) {
+    ui.text("Untimed service", TextStyle::kBold);
+    if (ui.button("-5 min", 5.0f)) out.push_back({IntentKind::kUntimedMinutes, {}, -5});
+    ui.sameLine();
+    ImGui::AlignTextToFramePadding();
+    ui.text(std::to_string(view.untimedMinutes) + " min", TextStyle::kTitle);
+    ui.sameLine();
+    if (ui.button("+5 min", 5.0f)) out.push_back({IntentKind::kUntimedMinutes, {}, 5});
+    const int cols = columnsFor(ui, 14.0f);
+    for (int i = 0; i < static_cast<int>(view.untimedCodes.size()); ++i) {
+      const auto& c = view.untimedCodes[static_cast<std::size_t>(i)];
+      flowItem(ui, i, cols);
+      if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(14.0f, 3.4f), Tone::kNormal))
+        out.push_back({IntentKind::kAddUntimed, c.id, 0});
+    }
+    ui.separator();
+  }
+  const float tileW = 14.0f;
+  const int cols = columnsFor(ui, tileW);
+  for (int i = 0; i < static_cast<int>(view.tiles.size()); ++i) {
+    const auto& t = view.tiles[static_cast<std::size_t>(i)];
+    flowItem(ui, i, cols);
+    if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 4.8f),
+                t.running ? Tone::kRunning : Tone::kNormal, !view.ended))
+      out.push_back({IntentKind::kStartActivity, t.code, 0});
+  }
+  ui.endRegion();
+
+  // The live bar: what the session is worth so far under the payer's rule.
+  ui.separator();
+  ImGui::BeginGroup();
+  ui.text(view.bar.units, TextStyle::kBold);
+  std::string line = view.bar.timed + "  ·  " + view.bar.treatment;
+  if (!view.bar.nextUnit.empty()) line += "  ·  " + view.bar.nextUnit;
+  ui.text(line, TextStyle::kBody);
+  ImGui::EndGroup();
+  ImGui::SameLine(
+      std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(8.0f)));
+  if (view.ended) {
+    if (ui.button("Review", 8.0f, Tone::kPrimary)) out.push_back({IntentKind::kEndSession, {}, 0});
+  } else if (ui.button("End session", 8.0f, Tone::kDanger)) {
+    out.push_back({IntentKind::kEndSession, {}, 0});
+  }
+  ui.endScreen();
+}
+
+}  // namespace unitclock::app

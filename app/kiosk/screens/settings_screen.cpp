@@ -1,0 +1,84 @@
+#include "screens.h"
+
+namespace unitclock::app {
+
+void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
+  ui.beginScreen("settings");
+  drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
+  if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
+  ui.beginRegion("settings-body", 0.0f, -0.2f);
+  ui.text(
+      "Auto-lock after " + std::to_string(view.autoLockMinutes) + " min without a tap (timers keep running)",
+      TextStyle::kBold);
+  if (ui.button("-1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, -1});
+  ui.sameLine();
+  if (ui.button("+1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, 1});
+  ui.gap();
+  ui.text("Display", TextStyle::kBold);
+  if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 14.0f,
+                view.showSeconds ? Tone::kSelected : Tone::kNormal))
+    out.push_back({IntentKind::kToggleSeconds, {}, 0});
+  ui.sameLine();
+  if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 14.0f,
+                view.showNextUnit ? Tone::kSelected : Tone::kNormal))
+    out.push_back({IntentKind::kToggleNextUnit, {}, 0});
+  ui.text("Text size", TextStyle::kBody);
+  for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
+    if (i > 0) ui.sameLine();
+    const auto& c = view.textSizes[i];
+    if (ui.button(c.label, 7.0f, c.selected ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kTextSize, c.id, 0});
+  }
+  if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 16.0f,
+                view.kioskMode ? Tone::kSelected : Tone::kNormal))
+    out.push_back({IntentKind::kToggleKiosk, {}, 0});
+  ui.gap();
+  ui.text("Server", TextStyle::kBold);
+  if (ui.field("##url", "Server URL", view.serverUrl, 18.0f, view.focus == Field::kServerUrl))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kServerUrl)});
+  ui.sameLine();
+  if (ui.field("##code", "Enrollment code", view.enrollCode, 10.0f, view.focus == Field::kEnrollCode))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kEnrollCode)});
+  ui.sameLine();
+  if (ui.button("Enroll", 6.0f, Tone::kPrimary, view.canAdminister))
+    out.push_back({IntentKind::kEnroll, {}, 0});
+  if (view.focus != Field::kNone) drawKeyboard(ui, out);
+  ui.gap();
+  ui.text("Clinicians on this device", TextStyle::kBold);
+  const int cols = columnsFor(ui, 11.0f);
+  for (int i = 0; i < static_cast<int>(view.roster.size()); ++i) {
+    const auto& c = view.roster[static_cast<std::size_t>(i)];
+    flowItem(ui, i, cols);
+    ui.tile("##r" + c.id, {c.name, c.role}, ImVec2(11.0f, 3.4f), Tone::kQuiet, true);
+  }
+  if (view.canAdminister && ui.button("Add clinician", 10.0f, Tone::kPrimary))
+    out.push_back({IntentKind::kAddClinician, {}, 0});
+  ui.endRegion();
+  ui.endScreen();
+}
+
+void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) {
+  ui.beginScreen("add-clinician");
+  drawTopBar(ui, "Add clinician", "Name, role and a PIN of 4 to 8 digits", out, true, false);
+  if (ui.field("##name", "Name", view.name, 16.0f, view.focus == Field::kName))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kName)});
+  ui.sameLine();
+  if (ui.field("##pin", "PIN", maskedPin(view.pinDigits), 8.0f, view.focus == Field::kPin))
+    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
+  ui.text("Role", TextStyle::kBold);
+  for (std::size_t i = 0; i < view.roles.size(); ++i) {
+    if (i > 0) ui.sameLine(0.3f);
+    const auto& r = view.roles[i];
+    if (ui.button(r.label, 5.6f, r.selected ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kSelectRole, r.id, 0});
+  }
+  if (!view.error.empty()) ui.text(view.error, TextStyle::kError);
+  ui.gap();
+  drawKeyboard(ui, out, view.focus == Field::kPin);
+  ui.gap();
+  if (ui.button("Save clinician", 10.0f, Tone::kPrimary, view.canSave))
+    out.push_back({IntentKind::kSaveClinician, {}, 0});
+  ui.endScreen();
+}
+
+}  // namespace unitclock::app

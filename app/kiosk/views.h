@@ -1,0 +1,255 @@
+#pragma once
+// What each screen shows: plain structs the controller fills and the screens draw. No domain objects,
+// no clocks: every text is already formatted, so screens can be tested with hand-made views.
+
+#include <string>
+#include <vector>
+
+namespace unitclock::app {
+
+enum class Screen {
+  kSetup,
+  kLock,
+  kPin,
+  kHome,
+  kNewSession,
+  kSession,
+  kReview,
+  kSupervisor,
+  kEvents,
+  kSettings,
+  kAddClinician
+};
+
+struct Choice {
+  std::string id;     // what the intent carries back
+  std::string label;  // what the button shows
+  bool selected = false;
+};
+
+struct ClinicianTileView {
+  std::string id;
+  std::string name;
+  std::string role;
+  std::string note;  // "Locked for 4 min" after repeated wrong PINs, else empty
+  bool lockedOut = false;
+};
+
+struct SessionCardView {
+  std::string sessionId;
+  std::string initials;
+  std::string clinician;
+  std::string activity;  // "97110 Therapeutic exercise", "Paused: rest", "Ended – review"
+  std::string elapsed;   // "12 min"
+  bool running = false;
+};
+
+struct LockView {
+  std::string clinic;
+  std::string room;
+  std::string time;  // "09:41"
+  std::string date;  // "Thursday 26 November"
+  std::vector<SessionCardView> cards;
+  std::vector<ClinicianTileView> clinicians;
+  std::string message;  // e.g. "Locked after 2 minutes without a tap. Timers keep running."
+  std::string sync;     // sync state line, empty when sync is not configured
+};
+
+struct PinView {
+  std::string title;     // "Enter PIN"
+  std::string subtitle;  // "Dana Ortiz · OT" or "Sign session for J.D."
+  int enteredDigits = 0;
+  std::string error;
+  bool canSubmit = false;
+};
+
+// The on-screen keyboard target.
+enum class Field {
+  kNone,
+  kName,
+  kPin,
+  kPinConfirm,
+  kMrn,
+  kInitials,
+  kServerUrl,
+  kEnrollCode,
+  kClinic,
+  kRoom
+};
+
+struct SetupView {
+  std::string name;
+  int pinDigits = 0;
+  int confirmDigits = 0;
+  Field focus = Field::kName;
+  std::string error;
+};
+
+struct SessionRowView {
+  std::string sessionId;
+  std::string initials;
+  std::string status;   // "Running", "Open", "Ended – review", "Signed", "Synced", "Voided"
+  std::string minutes;  // "38 min timed"
+  std::string units;    // "3 units"
+};
+
+struct HomeView {
+  std::string clinician;
+  std::string role;
+  std::vector<SessionRowView> sessions;
+  bool canSupervise = false;
+  bool canAdminister = false;
+  std::string message;
+  std::string sync;
+};
+
+struct ScheduleEntryView {
+  std::string id;
+  std::string time;  // "10:30"
+  std::string initials;
+  std::string detail;  // payer and discipline
+};
+
+struct NewSessionView {
+  std::vector<ScheduleEntryView> schedule;  // empty when no server provides one
+  std::string mrn;
+  std::string initials;
+  Field focus = Field::kMrn;
+  std::vector<Choice> payers;
+  std::vector<Choice> disciplines;
+  std::vector<Choice> diagnoses;  // quick-pick, several may be selected (up to 4)
+  bool telehealth = false;
+  std::string error;
+  bool canStart = false;
+};
+
+struct ActivityTileView {
+  std::string code;
+  std::string name;
+  std::string minutes;  // "12 min" so far in this session
+  bool running = false;
+};
+
+struct LiveBarView {
+  std::string timed;      // "Timed 23 min"
+  std::string treatment;  // "Treatment 31 min"
+  std::string units;      // "2 units (Medicare, 8-minute rule)"
+  std::string nextUnit;   // "Next unit in 4 min"; empty when hidden by the setting
+};
+
+struct SessionView {
+  std::string sessionId;
+  std::string patient;  // initials
+  std::string context;  // "Medicare · OT · Telehealth"
+  std::vector<ActivityTileView> tiles;
+  std::string runningName;  // "97530 Therapeutic activities"; empty when nothing runs
+  std::string clock;        // "12:04" elapsed on the running activity
+  bool paused = false;
+  std::string pausedText;  // "Paused: rest · 1:20"
+  bool pauseChipsOpen = false;
+  std::vector<Choice> pauseReasons;
+  bool assistant = false;  // performer: false = therapist, true = assistant alone
+  bool untimedOpen = false;
+  std::vector<Choice> untimedCodes;
+  int untimedMinutes = 0;
+  LiveBarView bar;
+  bool ended = false;
+  std::string error;
+};
+
+struct ReviewLineView {
+  std::string code;
+  std::string name;
+  std::string minutes;    // "23 min (8 assistant)"
+  std::string units;      // "2"
+  std::string modifiers;  // "GO CO"
+  bool zeroUnits = false;
+};
+
+struct SegmentRowView {
+  int index = 0;
+  std::string code;
+  std::string times;  // "09:02–09:14"
+  std::string minutes;
+  std::string performer;
+  bool edited = false;
+};
+
+struct TieView {
+  std::string text;             // "97110 and 97530 tie for 1 unit; it went to 97110"
+  std::vector<Choice> choices;  // "Give to 97530"
+};
+
+struct SegmentEditView {
+  int index = -1;  // -1: not editing
+  std::string code;
+  std::string start;
+  std::string end;
+  std::vector<Choice> reasons;
+  bool canSave = false;
+};
+
+struct ReviewView {
+  std::string sessionId;
+  std::string patient;
+  std::string context;
+  std::string status;
+  std::vector<ReviewLineView> lines;
+  std::vector<std::string> warnings;
+  std::vector<TieView> ties;
+  std::vector<SegmentRowView> segments;
+  SegmentEditView edit;
+  std::string totals;  // "Timed 38 min · Treatment 45 min · 3 units"
+  std::string diagnoses;
+  bool canEdit = false;
+  bool canSign = false;
+  std::string message;
+};
+
+struct ClinicianDayView {
+  std::string clinician;
+  std::string sessions;
+  std::string minutes;  // "timed 120 / treatment 140"
+  std::string units;
+  std::string unitsPerHour;
+  std::string flags;
+};
+
+struct SupervisorView {
+  std::string day;
+  std::vector<ClinicianDayView> clinicians;
+  std::vector<SessionRowView> sessions;  // tap → events
+  std::string sync;
+};
+
+struct EventsView {
+  std::string title;
+  std::vector<std::string> events;  // "09:02:10  activity started 97110 (therapist) – Dana Ortiz"
+};
+
+struct SettingsView {
+  std::string clinic;
+  std::string room;
+  int autoLockMinutes = 2;
+  bool showSeconds = true;
+  bool showNextUnit = true;
+  std::vector<Choice> textSizes;
+  bool kioskMode = false;
+  std::string serverUrl;
+  std::string enrollCode;
+  Field focus = Field::kNone;
+  std::vector<ClinicianTileView> roster;
+  bool canAdminister = false;
+  std::string message;
+};
+
+struct AddClinicianView {
+  std::string name;
+  std::vector<Choice> roles;
+  int pinDigits = 0;
+  Field focus = Field::kName;
+  std::string error;
+  bool canSave = false;
+};
+
+}  // namespace unitclock::app

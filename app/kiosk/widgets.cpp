@@ -1,0 +1,265 @@
+#include "widgets.h"
+
+#include <algorithm>
+
+namespace unitclock::app {
+namespace {
+
+struct ToneColors {
+  ImU32 fill;
+  ImU32 fillActive;
+  ImU32 textColor;
+  ImU32 border;
+};
+
+ImU32 rgb(int r, int g, int b, int a = 255) {
+  return IM_COL32(r, g, b, a);
+}
+
+ToneColors colorsFor(Tone tone) {
+  switch (tone) {
+    case Tone::kPrimary:
+      return {rgb(31, 99, 201), rgb(20, 72, 150), rgb(255, 255, 255), rgb(20, 72, 150)};
+    case Tone::kSelected:
+      return {rgb(215, 230, 252), rgb(190, 212, 245), rgb(15, 50, 110), rgb(31, 99, 201)};
+    case Tone::kRunning:
+      return {rgb(26, 127, 55), rgb(18, 98, 42), rgb(255, 255, 255), rgb(18, 98, 42)};
+    case Tone::kDanger:
+      return {rgb(190, 40, 40), rgb(150, 28, 28), rgb(255, 255, 255), rgb(150, 28, 28)};
+    case Tone::kWarning:
+      return {rgb(255, 236, 200), rgb(245, 215, 160), rgb(110, 70, 0), rgb(200, 140, 20)};
+    case Tone::kQuiet:
+      return {rgb(244, 245, 247), rgb(225, 228, 232), rgb(40, 44, 52), rgb(190, 195, 202)};
+    case Tone::kNormal:
+    default:
+      return {rgb(255, 255, 255), rgb(225, 228, 232), rgb(31, 35, 40), rgb(190, 195, 202)};
+  }
+}
+
+ImU32 colorFor(TextStyle style) {
+  switch (style) {
+    case TextStyle::kMuted:
+      return rgb(96, 102, 112);
+    case TextStyle::kWarning:
+      return rgb(150, 90, 0);
+    case TextStyle::kError:
+      return rgb(185, 30, 30);
+    case TextStyle::kSuccess:
+      return rgb(20, 110, 45);
+    default:
+      return rgb(31, 35, 40);
+  }
+}
+
+}  // namespace
+
+std::string_view visibleLabel(std::string_view label) {
+  const auto hashes = label.find("##");
+  return hashes == std::string_view::npos ? label : label.substr(0, hashes);
+}
+
+bool FrameRecord::shows(std::string_view needle) const {
+  return std::any_of(texts.begin(), texts.end(),
+                     [&](const std::string& t) { return t.find(needle) != std::string::npos; });
+}
+
+std::vector<const WidgetRecord*> FrameRecord::find(std::string_view label) const {
+  std::vector<const WidgetRecord*> found;
+  for (const auto& w : widgets) {
+    if (std::find(w.labels.begin(), w.labels.end(), label) != w.labels.end()) found.push_back(&w);
+  }
+  return found;
+}
+
+Ui::Ui(UiFonts fonts, float emPx) : m_fonts(fonts), m_em(emPx) {}
+
+void Ui::setFonts(UiFonts fonts, float emPx) {
+  m_fonts = fonts;
+  m_em = emPx;
+}
+
+void Ui::beginFrame() {
+  m_record.widgets.clear();
+  m_record.texts.clear();
+}
+
+ImFont* Ui::fontFor(TextStyle style) const {
+  ImFont* f = nullptr;
+  switch (style) {
+    case TextStyle::kBold:
+      f = m_fonts.bold;
+      break;
+    case TextStyle::kTitle:
+      f = m_fonts.title;
+      break;
+    case TextStyle::kClock:
+      f = m_fonts.clock;
+      break;
+    default:
+      f = m_fonts.body;
+      break;
+  }
+  return f != nullptr ? f : ImGui::GetFont();
+}
+
+void Ui::recordWidget(std::vector<std::string> labels, bool enabled) {
+  if (!ImGui::IsItemVisible()) return;  // scrolled out of view: not tappable, not seen
+  for (const auto& l : labels) m_record.texts.push_back(l);
+  m_record.widgets.push_back(
+      WidgetRecord{std::move(labels), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled});
+}
+
+void Ui::beginScreen(const char* id) {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->Pos);
+  ImGui::SetNextWindowSize(viewport->Size);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(1.0f), px(0.8f)));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(0.5f), px(0.5f)));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, px(0.35f));
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, px(1.2f));  // a finger-sized scrollbar
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  ImGui::PushFont(fontFor(TextStyle::kBody));
+  // NoBackground: the runner's clear colour paints it, which also saves fill work on software renderers.
+  ImGui::Begin(id, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus);
+}
+
+void Ui::endScreen() {
+  ImGui::End();
+  ImGui::PopFont();
+  ImGui::PopStyleVar(5);
+}
+
+void Ui::beginRegion(const char* id, float widthEm, float heightEm) {
+  const float h =
+      heightEm > 0 ? px(heightEm) : std::max(px(3.0f), ImGui::GetContentRegionAvail().y + px(heightEm));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+  ImGui::BeginChild(id, ImVec2(widthEm > 0 ? px(widthEm) : 0.0f, h), false);
+}
+
+void Ui::endRegion() {
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+bool Ui::button(std::string_view label, float widthEm, Tone tone, bool enabled, float heightEm) {
+  const ToneColors c = colorsFor(tone);
+  const std::string full(label);
+  ImGui::PushStyleColor(ImGuiCol_Button, c.fill);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c.fill);  // no hover look: touch has no hover
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, c.fillActive);
+  ImGui::PushStyleColor(ImGuiCol_Text, c.textColor);
+  ImGui::PushStyleColor(ImGuiCol_Border, c.border);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.5f);
+  ImGui::PushFont(fontFor(TextStyle::kBold));
+  if (!enabled) ImGui::BeginDisabled();
+  const float w = widthEm > 0 ? px(widthEm) : ImGui::GetContentRegionAvail().x;
+  const bool pressed = ImGui::Button(full.c_str(), ImVec2(w, px(heightEm)));
+  if (!enabled) ImGui::EndDisabled();
+  ImGui::PopFont();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor(5);
+  recordWidget({std::string(visibleLabel(label))}, enabled);
+  return pressed && enabled;
+}
+
+bool Ui::tile(std::string_view id, const std::vector<std::string>& lines, ImVec2 sizeEm, Tone tone,
+              bool enabled) {
+  const ToneColors c = colorsFor(tone);
+  const ImVec2 size(sizeEm.x > 0 ? px(sizeEm.x) : ImGui::GetContentRegionAvail().x, px(sizeEm.y));
+  const std::string sid(id);
+  if (!enabled) ImGui::BeginDisabled();
+  const bool pressed = ImGui::InvisibleButton(sid.c_str(), size);
+  if (!enabled) ImGui::EndDisabled();
+  const bool held = ImGui::IsItemActive();
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const ImVec2 b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, held ? c.fillActive : c.fill, px(0.4f));
+  dl->AddRect(a, b, c.border, px(0.4f), 0, tone == Tone::kRunning || tone == Tone::kSelected ? 3.0f : 1.5f);
+  dl->PushClipRect(a, ImVec2(b.x - px(0.3f), b.y), true);  // long names never spill onto the next tile
+  float y = a.y + px(0.45f);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    ImFont* f = i == 0 ? fontFor(TextStyle::kBold) : fontFor(TextStyle::kBody);
+    const ImU32 col = enabled ? c.textColor : rgb(150, 150, 150);
+    // Clip each line to the tile so long names never spill over the next tile.
+    dl->AddText(f, f->FontSize, ImVec2(a.x + px(0.6f), y), col, lines[i].c_str(), nullptr, 0.0f, nullptr);
+    y += f->FontSize * 1.15f;
+  }
+  dl->PopClipRect();
+  recordWidget(lines, enabled);
+  return pressed && enabled;
+}
+
+void Ui::text(std::string_view s, TextStyle style) {
+  const std::string str(s);
+  ImGui::PushFont(fontFor(style));
+  ImGui::PushStyleColor(ImGuiCol_Text, colorFor(style));
+  ImGui::TextUnformatted(str.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  if (ImGui::IsItemVisible()) m_record.texts.push_back(str);
+}
+
+void Ui::textWrapped(std::string_view s, TextStyle style) {
+  const std::string str(s);
+  ImGui::PushFont(fontFor(style));
+  ImGui::PushStyleColor(ImGuiCol_Text, colorFor(style));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(str.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  if (ImGui::IsItemVisible()) m_record.texts.push_back(str);
+}
+
+bool Ui::field(std::string_view id, std::string_view label, std::string_view value, float widthEm,
+               bool focused) {
+  const std::string sid(id);
+  const ImVec2 size(px(widthEm), px(kTouchEm));
+  const bool pressed = ImGui::InvisibleButton(sid.c_str(), size);
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const ImVec2 b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, rgb(255, 255, 255), px(0.3f));
+  dl->AddRect(a, b, focused ? rgb(31, 99, 201) : rgb(150, 155, 162), px(0.3f), 0, focused ? 3.0f : 1.5f);
+  ImFont* small = fontFor(TextStyle::kBody);
+  const std::string lab(label);
+  const std::string val(value);
+  dl->AddText(small, small->FontSize * 0.75f, ImVec2(a.x + px(0.5f), a.y + px(0.2f)), rgb(96, 102, 112),
+              lab.c_str());
+  ImFont* big = fontFor(TextStyle::kBold);
+  const ImVec2 valuePos(a.x + px(0.5f), a.y + px(1.05f));
+  dl->AddText(big, big->FontSize, valuePos, rgb(31, 35, 40), val.c_str());
+  if (focused) {
+    const float caretX = valuePos.x + big->CalcTextSizeA(big->FontSize, FLT_MAX, 0.0f, val.c_str()).x + 2.0f;
+    dl->AddLine(ImVec2(caretX, valuePos.y), ImVec2(caretX, valuePos.y + big->FontSize), rgb(31, 99, 201),
+                2.0f);
+  }
+  recordWidget({lab}, true);
+  if (ImGui::IsItemVisible()) m_record.texts.push_back(val);
+  return pressed;
+}
+
+void Ui::sameLine(float gapEm) {
+  ImGui::SameLine(0.0f, px(gapEm));
+}
+
+void Ui::gap(float em) {
+  ImGui::Dummy(ImVec2(1.0f, px(em)));
+}
+
+void Ui::separator() {
+  ImGui::Separator();
+}
+
+float Ui::availableEm() const {
+  return ImGui::GetContentRegionAvail().x / m_em;
+}
+
+float Ui::availableHeightEm() const {
+  return ImGui::GetContentRegionAvail().y / m_em;
+}
+
+}  // namespace unitclock::app

@@ -1,0 +1,97 @@
+#pragma once
+// Our own widget helpers over Dear ImGui. Every screen draws through them, so that
+//  - sizes are in em units (multiples of the body font size), and touch targets stay >= 9 mm;
+//  - nothing depends on hover (touch has none);
+//  - every widget's visible label and rectangle, and every text drawn, is recorded per frame: script
+//    mode taps widgets by label and checks what a therapist would see.
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace unitclock::app {
+
+// One tappable widget on the frame: its visible labels (a tile shows several lines; any of them names
+// it) and where it was drawn, in window pixels.
+struct WidgetRecord {
+  std::vector<std::string> labels;
+  ImVec2 min{};
+  ImVec2 max{};
+  bool enabled = true;
+  [[nodiscard]] ImVec2 centre() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
+};
+
+struct FrameRecord {
+  std::vector<WidgetRecord> widgets;
+  std::vector<std::string> texts;  // every text drawn, widget labels included
+  // True when `needle` appears in any text on the frame.
+  [[nodiscard]] bool shows(std::string_view needle) const;
+  // Widgets whose labels include `label` exactly.
+  [[nodiscard]] std::vector<const WidgetRecord*> find(std::string_view label) const;
+};
+
+enum class Tone { kNormal, kPrimary, kSelected, kRunning, kDanger, kQuiet, kWarning };
+enum class TextStyle { kBody, kBold, kTitle, kClock, kMuted, kWarning, kError, kSuccess };
+
+// Touch target: 2.6 em = 68 px at the default 26 px em (>= 56 px = 9 mm at ~6 px/mm).
+inline constexpr float kTouchEm = 2.6f;
+
+struct UiFonts {
+  ImFont* body = nullptr;  // nullptr: ImGui's current font
+  ImFont* bold = nullptr;
+  ImFont* title = nullptr;
+  ImFont* clock = nullptr;
+};
+
+// The visible part of an ImGui label: "Start##97110" shows "Start".
+std::string_view visibleLabel(std::string_view label);
+
+class Ui {
+ public:
+  Ui(UiFonts fonts, float emPx);
+
+  // Starts a frame's record; call before drawing a screen.
+  void beginFrame();
+  [[nodiscard]] const FrameRecord& record() const { return m_record; }
+  [[nodiscard]] float em() const { return m_em; }
+  [[nodiscard]] float px(float em) const { return em * m_em; }
+  void setFonts(UiFonts fonts, float emPx);
+
+  // The full-screen window every screen draws in.
+  void beginScreen(const char* id);
+  void endScreen();
+  // A scrollable region; height <= 0 fills the rest of the screen minus -height em.
+  void beginRegion(const char* id, float widthEm, float heightEm);
+  void endRegion();
+
+  // A button; widthEm <= 0 fills the available width. Returns true on the release frame of a tap.
+  bool button(std::string_view label, float widthEm, Tone tone = Tone::kNormal, bool enabled = true,
+              float heightEm = kTouchEm);
+  // A big tile with several lines (the first bold); any line names it for script mode.
+  bool tile(std::string_view id, const std::vector<std::string>& lines, ImVec2 sizeEm, Tone tone,
+            bool enabled = true);
+
+  void text(std::string_view s, TextStyle style = TextStyle::kBody);
+  void textWrapped(std::string_view s, TextStyle style = TextStyle::kBody);
+  // Text inside a box drawn like an input field (MRN, initials), `focused` draws the caret bar.
+  bool field(std::string_view id, std::string_view label, std::string_view value, float widthEm,
+             bool focused);
+  void sameLine(float gapEm = 0.5f);
+  void gap(float em = 0.5f);
+  void separator();
+  // Width left on the current line, in em.
+  [[nodiscard]] float availableEm() const;
+  [[nodiscard]] float availableHeightEm() const;
+
+ private:
+  void recordWidget(std::vector<std::string> labels, bool enabled);
+  ImFont* fontFor(TextStyle style) const;
+
+  UiFonts m_fonts;
+  float m_em;
+  FrameRecord m_record;
+};
+
+}  // namespace unitclock::app
