@@ -1,0 +1,82 @@
+// Runs the real unitclock-cli as a child process and captures its exit status, stdout and stderr.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace unitclock::testing {
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+
+  int stderrLines() const {
+    int n = 0;
+    for (char c : err) n += c == '\n' ? 1 : 0;
+    return n;
+  }
+};
+
+inline std::string shellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += (c == '\'') ? std::string{"'\\''"} : std::string(1, c);
+  return q + "'";
+}
+
+// A directory under the system temp dir, removed with its contents at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() /
+             ("unitclock-cli-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(m_path / name) << text; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+inline std::string readText(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline CliRun runCli(const std::vector<std::string>& args) {
+  TempDir dir;
+  const auto errFile = dir.path() / "stderr";
+  std::string command = shellQuote(UNITCLOCK_CLI_PATH);
+  for (const auto& a : args) command += " " + shellQuote(a);
+  command += " 2>" + shellQuote(errFile.string());
+  CliRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int raw = pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  run.err = readText(errFile);
+  return run;
+}
+
+}  // namespace unitclock::testing
