@@ -119,40 +119,48 @@ Result<void, SessionError> validateHeader(const SessionHeader& h) {
 
 // [SECTION] Timeline
 //
-// Places events on the session's timeline (docs/session-model.md, "Time policy"). The first event of a
-// run is placed at its wall time, but never before the previous event; every later event of the same
-// run at the run's anchor plus the monotonic time elapsed since the anchor.
+// Places events on the session's timeline (docs/session-model.md, "Time policy"). Within a run, an
+// event is placed at the run's first timeline time plus the monotonic time elapsed since then. The
+// first event of a run is placed at its wall time minus the offset between wall clock and timeline that
+// the previous run ended with (so a clock jump recorded before a restart is not counted after it
+// either), and never before the previous event.
 
 namespace {
 
 class Timeline {
  public:
   WallTime place(const Instant& at) {
+    m_newRun = m_started && at.runId != m_runId;
     if (!m_started || at.runId != m_runId) {
-      m_newRun = m_started;
-      m_anchorWall = m_started ? std::max(at.wall, m_last) : at.wall;
+      m_anchorWall = startOfRun(at);
       m_anchorMono = at.monotonic;
       m_runId = at.runId;
       m_started = true;
       m_last = m_anchorWall;
     } else {
-      m_newRun = false;
       m_last = timeInRun(at);
     }
+    m_lastWall = at.wall;
     return m_last;
   }
 
   // Where `at` would be placed, without placing it.
   WallTime peek(const Instant& at) const {
-    if (!m_started) return at.wall;
-    if (at.runId != m_runId) return std::max(at.wall, m_last);
+    if (!m_started || at.runId != m_runId) return startOfRun(at);
     return std::max(timeInRun(at), m_last);
   }
+
+  // Where a reading of a new run would fall before clamping to the last event: earlier than last()
+  // means the wall clock went backwards across a restart.
+  WallTime unclampedStartOfRun(const Instant& at) const { return at.wall - (m_lastWall - m_last); }
 
   bool newRun() const { return m_newRun; }  // the last place() started a new run after an earlier one
   WallTime last() const { return m_last; }
 
  private:
+  WallTime startOfRun(const Instant& at) const {
+    return m_started ? std::max(unclampedStartOfRun(at), m_last) : at.wall;
+  }
   WallTime timeInRun(const Instant& at) const {
     return m_anchorWall + std::chrono::floor<milliseconds>(at.monotonic - m_anchorMono);
   }
@@ -162,7 +170,8 @@ class Timeline {
   std::string m_runId;
   WallTime m_anchorWall{};
   std::chrono::nanoseconds m_anchorMono{};
-  WallTime m_last{};
+  WallTime m_last{};      // timeline time of the last placed event
+  WallTime m_lastWall{};  // its wall time
 };
 
 std::string formatMs(milliseconds d) {
@@ -440,9 +449,11 @@ std::optional<Event> Session::detectClockJump(const Instant& now, milliseconds t
   }
   // Across a restart the monotonic clocks cannot be compared; only a wall clock that went backwards past
   // the last recorded event is detectable.
-  const WallTime lastTime = timelineTime(last.instant());
-  if (now.wall >= lastTime - tolerance) return std::nullopt;
-  jump.wallDelta = now.wall - lastTime;
+  Timeline timeline;
+  for (const Event& e : m_events) timeline.place(e.instant());
+  const WallTime resumesAt = timeline.unclampedStartOfRun(now);
+  if (resumesAt >= timeline.last() - tolerance) return std::nullopt;
+  jump.wallDelta = resumesAt - timeline.last();
   return jump;
 }
 

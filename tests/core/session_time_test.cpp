@@ -119,6 +119,30 @@ TEST(SessionClock, ARestartWithTheWallClockSetBackIsFlaggedAndTimeNeverRunsBackw
   EXPECT_NE(s.flags[1].message.find("across a restart"), std::string::npos);
 }
 
+TEST(SessionClock, AJumpRecordedBeforeARestartIsNotCountedAfterIt) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.start("97110").ok());
+  clock.advance(5min);
+  clock.jumpWall(1h);
+  ASSERT_TRUE(tablet.noticeClock());
+  clock.advance(5min);
+
+  // The app restarts one minute later; the device clock is still an hour ahead of the timeline.
+  clock.advance(1min);
+  clock.restart("run-2");
+  auto restored = Session::restore(tablet.session().header(), tablet.session().events());
+  ASSERT_TRUE(restored.ok());
+  EXPECT_FALSE(restored->detectClockJump(clock.now()).has_value());
+  clock.advance(4min);
+  ASSERT_TRUE(
+      restored->apply(makeEvent(EventType::activity_stopped, restored->nextSequence(), clock.now(), "ot-ann"))
+          .ok());
+  const SessionSummary s = restored->derive();
+  EXPECT_EQ(timeOf(s, "97110"), 15min);  // 5 + 5 + the 1-minute restart + 4, never the hour
+  EXPECT_EQ(s.segments[0].end, at(14, 15));
+}
+
 TEST(SessionClock, TimelineTimeOfANewReadingFollowsTheSameRules) {
   FakeClock clock(at(14, 0));
   Tablet tablet(clock);
