@@ -1279,7 +1279,10 @@ void Controller::apply(const Intent& in) {
     case IntentKind::kStartEdit: {
       if (s == nullptr) break;
       const auto sum = s->derive();
-      if (in.number < 0 || in.number >= static_cast<int>(sum.segments.size())) break;
+      if (in.number < 0 || in.number >= static_cast<int>(sum.segments.size())) {
+        m_editIndex = -1;  // "Cancel edit"
+        break;
+      }
       m_editIndex = in.number;
       m_editStart = sum.segments[static_cast<std::size_t>(in.number)].start;
       m_editEnd = sum.segments[static_cast<std::size_t>(in.number)].end;

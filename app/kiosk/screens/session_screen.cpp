@@ -65,16 +65,16 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     ui.text(std::to_string(view.untimedMinutes) + " min", TextStyle::kTitle);
     ui.sameLine();
     if (ui.button("+5 min", 5.0f)) out.push_back({IntentKind::kUntimedMinutes, {}, 5});
-    const int cols = columnsFor(ui, 14.0f);
+    const int cols = columnsFor(ui, 13.4f);
     for (int i = 0; i < static_cast<int>(view.untimedCodes.size()); ++i) {
       const auto& c = view.untimedCodes[static_cast<std::size_t>(i)];
       flowItem(ui, i, cols);
-      if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(14.0f, 3.4f), Tone::kNormal))
+      if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(13.4f, 3.4f), Tone::kNormal))
         out.push_back({IntentKind::kAddUntimed, c.id, 0});
     }
     ui.separator();
   }
-  const float tileW = 14.0f;
+  const float tileW = 13.4f;
   const int cols = columnsFor(ui, tileW);
   for (int i = 0; i < static_cast<int>(view.tiles.size()); ++i) {
     const auto& t = view.tiles[static_cast<std::size_t>(i)];

@@ -2,12 +2,10 @@
 
 namespace unitclock::app {
 
-void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
-  ui.beginScreen("settings");
-  drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
-  if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
-  ui.beginRegion("settings-body", 0.0f, -0.2f);
-  ui.text(
+namespace {
+
+void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
+  ui.textWrapped(
       "Auto-lock after " + std::to_string(view.autoLockMinutes) + " min without a tap (timers keep running)",
       TextStyle::kBold);
   if (ui.button("-1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, -1});
@@ -15,45 +13,67 @@ void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
   if (ui.button("+1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, 1});
   ui.gap();
   ui.text("Display", TextStyle::kBold);
-  if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 14.0f,
+  if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
                 view.showSeconds ? Tone::kSelected : Tone::kNormal))
     out.push_back({IntentKind::kToggleSeconds, {}, 0});
   ui.sameLine();
-  if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 14.0f,
+  if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 12.5f,
                 view.showNextUnit ? Tone::kSelected : Tone::kNormal))
     out.push_back({IntentKind::kToggleNextUnit, {}, 0});
-  ui.text("Text size", TextStyle::kBody);
   for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
     if (i > 0) ui.sameLine();
     const auto& c = view.textSizes[i];
-    if (ui.button(c.label, 7.0f, c.selected ? Tone::kSelected : Tone::kNormal))
+    if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal))
       out.push_back({IntentKind::kTextSize, c.id, 0});
   }
-  if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 16.0f,
+  if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 15.0f,
                 view.kioskMode ? Tone::kSelected : Tone::kNormal))
     out.push_back({IntentKind::kToggleKiosk, {}, 0});
   ui.gap();
   ui.text("Server", TextStyle::kBold);
-  if (ui.field("##url", "Server URL", view.serverUrl, 18.0f, view.focus == Field::kServerUrl))
+  if (ui.field("##url", "Server URL", view.serverUrl, 15.0f, view.focus == Field::kServerUrl))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kServerUrl)});
   ui.sameLine();
-  if (ui.field("##code", "Enrollment code", view.enrollCode, 10.0f, view.focus == Field::kEnrollCode))
+  if (ui.field("##code", "Enrollment code", view.enrollCode, 9.0f, view.focus == Field::kEnrollCode))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kEnrollCode)});
-  ui.sameLine();
-  if (ui.button("Enroll", 6.0f, Tone::kPrimary, view.canAdminister))
+  if (ui.button("Enroll this device", 12.0f, Tone::kPrimary, view.canAdminister))
     out.push_back({IntentKind::kEnroll, {}, 0});
   if (view.focus != Field::kNone) drawKeyboard(ui, out);
-  ui.gap();
+}
+
+void drawRoster(const SettingsView& view, Ui& ui, Intents& out) {
   ui.text("Clinicians on this device", TextStyle::kBold);
-  const int cols = columnsFor(ui, 11.0f);
+  if (view.canAdminister && ui.button("Add clinician", 10.0f, Tone::kPrimary))
+    out.push_back({IntentKind::kAddClinician, {}, 0});
+  const int cols = columnsFor(ui, 9.5f);
   for (int i = 0; i < static_cast<int>(view.roster.size()); ++i) {
     const auto& c = view.roster[static_cast<std::size_t>(i)];
     flowItem(ui, i, cols);
-    ui.tile("##r" + c.id, {c.name, c.role}, ImVec2(11.0f, 3.4f), Tone::kQuiet, true);
+    ui.tile("##r" + c.id, {c.name, c.role}, ImVec2(9.5f, 3.4f), Tone::kQuiet, true);
   }
-  if (view.canAdminister && ui.button("Add clinician", 10.0f, Tone::kPrimary))
-    out.push_back({IntentKind::kAddClinician, {}, 0});
-  ui.endRegion();
+}
+
+}  // namespace
+
+void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
+  ui.beginScreen("settings");
+  drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
+  if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
+  if (ui.availableEm() >= 40.0f) {
+    ui.beginRegion("settings-device", 26.0f, -0.2f);
+    drawDeviceSettings(view, ui, out);
+    ui.endRegion();
+    ui.sameLine(1.0f);
+    ui.beginRegion("settings-roster", 0.0f, -0.2f);
+    drawRoster(view, ui, out);
+    ui.endRegion();
+  } else {
+    ui.beginRegion("settings-body", 0.0f, -0.2f);
+    drawRoster(view, ui, out);
+    ui.gap();
+    drawDeviceSettings(view, ui, out);
+    ui.endRegion();
+  }
   ui.endScreen();
 }
 
@@ -66,10 +86,11 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) 
   if (ui.field("##pin", "PIN", maskedPin(view.pinDigits), 8.0f, view.focus == Field::kPin))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
   ui.text("Role", TextStyle::kBold);
-  for (std::size_t i = 0; i < view.roles.size(); ++i) {
-    if (i > 0) ui.sameLine(0.3f);
-    const auto& r = view.roles[i];
-    if (ui.button(r.label, 5.6f, r.selected ? Tone::kSelected : Tone::kNormal))
+  const int cols = columnsFor(ui, 7.0f);
+  for (int i = 0; i < static_cast<int>(view.roles.size()); ++i) {
+    flowItem(ui, i, cols);
+    const auto& r = view.roles[static_cast<std::size_t>(i)];
+    if (ui.button(r.label, 7.0f, r.selected ? Tone::kSelected : Tone::kNormal))
       out.push_back({IntentKind::kSelectRole, r.id, 0});
   }
   if (!view.error.empty()) ui.text(view.error, TextStyle::kError);

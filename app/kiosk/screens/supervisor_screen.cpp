@@ -11,7 +11,8 @@ void drawSupervisorScreen(const SupervisorView& view, Ui& ui, Intents& out) {
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("clinicians", 6, flags)) {
     ImGui::TableNextRow();
-    for (const char* h : {"Clinician", "Sessions", "Minutes", "Units", "Units/hour", "Flags"}) {
+    for (const char* h :
+         {"Clinician", "Sessions", "Timed / treatment min", "Units", "Units per hour", "Flags"}) {
       ImGui::TableNextColumn();
       ui.text(h, TextStyle::kMuted);
     }

@@ -107,6 +107,12 @@ bool Runner::init(std::string* error) {
   };
   // A touch screen reports fingers as mouse events too; the 1.86 backend only reads mouse events.
   SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+  // The software renderer straight into the window surface. Measured under Xvfb (docs/bench-app.md):
+  // SDL's default GL paths load Mesa and cost ~80 MB of resident memory and 100-250 ms before the first
+  // frame; an event-driven UI redraws so rarely that GPU speed does not matter. The environment
+  // (SDL_RENDER_DRIVER, SDL_FRAMEBUFFER_ACCELERATION) still overrides these hints.
+  SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   // Only the video subsystem (which brings events). No audio, timers, joysticks or game controllers.
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     return fail(std::string("cannot start the display: ") + SDL_GetError());
@@ -135,11 +141,7 @@ bool Runner::init(std::string* error) {
                                         flags));
   if (!m_impl->window) return fail(std::string("cannot open the window: ") + SDL_GetError());
 
-  // Accelerated when the driver has it (a GPU, or GL under X11); the software renderer otherwise
-  // (dummy/offscreen drivers, machines without GL).
-  m_impl->renderer.reset(SDL_CreateRenderer(m_impl->window.get(), -1, SDL_RENDERER_ACCELERATED));
-  if (!m_impl->renderer)
-    m_impl->renderer.reset(SDL_CreateRenderer(m_impl->window.get(), -1, SDL_RENDERER_SOFTWARE));
+  m_impl->renderer.reset(SDL_CreateRenderer(m_impl->window.get(), -1, 0));
   if (!m_impl->renderer) return fail(std::string("cannot create a renderer: ") + SDL_GetError());
 
   IMGUI_CHECKVERSION();
