@@ -217,8 +217,8 @@ const BadInput kBadInputs[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(BadItem, CliUnitsError, ::testing::ValuesIn(kBadInputs),
-                         [](const ::testing::TestParamInfo<BadInput>& info) {
-                           return std::string{info.param.name};
+                         [](const ::testing::TestParamInfo<BadInput>& row) {
+                           return std::string{row.param.name};
                          });
 
 TEST(CliUnitsCatalogErrors, ABrokenCatalogFileIsNamedAndNothingIsComputed) {

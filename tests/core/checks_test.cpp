@@ -49,7 +49,9 @@ TEST(Checks, ZeroUnitTimedCodeIsInformationPerCode) {
   auto r = medicare("97110=18 97140=13 97116=10 97035=8");
   ASSERT_EQ(warningCount(r, "zero-unit-timed"), 1);
   for (const auto& w : r.warnings) {
-    if (w.id == "zero-unit-timed") EXPECT_EQ(w.code, "97035");
+    if (w.id == "zero-unit-timed") {
+      EXPECT_EQ(w.code, "97035");
+    }
   }
   EXPECT_EQ(warningCount(medicare("97110=33 97140=7"), "zero-unit-timed"), 0);
 }

@@ -158,8 +158,8 @@ TEST_P(DerivedVector, GivesTheHandWorkedClaimLines) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Day, DerivedVector, ::testing::ValuesIn(kVectors),
-                         [](const ::testing::TestParamInfo<Vector>& info) {
-                           return std::string{info.param.name};
+                         [](const ::testing::TestParamInfo<Vector>& row) {
+                           return std::string{row.param.name};
                          });
 
 TEST(DerivedVectorTable, HoldsAtLeastSixtyDays) {

@@ -64,7 +64,9 @@ TEST(CmsProperty, ACodeWithFifteenKMinutesGetsAtLeastKUnits) {
   for (int i = 0; i < kDays; ++i) {
     auto r = compute(randomDay(rng, true, true));
     for (const auto& c : r.codes) {
-      if (c.timed) ASSERT_GE(c.units, static_cast<int>(c.total / 15min)) << c.code << " day " << i;
+      if (c.timed) {
+        ASSERT_GE(c.units, static_cast<int>(c.total / 15min)) << c.code << " day " << i;
+      }
     }
   }
 }
@@ -74,7 +76,9 @@ TEST(CmsProperty, NoCodeGetsMoreThanOneRemainderUnit) {
   for (int i = 0; i < kDays; ++i) {
     auto r = compute(randomDay(rng, false, false));
     for (const auto& c : r.codes) {
-      if (c.timed) ASSERT_LE(c.units, static_cast<int>(c.total / 15min) + 1) << c.code << " day " << i;
+      if (c.timed) {
+        ASSERT_LE(c.units, static_cast<int>(c.total / 15min) + 1) << c.code << " day " << i;
+      }
     }
   }
 }
@@ -139,8 +143,12 @@ TEST(CmsProperty, AssistantModifierUnitsStayWithinTheCodesUnits) {
     for (const auto& c : r.codes) {
       ASSERT_GE(c.assistantUnits, 0);
       ASSERT_LE(c.assistantUnits, c.units);
-      if (c.assistant == 0min) ASSERT_EQ(c.assistantUnits, 0) << c.code;
-      if (c.timed && c.therapist == 0min) ASSERT_EQ(c.assistantUnits, c.units) << c.code;
+      if (c.assistant == 0min) {
+        ASSERT_EQ(c.assistantUnits, 0) << c.code;
+      }
+      if (c.timed && c.therapist == 0min) {
+        ASSERT_EQ(c.assistantUnits, c.units) << c.code;
+      }
       // Full 15-minute blocks of each person are theirs.
       if (c.timed && c.units > 0) {
         ASSERT_GE(c.assistantUnits, std::min(c.units, static_cast<int>(c.assistant / 15min))) << c.code;
@@ -196,7 +204,9 @@ TEST(AmaProperty, UntimedCodesAreOneUnitEach) {
   for (int i = 0; i < kDays; ++i) {
     auto r = compute(randomDay(rng, false, false), PayerProfile::commercial());
     for (const auto& c : r.codes) {
-      if (!c.timed) ASSERT_EQ(c.units, 1) << c.code;
+      if (!c.timed) {
+        ASSERT_EQ(c.units, 1) << c.code;
+      }
     }
   }
 }
