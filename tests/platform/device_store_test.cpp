@@ -217,6 +217,35 @@ TEST(DeviceStore, CorrectionAfterSigningQueuesTheNextRevision) {
   EXPECT_EQ((*audit)[1].detail, "wrong code");
 }
 
+TEST(DeviceStore, VoidingAnUploadedSessionSendsTheVoidButAnUnsignedOneStaysLocal) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto now = wallAt(2026, 11, 2, 12, 0);
+  const auto uploaded = sessionId(13);
+  recordSignedSession(store, uploaded, wallAt(2026, 11, 2, 9, 0));
+  ASSERT_TRUE(store.markOutboxSent(store.outbox(uploaded)->front().id, now).ok());
+  auto loaded = store.loadSession(uploaded);
+  auto last = loaded->events.back();
+  auto voided = core::withReason(EventType::session_voided, last.sequence + 1, last.instant(), "c-ot-1",
+                                 "wrong patient");
+  ASSERT_TRUE(store.appendEvent(uploaded, voided).ok());
+  auto box = store.outbox(uploaded);
+  ASSERT_EQ(box->size(), 1u);
+  EXPECT_EQ(box->front().state, OutboxState::pending) << "the void goes to the server as the same revision";
+  EXPECT_EQ(store.loadSession(uploaded)->row.status, core::SessionStatus::voided);
+
+  const auto local = sessionId(14);
+  Recorder r(store, header(local), wallAt(2026, 11, 2, 10, 0));
+  r.start("97110");
+  r.record(
+      core::withReason(EventType::session_voided, r.next(), r.clock().now(), "c-ot-1", "started by mistake"));
+  EXPECT_TRUE(store.outbox(local)->empty()) << "the server never heard of it";
+  auto audit = store.auditForSession(local);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "session_voided");
+  EXPECT_EQ(audit->front().detail, "started by mistake");
+}
+
 TEST(DeviceStore, OutboxTracksAttemptsBackoffAndRejection) {
   TempDir dir;
   DeviceStore store = openStore(dir.file("device.db"));
