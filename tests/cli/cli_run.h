@@ -61,10 +61,10 @@ inline std::string readText(const std::filesystem::path& file) {
   return s.str();
 }
 
-inline CliRun runCli(const std::vector<std::string>& args) {
+inline CliRun runCli(const std::vector<std::string>& args, const std::string& binary = UNITCLOCK_CLI_PATH) {
   TempDir dir;
   const auto errFile = dir.path() / "stderr";
-  std::string command = shellQuote(UNITCLOCK_CLI_PATH);
+  std::string command = shellQuote(binary);
   for (const auto& a : args) command += " " + shellQuote(a);
   command += " 2>" + shellQuote(errFile.string());
   CliRun run;

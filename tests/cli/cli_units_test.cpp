@@ -145,6 +145,23 @@ TEST(CliUnits, CatalogDirectoryOverridesTheInstalledOne) {
   EXPECT_NE(missing.err.find("unknown payer 'medicare'"), std::string::npos) << missing.err;
 }
 
+TEST(CliUnits, InstalledBinaryReadsTheCatalogFromShareUnitclock) {
+  // The install layout: PREFIX/bin/unitclock-cli and PREFIX/share/unitclock/catalog/*.json.
+  TempDir prefix;
+  std::filesystem::create_directories(prefix.path() / "bin");
+  std::filesystem::create_directories(prefix.path() / "share/unitclock/catalog");
+  const auto binary = prefix.path() / "bin/unitclock-cli";
+  std::filesystem::copy_file(UNITCLOCK_CLI_PATH, binary);
+  const auto catalog = prefix.path() / "share/unitclock/catalog";
+  std::filesystem::copy_file(std::filesystem::path{UNITCLOCK_SOURCE_CATALOG_DIR} / "codes.json",
+                             catalog / "codes.json");
+  std::ofstream(catalog / "payers.json") << R"({"payers":[{"name":"installed-clinic","rule":"ama"}]})";
+  auto run =
+      runCli({"units", "--json", "--payer", "installed-clinic", "97110=8", "97140=8"}, binary.string());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(linesOf(json::parse(run.out)), "97110x1 GO, 97140x1 GO");
+}
+
 // [SECTION] Help
 
 TEST(CliHelp, TopLevelHelpListsTheUnitsCommand) {
