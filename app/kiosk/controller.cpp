@@ -1068,6 +1068,10 @@ void Controller::saveClinician() {
 }
 
 void Controller::apply(const Intent& in) {
+  // Nothing that changes a session happens without a logged-in clinician (e.g. a tap that lands just as
+  // the screen auto-locks).
+  const bool sessionAction = in.kind >= IntentKind::kStartActivity && in.kind <= IntentKind::kSign;
+  if (sessionAction && m_clinicianId.empty()) return;
   auto* s = current();
   auto event = [&](core::Event e) {
     if (s == nullptr) return;

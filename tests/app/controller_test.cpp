@@ -1,0 +1,305 @@
+// The controller against a real device store on a temporary file and a fake clock: what a therapist's
+// taps do to the recorded session, the roster and the lock screen.
+#include <gtest/gtest.h>
+
+#include <unitclock/core/day.h>
+#include <unitclock/core/payer.h>
+#include <unitclock/platform/device_store.h>
+#include <filesystem>
+
+#include "controller.h"
+
+namespace unitclock::app {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    m_path = fs::temp_directory_path() / ("unitclock-app-test-" + platform::randomHex(6));
+    fs::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+ private:
+  fs::path m_path;
+};
+
+core::WallTime at(int hour, int minute) {
+  using namespace std::chrono;
+  return time_point_cast<milliseconds>(sys_days{2026y / November / 26} + hours(hour) + minutes(minute));
+}
+
+ControllerOptions cheap() {
+  ControllerOptions o;
+  o.pinLimits =
+      platform::PinHashLimits{1, 8192};  // fast hashes for tests; verification reads the limits from the hash
+  return o;
+}
+
+struct Fixture : ::testing::Test {
+  void SetUp() override {
+    setenv("TZ", "UTC", 1);
+    auto s = platform::DeviceStore::open(dir.file("device.db"));
+    ASSERT_TRUE(s) << s.error().message;
+    store.emplace(std::move(s.value()));
+    controller = std::make_unique<Controller>(*store, clock, cheap());
+    ASSERT_TRUE(controller->seedDemo());
+    ASSERT_TRUE(controller->load());
+  }
+  void tap(IntentKind k, std::string text = {}, int n = 0) {
+    controller->noteInput();
+    controller->apply({k, std::move(text), n});
+  }
+  void login(const std::string& id, const std::string& pin) {
+    tap(IntentKind::kChooseClinician, id);
+    tap(IntentKind::kKeyText, pin);
+    tap(IntentKind::kPinSubmit);
+  }
+  void newSession(const std::string& mrn, const std::string& initials) {
+    tap(IntentKind::kNewSession);
+    tap(IntentKind::kKeyText, mrn);
+    tap(IntentKind::kFocus, {}, static_cast<int>(Field::kInitials));
+    tap(IntentKind::kKeyText, initials);
+    tap(IntentKind::kToggleDiagnosis, "M54.50");
+    tap(IntentKind::kStartSession);
+  }
+  // Time passes while the therapist keeps tapping now and then (no auto-lock).
+  void advance(std::chrono::milliseconds d) {
+    clock.advance(d);
+    controller->noteInput();
+    controller->tick();
+  }
+  // Time passes with nobody touching the screen.
+  void idle(std::chrono::milliseconds d) {
+    clock.advance(d);
+    controller->tick();
+  }
+
+  TempDir dir;
+  core::FakeClock clock{at(15, 0)};
+  std::optional<platform::DeviceStore> store;
+  std::unique_ptr<Controller> controller;
+};
+
+TEST_F(Fixture, TheDemoClinicOpensOnTheLockScreenWithItsClinicians) {
+  EXPECT_EQ(controller->screen(), Screen::kLock);
+  const auto v = controller->lockView();
+  EXPECT_EQ(v.clinic, "Riverside Therapy (demo)");
+  EXPECT_EQ(v.time, "15:00");
+  EXPECT_EQ(v.date, "Thursday 26 November");
+  EXPECT_EQ(v.clinicians.size(), 7u);
+}
+
+TEST_F(Fixture, TheRightPinOpensHomeAndAWrongOneSaysHowManyTriesAreLeft) {
+  login("c-dana", "1234");
+  EXPECT_EQ(controller->screen(), Screen::kPin);
+  EXPECT_NE(controller->pinView().error.find("4 tries left"), std::string::npos);
+  EXPECT_EQ(controller->pinView().enteredDigits, 0) << "a wrong PIN is cleared";
+  tap(IntentKind::kKeyText, "1111");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+  EXPECT_EQ(controller->homeView().clinician, "Dana Ortiz");
+}
+
+TEST_F(Fixture, FiveWrongPinsLockOutForAGrowingDelayThatSurvivesARestart) {
+  for (int i = 0; i < 5; ++i) login("c-sam", "0000");
+  EXPECT_NE(controller->pinView().error.find("locked out for 1 min"), std::string::npos);
+  // Even the right PIN is refused while locked out.
+  tap(IntentKind::kKeyText, "2222");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kPin);
+
+  // A restart (new controller over the same store) keeps the lock-out.
+  controller = std::make_unique<Controller>(*store, clock, cheap());
+  ASSERT_TRUE(controller->load());
+  const auto lock = controller->lockView();
+  const auto sam =
+      std::find_if(lock.clinicians.begin(), lock.clinicians.end(), [](auto& c) { return c.id == "c-sam"; });
+  ASSERT_NE(sam, lock.clinicians.end());
+  EXPECT_TRUE(sam->lockedOut);
+
+  // After a minute five more wrong PINs lock out for two minutes.
+  clock.advance(61s);
+  for (int i = 0; i < 5; ++i) login("c-sam", "0000");
+  EXPECT_NE(controller->pinView().error.find("locked out for 2 min"), std::string::npos);
+  clock.advance(121s);
+  login("c-sam", "2222");
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+}
+
+TEST_F(Fixture, EveryTapIsInTheStoreBeforeTheScreenShowsIt) {
+  login("c-dana", "1111");
+  newSession("MRN5", "jd");
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97530");
+  advance(1min);
+  tap(IntentKind::kStartActivity, "97110");
+  tap(IntentKind::kOpenPause);
+  tap(IntentKind::kPause, "rest");
+  const auto* model = controller->session(id);
+  ASSERT_NE(model, nullptr);
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored.value().events, model->events());
+  EXPECT_EQ(stored.value().events.size(), 4u);  // opened, 97530, 97110, paused
+}
+
+TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
+  login("c-dana", "1111");
+  newSession("MRN6", "ab");
+  tap(IntentKind::kStartActivity, "97530");
+  idle(1min + 59s);
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  idle(2s);
+  EXPECT_EQ(controller->screen(), Screen::kLock);
+  EXPECT_NE(controller->lockView().message.find("Timers keep running"), std::string::npos);
+  // Taps meant for the session do nothing while the screen is locked.
+  controller->apply({IntentKind::kEndSession, {}, 0});
+  idle(10min);
+  const auto lock = controller->lockView();
+  ASSERT_EQ(lock.cards.size(), 1u);
+  EXPECT_TRUE(lock.cards[0].running);
+  EXPECT_EQ(lock.cards[0].elapsed, "12 min");
+  // Unlocking from the card goes straight back to the session, still running.
+  tap(IntentKind::kOpenCard, lock.cards[0].sessionId);
+  tap(IntentKind::kKeyText, "1111");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_EQ(controller->sessionView().clock, "12:01");
+}
+
+TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97530");
+  advance(2min);
+  tap(IntentKind::kStartActivity, "97530");  // a second tap on the running tile changes nothing
+  advance(10min);
+  tap(IntentKind::kStartActivity, "97110");
+  tap(IntentKind::kSetPerformer, "assistant");
+  advance(1min);
+  tap(IntentKind::kStartActivity, "97110");
+  advance(12min);
+  const auto bar = controller->sessionView().bar;
+  EXPECT_EQ(bar.timed, "Timed 25 min");
+  EXPECT_NE(bar.units.find("2 units"), std::string::npos) << bar.units;
+  EXPECT_EQ(bar.nextUnit, "Next unit in 13 min");  // 38 minutes earn the third
+  tap(IntentKind::kEndSession);
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  const auto review = controller->reviewView();
+  const auto* model = controller->session(id);
+  const auto engine = core::computeUnits(core::sessionInput(model->header(), model->derive()),
+                                         core::PayerProfile::medicare());
+  ASSERT_TRUE(engine);
+  EXPECT_EQ(review.totals,
+            "Timed 25 min · Treatment 25 min · " + std::to_string(engine.value().totalUnits) + " units");
+  ASSERT_EQ(review.lines.size(), engine.value().codes.size());
+  for (std::size_t i = 0; i < review.lines.size(); ++i)
+    EXPECT_EQ(review.lines[i].units, std::to_string(engine.value().codes[i].units));
+  EXPECT_NE(review.lines[1].minutes.find("13 assistant"), std::string::npos);
+}
+
+TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
+  login("c-dana", "1111");
+  newSession("MRN8", "rm");
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97110");
+  advance(1min);
+  tap(IntentKind::kStartActivity, "97110");
+  advance(9min);
+  tap(IntentKind::kEndSession);
+  tap(IntentKind::kSign);
+  ASSERT_EQ(controller->screen(), Screen::kPin);
+  tap(IntentKind::kKeyText, "9999");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended) << "a wrong PIN signs nothing";
+  tap(IntentKind::kKeyText, "1111");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_);
+  const auto outbox = store->outbox(id);
+  ASSERT_TRUE(outbox);
+  ASSERT_EQ(outbox.value().size(), 1u);
+  EXPECT_EQ(outbox.value()[0].state, platform::OutboxState::pending);
+}
+
+TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
+  login("c-dana", "1111");
+  newSession("MRN9", "ts");
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97110");
+  advance(1min);
+  tap(IntentKind::kStartActivity, "97110");
+  advance(9min);
+  tap(IntentKind::kEndSession);
+  tap(IntentKind::kStartEdit, {}, 0);
+  tap(IntentKind::kAdjustEdit, "start", -1);
+  EXPECT_FALSE(controller->reviewView().edit.canSave);
+  tap(IntentKind::kEditReason, "Started late");
+  EXPECT_TRUE(controller->reviewView().edit.canSave);
+  tap(IntentKind::kSaveEdit);
+  const auto review = controller->reviewView();
+  EXPECT_EQ(review.edit.index, -1);
+  ASSERT_FALSE(review.segments.empty());
+  EXPECT_TRUE(review.segments[0].edited);
+  EXPECT_EQ(review.segments[0].times, "14:59–15:10");
+  const auto& last = controller->session(id)->events().back();
+  EXPECT_EQ(last.type, core::EventType::segment_edited);
+  EXPECT_EQ(last.reason, "Started late");
+}
+
+TEST_F(Fixture, TheClockScreenWakesOncePerSecondAndAnIdleLockScreenOncePerMinute) {
+  // Lock screen, nothing running: the next change is the next minute on the clock.
+  clock.advance(20s);
+  auto next = controller->nextChangeIn();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, 40s + 5ms);
+  login("c-dana", "1111");
+  newSession("MRN10", "jd");
+  tap(IntentKind::kStartActivity, "97530");
+  clock.advance(1300ms);
+  next = controller->nextChangeIn();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, 700ms + 5ms);
+}
+
+TEST(FirstStart, AnEmptyDeviceAsksForAnAdministratorWhosePinIsStoredHashed) {
+  setenv("TZ", "UTC", 1);
+  TempDir dir;
+  auto s = platform::DeviceStore::open(dir.file("device.db"));
+  ASSERT_TRUE(s);
+  core::FakeClock clock{at(8, 0)};
+  Controller c(s.value(), clock, cheap());
+  ASSERT_TRUE(c.load());
+  EXPECT_EQ(c.screen(), Screen::kSetup);
+  c.apply({IntentKind::kKeyText, "Morgan", 0});
+  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
+  c.apply({IntentKind::kKeyText, "5678", 0});
+  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPinConfirm)});
+  c.apply({IntentKind::kKeyText, "5679", 0});
+  c.apply({IntentKind::kSetupSubmit, {}, 0});
+  EXPECT_NE(c.setupView().error.find("differ"), std::string::npos);
+  c.apply({IntentKind::kKeyText, "5678", 0});
+  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPinConfirm)});
+  c.apply({IntentKind::kKeyText, "5678", 0});
+  c.apply({IntentKind::kSetupSubmit, {}, 0});
+  EXPECT_EQ(c.screen(), Screen::kSettings);
+  const auto roster = s.value().roster();
+  ASSERT_TRUE(roster);
+  ASSERT_EQ(roster.value().size(), 1u);
+  EXPECT_EQ(roster.value()[0].role, "admin");
+  EXPECT_TRUE(platform::verifyPin("5678", roster.value()[0].pinHash));
+  EXPECT_EQ(roster.value()[0].pinHash.find("5678"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace unitclock::app

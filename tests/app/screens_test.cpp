@@ -1,0 +1,203 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "headless_ui.h"
+#include "screens/screens.h"
+
+namespace unitclock::app {
+namespace {
+
+using testing::HeadlessUi;
+
+LockView sampleLock() {
+  LockView v;
+  v.clinic = "Riverside Therapy";
+  v.room = "Room 2";
+  v.time = "09:41";
+  v.date = "Thursday 26 November";
+  v.cards.push_back({"s-1", "JD", "Dana Ortiz", "97110 Therapeutic exercise", "12 min", true});
+  v.clinicians.push_back({"c-dana", "Dana Ortiz", "OT", "", false});
+  v.clinicians.push_back({"c-sam", "Sam Lee", "OTA", "Locked for 4 min", true});
+  return v;
+}
+
+SessionView sampleSession() {
+  SessionView v;
+  v.sessionId = "s-1";
+  v.patient = "JD";
+  v.context = "Medicare Part B · OT";
+  v.tiles = {{"97530", "Therapeutic activities", "12 min", false},
+             {"97110", "Therapeutic exercise", "3 min", true}};
+  v.runningName = "97110 Therapeutic exercise";
+  v.clock = "3:07";
+  v.pauseReasons = {{"rest", "Rest", false}, {"toileting", "Toileting", false}};
+  v.bar = {"Timed 15 min", "Treatment 15 min", "1 unit (Medicare Part B, 8-minute rule)",
+           "Next unit in 8 min"};
+  return v;
+}
+
+TEST(LockScreen, ShowsClinicRoomTimeOpenSessionsAndClinicians) {
+  HeadlessUi h;
+  const auto view = sampleLock();
+  h.frame([&](Ui& ui, Intents& out) { drawLockScreen(view, ui, out); });
+  for (const char* text :
+       {"Riverside Therapy", "Room 2", "09:41", "JD", "12 min · Dana Ortiz", "Sam Lee", "Locked for 4 min"})
+    EXPECT_TRUE(h.record().shows(text)) << text;
+}
+
+TEST(LockScreen, TappingAClinicianAsksForTheirPin) {
+  HeadlessUi h;
+  const auto view = sampleLock();
+  const auto out = h.tap([&](Ui& ui, Intents& o) { drawLockScreen(view, ui, o); }, "Dana Ortiz");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kChooseClinician);
+  EXPECT_EQ(out[0].text, "c-dana");
+}
+
+TEST(LockScreen, TappingAnOpenSessionCardOpensThatSession) {
+  HeadlessUi h;
+  const auto view = sampleLock();
+  const auto out = h.tap([&](Ui& ui, Intents& o) { drawLockScreen(view, ui, o); }, "JD");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kOpenCard);
+  EXPECT_EQ(out[0].text, "s-1");
+}
+
+TEST(PinScreen, ShowsStarsNeverDigitsAndOkOnlyOnceEnoughDigits) {
+  HeadlessUi h;
+  PinView v{"Enter PIN", "Dana Ortiz · OT", 3, "", false};
+  auto draw = [&](Ui& ui, Intents& o) { drawPinScreen(v, ui, o); };
+  EXPECT_TRUE(h.tap(draw, "OK").empty()) << "OK is disabled with 3 digits";
+  EXPECT_TRUE(h.record().shows("***"));
+  v.enteredDigits = 4;
+  v.canSubmit = true;
+  const auto out = h.tap(draw, "OK");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kPinSubmit);
+  const auto seven = h.tap(draw, "7");
+  ASSERT_EQ(seven.size(), 1u);
+  EXPECT_EQ(seven[0].kind, IntentKind::kPinDigit);
+  EXPECT_EQ(seven[0].text, "7");
+}
+
+TEST(SessionScreen, ShowsRunningClockLiveBarAndNextUnitHint) {
+  HeadlessUi h;
+  auto v = sampleSession();
+  h.frame([&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); });
+  for (const char* text : {"3:07", "97110 Therapeutic exercise", "1 unit (Medicare", "Timed 15 min",
+                           "Treatment 15 min", "Next unit in 8 min", "12 min"})
+    EXPECT_TRUE(h.record().shows(text)) << text;
+  v.bar.nextUnit.clear();  // hidden by the setting
+  h.frame([&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); });
+  EXPECT_FALSE(h.record().shows("Next unit"));
+}
+
+TEST(SessionScreen, TappingATileStartsThatActivity) {
+  HeadlessUi h;
+  const auto v = sampleSession();
+  const auto out = h.tap([&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); }, "Therapeutic activities");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kStartActivity);
+  EXPECT_EQ(out[0].text, "97530");
+}
+
+TEST(SessionScreen, PauseOffersReasonChips) {
+  HeadlessUi h;
+  auto v = sampleSession();
+  auto draw = [&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); };
+  EXPECT_EQ(h.tap(draw, "Pause").at(0).kind, IntentKind::kOpenPause);
+  EXPECT_TRUE(h.record().find("Rest").empty()) << "reasons appear only after Pause";
+  v.pauseChipsOpen = true;
+  const auto out = h.tap(draw, "Toileting");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kPause);
+  EXPECT_EQ(out[0].text, "toileting");
+}
+
+TEST(SessionScreen, AnEndedSessionCannotStartActivitiesAndOffersReview) {
+  HeadlessUi h;
+  auto v = sampleSession();
+  v.ended = true;
+  v.runningName.clear();
+  auto draw = [&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); };
+  EXPECT_TRUE(h.tap(draw, "Therapeutic activities").empty());
+  EXPECT_TRUE(h.record().find("End session").empty());
+  EXPECT_EQ(h.tap(draw, "Review").at(0).kind, IntentKind::kEndSession);
+}
+
+TEST(NewSessionScreen, KeyboardTypesIntoTheFocusedFieldAndStartNeedsAPatient) {
+  HeadlessUi h;
+  NewSessionView v;
+  v.focus = Field::kMrn;
+  v.payers = {{"medicare", "Medicare Part B", true}};
+  v.disciplines = {{"ot", "OT", true}};
+  v.diagnoses = {{"M54.50", "Low back pain", false}};
+  auto draw = [&](Ui& ui, Intents& o) { drawNewSessionScreen(v, ui, o); };
+  const auto key = h.tap(draw, "Q");
+  ASSERT_EQ(key.size(), 1u);
+  EXPECT_EQ(key[0].kind, IntentKind::kKeyText);
+  EXPECT_EQ(key[0].text, "Q");
+  EXPECT_TRUE(h.tap(draw, "Start session").empty()) << "disabled without MRN and initials";
+  const auto dx = h.tap(draw, "M54.50");
+  ASSERT_EQ(dx.size(), 1u);
+  EXPECT_EQ(dx[0].kind, IntentKind::kToggleDiagnosis);
+}
+
+TEST(ReviewScreen, ShowsLinesWarningsAndTieSwap) {
+  HeadlessUi h;
+  ReviewView v;
+  v.patient = "JD";
+  v.totals = "Timed 38 min · Treatment 38 min · 3 units";
+  v.lines = {{"97110", "Therapeutic exercise", "13 min", "1", "GO", false},
+             {"97535", "Self-care", "13 min (13 assistant)", "1", "GO CO", false}};
+  v.warnings = {"97530: 7 min earned no unit"};
+  v.ties = {{"97110, 97530 tie for 1 unit; it went to 97110.", {{"97530", "Give unit to 97530", false}}}};
+  v.canSign = true;
+  auto draw = [&](Ui& ui, Intents& o) { drawReviewScreen(v, ui, o); };
+  h.frame(draw);
+  for (const char* text : {"3 units", "GO CO", "13 min (13 assistant)", "earned no unit", "tie for 1 unit"})
+    EXPECT_TRUE(h.record().shows(text)) << text;
+  const auto out = h.tap(draw, "Give unit to 97530");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kPreferTie);
+  EXPECT_EQ(out[0].text, "97530");
+}
+
+// Every tappable thing on every screen is at least 9 mm tall (56 px at ~6 px/mm) at the default text size,
+// in landscape and in portrait.
+TEST(TouchTargets, EveryWidgetOnEveryScreenIsAtLeastNineMillimetresTall) {
+  for (ImVec2 size : {ImVec2(1280, 800), ImVec2(800, 1280)}) {
+    HeadlessUi h(size);
+    std::vector<HeadlessUi::DrawFn> screens;
+    const auto lock = sampleLock();
+    const auto session = sampleSession();
+    NewSessionView ns;
+    ns.focus = Field::kMrn;
+    ns.payers = {{"medicare", "Medicare Part B", true}, {"commercial", "Commercial", false}};
+    ns.disciplines = {{"ot", "OT", true}, {"pt", "PT", false}, {"slp", "SLP", false}};
+    ns.diagnoses = {{"M54.50", "Low back pain", false}};
+    SettingsView settings;
+    settings.textSizes = {{"normal", "Normal", true}};
+    settings.canAdminister = true;
+    screens.push_back([&](Ui& ui, Intents& o) { drawLockScreen(lock, ui, o); });
+    screens.push_back([&](Ui& ui, Intents& o) {
+      drawPinScreen(PinView{"Enter PIN", "", 0, "", false}, ui, o);
+    });
+    screens.push_back([&](Ui& ui, Intents& o) { drawSessionScreen(session, ui, o); });
+    screens.push_back([&](Ui& ui, Intents& o) { drawNewSessionScreen(ns, ui, o); });
+    screens.push_back([&](Ui& ui, Intents& o) { drawSettingsScreen(settings, ui, o); });
+    screens.push_back([&](Ui& ui, Intents& o) { drawSetupScreen(SetupView{}, ui, o); });
+    for (const auto& draw : screens) {
+      h.frame(draw);
+      ASSERT_FALSE(h.record().widgets.empty());
+      for (const auto& w : h.record().widgets) {
+        EXPECT_GE(w.max.y - w.min.y, 56.0f) << w.labels.front() << " at " << size.x << "x" << size.y;
+        EXPECT_GE(w.max.x - w.min.x, 56.0f) << w.labels.front() << " at " << size.x << "x" << size.y;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace unitclock::app
