@@ -15,4 +15,5 @@ echo "== The same day as JSON =="
 echo
 echo "== A PT day with an assistant, under Medicare and under a commercial payer =="
 "$cli" units --discipline pt 97110=13+23 97140=30 97035=8
+echo
 "$cli" units --discipline pt --payer commercial 97110=13+23 97140=30 97035=8
