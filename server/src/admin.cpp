@@ -1,3 +1,8 @@
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -138,12 +143,6 @@ bool isIdentifier(const std::string& s) {
   return true;
 }
 
-std::atomic<HttpServer*> g_server{nullptr};
-
-void onSignal(int) {
-  if (auto* s = g_server.load()) s->stop();
-}
-
 int serve(const Args& a) {
   if (auto e =
           checkOptions(a, {"listen", "tls-cert", "tls-key", "max-body", "rate", "burst", "threads"}, {})) {
@@ -177,18 +176,35 @@ int serve(const Args& a) {
   if (o.rateLimit.perSecond <= 0 || o.rateLimit.burst < 1 || o.threads < 1) {
     return usageError("--rate must be > 0, --burst >= 1, --threads >= 1");
   }
+  // SIGTERM/SIGINT are taken by a thread of their own (sigwait), blocked everywhere else before any
+  // other thread starts; that thread stops the server, repeating until run() has returned, since a stop
+  // that arrives before the listen loop began would otherwise be lost.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
   auto server = HttpServer::create(o);
   if (!server) return runtimeError(server.error().message);
   auto port = server.value()->bind();
   if (!port) return runtimeError(port.error().message);
-  g_server = server.value().get();
-  std::signal(SIGTERM, onSignal);
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGPIPE, SIG_IGN);
-  std::printf("listening %s\n", server.value()->url().c_str());
+  std::atomic<bool> finished{false};
+  HttpServer* http = server.value().get();
+  std::thread signalThread([&] {
+    int sig = 0;
+    sigwait(&stopSignals, &sig);
+    while (!finished) {
+      http->stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+  });
+  std::printf("listening %s\n", http->url().c_str());
   std::fflush(stdout);
-  server.value()->run();
-  g_server = nullptr;
+  http->run();
+  finished = true;
+  ::kill(::getpid(), SIGTERM);  // wakes the signal thread if the server stopped by itself
+  signalThread.join();
   std::fprintf(stderr, "unitclock-server: stopped\n");
   return 0;
 }

@@ -331,6 +331,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
   impl->http->set_payload_max_length(options.maxBodyBytes);
   impl->http->set_read_timeout(std::chrono::seconds{30});
   impl->http->set_keep_alive_max_count(1000);
+  impl->http->set_keep_alive_timeout(3);  // seconds an idle device connection is kept; also bounds shutdown
   const int threads = options.threads > 0 ? options.threads : 8;
   impl->http->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));

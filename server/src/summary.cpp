@@ -1,4 +1,5 @@
 #include <unitclock/core/catalog.h>
+#include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/server/summary.h>
 #include <algorithm>
@@ -8,7 +9,8 @@ namespace unitclock::server {
 namespace {
 
 using std::chrono::seconds;
-constexpr seconds kOverlapTolerance{60};  // a shared whole minute; device clocks may differ by seconds
+constexpr std::chrono::milliseconds kOverlapTolerance{
+    60000};  // a shared whole minute; device clocks may differ by seconds
 
 core::Performer toCore(Performer p) {
   return p == Performer::Therapist ? core::Performer::therapist : core::Performer::assistant;
@@ -19,10 +21,13 @@ bool isTimedCode(const core::Catalog& catalog, const std::string& code) {
   return info == nullptr || info->timed;  // unknown codes go to the engine as timed, which names them
 }
 
-// One session's part of the day, as engine input. Segments of untimed codes (group therapy 97150, an
-// evaluation timed on the clock) become untimed services with their duration.
+// One session's part of the day, as engine input, built the way the device builds it (core/day.h):
+// one-on-one and co-treatment segments of timed codes sum their milliseconds per code and performer,
+// floored to seconds once; group segments are 97150 whatever was tapped (billing-rules.md G2, G4);
+// segments of untimed codes and untimed services become untimed services.
 core::EngineInput engineInputFor(const SessionUpload& s, const std::string& date,
                                  const core::Catalog& catalog) {
+  using std::chrono::milliseconds;
   core::EngineInput in;
   in.discipline = core::parseDiscipline(s.discipline).value_or(core::Discipline::ot);
   in.telehealth = s.telehealth;
@@ -31,43 +36,51 @@ core::EngineInput engineInputFor(const SessionUpload& s, const std::string& date
   for (const auto& seg : s.segments)
     if (seg.date == date) segs.push_back(&seg);
   std::stable_sort(segs.begin(), segs.end(), [](auto* a, auto* b) { return a->start < b->start; });
-  std::vector<std::string> timedOrder;
-  std::map<std::string, std::vector<core::TimeBlock>> blocks;
-  std::vector<std::string> untimedOrder;
-  std::map<std::string, core::UntimedService> untimed;
-  auto untimedFor = [&](const std::string& code) -> core::UntimedService& {
-    auto it = untimed.find(code);
-    if (it == untimed.end()) {
-      untimedOrder.push_back(code);
-      it = untimed.emplace(code, core::UntimedService{code, {}, {}, {}}).first;
-    }
-    return it->second;
+  struct Acc {
+    milliseconds therapist{}, assistant{};
+    std::vector<core::TimeBlock> blocks;
   };
+  std::vector<std::string> timedOrder, untimedOrder;
+  std::map<std::string, Acc> timed, untimed;
+  auto floorS = [](milliseconds ms) { return std::chrono::floor<seconds>(ms); };
   for (const auto* seg : segs) {
-    core::TimeBlock b{seg->start, seg->end, toCore(seg->performer)};
-    if (isTimedCode(catalog, seg->code)) {
-      if (!blocks.count(seg->code)) timedOrder.push_back(seg->code);
-      blocks[seg->code].push_back(b);
-    } else {
-      auto& u = untimedFor(seg->code);
-      u.duration += seg->duration();
-      if (seg->performer == Performer::Assistant) u.assistant += seg->duration();
-      u.blocks.push_back(b);
-    }
+    core::TimeBlock b{std::chrono::floor<seconds>(seg->start), std::chrono::floor<seconds>(seg->end),
+                      toCore(seg->performer)};
+    std::string code = seg->mode == Mode::Group ? std::string(core::kGroupTherapyCode) : seg->code;
+    bool isTimed = seg->mode != Mode::Group && isTimedCode(catalog, code);
+    auto& order = isTimed ? timedOrder : untimedOrder;
+    auto& map = isTimed ? timed : untimed;
+    if (!map.count(code)) order.push_back(code);
+    auto& acc = map[code];
+    (seg->performer == Performer::Assistant ? acc.assistant : acc.therapist) += seg->duration();
+    acc.blocks.push_back(b);
   }
-  for (const auto& code : timedOrder) in.timed.push_back(core::TimedService::fromBlocks(code, blocks[code]));
   for (const auto& u : s.untimed) {
     if (u.date != date) continue;
-    untimedFor(u.code).duration += std::chrono::duration_cast<seconds>(u.minutes);
+    if (!untimed.count(u.code)) untimedOrder.push_back(u.code);
+    untimed[u.code].therapist += u.minutes;
   }
-  for (const auto& code : untimedOrder) in.untimed.push_back(untimed[code]);
+  for (const auto& code : timedOrder) {
+    auto& a = timed[code];
+    core::TimedService t;
+    t.code = code;
+    t.therapist = floorS(a.therapist);
+    t.assistant = floorS(a.assistant);
+    t.blocks = a.blocks;
+    in.timed.push_back(std::move(t));
+  }
+  for (const auto& code : untimedOrder) {
+    auto& a = untimed[code];
+    in.untimed.push_back(
+        core::UntimedService{code, floorS(a.therapist + a.assistant), floorS(a.assistant), a.blocks});
+  }
   return in;
 }
 
-seconds unionLength(std::vector<std::pair<SysSeconds, SysSeconds>> iv) {
+std::chrono::milliseconds unionLength(std::vector<std::pair<WireTime, WireTime>> iv) {
   std::sort(iv.begin(), iv.end());
-  seconds total{};
-  SysSeconds curStart{}, curEnd{};
+  std::chrono::milliseconds total{};
+  WireTime curStart{}, curEnd{};
   bool open = false;
   for (const auto& [a, b] : iv) {
     if (!open || a > curEnd) {
@@ -84,7 +97,7 @@ seconds unionLength(std::vector<std::pair<SysSeconds, SysSeconds>> iv) {
 }
 
 struct OneOnOne {
-  SysSeconds start, end;
+  WireTime start, end;
   const SessionUpload* session;
 };
 
@@ -134,7 +147,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     p.discipline = key.second;
     const SessionUpload* first = nullptr;
     std::vector<core::EngineInput> inputs;
-    std::map<std::string, std::map<std::string, seconds>> secondsByCodeAndClinician;
+    std::map<std::string, std::map<std::string, std::chrono::milliseconds>> secondsByCodeAndClinician;
     for (const auto* s : list) {
       p.sessions.push_back(s->id);
       if (p.initials.empty()) p.initials = s->patientInitials;
@@ -158,7 +171,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
         if (std::find(p.diagnoses.begin(), p.diagnoses.end(), d) == p.diagnoses.end())
           p.diagnoses.push_back(d);
       for (const auto& line : s->lines)
-        if (line.units > 0) p.deviceUnits[line.code] += line.units;
+        if (line.units > 0 && line.date == date) p.deviceUnits[line.code] += line.units;
       for (const auto& seg : s->segments)
         if (seg.date == date) secondsByCodeAndClinician[seg.code][seg.clinician] += seg.duration();
       inputs.push_back(engineInputFor(*s, date, catalog));
@@ -211,7 +224,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   }
 
   // [SECTION] Per clinician: time, sessions, overlaps.
-  std::map<std::string, std::vector<std::pair<SysSeconds, SysSeconds>>> intervals;
+  std::map<std::string, std::vector<std::pair<WireTime, WireTime>>> intervals;
   std::map<std::string, std::vector<OneOnOne>> oneOnOne;
   for (const auto& s : sessions) {
     if (s.status == "voided") continue;
@@ -220,7 +233,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       if (seg.date != date) continue;
       auto& c = clinician(seg.clinician);
       c.treatment += seg.duration();
-      if (isTimedCode(catalog, seg.code)) c.timed += seg.duration();
+      if (seg.mode != Mode::Group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
       intervals[seg.clinician].push_back({seg.start, seg.end});
       if (seg.mode == Mode::OneOnOne) oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
     }
@@ -334,7 +347,7 @@ nlohmann::json flagIds(const std::vector<DayFlag>& flags) {
   return a;
 }
 
-long long minutesOf(seconds s) {
+long long minutesOf(std::chrono::milliseconds s) {
   return std::chrono::duration_cast<std::chrono::minutes>(s).count();
 }
 
@@ -384,7 +397,7 @@ nlohmann::json toJson(const DayReport& r) {
   }
   json clinicians = json::array();
   for (const auto& c : r.clinicians) {
-    double hours = static_cast<double>(c.clock.count()) / 3600.0;
+    double hours = static_cast<double>(c.clock.count()) / 3'600'000.0;
     clinicians.push_back({{"id", c.id},
                           {"name", c.name},
                           {"sessions", c.sessions},

@@ -48,8 +48,7 @@ class Fields {
     return std::nullopt;
   }
 
-  std::optional<ApiError> timestamp(std::string_view key, std::optional<SysSeconds>& out,
-                                    bool required) const {
+  std::optional<ApiError> timestamp(std::string_view key, std::optional<WireTime>& out, bool required) const {
     std::string text;
     if (auto e = string(key, text, required)) return e;
     if (text.empty()) return std::nullopt;
@@ -129,7 +128,7 @@ bool isSessionId(std::string_view t) {
   return true;
 }
 
-std::optional<SysSeconds> parseUtcTimestamp(std::string_view t) {
+std::optional<WireTime> parseUtcTimestamp(std::string_view t) {
   // YYYY-MM-DDTHH:MM:SS[.fff]Z
   if (t.size() < 20 || t.back() != 'Z' || (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':') {
     return std::nullopt;
@@ -141,10 +140,15 @@ std::optional<SysSeconds> parseUtcTimestamp(std::string_view t) {
   }
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
   auto rest = t.substr(19, t.size() - 20);
+  int millis = 0;
   if (!rest.empty()) {
     if (rest[0] != '.' || rest.size() < 2) return std::nullopt;
-    for (char c : rest.substr(1))
+    int scale = 100;
+    for (char c : rest.substr(1)) {
       if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+      millis += (c - '0') * scale;
+      scale /= 10;
+    }
   }
   int y = 0, mo = 0, d = 0;
   parseInt(t.substr(0, 4), y);
@@ -152,19 +156,25 @@ std::optional<SysSeconds> parseUtcTimestamp(std::string_view t) {
   parseInt(t.substr(8, 2), d);
   std::chrono::sys_days day = std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(mo)} /
                               std::chrono::day{static_cast<unsigned>(d)};
-  return SysSeconds{day} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
+  return WireTime{day} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} +
+         std::chrono::milliseconds{millis};
 }
 
-std::string formatUtcTimestamp(SysSeconds t) {
+std::string formatUtcTimestamp(WireTime t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{t - day};
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
                 static_cast<long>(hms.seconds().count()));
-  return buf;
+  std::string out = buf;
+  if (auto ms = hms.subseconds().count(); ms != 0) {
+    std::snprintf(buf, sizeof buf, ".%03ld", static_cast<long>(ms));
+    out += buf;
+  }
+  return out + "Z";
 }
 
 Result<SessionUpload> parseSessionUpload(std::string_view body, std::string_view pathId) {
@@ -269,7 +279,7 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
       } else {
         return reject(prefix + "mode", "must be one_on_one, group or co_treatment");
       }
-      std::optional<SysSeconds> start, end;
+      std::optional<WireTime> start, end;
       if (auto e = sf.timestamp("start", start, true)) return fail(*e);
       if (auto e = sf.timestamp("end", end, true)) return fail(*e);
       seg.start = *start;
@@ -329,6 +339,8 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
       } else if (err) {
         return fail(*err);
       }
+      if (auto e = lf.date("date", line.date, false)) return fail(*e);
+      if (line.date.empty()) line.date = s.serviceDate;
       s.lines.push_back(std::move(line));
     }
   } else {

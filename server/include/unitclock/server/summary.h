@@ -54,10 +54,10 @@ struct ClinicianDay {
   std::string id;
   std::string name;
   int sessions = 0;  // as rendering clinician
-  std::chrono::seconds timed{};
-  std::chrono::seconds treatment{};
-  std::chrono::seconds clock{};  // union of all the clinician's segments
-  int units = 0;                 // server timed units attributed to the clinician
+  std::chrono::milliseconds timed{};
+  std::chrono::milliseconds treatment{};
+  std::chrono::milliseconds clock{};  // union of all the clinician's segments
+  int units = 0;                      // server timed units attributed to the clinician
   std::vector<DayFlag> flags;
 };
 

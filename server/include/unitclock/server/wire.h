@@ -13,7 +13,8 @@
 
 namespace unitclock::server {
 
-using SysSeconds = std::chrono::sys_seconds;
+// UTC with millisecond precision, as the device records it.
+using WireTime = std::chrono::sys_time<std::chrono::milliseconds>;
 
 enum class Performer { Therapist, Assistant };
 enum class Mode { OneOnOne, Group, CoTreatment };
@@ -23,10 +24,10 @@ struct WireSegment {
   Performer performer = Performer::Therapist;
   std::string clinician;  // who performed it
   Mode mode = Mode::OneOnOne;
-  SysSeconds start{};
-  SysSeconds end{};
+  WireTime start{};
+  WireTime end{};
   std::string date;  // calendar day in the clinic's time zone this segment counts toward
-  std::chrono::seconds duration() const { return end - start; }
+  std::chrono::milliseconds duration() const { return end - start; }
 };
 
 struct WireUntimed {
@@ -40,6 +41,7 @@ struct WireLine {
   std::string code;
   int units = 0;
   std::vector<std::string> modifiers;
+  std::string date;  // the calendar day the line bills; the session's service_date when absent
 };
 
 struct SessionUpload {
@@ -58,8 +60,8 @@ struct SessionUpload {
   std::vector<std::string> diagnoses;
   std::string renderingClinician;
   std::vector<std::string> clinicians;
-  std::optional<SysSeconds> startedAt;
-  std::optional<SysSeconds> endedAt;
+  std::optional<WireTime> startedAt;
+  std::optional<WireTime> endedAt;
   nlohmann::json events;  // kept verbatim as the audit record
   std::vector<WireSegment> segments;
   std::vector<WireUntimed> untimed;
@@ -70,9 +72,9 @@ struct SessionUpload {
 Result<SessionUpload> parseSessionUpload(std::string_view body, std::string_view pathId);
 Result<SessionUpload> sessionFromJson(const nlohmann::json& j, std::string_view pathId);
 
-// "2026-11-26T14:03:00Z" (optionally with fractional seconds, which are dropped) → seconds since epoch.
-std::optional<SysSeconds> parseUtcTimestamp(std::string_view text);
-std::string formatUtcTimestamp(SysSeconds t);
+// "2026-11-26T14:03:00Z" or "2026-11-26T14:03:00.250Z" (digits beyond milliseconds are dropped).
+std::optional<WireTime> parseUtcTimestamp(std::string_view text);
+std::string formatUtcTimestamp(WireTime t);
 bool isCalendarDate(std::string_view text);  // YYYY-MM-DD and a real date
 bool isSessionId(std::string_view text);     // 8-4-4-4-12 hex, as the device generates
 

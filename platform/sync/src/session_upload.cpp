@@ -1,0 +1,155 @@
+#include <nlohmann/json.hpp>
+
+#include <unitclock/core/day.h>
+#include <unitclock/core/engine.h>
+#include <unitclock/core/payer.h>
+#include <unitclock/platform/session_upload.h>
+#include <set>
+
+namespace unitclock::platform {
+namespace {
+
+using nlohmann::json;
+
+json eventJson(const core::Event& e) {
+  json j{{"sequence", e.sequence},
+         {"type", std::string(core::toString(e.type))},
+         {"at", formatWallTime(e.wall)},
+         {"clinician", e.clinicianId}};
+  if (!e.code.empty()) j["code"] = e.code;
+  if (e.performer) j["performer"] = std::string(core::toString(*e.performer));
+  if (e.mode) j["mode"] = std::string(core::toString(*e.mode));
+  if (e.pauseReason) j["pause_reason"] = std::string(core::toString(*e.pauseReason));
+  if (e.minutes) j["minutes"] = e.minutes->count();
+  if (e.assistantMinutes) j["assistant_minutes"] = e.assistantMinutes->count();
+  if (!e.codes.empty()) j["codes"] = e.codes;
+  if (e.segmentIndex) j["segment_index"] = *e.segmentIndex;
+  if (e.oldStart) j["old_start"] = formatWallTime(*e.oldStart);
+  if (e.oldEnd) j["old_end"] = formatWallTime(*e.oldEnd);
+  if (e.newStart) j["new_start"] = formatWallTime(*e.newStart);
+  if (e.newEnd) j["new_end"] = formatWallTime(*e.newEnd);
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  if (e.wallDelta) j["wall_delta_ms"] = e.wallDelta->count();
+  if (e.monotonicDelta) j["monotonic_delta_ms"] = e.monotonicDelta->count();
+  return j;
+}
+
+}  // namespace
+
+std::string formatWallTime(core::WallTime t) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{t - day};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  return buf;
+}
+
+DayOf utcDays() {
+  return [](core::WallTime t) -> std::optional<LocalDay> {
+    auto day = std::chrono::floor<std::chrono::days>(t);
+    std::chrono::year_month_day ymd{day};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return LocalDay{buf, core::WallTime{day}, core::WallTime{day + std::chrono::days{1}}};
+  };
+}
+
+core::Result<std::string, std::string> buildSessionUpload(const core::SessionHeader& header,
+                                                          const std::vector<core::Event>& events,
+                                                          const DayOf& dayOf, const core::Catalog& catalog) {
+  auto session = core::Session::restore(header, events);
+  if (!session) return core::fail("session " + header.id + ": " + session.error().message);
+  const core::SessionSummary summary = session->derive();
+  if (events.empty()) return core::fail("session " + header.id + " has no events");
+  auto opened = dayOf(events.front().wall);
+  if (!opened) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
+
+  json j;
+  j["id"] = header.id;
+  j["revision"] = summary.revision;
+  std::string reason;
+  for (const auto& e : events)
+    if (e.type == core::EventType::session_reopened) reason = e.reason;
+  if (summary.revision > 1) j["reason"] = reason;
+  j["rules_version"] = std::string(core::kRulesVersion);
+  auto status = summary.status == core::SessionStatus::synced ? core::SessionStatus::signed_ : summary.status;
+  j["status"] = std::string(core::toString(status));
+  j["service_date"] = opened->date;
+  j["patient"] = {{"mrn", header.patient.mrn}, {"initials", header.patient.initials}};
+  j["payer"] = header.payerProfile;
+  j["discipline"] = std::string(core::toString(header.discipline));
+  j["place_of_service"] = header.placeOfService;
+  j["telehealth"] = header.telehealth;
+  j["diagnoses"] = summary.diagnoses;
+  j["rendering_clinician"] = header.renderingClinicianId;
+  j["clinicians"] = summary.clinicians;
+  j["started_at"] = formatWallTime(events.front().wall);
+  j["ended_at"] = formatWallTime(events.back().wall);
+  json evs = json::array();
+  for (const auto& e : events) evs.push_back(eventJson(e));
+  j["events"] = evs;
+
+  // Segments, cut at the clinic's local midnight; each names who tapped its start.
+  std::vector<LocalDay> days;
+  std::set<std::string> seen;
+  auto noteDay = [&](const LocalDay& d) {
+    if (seen.insert(d.date).second) days.push_back(d);
+  };
+  noteDay(*opened);
+  json segs = json::array();
+  for (const auto& seg : summary.segments) {
+    std::string clinician = header.renderingClinicianId;
+    if (seg.startSequence >= 1 && static_cast<std::size_t>(seg.startSequence) <= events.size()) {
+      const auto& who = events[static_cast<std::size_t>(seg.startSequence - 1)].clinicianId;
+      if (!who.empty()) clinician = who;
+    }
+    core::WallTime from = seg.start;
+    while (from < seg.end) {
+      auto day = dayOf(from);
+      if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
+      noteDay(*day);
+      core::WallTime to = std::min(seg.end, day->end);
+      segs.push_back({{"code", seg.code},
+                      {"performer", std::string(core::toString(seg.performer))},
+                      {"clinician", clinician},
+                      {"mode", std::string(core::toString(seg.mode))},
+                      {"start", formatWallTime(from)},
+                      {"end", formatWallTime(to)},
+                      {"date", day->date}});
+      if (to <= from) break;
+      from = to;
+    }
+  }
+  j["segments"] = segs;
+  json untimed = json::array();
+  for (const auto& u : summary.untimed) {
+    auto day = dayOf(u.at);
+    if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
+    noteDay(*day);
+    untimed.push_back({{"code", u.code}, {"minutes", u.minutes.count()}, {"date", day->date}});
+  }
+  j["untimed"] = untimed;
+
+  // The device's lines, per day, as the review screen showed them.
+  json lines = json::array();
+  if (auto payer = core::builtinPayer(header.payerProfile); payer && status != core::SessionStatus::voided) {
+    for (const auto& d : days) {
+      auto input = core::dayInput(header, summary, std::chrono::floor<std::chrono::seconds>(d.start),
+                                  std::chrono::floor<std::chrono::seconds>(d.end), catalog);
+      auto units = core::computeUnits(input, *payer, catalog);
+      if (!units) continue;  // the server recomputes and flags what it cannot bill
+      for (const auto& l : units->lines) {
+        lines.push_back({{"code", l.code}, {"units", l.units}, {"modifiers", l.modifiers}, {"date", d.date}});
+      }
+    }
+  }
+  j["lines"] = lines;
+  return j.dump();
+}
+
+}  // namespace unitclock::platform

@@ -1,0 +1,380 @@
+#include <nlohmann/json.hpp>
+
+#include <unitclock/platform/sync_worker.h>
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace unitclock::platform {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+bool retryable(int status) {
+  return status == 429 || status >= 500;
+}
+
+std::optional<milliseconds> retryAfter(const HttpResponse& r) {
+  auto v = r.header("retry-after");
+  if (!v || v->empty() || v->size() > 9) return std::nullopt;
+  if (!std::all_of(v->begin(), v->end(), [](unsigned char c) { return std::isdigit(c); }))
+    return std::nullopt;
+  return milliseconds{std::stoll(*v) * 1000};
+}
+
+std::string serverMessage(const HttpResponse& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  std::string message;
+  if (j.is_object()) {
+    if (auto m = j.find("message"); m != j.end() && m->is_string()) message = m->get<std::string>();
+    if (auto f = j.find("field"); f != j.end() && f->is_string() && !f->get<std::string>().empty()) {
+      message = f->get<std::string>() + ": " + message;
+    }
+  }
+  if (message.empty()) message = "the server answered " + std::to_string(r.status);
+  return message;
+}
+
+}  // namespace
+
+struct SyncWorker::Impl {
+  std::unique_ptr<SyncOutbox> outbox;
+  SyncOptions options;
+  WakeCallback wake;
+
+  mutable std::mutex mutex;
+  std::condition_variable cv;
+  SyncState state;
+  bool stopping = false;
+  bool nudged = false;
+  bool configForced = true;  // pull once at start
+  std::string summaryRequest;
+  std::optional<std::string> newToken;
+  Clock::time_point backoffUntil{};
+  Clock::time_point nextConfigPull{};
+  std::thread thread;
+  std::mt19937_64 rng{std::random_device{}()};
+  Clock::time_point lastWake{};
+
+  void notify(bool force) {
+    if (!wake) return;
+    auto now = Clock::now();
+    // A catch-up of thousands of uploads would otherwise wake the UI thousands of times.
+    if (!force && now - lastWake < milliseconds{200}) return;
+    lastWake = now;
+    wake();
+  }
+
+  void succeeded() {
+    std::lock_guard lock(mutex);
+    state.lastSuccess = std::chrono::system_clock::now();
+    state.lastError.clear();
+    state.consecutiveFailures = 0;
+    state.needsEnrollment = false;
+    state.nextAttempt.reset();
+  }
+
+  // Schedules the next attempt after a failure; `hint` is the server's Retry-After.
+  void failed(std::string error, std::optional<milliseconds> hint, bool enrollment = false) {
+    std::lock_guard lock(mutex);
+    state.lastError = std::move(error);
+    state.needsEnrollment = enrollment;
+    ++state.consecutiveFailures;
+    milliseconds delay;
+    if (hint) {
+      std::uniform_int_distribution<long long> extra(0, hint->count() / 10 + 100);
+      delay = *hint + milliseconds{extra(rng)};
+    } else {
+      double base = static_cast<double>(options.backoff.initial.count()) *
+                    std::pow(2.0, std::min(state.consecutiveFailures - 1, 30));
+      base = std::min(base, static_cast<double>(options.backoff.maximum.count()));
+      std::uniform_real_distribution<double> u(1.0 - options.backoff.jitter, 1.0);
+      delay = milliseconds{static_cast<long long>(base * u(rng))};
+    }
+    backoffUntil = Clock::now() + delay;
+    state.nextAttempt = std::chrono::system_clock::now() + delay;
+  }
+
+  void updatePending() {
+    auto n = outbox->pendingCount();
+    std::lock_guard lock(mutex);
+    state.pending = n;
+  }
+
+  // One pass: summary, config, uploads. Returns after the first retryable failure.
+  void cycle(HttpClient& client) {
+    std::string summaryDate;
+    bool pullConfig = false;
+    {
+      std::lock_guard lock(mutex);
+      summaryDate = std::exchange(summaryRequest, {});
+      pullConfig = configForced || Clock::now() >= nextConfigPull;
+      configForced = false;
+      if (newToken) client.setBearerToken(*std::exchange(newToken, std::nullopt));
+    }
+    if (pullConfig && !pullConfigOnce(client)) return;
+    if (!summaryDate.empty() && !fetchSummary(client, summaryDate)) return;
+    uploadAll(client);
+  }
+
+  bool pullConfigOnce(HttpClient& client) {
+    std::map<std::string, std::string> headers;
+    auto etag = outbox->configEtag();
+    if (!etag.empty()) headers["If-None-Match"] = etag;
+    auto r = client.get("/api/v1/config?date=" + outbox->today(), headers);
+    if (!r) {
+      failed(r.error().message, std::nullopt);
+      notify(true);
+      return false;
+    }
+    if (r->status == 401 || r->status == 403) {
+      failed("the server does not accept this device: enroll it again (" + serverMessage(*r) + ")",
+             std::nullopt, true);
+      notify(true);
+      return false;
+    }
+    if (r->status == 304 || r->status == 200) {
+      bool changed = false;
+      if (r->status == 200) {
+        auto newEtag = r->header("etag").value_or("");
+        if (!outbox->saveConfig(r->body, newEtag)) {
+          failed("the configuration could not be saved on this device", std::nullopt);
+          notify(true);
+          return false;
+        }
+        std::lock_guard lock(mutex);
+        state.configEtag = newEtag;
+        ++state.configVersion;
+        changed = true;
+      }
+      succeeded();
+      {
+        std::lock_guard lock(mutex);
+        nextConfigPull = Clock::now() + options.configInterval;
+      }
+      notify(changed);
+      return true;
+    }
+    failed("configuration: " + serverMessage(*r), retryable(r->status) ? retryAfter(*r) : std::nullopt);
+    notify(true);
+    return false;
+  }
+
+  bool fetchSummary(HttpClient& client, const std::string& date) {
+    auto r = client.get("/api/v1/days/" + date + "/summary");
+    if (!r || r->status != 200) {
+      {
+        std::lock_guard lock(mutex);
+        if (summaryRequest.empty()) summaryRequest = date;  // try again with the next attempt
+      }
+      if (!r) {
+        failed(r.error().message, std::nullopt);
+      } else {
+        failed("day summary: " + serverMessage(*r), retryable(r->status) ? retryAfter(*r) : std::nullopt,
+               r->status == 401 || r->status == 403);
+      }
+      notify(true);
+      return false;
+    }
+    succeeded();
+    {
+      std::lock_guard lock(mutex);
+      state.summaryDate = date;
+      state.summaryJson = r->body;
+      state.summaryAt = std::chrono::system_clock::now();
+    }
+    notify(true);
+    return true;
+  }
+
+  void uploadAll(HttpClient& client) {
+    while (true) {
+      {
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+      }
+      std::string error;
+      auto next = outbox->nextUpload(error);
+      if (!next) {
+        if (!error.empty()) {
+          failed("local store: " + error, std::nullopt);
+          notify(true);
+        }
+        updatePending();
+        notify(true);
+        return;
+      }
+      auto r = client.put("/api/v1/sessions/" + next->sessionId, next->body);
+      if (!r) {
+        failed(r.error().message, std::nullopt);
+        updatePending();
+        notify(true);
+        return;
+      }
+      const int status = r->status;
+      if (status >= 200 && status < 300) {
+        if (!outbox->markUploaded(*next)) {
+          failed("the upload was accepted but could not be recorded on this device", std::nullopt);
+          notify(true);
+          return;
+        }
+        succeeded();
+        {
+          std::lock_guard lock(mutex);
+          ++state.uploaded;
+        }
+      } else if (retryable(status)) {
+        failed("upload: " + serverMessage(*r), retryAfter(*r));
+        updatePending();
+        notify(true);
+        return;
+      } else if (status == 401 || status == 403) {
+        failed("the server does not accept this device: enroll it again (" + serverMessage(*r) + ")",
+               std::nullopt, true);
+        updatePending();
+        notify(true);
+        return;
+      } else {
+        if (!outbox->markRejected(*next, status, serverMessage(*r))) {
+          failed("a rejection could not be recorded on this device", std::nullopt);
+          notify(true);
+          return;
+        }
+        succeeded();  // the server answered; the exchange itself worked
+        std::lock_guard lock(mutex);
+        ++state.rejected;
+      }
+      updatePending();
+      notify(false);
+    }
+  }
+
+  void run() {
+    auto client = HttpClient::create(options.client);
+    if (!client) {
+      std::lock_guard lock(mutex);
+      state.lastError = client.error().message;
+    }
+    updatePending();
+    notify(true);
+    std::unique_lock lock(mutex);
+    while (!stopping) {
+      if (client && Clock::now() >= backoffUntil) {
+        lock.unlock();
+        cycle(client.value());
+        lock.lock();
+        if (stopping) break;
+      }
+      const auto now = Clock::now();
+      // Backing off: try again when the delay is over. Otherwise: at the next config pull, or on a nudge.
+      auto wakeAt = backoffUntil > now ? backoffUntil : std::min(nextConfigPull, now + std::chrono::hours{1});
+      cv.wait_until(lock, wakeAt, [&] { return stopping || (nudged && Clock::now() >= backoffUntil); });
+      nudged = false;
+    }
+    state.running = false;
+  }
+};
+
+SyncWorker::SyncWorker(std::unique_ptr<SyncOutbox> outbox, SyncOptions options, WakeCallback wake)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->outbox = std::move(outbox);
+  m_impl->options = std::move(options);
+  m_impl->wake = std::move(wake);
+}
+
+SyncWorker::~SyncWorker() {
+  stop();
+}
+
+void SyncWorker::start() {
+  std::lock_guard lock(m_impl->mutex);
+  if (m_impl->thread.joinable()) return;
+  m_impl->stopping = false;
+  m_impl->state.running = true;
+  m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
+}
+
+void SyncWorker::stop() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->stopping = true;
+  }
+  m_impl->cv.notify_all();
+  if (m_impl->thread.joinable()) m_impl->thread.join();
+}
+
+void SyncWorker::nudge() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->nudged = true;
+  }
+  m_impl->cv.notify_all();
+}
+
+void SyncWorker::pullConfigNow() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->configForced = true;
+    m_impl->nudged = true;
+  }
+  m_impl->cv.notify_all();
+}
+
+void SyncWorker::requestDaySummary(std::string date) {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->summaryRequest = std::move(date);
+    m_impl->nudged = true;
+  }
+  m_impl->cv.notify_all();
+}
+
+void SyncWorker::setToken(std::string token) {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->newToken = std::move(token);
+    m_impl->configForced = true;
+    m_impl->nudged = true;
+    m_impl->backoffUntil = Clock::time_point{};
+    m_impl->state.needsEnrollment = false;
+  }
+  m_impl->cv.notify_all();
+}
+
+SyncState SyncWorker::state() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->state;
+}
+
+core::Result<Enrollment, SyncError> enrollDevice(const HttpClientOptions& server, const std::string& code,
+                                                 const std::string& deviceLabel) {
+  HttpClientOptions o = server;
+  o.bearerToken.clear();
+  auto client = HttpClient::create(o);
+  if (!client) return core::fail(SyncError{0, client.error().message});
+  auto r = client->post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", deviceLabel}}.dump());
+  if (!r) return core::fail(SyncError{0, r.error().message});
+  if (r->status != 201) return core::fail(SyncError{r->status, serverMessage(*r)});
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  if (!j.is_object() || !j.contains("token") || !j["token"].is_string() || !j.contains("device_id") ||
+      !j["device_id"].is_number_integer()) {
+    return core::fail(SyncError{r->status, "the server's answer to the enrollment is not understood"});
+  }
+  return Enrollment{j["device_id"].get<std::int64_t>(), j.value("clinic_id", std::string()),
+                    j["token"].get<std::string>()};
+}
+
+std::future<core::Result<Enrollment, SyncError>> enrollDeviceAsync(HttpClientOptions server, std::string code,
+                                                                   std::string deviceLabel) {
+  return std::async(std::launch::async,
+                    [server = std::move(server), code = std::move(code), label = std::move(deviceLabel)] {
+                      return enrollDevice(server, code, label);
+                    });
+}
+
+}  // namespace unitclock::platform

@@ -1,0 +1,348 @@
+// API v1 against a real unitclock-server process on 127.0.0.1, with real libcurl requests.
+#include <gtest/gtest.h>
+
+#include <unitclock/platform/http_client.h>
+#include <unitclock/platform/sqlite.h>
+#include <unitclock/server/database.h>
+
+#include "server_process.h"
+#include "upload_fixtures.h"
+
+namespace unitclock::server {
+namespace {
+
+using platform::HttpClient;
+using platform::HttpClientOptions;
+using platform::HttpResponse;
+using testing::Clinic;
+using testing::ServerProcess;
+using testing::sessionId;
+using testing::upload;
+
+HttpClient client(const std::string& url, const std::string& token = {}) {
+  HttpClientOptions o;
+  o.baseUrl = url;
+  o.bearerToken = token;
+  auto c = HttpClient::create(o);
+  if (!c) throw std::runtime_error(c.error().message);
+  return std::move(c).value();
+}
+
+HttpResponse must(core::Result<HttpResponse, platform::HttpError> r) {
+  if (!r) throw std::runtime_error(r.error().message);
+  return std::move(r).value();
+}
+
+nlohmann::json json(const HttpResponse& r) {
+  return nlohmann::json::parse(r.body);
+}
+
+std::string enroll(const std::string& url, const std::string& code) {
+  auto c = client(url);
+  auto r = must(c.post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", "room 3 kiosk"}}.dump()));
+  if (r.status != 201) throw std::runtime_error("enroll: " + r.body);
+  return json(r)["token"];
+}
+
+std::int64_t count(const std::string& dataDir, const std::string& sql) {
+  auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
+  return db.value().queryInt64(sql).value();
+}
+
+class Api : public ::testing::Test {
+ protected:
+  Clinic clinic;
+  std::unique_ptr<ServerProcess> server;
+  std::string deviceToken;
+
+  void SetUp() override {
+    server = std::make_unique<ServerProcess>(clinic.dataDir);
+    deviceToken = enroll(server->url(), clinic.enrollCode);
+  }
+  HttpClient device() { return client(server->url(), deviceToken); }
+  HttpClient supervisor() { return client(server->url(), clinic.supervisorToken); }
+  HttpResponse put(const nlohmann::json& body) {
+    auto c = device();
+    return must(c.put("/api/v1/sessions/" + body["id"].get<std::string>(), body.dump()));
+  }
+};
+
+TEST_F(Api, EnrollmentCodeWorksOnceAndOnlyItsHashIsStored) {
+  auto again = client(server->url());
+  auto r = must(again.post("/api/v1/enroll", nlohmann::json{{"code", clinic.enrollCode}}.dump()));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(json(r)["message"].get<std::string>().find("already used"), std::string::npos);
+  auto wrong = must(again.post("/api/v1/enroll", R"({"code":"AAAA-BBBB-CCCC"})"));
+  EXPECT_EQ(wrong.status, 403);
+  auto missing = must(again.post("/api/v1/enroll", R"({"label":"x"})"));
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(json(missing)["field"], "code");
+  // A code typed in lower case without dashes still works.
+  std::string code = clinic.newEnrollCode();
+  std::string typed;
+  for (char c : code)
+    if (c != '-') typed.push_back(static_cast<char>(std::tolower(c)));
+  auto ok = must(again.post("/api/v1/enroll", nlohmann::json{{"code", typed}}.dump()));
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  // Neither tokens nor codes are stored in the clear.
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM devices WHERE token_hash = '" + deviceToken + "'"),
+            0);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM devices WHERE length(token_hash) = 64"), 2);
+}
+
+TEST_F(Api, ConfigCarriesTheRosterWithPinHashesAndAnswers304WhenUnchanged) {
+  auto c = device();
+  auto r = must(c.get("/api/v1/config?date=2026-11-26"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto etag = r.header("etag");
+  ASSERT_TRUE(etag);
+  auto j = json(r);
+  EXPECT_EQ(j["clinic"]["id"], "north");
+  ASSERT_EQ(j["roster"].size(), 2u);
+  EXPECT_EQ(j["roster"][0]["id"], "ot1");
+  EXPECT_EQ(j["roster"][0]["pin_hash"].get<std::string>().rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(j["schedule"].empty());
+
+  auto again = must(c.get("/api/v1/config?date=2026-11-26", {{"If-None-Match", *etag}}));
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  Clinic::must({"schedule", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--date", "2026-11-26",
+                "--mrn", "MRN9", "--initials", "KW", "--time", "09:30", "--payer", "medicare", "--clinician",
+                "ot1"});
+  auto changed = must(c.get("/api/v1/config?date=2026-11-26", {{"If-None-Match", *etag}}));
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_NE(changed.header("etag"), etag);
+  EXPECT_EQ(json(changed)["schedule"][0]["mrn"], "MRN9");
+  // Another day has another schedule.
+  EXPECT_TRUE(json(must(c.get("/api/v1/config?date=2026-11-27")))["schedule"].empty());
+}
+
+TEST_F(Api, ReuploadingTheSameSessionChangesNothing) {
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  auto first = put(body);
+  EXPECT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(json(first)["result"], "created");
+  for (int i = 0; i < 3; ++i) {
+    auto again = put(body);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(json(again)["result"], "unchanged");
+  }
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 1);
+}
+
+TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
+  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  ASSERT_EQ(put(v1).status, 201);
+
+  auto changedSameRevision = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:25:00"}});
+  auto conflict = put(changedSameRevision);
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(json(conflict)["field"], "revision");
+
+  auto v2 = changedSameRevision;
+  v2["revision"] = 2;
+  auto noReason = put(v2);
+  EXPECT_EQ(noReason.status, 400);
+  EXPECT_EQ(json(noReason)["field"], "reason");
+
+  v2["reason"] = "end time corrected: treatment ran until 09:25";
+  auto revised = put(v2);
+  EXPECT_EQ(revised.status, 201) << revised.body;
+  EXPECT_EQ(json(revised)["result"], "revised");
+  EXPECT_EQ(put(v2).status, 200);  // repeating the correction changes nothing
+  EXPECT_EQ(put(v1).status, 200);  // a late retry of revision 1 is recognised, not a conflict
+
+  auto oldButDifferent = v1;
+  oldButDifferent["telehealth"] = true;
+  EXPECT_EQ(put(oldButDifferent).status, 409);
+
+  auto s = supervisor();
+  auto detail = must(s.get("/api/v1/sessions/" + sessionId(1)));
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  auto j = json(detail);
+  EXPECT_EQ(j["revision"], 2);
+  ASSERT_EQ(j["revisions"].size(), 2u);
+  EXPECT_EQ(j["revisions"][1]["reason"], "end time corrected: treatment ran until 09:25");
+  EXPECT_EQ(j["session"]["segments"][0]["end"], "2026-11-26T09:25:00Z");
+  EXPECT_EQ(j["session"]["events"][0]["type"], "session_opened");
+}
+
+TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
+  auto secondDevice = enroll(server->url(), clinic.newEnrollCode());
+  ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})).status, 201);
+  auto other = client(server->url(), secondDevice);
+  auto body = upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}});
+  ASSERT_EQ(must(other.put("/api/v1/sessions/" + sessionId(2), body.dump())).status, 201);
+
+  auto s = supervisor();
+  auto r = must(s.get("/api/v1/days/2026-11-26/summary?clinic=north"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json(r);
+  EXPECT_EQ(j["sessions"], 2);
+  ASSERT_EQ(j["patients"].size(), 1u);
+  EXPECT_EQ(j["patients"][0]["server"]["lines"][0]["code"], "97110");
+  EXPECT_EQ(j["patients"][0]["server"]["lines"][0]["units"], 1);
+  EXPECT_EQ(j["clinicians"][0]["id"], "ot1");
+  EXPECT_EQ(j["clinicians"][0]["units"], 1);
+
+  auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north"));
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find(",97110,GO,1,"), std::string::npos) << csv.body;
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north"));
+  EXPECT_EQ(hl7.status, 200);
+  EXPECT_NE(hl7.body.find("FT1|1|"), std::string::npos) << hl7.body;
+  EXPECT_NE(hl7.body.find("|97110^^CPT|||1|"), std::string::npos) << hl7.body;
+
+  // A device sees its own clinic's summary (the supervisor screen on the kiosk) but not the exports.
+  auto d = device();
+  EXPECT_EQ(must(d.get("/api/v1/days/2026-11-26/summary")).status, 200);
+  EXPECT_EQ(must(d.get("/api/v1/days/2026-11-26/charges.csv")).status, 403);
+}
+
+TEST_F(Api, TokensAreCheckedOnEveryRequest) {
+  auto anonymous = client(server->url());
+  EXPECT_EQ(must(anonymous.get("/api/v1/config")).status, 401);
+  EXPECT_EQ(must(anonymous.get("/api/v1/days/2026-11-26/summary?clinic=north")).status, 401);
+  auto wrong = client(server->url(), "uct_not-a-real-token");
+  EXPECT_EQ(must(wrong.get("/api/v1/config")).status, 401);
+  // A supervisor token is not a device token, and the other way round.
+  auto s = supervisor();
+  EXPECT_EQ(must(s.put("/api/v1/sessions/" + sessionId(1), upload(sessionId(1), "MRN1", {}).dump())).status,
+            403);
+  auto d = device();
+  EXPECT_EQ(must(d.get("/api/v1/sessions/" + sessionId(1))).status, 403);
+  // A clinic-scoped supervisor token sees only its clinic.
+  Clinic::must({"clinic", "add", "--data-dir", clinic.dataDir, "--id", "south", "--name", "South Clinic"});
+  auto southToken = testing::trim(Clinic::must(
+      {"token", "add", "--data-dir", clinic.dataDir, "--role", "supervisor", "--clinic", "south"}));
+  auto south = client(server->url(), southToken);
+  EXPECT_EQ(must(south.get("/api/v1/days/2026-11-26/summary?clinic=north")).status, 403);
+  EXPECT_EQ(must(south.get("/api/v1/days/2026-11-26/summary")).status, 200);
+}
+
+TEST_F(Api, ARevokedDeviceIsRefused) {
+  EXPECT_EQ(must(device().get("/api/v1/config")).status, 200);
+  Clinic::must({"device", "revoke", "--data-dir", clinic.dataDir, "--id", "1"});
+  auto r = must(device().get("/api/v1/config"));
+  EXPECT_EQ(r.status, 403);
+  auto supervisorId = count(clinic.dataDir, "SELECT id FROM api_tokens LIMIT 1");
+  Clinic::must({"token", "revoke", "--data-dir", clinic.dataDir, "--id", std::to_string(supervisorId)});
+  EXPECT_EQ(must(supervisor().get("/api/v1/days/2026-11-26/summary?clinic=north")).status, 403);
+}
+
+TEST_F(Api, AMalformedUploadIsRefusedNamingTheFieldAndStoresNothing) {
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  body["segments"][0]["end"] = "nine twenty";
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json(r)["field"], "segments[0].end");
+  auto c = device();
+  auto notJson = must(c.put("/api/v1/sessions/" + sessionId(1), "{\"id\": "));
+  EXPECT_EQ(notJson.status, 400);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_days"), 0);
+  // The refusals are listed for the supervisor, by session id and reason only.
+  auto j = json(must(supervisor().get("/api/v1/days/" + nowUtc().substr(0, 10) + "/summary?clinic=north")));
+  ASSERT_EQ(j["rejected"].size(), 2u);
+  EXPECT_EQ(j["rejected"][0]["field"], "segments[0].end");
+}
+
+TEST_F(Api, ABodyOverTheLimitGets413) {
+  server.reset();
+  server = std::make_unique<ServerProcess>(clinic.dataDir, std::vector<std::string>{"--max-body", "2000"});
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  for (int i = 0; i < 100; ++i) body["events"].push_back({{"sequence", i + 2}, {"type", "paused"}});
+  auto r = put(body);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
+TEST_F(Api, ADeviceThatSendsTooFastGets429WithRetryAfter) {
+  server.reset();
+  server = std::make_unique<ServerProcess>(clinic.dataDir,
+                                           std::vector<std::string>{"--rate", "0.05", "--burst", "3"});
+  auto c = device();
+  int ok = 0, limited = 0;
+  std::optional<std::string> retryAfter;
+  for (int i = 0; i < 6; ++i) {
+    auto r = must(c.get("/api/v1/config"));
+    if (r.status == 200) ++ok;
+    if (r.status == 429) {
+      ++limited;
+      retryAfter = r.header("retry-after");
+    }
+  }
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(limited, 3);
+  ASSERT_TRUE(retryAfter);
+  EXPECT_GE(std::stoi(*retryAfter), 1);
+  // The bucket is in the database: a restarted server still remembers it.
+  server.reset();
+  server = std::make_unique<ServerProcess>(clinic.dataDir,
+                                           std::vector<std::string>{"--rate", "0.05", "--burst", "3"});
+  auto after = client(server->url(), deviceToken);
+  EXPECT_EQ(must(after.get("/api/v1/config")).status, 429);
+}
+
+TEST_F(Api, LogsCarryIdsAndStatusButNoPatientData) {
+  ASSERT_EQ(put(upload(sessionId(1), "PATIENT-MRN-4711", {{"97110", "09:00:00", "09:20:00"}})).status, 201);
+  auto s = supervisor();
+  must(s.get("/api/v1/days/2026-11-26/summary?clinic=north"));
+  must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north"));
+  server->stop(SIGTERM);
+  auto log = server->log();
+  EXPECT_NE(log.find("PUT /api/v1/sessions/" + sessionId(1) + " 201 device-1"), std::string::npos) << log;
+  EXPECT_EQ(log.find("PATIENT-MRN-4711"), std::string::npos) << log;
+  EXPECT_EQ(log.find("JD"), std::string::npos) << log;
+  EXPECT_EQ(log.find(deviceToken), std::string::npos);
+}
+
+TEST_F(Api, UnknownEndpointsAndBadDatesAreClearErrors) {
+  auto s = supervisor();
+  EXPECT_EQ(must(s.get("/api/v1/nothing-here")).status, 404);
+  auto r = must(s.get("/api/v1/days/2026-02-30/summary?clinic=north"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json(r)["field"], "date");
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/summary")).status, 400);  // which clinic?
+}
+
+TEST(ServerCommands, RefuseToServeAMissingDataDirectory) {
+  testing::TempDir dir;
+  auto r = testing::runServer(
+      {"serve", "--data-dir", (dir.path() / "nothing").string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("unitclock-server init"), std::string::npos) << r.err;
+}
+
+TEST(ServerCommands, RefuseACorruptDatabaseAndLeaveItAlone) {
+  testing::TempDir dir;
+  auto data = dir.path() / "data";
+  ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);
+  {
+    std::FILE* f = std::fopen((data / "unitclock-server.db").c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    std::fseek(f, 0, SEEK_SET);
+    std::fputs("this is not a database file at all", f);
+    std::fclose(f);
+  }
+  auto before = std::filesystem::file_size(data / "unitclock-server.db");
+  auto r = testing::runServer({"serve", "--data-dir", data.string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_FALSE(r.err.empty());
+  EXPECT_EQ(std::filesystem::file_size(data / "unitclock-server.db"), before);
+}
+
+TEST(ServerCommands, ExplainUsageMistakes) {
+  EXPECT_EQ(testing::runServer({}).exitCode, 2);
+  EXPECT_EQ(testing::runServer({"clinic", "add", "--data-dir", "/tmp/x"}).exitCode, 2);
+  auto r = testing::runServer({"token", "add", "--data-dir", "/tmp/x", "--role", "admin"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("--role must be supervisor"), std::string::npos);
+  EXPECT_EQ(testing::runServer({"fly", "--data-dir", "/tmp/x"}).exitCode, 2);
+}
+
+}  // namespace
+}  // namespace unitclock::server

@@ -1,0 +1,204 @@
+#pragma once
+// Test support: a real unitclock-server process on 127.0.0.1, its admin commands, and a temporary data
+// directory. The binary path comes from CMake (UNITCLOCK_SERVER_BINARY).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace unitclock::server::testing {
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string readAll(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+  return s;
+}
+
+// Runs the server binary with `args` to completion.
+inline CommandResult runServer(const std::vector<std::string>& args) {
+  auto errFile = std::filesystem::temp_directory_path() /
+                 ("uc-err-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+  // Everything the child needs is prepared before fork(): other test threads may hold locks.
+  std::vector<std::string> copy{UNITCLOCK_SERVER_BINARY};
+  copy.insert(copy.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string errPath = errFile.string();
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    int e = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(e, 2);
+    ::close(out[0]);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  CommandResult r;
+  r.out = readAll(out[0]);
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (FILE* f = std::fopen(errFile.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) r.err.append(buf, n);
+    std::fclose(f);
+  }
+  std::filesystem::remove(errFile);
+  return r;
+}
+
+inline std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "unitclock-server-test-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
+    m_path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+// A data directory with one clinic "north", a therapist, an assistant, a device enrollment code and a
+// supervisor token.
+struct Clinic {
+  TempDir dir;
+  std::string dataDir;
+  std::string enrollCode;
+  std::string supervisorToken;
+
+  Clinic() {
+    dataDir = (dir.path() / "data").string();
+    must({"init", "--data-dir", dataDir});
+    must({"clinic", "add", "--data-dir", dataDir, "--id", "north", "--name", "North Clinic"});
+    must({"clinician", "add", "--data-dir", dataDir, "--clinic", "north", "--id", "ot1", "--name",
+          "Ana Ortiz", "--role", "ot", "--pin-hash",
+          "$argon2id$v=19$m=32768,t=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"});
+    must({"clinician", "add", "--data-dir", dataDir, "--clinic", "north", "--id", "ota1", "--name", "Ben Lee",
+          "--role", "ota"});
+    enrollCode = trim(must({"device", "enroll-code", "--data-dir", dataDir, "--clinic", "north"}));
+    supervisorToken = trim(must({"token", "add", "--data-dir", dataDir, "--role", "supervisor"}));
+  }
+
+  std::string newEnrollCode() {
+    return trim(must({"device", "enroll-code", "--data-dir", dataDir, "--clinic", "north"}));
+  }
+
+  static std::string must(const std::vector<std::string>& args) {
+    auto r = runServer(args);
+    if (r.exitCode != 0) throw std::runtime_error("unitclock-server " + args[0] + " failed: " + r.err);
+    return r.out;
+  }
+};
+
+// `unitclock-server serve` as a child process. Reads the "listening URL" line from its stdout.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& dataDir, std::vector<std::string> extra = {},
+                         const std::string& listen = "127.0.0.1:0") {
+    m_errPath = dataDir + "/../server-" + std::to_string(++counter()) + ".log";
+    std::vector<std::string> args{
+        UNITCLOCK_SERVER_BINARY, "serve", "--data-dir", dataDir, "--listen", listen};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    m_pid = ::fork();
+    if (m_pid == 0) {
+      ::dup2(out[1], 1);
+      int e = ::open(m_errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ::dup2(e, 2);
+      ::close(out[0]);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    m_stdout = out[0];
+    const std::string prefix = "listening ";
+    if (line.rfind(prefix, 0) != 0) {
+      stop(SIGKILL);
+      throw std::runtime_error("unitclock-server did not start: '" + line + "' " + log());
+    }
+    m_url = line.substr(prefix.size());
+    m_port = std::stoi(m_url.substr(m_url.rfind(':') + 1));
+  }
+  ~ServerProcess() { stop(SIGTERM); }
+
+  const std::string& url() const { return m_url; }
+  int port() const { return m_port; }
+
+  // Sends `signal` and waits for the process; returns its wait status.
+  int stop(int signal) {
+    if (m_pid <= 0) return 0;
+    ::kill(m_pid, signal);
+    int status = 0;
+    ::waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    if (m_stdout >= 0) ::close(m_stdout);
+    m_stdout = -1;
+    return status;
+  }
+
+  std::string log() const {
+    std::string s;
+    if (FILE* f = std::fopen(m_errPath.c_str(), "r")) {
+      char buf[4096];
+      std::size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+      std::fclose(f);
+    }
+    return s;
+  }
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  pid_t m_pid = -1;
+  int m_stdout = -1;
+  std::string m_url;
+  int m_port = 0;
+  std::string m_errPath;
+};
+
+}  // namespace unitclock::server::testing

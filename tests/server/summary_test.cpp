@@ -1,0 +1,144 @@
+// The server's recomputation of a day, on sessions already parsed (no HTTP here; api_test covers that).
+#include <gtest/gtest.h>
+
+#include <unitclock/server/summary.h>
+#include <algorithm>
+
+#include "upload_fixtures.h"
+
+namespace unitclock::server {
+namespace {
+
+using testing::SegmentSpec;
+using testing::sessionId;
+using testing::upload;
+
+SessionUpload parsed(const nlohmann::json& j) {
+  auto s = sessionFromJson(j, j["id"].get<std::string>());
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().field + ": " + s.error().message);
+  return s.value();
+}
+
+bool hasFlag(const std::vector<DayFlag>& flags, const std::string& id) {
+  return std::any_of(flags.begin(), flags.end(), [&](const DayFlag& f) { return f.id == id; });
+}
+
+TEST(DayRecomputation, TwoSevenMinuteSessionsOfOneCodeOnOneDayMakeOneUnit) {
+  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+                               parsed(upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  ASSERT_EQ(r.patients.size(), 1u);
+  const auto& p = r.patients[0];
+  ASSERT_TRUE(p.recomputed);
+  EXPECT_EQ(p.result.totalTimed, std::chrono::minutes{14});
+  ASSERT_EQ(p.result.lines.size(), 1u);
+  EXPECT_EQ(p.result.lines[0].code, "97110");
+  EXPECT_EQ(p.result.lines[0].units, 1);
+  EXPECT_EQ(p.result.lines[0].modifiers, std::vector<std::string>{"GO"});
+  // Each device alone saw 7 minutes and billed nothing: device and server disagree.
+  EXPECT_TRUE(hasFlag(p.flags, "units-differ"));
+}
+
+TEST(DayRecomputation, AgreesWithDevicesThatBilledTheSameUnits) {
+  std::vector<SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}}, "2026-11-26", 2))};
+  auto r = computeDay("north", "2026-11-26", s);
+  ASSERT_EQ(r.patients.size(), 1u);
+  EXPECT_EQ(r.patients[0].serverUnits.at("97110"), 2);
+  EXPECT_FALSE(hasFlag(r.flags, "units-differ"));
+}
+
+TEST(DayRecomputation, KeepsPatientsAndDisciplinesApart) {
+  auto pt = upload(sessionId(3), "MRN1", {{"97110", "11:00:00", "11:07:00"}});
+  pt["discipline"] = "pt";
+  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+                               parsed(upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:07:00"}})),
+                               parsed(pt)};
+  auto r = computeDay("north", "2026-11-26", s);
+  ASSERT_EQ(r.patients.size(), 3u);
+  for (const auto& p : r.patients) EXPECT_EQ(p.result.totalUnits, 0) << p.mrn << " " << p.discipline;
+}
+
+TEST(DayRecomputation, FlagsAClinicianInOneOnOneWithTwoPatientsAtOnce) {
+  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+                               parsed(upload(sessionId(2), "MRN2", {{"97140", "09:20:00", "09:45:00"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  EXPECT_TRUE(hasFlag(r.flags, "one-on-one-overlap"));
+  auto c = std::find_if(r.clinicians.begin(), r.clinicians.end(), [](auto& x) { return x.id == "ot1"; });
+  ASSERT_NE(c, r.clinicians.end());
+  EXPECT_TRUE(hasFlag(c->flags, "one-on-one-overlap"));
+  // 09:00-09:45 on the clock, not 55 minutes.
+  EXPECT_EQ(c->clock, std::chrono::minutes{45});
+}
+
+TEST(DayRecomputation, DoesNotFlagBackToBackPatientsOrGroupTime) {
+  std::vector<SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97140", "09:30:00", "09:45:00"}})),
+      parsed(upload(sessionId(3), "MRN3", {SegmentSpec{"97150", "10:00:00", "10:30:00", "ot1", "group"}})),
+      parsed(upload(sessionId(4), "MRN4", {SegmentSpec{"97150", "10:00:00", "10:30:00", "ot1", "group"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  EXPECT_FALSE(hasFlag(r.flags, "one-on-one-overlap"));
+  EXPECT_FALSE(hasFlag(r.flags, "units-exceed-time"));
+}
+
+TEST(DayRecomputation, FlagsUnitsBeyondWhatTheClockAllows) {
+  // Two patients seen 30 minutes each, in the same half hour: 4 units from 30 minutes of clock time.
+  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+                               parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  EXPECT_TRUE(hasFlag(r.flags, "units-exceed-time"));
+}
+
+TEST(DayRecomputation, ListsUnsignedAndVoidedSessionsAndBillsNeither) {
+  auto ended = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}});
+  ended["status"] = "ended";
+  auto voided = upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:30:00"}});
+  voided["status"] = "voided";
+  auto r = computeDay("north", "2026-11-26", {parsed(ended), parsed(voided)});
+  ASSERT_EQ(r.unsignedSessions.size(), 1u);
+  EXPECT_EQ(r.unsignedSessions[0].id, sessionId(1));
+  ASSERT_EQ(r.voidedSessions.size(), 1u);
+  EXPECT_TRUE(hasFlag(r.flags, "unsigned"));
+  for (const auto& p : r.patients) EXPECT_FALSE(p.recomputed);
+}
+
+TEST(DayRecomputation, CountsOnlyTheMinutesOfTheDayAsked) {
+  auto j = upload(sessionId(1), "MRN1", {});
+  j["segments"] = nlohmann::json::array({{{"code", "97110"},
+                                          {"start", "2026-11-26T23:50:00Z"},
+                                          {"end", "2026-11-27T00:00:00Z"},
+                                          {"date", "2026-11-26"}},
+                                         {{"code", "97110"},
+                                          {"start", "2026-11-27T00:00:00Z"},
+                                          {"end", "2026-11-27T00:10:00Z"},
+                                          {"date", "2026-11-27"}}});
+  auto first = computeDay("north", "2026-11-26", {parsed(j)});
+  auto second = computeDay("north", "2026-11-27", {parsed(j)});
+  EXPECT_EQ(first.patients.at(0).result.totalTimed, std::chrono::minutes{10});
+  EXPECT_EQ(second.patients.at(0).result.totalTimed, std::chrono::minutes{10});
+  EXPECT_EQ(first.patients.at(0).result.totalUnits, 1);
+}
+
+TEST(DayRecomputation, FlagsAPayerTheServerDoesNotKnow) {
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}});
+  j["payer"] = "acme-health";
+  auto r = computeDay("north", "2026-11-26", {parsed(j)});
+  EXPECT_TRUE(hasFlag(r.flags, "payer-unknown"));
+  EXPECT_FALSE(r.patients.at(0).recomputed);
+}
+
+TEST(DaySummaryJson, ShowsPerClinicianAndPerPatientFigures) {
+  auto r = computeDay("north", "2026-11-26",
+                      {parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:38:00"}}))},
+                      {{"ot1", "Ana Ortiz"}});
+  auto j = toJson(r);
+  EXPECT_EQ(j["totals"]["units"], 3);
+  EXPECT_EQ(j["clinicians"][0]["name"], "Ana Ortiz");
+  EXPECT_EQ(j["clinicians"][0]["units"], 3);
+  EXPECT_EQ(j["clinicians"][0]["clock_minutes"], 38);
+  EXPECT_EQ(j["patients"][0]["server"]["lines"][0]["units"], 3);
+}
+
+}  // namespace
+}  // namespace unitclock::server
