@@ -73,6 +73,25 @@ void runChecks(const EngineInput& input, const PayerProfile& payer, const Catalo
                         ""});
   }
 
+  // Group time overlapping one-on-one time (product.md checks; billing-rules.md §1.12 G3, G4): a
+  // clinician cannot be in constant attendance of a group and one-on-one with this patient at once.
+  for (const auto& group : input.untimed) {
+    const CodeInfo* info = catalog.find(group.code);
+    if (info == nullptr || !info->group) continue;
+    for (const auto& timed : input.timed) {
+      bool overlap = false;
+      for (const auto& g : group.blocks) {
+        for (const auto& t : timed.blocks) overlap = overlap || (g.start < t.end && t.start < g.end);
+      }
+      if (overlap) {
+        w.push_back(Warning{"group-overlap",
+                            "Group time (" + group.code + ") overlaps one-on-one time on " + timed.code +
+                                "; the same minutes cannot be billed as both.",
+                            timed.code});
+      }
+    }
+  }
+
   if (result.totalTreatment > kLongSession) {
     w.push_back(Warning{"long-session",
                         "Total treatment time " + minutesText(result.totalTreatment) +

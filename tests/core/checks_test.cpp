@@ -72,6 +72,20 @@ TEST(Checks, PayerUnitsCapExceededWarnsButKeepsTheUnits) {
   EXPECT_FALSE(hasWarning(commercial("97110=60 97112=60"), "units-cap-exceeded"));
 }
 
+TEST(Checks, GroupTimeOverlappingOneOnOneTime) {
+  using std::chrono::sys_days;
+  const std::chrono::sys_seconds nine{sys_days{2026y / 11 / 26}.time_since_epoch() + 9h};
+  EngineInput in;
+  in.timed.push_back(TimedService::fromBlocks("97530", {{nine, nine + 20min, Performer::therapist}}));
+  in.untimed.push_back(
+      UntimedService{"97150", 30min, 0s, {{nine + 15min, nine + 45min, Performer::therapist}}});
+  EXPECT_TRUE(hasWarning(compute(in), "group-overlap"));
+  in.untimed[0].blocks = {{nine + 20min, nine + 50min, Performer::therapist}};  // starts when one-on-one ends
+  EXPECT_FALSE(hasWarning(compute(in), "group-overlap"));
+  in.untimed[0].blocks.clear();  // no times known: nothing to compare
+  EXPECT_FALSE(hasWarning(compute(in), "group-overlap"));
+}
+
 TEST(Checks, SessionLongerThanFourHours) {
   EXPECT_TRUE(hasWarning(medicare("97110=200 97150=41"), "long-session"));
   EXPECT_FALSE(hasWarning(medicare("97110=200 97150=40"), "long-session"));

@@ -14,7 +14,8 @@ namespace unitclock::core {
 inline constexpr auto kLongSession = std::chrono::hours{4};
 
 // Appends the day-level checks to `result.warnings`: no-diagnosis, nothing-billable, eval-and-reeval,
-// assistant-on-evaluation, zero-unit-timed, units-cap-exceeded, long-session, code-discipline.
+// assistant-on-evaluation, zero-unit-timed, units-cap-exceeded, group-overlap, long-session,
+// code-discipline.
 // (NCCI, bundling, substitution and tie warnings come from the engine itself.)
 void runChecks(const EngineInput& input, const PayerProfile& payer, const Catalog& catalog,
                UnitsResult& result);

@@ -94,8 +94,8 @@ struct Tie {
 
 // Stable ids (never change meaning; screens and the server key on them):
 //   no-diagnosis, nothing-billable, eval-and-reeval, assistant-on-evaluation, zero-unit-timed,
-//   units-cap-exceeded, long-session, ncci-pair, ncci-separate-blocks, ncci-overlap, ncci-never,
-//   bundled-code, substituted-code, code-discipline, tie
+//   units-cap-exceeded, group-overlap, long-session, ncci-pair, ncci-separate-blocks, ncci-overlap,
+//   ncci-never, bundled-code, substituted-code, code-discipline, tie
 struct Warning {
   std::string id;
   std::string message;  // one sentence for a therapist or biller, no PHI
