@@ -112,7 +112,7 @@ TEST(CmsProperty, OneMoreMinuteNeverLowersTheDaysUnits) {
   }
 }
 
-TEST(CmsProperty, LinesAddUpAndCarryTheDisciplineModifierFirst) {
+TEST(CmsProperty, LinesAddUpCarryTheDisciplineModifierFirstAndNeverRepeat) {
   std::mt19937 rng{5};
   for (int i = 0; i < kDays; ++i) {
     EngineInput in = randomDay(rng, true, true);
@@ -126,6 +126,13 @@ TEST(CmsProperty, LinesAddUpAndCarryTheDisciplineModifierFirst) {
       sum += line.units;
     }
     ASSERT_EQ(sum, r.totalUnits);
+    // T6: one line per code and modifier set.
+    for (std::size_t a = 0; a < r.lines.size(); ++a) {
+      for (std::size_t b = a + 1; b < r.lines.size(); ++b) {
+        ASSERT_FALSE(r.lines[a].code == r.lines[b].code && r.lines[a].modifiers == r.lines[b].modifiers)
+            << r.lines[a].code << " day " << i;
+      }
+    }
     for (const auto& c : r.codes) {
       const bool listed =
           std::find(r.zeroUnitCodes.begin(), r.zeroUnitCodes.end(), c.code) != r.zeroUnitCodes.end();
