@@ -1,0 +1,39 @@
+#pragma once
+// SyncOutbox over the device store file: the worker thread opens its own DeviceStore connection (WAL lets
+// it work beside the app's). Each outbox entry is uploaded as the session's log up to the signature of
+// that revision, so a later correction never changes what revision N said. After the server accepts
+// the latest revision, a session_synced event is appended (the store's retention purges only synced
+// sessions). The configuration is cached in the store's settings (sync_config, sync_config_etag) and
+// its roster replaces the store's roster.
+
+#include <unitclock/core/clock.h>
+#include <unitclock/platform/sync_worker.h>
+#include <memory>
+#include <string>
+
+namespace unitclock::platform {
+
+class DeviceStoreOutbox final : public SyncOutbox {
+ public:
+  // `clock` is the app's clock (the same one that stamps the session events); it must outlive this.
+  DeviceStoreOutbox(std::string storePath, const core::Clock& clock);
+  ~DeviceStoreOutbox() override;
+
+  std::optional<PendingUpload> nextUpload(std::string& error) override;
+  std::size_t pendingCount() override;
+  bool markUploaded(const PendingUpload& upload) override;
+  bool markRejected(const PendingUpload& upload, int httpStatus, const std::string& message) override;
+  std::string configEtag() override;
+  bool saveConfig(const std::string& json, const std::string& etag) override;
+  std::string today() override;
+
+  // Setting keys used in the device store.
+  static constexpr const char* kConfigSetting = "sync_config";
+  static constexpr const char* kConfigEtagSetting = "sync_config_etag";
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace unitclock::platform

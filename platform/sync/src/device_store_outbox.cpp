@@ -1,0 +1,182 @@
+#include <nlohmann/json.hpp>
+
+#include <unitclock/platform/device_store.h>
+#include <unitclock/platform/device_store_outbox.h>
+#include <unitclock/platform/session_upload.h>
+#include <unitclock/platform/time_zone.h>
+#include <algorithm>
+
+namespace unitclock::platform {
+namespace {
+
+// The log as it was when revision `revision` was signed: every event up to that revision's signature.
+std::vector<core::Event> eventsOfRevision(const std::vector<core::Event>& events, int revision) {
+  int signatures = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].type == core::EventType::session_signed ||
+        events[i].type == core::EventType::session_voided) {
+      if (++signatures == revision || events[i].type == core::EventType::session_voided) {
+        return {events.begin(), events.begin() + static_cast<std::ptrdiff_t>(i + 1)};
+      }
+    }
+  }
+  return events;
+}
+
+std::string upperRole(std::string role) {
+  if (role == "supervisor" || role == "admin") return role;
+  std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) { return std::toupper(c); });
+  return role;
+}
+
+}  // namespace
+
+struct DeviceStoreOutbox::Impl {
+  std::string path;
+  const core::Clock& clock;
+  std::optional<DeviceStore> store;
+  std::size_t cachedPending = 0;
+  std::chrono::steady_clock::time_point countedAt{};
+
+  Impl(std::string p, const core::Clock& c) : path(std::move(p)), clock(c) {}
+
+  DeviceStore* open(std::string* error) {
+    if (store) return &*store;
+    auto s = DeviceStore::open(path);
+    if (!s) {
+      if (error) *error = s.error().message;
+      return nullptr;
+    }
+    store.emplace(std::move(s).value());
+    return &*store;
+  }
+
+  std::string zone() {
+    auto* s = open(nullptr);
+    if (!s) return "UTC";
+    auto z = s->clinicTimeZone();
+    return z ? z.value() : "UTC";
+  }
+
+  DayOf dayOf() {
+    return [z = zone()](core::WallTime t) -> std::optional<LocalDay> {
+      auto date = localDate(t, z);
+      if (!date) return std::nullopt;
+      auto range = localDayRange(date.value(), z);
+      if (!range) return std::nullopt;
+      return LocalDay{formatIsoDate(date.value()), range->start, range->end};
+    };
+  }
+};
+
+DeviceStoreOutbox::DeviceStoreOutbox(std::string storePath, const core::Clock& clock)
+    : m_impl(std::make_unique<Impl>(std::move(storePath), clock)) {}
+DeviceStoreOutbox::~DeviceStoreOutbox() = default;
+
+std::optional<PendingUpload> DeviceStoreOutbox::nextUpload(std::string& error) {
+  auto* s = m_impl->open(&error);
+  if (!s) return std::nullopt;
+  // The store's own next_attempt_at is not used: the worker keeps the backoff.
+  auto pending = s->pendingOutbox(core::WallTime::max(), 1);
+  if (!pending) {
+    error = pending.error().message;
+    return std::nullopt;
+  }
+  if (pending->empty()) return std::nullopt;
+  const OutboxEntry& e = pending->front();
+  auto stored = s->loadSession(e.sessionId);
+  if (!stored) {
+    error = stored.error().message;
+    return std::nullopt;
+  }
+  auto body =
+      buildSessionUpload(stored->row.header, eventsOfRevision(stored->events, e.revision), m_impl->dayOf());
+  if (!body) {
+    // A log the device cannot replay will not get better by retrying: refuse it locally, visibly.
+    (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + body.error());
+    return nextUpload(error);
+  }
+  return PendingUpload{e.id, e.sessionId, e.revision, std::move(body).value()};
+}
+
+std::size_t DeviceStoreOutbox::pendingCount() {
+  auto now = std::chrono::steady_clock::now();
+  // Counting is a scan of the outbox: during a catch-up of thousands, refresh it at most twice a second.
+  if (now - m_impl->countedAt < std::chrono::milliseconds{500}) return m_impl->cachedPending;
+  auto* s = m_impl->open(nullptr);
+  if (!s) return m_impl->cachedPending;
+  auto pending = s->pendingOutbox(core::WallTime::max(), 1000000);
+  if (pending) {
+    m_impl->cachedPending = pending->size();
+    m_impl->countedAt = now;
+  }
+  return m_impl->cachedPending;
+}
+
+bool DeviceStoreOutbox::markUploaded(const PendingUpload& upload) {
+  auto* s = m_impl->open(nullptr);
+  if (!s) return false;
+  auto now = m_impl->clock.now();
+  if (auto r = s->markOutboxSent(upload.outboxId, now.wall); !r) return false;
+  if (m_impl->cachedPending > 0) --m_impl->cachedPending;
+  // The latest revision is on the server: record it in the session's log (status synced).
+  auto stored = s->loadSession(upload.sessionId);
+  if (!stored || stored->row.revision != upload.revision ||
+      stored->row.status != core::SessionStatus::signed_) {
+    return true;
+  }
+  auto session = core::Session::restore(stored->row.header, stored->events);
+  if (!session) return true;
+  auto e = core::makeEvent(core::EventType::session_synced, session->nextSequence(), now, "");
+  if (session->check(e)) (void)s->appendEvent(upload.sessionId, e);  // a conflict with the app: stays signed
+  return true;
+}
+
+bool DeviceStoreOutbox::markRejected(const PendingUpload& upload, int httpStatus,
+                                     const std::string& message) {
+  auto* s = m_impl->open(nullptr);
+  if (!s) return false;
+  if (m_impl->cachedPending > 0) --m_impl->cachedPending;
+  return s->markOutboxRejected(upload.outboxId, "server " + std::to_string(httpStatus) + ": " + message).ok();
+}
+
+std::string DeviceStoreOutbox::configEtag() {
+  auto* s = m_impl->open(nullptr);
+  if (!s) return {};
+  auto v = s->setting(kConfigEtagSetting);
+  return v && v.value() ? *v.value() : std::string();
+}
+
+bool DeviceStoreOutbox::saveConfig(const std::string& json, const std::string& etag) {
+  auto* s = m_impl->open(nullptr);
+  if (!s) return false;
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_object()) return false;
+  auto now = m_impl->clock.now().wall;
+  if (auto roster = j.find("roster"); roster != j.end() && roster->is_array()) {
+    std::vector<Clinician> clinicians;
+    for (const auto& c : *roster) {
+      if (!c.is_object()) continue;
+      clinicians.push_back(Clinician{c.value("id", std::string()), c.value("name", std::string()),
+                                     upperRole(c.value("role", std::string())),
+                                     c.value("pin_hash", std::string()), true});
+    }
+    if (!s->replaceRoster(clinicians)) return false;
+  }
+  if (auto c = j.find("clinic"); c != j.end() && c->is_object()) {
+    auto zone = c->value("timezone", std::string());
+    if (!zone.empty() && isKnownTimeZone(zone) && zone != m_impl->zone()) {
+      if (!s->setSetting("clinic_time_zone", zone, "sync", now)) return false;
+    }
+  }
+  return s->setSetting(kConfigSetting, json, "sync", now).ok() &&
+         s->setSetting(kConfigEtagSetting, etag, "sync", now).ok();
+}
+
+std::string DeviceStoreOutbox::today() {
+  auto date = localDate(m_impl->clock.now().wall, m_impl->zone());
+  if (!date) return {};
+  return formatIsoDate(date.value());
+}
+
+}  // namespace unitclock::platform

@@ -1,0 +1,144 @@
+// A session recorded in a real device store file travels through the SyncWorker to a real server.
+#include <gtest/gtest.h>
+
+#include <unitclock/core/session.h>
+#include <unitclock/platform/device_store.h>
+#include <unitclock/platform/device_store_outbox.h>
+#include <unitclock/platform/sync_worker.h>
+
+#include "server_process.h"
+#include "upload_fixtures.h"
+
+namespace unitclock::server {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace unitclock::core;
+
+// A clock the test moves by hand, safe to read from the worker thread.
+class TestClock : public Clock {
+ public:
+  explicit TestClock(WallTime start) : m_wall(start) {}
+  WallTime wallNow() const override {
+    std::lock_guard lock(m_mutex);
+    return m_wall;
+  }
+  std::chrono::nanoseconds monotonicNow() const override {
+    std::lock_guard lock(m_mutex);
+    return m_mono;
+  }
+  std::string runId() const override { return "run-1"; }
+  void advance(std::chrono::milliseconds d) {
+    std::lock_guard lock(m_mutex);
+    m_wall += d;
+    m_mono += d;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  WallTime m_wall;
+  std::chrono::nanoseconds m_mono{1};
+};
+
+template <class Pred>
+bool waitFor(Pred pred, std::chrono::milliseconds limit = 30s) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return pred();
+}
+
+// Records a whole session in the store the way the app does: each event checked, stored, then applied.
+void recordSession(platform::DeviceStore& store, TestClock& clock, const std::string& id,
+                   const std::string& mrn) {
+  SessionHeader h;
+  h.id = id;
+  h.clinicId = "north";
+  h.deviceId = "1";
+  h.patient = {mrn, "KW"};
+  h.payerProfile = "medicare";
+  h.discipline = Discipline::ot;
+  h.diagnoses = {"M25.511"};
+  h.renderingClinicianId = "ot1";
+  auto session = Session::create(h, clock.now(), "ot1");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  ASSERT_TRUE(store.createSession(h, session->events().front()).ok());
+  auto add = [&](Event e) {
+    ASSERT_TRUE(session->check(e).ok());
+    auto r = store.appendEvent(id, e);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(session->apply(e).ok());
+  };
+  clock.advance(1min);
+  add(activityStarted(session->nextSequence(), clock.now(), "ot1", "97110", Performer::therapist));
+  clock.advance(33min);
+  add(activityStarted(session->nextSequence(), clock.now(), "ot1", "97140", Performer::therapist));
+  clock.advance(7min);
+  add(makeEvent(EventType::session_ended, session->nextSequence(), clock.now(), "ot1"));
+  clock.advance(1min);
+  add(makeEvent(EventType::session_signed, session->nextSequence(), clock.now(), "ot1"));
+}
+
+TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced) {
+  testing::Clinic clinic;
+  testing::ServerProcess server(clinic.dataDir);
+  auto storePath = (clinic.dir.path() / "device.db").string();
+  TestClock clock(WallTime{std::chrono::sys_days{2026y / 11 / 26} + 14h});
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordSession(*store, clock, testing::sessionId(1), "MRN1");
+    recordSession(*store, clock, testing::sessionId(2), "MRN2");
+  }
+  platform::HttpClientOptions http;
+  http.baseUrl = server.url();
+  auto enrolled = platform::enrollDevice(http, clinic.enrollCode, "room 2 kiosk");
+  ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
+
+  platform::SyncOptions options;
+  options.client = http;
+  options.client.bearerToken = enrolled->token;
+  options.backoff.initial = 20ms;
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 2 && worker.state().pending == 0; }))
+      << worker.state().lastError;
+  worker.requestDaySummary("2026-11-26");
+  ASSERT_TRUE(waitFor([&] { return !worker.state().summaryJson.empty(); }));
+  worker.stop();
+
+  auto summary = nlohmann::json::parse(worker.state().summaryJson);
+  ASSERT_EQ(summary["patients"].size(), 2u);
+  for (const auto& p : summary["patients"]) {
+    EXPECT_EQ(p["server_units"], (nlohmann::json{{"97110", 2}, {"97140", 1}}));
+    EXPECT_EQ(p["device_units"], p["server_units"]);
+  }
+  EXPECT_TRUE(summary["flags"].empty()) << summary["flags"].dump();
+
+  auto store = platform::DeviceStore::open(storePath);
+  ASSERT_TRUE(store.ok());
+  for (int i = 1; i <= 2; ++i) {
+    auto entries = store->outbox(testing::sessionId(i));
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ(entries->front().state, platform::OutboxState::sent);
+    auto s = store->loadSession(testing::sessionId(i));
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->row.status, SessionStatus::synced);
+  }
+  // The roster came down with the configuration, PIN hashes included.
+  auto roster = store->roster();
+  ASSERT_TRUE(roster.ok());
+  ASSERT_EQ(roster->size(), 2u);
+  EXPECT_EQ(roster->front().id, "ot1");
+  EXPECT_EQ(roster->front().role, "OT");
+  EXPECT_EQ(roster->front().pinHash.rfind("$argon2id$", 0), 0u);
+  auto etag = store->setting(platform::DeviceStoreOutbox::kConfigEtagSetting);
+  ASSERT_TRUE(etag.ok() && etag.value());
+  EXPECT_FALSE(etag.value()->empty());
+}
+
+}  // namespace
+}  // namespace unitclock::server
