@@ -15,8 +15,8 @@ using std::chrono::seconds;
 
 constexpr int kDays = 5000;
 
-const std::vector<std::string> kFifteenMinuteCodes = {"97110", "97112", "97116", "97140", "97530",
-                                                      "97535", "97035", "97032", "97542", "97750"};
+const std::vector<std::string> kFifteenMinuteCodes = {"97110", "97112", "97116", "97140", "97530", "97535",
+                                                      "97035", "97032", "97542", "97750", "97129"};
 const std::vector<std::string> kUntimedCodes = {"97165", "97150", "97018", "97012", "97014", "97010"};
 
 // A random day: 1-8 timed codes with 0-60 therapist and sometimes 0-30 assistant minutes (plus seconds),
