@@ -4,11 +4,13 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <stb_image_write.h>  // libstb.so exports stbi_write_png; no implementation macro here
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <unitclock/platform/runner.h>
 #include <algorithm>
 #include <atomic>
 #include <cfloat>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -43,6 +45,16 @@ std::uint64_t maxResidentKbNow() {
   return static_cast<std::uint64_t>(usage.ru_maxrss);  // kilobytes on Linux
 }
 
+std::uint64_t residentKbNow() {
+  unsigned long long sizePages = 0;
+  unsigned long long residentPages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%llu %llu", &sizePages, &residentPages) != 2) residentPages = 0;
+    std::fclose(f);
+  }
+  return residentPages * static_cast<unsigned long long>(sysconf(_SC_PAGESIZE)) / 1024;
+}
+
 bool isHeadlessDriver(const char* driver) {
   return driver != nullptr && (std::strcmp(driver, "offscreen") == 0 || std::strcmp(driver, "dummy") == 0);
 }
@@ -75,6 +87,8 @@ struct Runner::Impl {
   bool rebuildFonts = false;
 
   std::uint64_t frames = 0;
+  std::uint64_t framesAfterSettling = 0;  // since the last input
+  Clock::time_point lastInput = Clock::now();
   Clock::time_point created = Clock::now();
   std::optional<double> firstFrameSeconds;
 };
@@ -204,6 +218,11 @@ void Runner::handleEvent(const void* rawEvent) {
     default:
       break;
   }
+  const bool input = (e.type >= SDL_KEYDOWN && e.type < SDL_CLIPBOARDUPDATE) || e.type == SDL_WINDOWEVENT;
+  if (input) {
+    m_impl->lastInput = Clock::now();
+    m_impl->framesAfterSettling = 0;
+  }
   // Any event (input, window exposure, a wake-up, a frame request) earns the settle frames.
   m_impl->settle = m_options.settleFrames;
 }
@@ -297,8 +316,12 @@ void Runner::run(const FrameFn& frame, SettledHandler* settled) {
     // Deadlines come from the real clock; a script's clock is fake, so the script decides when to draw.
     const bool due = settled == nullptr && s.deadline && Clock::now() >= *s.deadline;
     if (s.settle > 0 || due || busy || m_options.alwaysRedraw || !m_screenshotPath.empty()) {
+      const bool settling = s.settle > 0;
       drawFrame(frame);
-      if (s.settle > 0) --s.settle;
+      if (settling)
+        --s.settle;
+      else
+        ++s.framesAfterSettling;
     }
   }
 }
@@ -396,6 +419,9 @@ RunnerStats Runner::stats() const {
   s.cpuSeconds = cpuSecondsNow();
   s.firstFrameSeconds = m_impl->firstFrameSeconds.value_or(0.0);
   s.maxResidentKb = maxResidentKbNow();
+  s.residentKb = residentKbNow();
+  s.framesSinceInput = m_impl->framesAfterSettling;
+  s.secondsSinceInput = std::chrono::duration<double>(Clock::now() - m_impl->lastInput).count();
   return s;
 }
 

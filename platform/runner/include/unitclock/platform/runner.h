@@ -49,6 +49,11 @@ struct RunnerStats {
   double cpuSeconds = 0;            // user + system CPU of the whole process (getrusage)
   double firstFrameSeconds = 0;     // runner creation to the first presented frame
   std::uint64_t maxResidentKb = 0;  // peak resident set size (getrusage)
+  std::uint64_t residentKb = 0;     // resident set size now (/proc/self/statm)
+  // Since the last input event (touch, mouse, key, window change): frames drawn after the settle frames
+  // that followed it, i.e. frames the screen asked for by itself (a clock) or a worker's wake-up caused.
+  std::uint64_t framesSinceInput = 0;
+  double secondsSinceInput = 0;
 };
 
 class Runner;
