@@ -285,13 +285,10 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
   if (!data) return usageError(err, data.error().message);
   Context ctx{store.value(), data.value(), zone.value(), std::nullopt, o.date};
 
-  platform::SessionFilter filter;
-  filter.status = o.status;
   if (o.date) {
     auto range = platform::localDayRange(*o.date, ctx.zone);
     if (!range) return usageError(err, "clinic time zone: " + range.error().message);
     ctx.day = range.value();
-    filter.openedTo = range->end;
   }
 
   if (o.verb == "show") {
@@ -315,12 +312,13 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
 
-  auto rows = store->listSessions(filter);
+  auto rows =
+      o.date
+          ? store->sessionsOnDay(*o.date, o.status)
+          : store->listSessions({.status = o.status, .openedFrom = std::nullopt, .openedTo = std::nullopt});
   if (!rows) return usageError(err, rows.error().message);
   Json all = Json::array();
   for (const auto& row : rows.value()) {
-    // With --date: sessions with any event on that day (a session may cross midnight).
-    if (ctx.day && row.lastEventAt < ctx.day->start) continue;
     if (o.verb == "list") {
       all.push_back(rowJson(row));
       continue;

@@ -296,6 +296,31 @@ TEST(DeviceStore, ListsSessionsByStatusAndOpeningTime) {
   EXPECT_EQ((*nov3)[1].header.patient.initials, "JD");
 }
 
+TEST(DeviceStore, SessionCrossingLocalMidnightIsOnBothClinicDays) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  ASSERT_TRUE(
+      store.setSetting("clinic_time_zone", "America/Chicago", "admin-1", wallAt(2026, 11, 1, 0, 0)).ok());
+  // 23:40 to 00:25 in Chicago (UTC-6).
+  Recorder late(store, header(sessionId(15)), wallAt(2026, 11, 3, 5, 40));
+  late.start("97110");
+  late.advance(45min);
+  late.simple(EventType::session_ended);
+  recordSignedSession(store, sessionId(16), wallAt(2026, 11, 3, 15, 0));  // 09:00 on Nov 3 in Chicago
+
+  using std::chrono::year, std::chrono::month, std::chrono::day;
+  auto nov2 = store.sessionsOnDay(year{2026} / month{11} / day{2});
+  ASSERT_TRUE(nov2.ok()) << nov2.error().message;
+  ASSERT_EQ(nov2->size(), 1u);
+  EXPECT_EQ(nov2->front().header.id, sessionId(15));
+  auto nov3 = store.sessionsOnDay(year{2026} / month{11} / day{3});
+  ASSERT_EQ(nov3->size(), 2u);
+  auto signedNov3 = store.sessionsOnDay(year{2026} / month{11} / day{3}, core::SessionStatus::signed_);
+  ASSERT_EQ(signedNov3->size(), 1u);
+  EXPECT_EQ(signedNov3->front().header.id, sessionId(16));
+  EXPECT_TRUE(store.sessionsOnDay(year{2026} / month{11} / day{4})->empty());
+}
+
 TEST(DeviceStore, SettingsChangesAreAudited) {
   TempDir dir;
   DeviceStore store = openStore(dir.file("device.db"));
@@ -444,6 +469,21 @@ TEST_F(DeviceStoreRefuses, FileThatIsNotADatabaseAtAll) {
   {
     std::ofstream f(m_path);
     f << "therapy notes, not a database\n";
+  }
+  expectRefused(StoreErrc::corrupt);
+}
+
+TEST_F(DeviceStoreRefuses, AnotherProgramsSqliteDatabase) {
+  {
+    auto db = sqlite::Database::open(m_path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("CREATE TABLE recipes(name TEXT); INSERT INTO recipes VALUES ('bread')").ok());
+  }
+  expectRefused(StoreErrc::corrupt);
+  {
+    auto db = sqlite::Database::open(m_path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->setUserVersion(1).ok());
   }
   expectRefused(StoreErrc::corrupt);
 }

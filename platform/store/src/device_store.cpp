@@ -1,5 +1,6 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/sqlite.h>
+#include <unitclock/platform/time_zone.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@ namespace {
 // Version 1. Times are UTC milliseconds since 1970 (INTEGER); monotonic readings are nanoseconds.
 // Lists of codes are stored comma-separated (CPT/HCPCS and ICD-10 codes never contain a comma).
 constexpr std::string_view kSchemaV1 = R"sql(
+PRAGMA application_id = 1430473803;
 CREATE TABLE sessions (
   id                     TEXT PRIMARY KEY,
   clinic_id              TEXT NOT NULL,
@@ -108,6 +110,9 @@ CREATE TABLE clinicians (
   active       INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 )sql";
+
+// PRAGMA application_id of a device store: "UCLK" in ASCII. Tells our file from another SQLite database.
+constexpr std::int64_t kApplicationId = 0x55434C4B;
 
 constexpr std::array<sql::Migration, 1> kMigrations{sql::Migration{1, kSchemaV1}};
 static_assert(kMigrations.back().version == kStoreSchemaVersion);
@@ -381,6 +386,15 @@ StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreO
       e.errc = readOnly ? StoreErrc::cannot_open : StoreErrc::read_only_location;
     }
     return fail(e);
+  }
+  // Another program's SQLite database is not ours to migrate: refuse it as we refuse any foreign file.
+  auto appId = db->queryInt64("PRAGMA application_id");
+  auto objects = db->queryInt64("SELECT count(*) FROM sqlite_schema");
+  if (!appId || !objects) return fail(ioError(!appId ? appId.error() : objects.error(), "read " + path));
+  const bool ours = appId.value() == kApplicationId;
+  if ((version.value() > 0 && !ours) || (version.value() == 0 && objects.value() > 0)) {
+    return fail(
+        error(StoreErrc::corrupt, path + " is a SQLite database of another program, not a Unitclock store"));
   }
   if (version.value() > kStoreSchemaVersion) {
     return fail(error(StoreErrc::newer_schema,
@@ -761,6 +775,21 @@ StoreResult<std::vector<SessionRow>> DeviceStore::listSessions(const SessionFilt
     auto row = readSessionRow(s.value());
     if (!row) return fail(row.error());
     out.push_back(std::move(row).value());
+  }
+  return out;
+}
+
+StoreResult<std::vector<SessionRow>> DeviceStore::sessionsOnDay(std::chrono::year_month_day date,
+                                                                std::optional<core::SessionStatus> status) {
+  auto zone = clinicTimeZone();
+  if (!zone) return fail(zone.error());
+  auto range = localDayRange(date, zone.value());
+  if (!range) return fail(error(StoreErrc::invalid, "clinic time zone: " + range.error().message));
+  auto rows = listSessions({.status = status, .openedFrom = std::nullopt, .openedTo = range->end});
+  if (!rows) return rows;
+  std::vector<SessionRow> out;
+  for (auto& row : rows.value()) {
+    if (row.lastEventAt >= range->start) out.push_back(std::move(row));
   }
   return out;
 }

@@ -147,6 +147,10 @@ class DeviceStore {
   StoreResult<std::int64_t> appendEvent(const std::string& sessionId, const core::Event& event);
   StoreResult<StoredSession> loadSession(const std::string& sessionId);
   StoreResult<std::vector<SessionRow>> listSessions(const SessionFilter& filter = {});
+  // Sessions with any event on `date` in the clinic's time zone (setting clinic_time_zone): opened before
+  // the day ends and last touched after it begins, so a session crossing midnight is on both days.
+  StoreResult<std::vector<SessionRow>> sessionsOnDay(
+      std::chrono::year_month_day date, std::optional<core::SessionStatus> status = std::nullopt);
   StoreResult<std::int64_t> countSessions();
 
   // Outbox (sync bookkeeping).
