@@ -483,6 +483,7 @@ TEST_F(DeviceStoreRefuses, AnotherProgramsSqliteDatabase) {
   {
     auto db = sqlite::Database::open(m_path);
     ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("PRAGMA application_id = 1179403647").ok());  // someone else's id
     ASSERT_TRUE(db->setUserVersion(1).ok());
   }
   expectRefused(StoreErrc::corrupt);

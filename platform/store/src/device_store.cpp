@@ -391,8 +391,9 @@ StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreO
   auto appId = db->queryInt64("PRAGMA application_id");
   auto objects = db->queryInt64("SELECT count(*) FROM sqlite_schema");
   if (!appId || !objects) return fail(ioError(!appId ? appId.error() : objects.error(), "read " + path));
-  const bool ours = appId.value() == kApplicationId;
-  if ((version.value() > 0 && !ours) || (version.value() == 0 && objects.value() > 0)) {
+  // Stores written before the application id was introduced (same day, development builds) have id 0.
+  const bool foreignId = appId.value() != 0 && appId.value() != kApplicationId;
+  if (foreignId || (version.value() == 0 && objects.value() > 0)) {
     return fail(
         error(StoreErrc::corrupt, path + " is a SQLite database of another program, not a Unitclock store"));
   }
@@ -420,6 +421,11 @@ StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreO
     if (auto r = db->setCheckpointOnClose(true); !r) return fail(ioError(r.error(), "set up " + path));
     auto migrated = sql::migrate(db.value(), kMigrations);
     if (!migrated) return fail(ioError(migrated.error(), "migrate " + path));
+    if (appId.value() == 0) {
+      if (auto r = db->exec("PRAGMA application_id = " + std::to_string(kApplicationId)); !r) {
+        return fail(ioError(r.error(), "set up " + path));
+      }
+    }
   }
   // Per connection: FULL makes every commit fsync the WAL, so an acknowledged event survives power loss.
   if (auto r = db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !r) {
