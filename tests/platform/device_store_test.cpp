@@ -410,6 +410,24 @@ TEST(DeviceStore, DataSurvivesReopeningAndMigrationRunsOnce) {
   EXPECT_EQ(loaded->events.size(), 5u);
 }
 
+TEST(DeviceStore, StoreWrittenBeforeTheApplicationIdIsAcceptedAndStamped) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  {
+    DeviceStore store = openStore(path);
+    recordSignedSession(store, sessionId(32), wallAt(2026, 11, 2, 9, 0));
+  }
+  {
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("PRAGMA application_id = 0").ok());
+  }
+  DeviceStore store = openStore(path);
+  EXPECT_TRUE(store.loadSession(sessionId(32)).ok());
+  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadOnly});
+  EXPECT_EQ(db->queryInt64("PRAGMA application_id").value(), 0x55434C4B);
+}
+
 TEST(DeviceStore, ReadOnlyStoreSeesCommittedEventsWhileTheAppWrites) {
   TempDir dir;
   const auto path = dir.file("device.db");
