@@ -5,7 +5,7 @@
 namespace unitclock::server {
 
 Result<RateDecision> takeToken(sql::Database& db, std::int64_t deviceId, const RateLimit& limit,
-                               std::int64_t nowMs) {
+                               std::int64_t nowMs, double cost) {
   auto q = db.prepare("SELECT tokens, updated_ms FROM rate_buckets WHERE device_id = ?1");
   if (!q) return fail(storageError(q.error()));
   if (auto b = q->bind(1, deviceId); !b) return fail(storageError(b.error()));
@@ -18,12 +18,13 @@ Result<RateDecision> takeToken(sql::Database& db, std::int64_t deviceId, const R
   }
   q->reset();
   RateDecision d;
-  if (tokens < 1.0) {
+  cost = std::min(std::max(cost, 1.0), limit.burst);  // a batch larger than the burst waits for a full bucket
+  if (tokens < cost) {
     d.allowed = false;
     d.retryAfter = std::chrono::seconds{std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / std::max(limit.perSecond, 1e-6))))};
+        1, static_cast<std::int64_t>(std::ceil((cost - tokens) / std::max(limit.perSecond, 1e-6))))};
   } else {
-    tokens -= 1.0;
+    tokens -= cost;
   }
   auto up = db.prepare(
       "INSERT INTO rate_buckets(device_id, tokens, updated_ms) VALUES(?1, ?2, ?3) "

@@ -29,6 +29,8 @@ struct Reply {
 
 enum class Access { Device, Supervisor, DeviceOrSupervisor };
 
+constexpr std::size_t kMaxBatch = 200;  // sessions per POST /api/v1/sessions/batch
+
 std::string errorBody(const ApiError& e) {
   return json{{"status", e.status}, {"field", e.field}, {"message", e.message}}.dump();
 }
@@ -80,7 +82,7 @@ struct HttpServer::Impl {
   // Runs `work` for an authenticated caller inside one transaction.
   template <class Work>
   void handle(const httplib::Request& req, httplib::Response& res, Access access, bool recordRejections,
-              Work work) {
+              Work work, double cost = 1.0) {
     auto dbr = connection();
     if (!dbr) return sendError(res, dbr.error());
     sql::Database& db = *dbr.value();
@@ -101,7 +103,7 @@ struct HttpServer::Impl {
     res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
                                                                 : "token-" + std::to_string(p.tokenId));
     if (p.role == Role::Device) {
-      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs());
+      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
       if (!decision->allowed) {
         if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
@@ -197,6 +199,57 @@ struct HttpServer::Impl {
                 .dump();
         return r;
       });
+    });
+
+    // Several uploads in one request and one transaction (one fsync): how a device catches up.
+    s.Post("/api/v1/sessions/batch", [this](const httplib::Request& req, httplib::Response& res) {
+      auto j = json::parse(req.body, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        return sendError(res, badRequest("", "the body is not a JSON object"));
+      auto items = j.find("sessions");
+      if (items == j.end() || !items->is_array())
+        return sendError(res, badRequest("sessions", "must be an array"));
+      if (items->empty() || items->size() > kMaxBatch) {
+        return sendError(res,
+                         badRequest("sessions", "must hold 1 to " + std::to_string(kMaxBatch) + " sessions"));
+      }
+      handle(
+          req, res, Access::Device, false,
+          [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+            json results = json::array();
+            for (std::size_t i = 0; i < items->size(); ++i) {
+              const json& item = (*items)[i];
+              std::string id;
+              if (item.is_object() && item.contains("id") && item["id"].is_string())
+                id = item["id"].get<std::string>();
+              if (auto sp = db.exec("SAVEPOINT item"); !sp) return fail(storageError(sp.error()));
+              Result<IngestOutcome> outcome = [&]() -> Result<IngestOutcome> {
+                if (!isSessionId(id))
+                  return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
+                auto upload = sessionFromJson(item, id);
+                if (!upload) return fail(upload.error());
+                return storeSession(db, p, *upload, item, sha256Hex(item.dump()));
+              }();
+              if (!outcome) {
+                const ApiError& e = outcome.error();
+                if (e.status >= 500) return fail(e);  // the store failed: the whole batch is retried
+                (void)db.exec("ROLLBACK TO item");
+                recordRejection(db, p, id, e);
+                results.push_back(
+                    {{"id", id}, {"status", e.status}, {"field", e.field}, {"message", e.message}});
+              } else {
+                results.push_back({{"id", id},
+                                   {"status", outcome->result == IngestResult::Unchanged ? 200 : 201},
+                                   {"revision", outcome->revision},
+                                   {"result", toString(outcome->result)}});
+              }
+              if (auto rel = db.exec("RELEASE item"); !rel) return fail(storageError(rel.error()));
+            }
+            Reply r;
+            r.body = json{{"results", results}}.dump();
+            return r;
+          },
+          static_cast<double>(items->size()));
     });
 
     s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,

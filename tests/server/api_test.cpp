@@ -300,6 +300,44 @@ TEST_F(Api, LogsCarryIdsAndStatusButNoPatientData) {
   EXPECT_EQ(log.find(deviceToken), std::string::npos);
 }
 
+TEST_F(Api, ABatchStoresEachSessionOnItsOwnInOneRequest) {
+  auto good = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  auto bad = upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:20:00"}});
+  bad["discipline"] = "dance";
+  auto third = upload(sessionId(3), "MRN3", {{"97110", "10:00:00", "10:20:00"}});
+  nlohmann::json batch{{"sessions", {good, bad, third, good}}};
+  auto c = device();
+  auto r = must(c.post("/api/v1/sessions/batch", batch.dump()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto results = json(r)["results"];
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0]["status"], 201);
+  EXPECT_EQ(results[1]["status"], 400);
+  EXPECT_EQ(results[1]["field"], "discipline");
+  EXPECT_EQ(results[2]["status"], 201);
+  EXPECT_EQ(results[3]["status"], 200);  // the same session again in one batch: unchanged
+  EXPECT_EQ(results[3]["result"], "unchanged");
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
+  // A single PUT of the same content afterwards is a repeat, not a conflict.
+  EXPECT_EQ(put(third).status, 200);
+  auto empty = must(c.post("/api/v1/sessions/batch", R"({"sessions":[]})"));
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(json(empty)["field"], "sessions");
+}
+
+TEST_F(Api, ABatchCountsEverySessionAgainstTheRateLimit) {
+  server.reset();
+  server = std::make_unique<ServerProcess>(clinic.dataDir,
+                                           std::vector<std::string>{"--rate", "0.05", "--burst", "5"});
+  nlohmann::json batch{{"sessions", nlohmann::json::array()}};
+  for (int i = 1; i <= 4; ++i) batch["sessions"].push_back(upload(sessionId(i), "MRN1", {}));
+  auto c = device();
+  EXPECT_EQ(must(c.post("/api/v1/sessions/batch", batch.dump())).status, 200);
+  auto limited = must(c.post("/api/v1/sessions/batch", batch.dump()));
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_TRUE(limited.header("retry-after"));
+}
+
 TEST_F(Api, UnknownEndpointsAndBadDatesAreClearErrors) {
   auto s = supervisor();
   EXPECT_EQ(must(s.get("/api/v1/nothing-here")).status, 404);

@@ -35,6 +35,10 @@ class QueueOutbox : public platform::SyncOutbox {
     if (queue.empty()) return std::nullopt;
     return queue.front();
   }
+  std::vector<PendingUpload> nextUploads(std::size_t max, std::string&) override {
+    std::lock_guard lock(m);
+    return {queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(std::min(max, queue.size()))};
+  }
   std::size_t pendingCount() override {
     std::lock_guard lock(m);
     return queue.size();

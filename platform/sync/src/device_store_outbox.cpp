@@ -74,29 +74,37 @@ DeviceStoreOutbox::DeviceStoreOutbox(std::string storePath, const core::Clock& c
 DeviceStoreOutbox::~DeviceStoreOutbox() = default;
 
 std::optional<PendingUpload> DeviceStoreOutbox::nextUpload(std::string& error) {
+  auto batch = nextUploads(1, error);
+  if (batch.empty()) return std::nullopt;
+  return std::move(batch.front());
+}
+
+std::vector<PendingUpload> DeviceStoreOutbox::nextUploads(std::size_t max, std::string& error) {
+  std::vector<PendingUpload> out;
   auto* s = m_impl->open(&error);
-  if (!s) return std::nullopt;
+  if (!s) return out;
   // The store's own next_attempt_at is not used: the worker keeps the backoff.
-  auto pending = s->pendingOutbox(core::WallTime::max(), 1);
+  auto pending = s->pendingOutbox(core::WallTime::max(), static_cast<int>(max));
   if (!pending) {
     error = pending.error().message;
-    return std::nullopt;
+    return out;
   }
-  if (pending->empty()) return std::nullopt;
-  const OutboxEntry& e = pending->front();
-  auto stored = s->loadSession(e.sessionId);
-  if (!stored) {
-    error = stored.error().message;
-    return std::nullopt;
+  auto dayOf = m_impl->dayOf();
+  for (const OutboxEntry& e : pending.value()) {
+    auto stored = s->loadSession(e.sessionId);
+    if (!stored) {
+      error = stored.error().message;
+      return out;  // what was read so far still goes
+    }
+    auto body = buildSessionUpload(stored->row.header, eventsOfRevision(stored->events, e.revision), dayOf);
+    if (!body) {
+      // A log the device cannot replay will not get better by retrying: refuse it locally, visibly.
+      (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + body.error());
+      continue;
+    }
+    out.push_back(PendingUpload{e.id, e.sessionId, e.revision, std::move(body).value()});
   }
-  auto body =
-      buildSessionUpload(stored->row.header, eventsOfRevision(stored->events, e.revision), m_impl->dayOf());
-  if (!body) {
-    // A log the device cannot replay will not get better by retrying: refuse it locally, visibly.
-    (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + body.error());
-    return nextUpload(error);
-  }
-  return PendingUpload{e.id, e.sessionId, e.revision, std::move(body).value()};
+  return out;
 }
 
 std::size_t DeviceStoreOutbox::pendingCount() {

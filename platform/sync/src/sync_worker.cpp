@@ -192,6 +192,95 @@ struct SyncWorker::Impl {
     return true;
   }
 
+  // What to do with one session's answer. Returns false when the worker must stop and back off.
+  bool settle(const PendingUpload& up, int status, const std::string& message,
+              std::optional<milliseconds> hint) {
+    if (status >= 200 && status < 300) {
+      if (!outbox->markUploaded(up)) {
+        failed("the upload was accepted but could not be recorded on this device", std::nullopt);
+        return false;
+      }
+      succeeded();
+      std::lock_guard lock(mutex);
+      ++state.uploaded;
+      return true;
+    }
+    if (retryable(status)) {
+      failed("upload: " + message, hint);
+      return false;
+    }
+    if (status == 401 || status == 403) {
+      failed("the server does not accept this device: enroll it again (" + message + ")", std::nullopt, true);
+      return false;
+    }
+    if (!outbox->markRejected(up, status, message)) {
+      failed("a rejection could not be recorded on this device", std::nullopt);
+      return false;
+    }
+    succeeded();  // the server answered; the exchange itself worked
+    std::lock_guard lock(mutex);
+    ++state.rejected;
+    return true;
+  }
+
+  // One PUT per session. Returns false after a failure (already recorded).
+  bool uploadOneByOne(HttpClient& client, const std::vector<PendingUpload>& batch) {
+    for (const auto& up : batch) {
+      auto r = client.put("/api/v1/sessions/" + up.sessionId, up.body);
+      if (!r) {
+        failed(r.error().message, std::nullopt);
+        return false;
+      }
+      if (!settle(up, r->status, serverMessage(*r), retryAfter(*r))) return false;
+      updatePending();
+      notify(false);
+    }
+    return true;
+  }
+
+  bool uploadBatch(HttpClient& client, const std::vector<PendingUpload>& batch) {
+    std::string body = "{\"sessions\":[";
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i) body += ',';
+      body += batch[i].body;
+    }
+    body += "]}";
+    auto r = client.post("/api/v1/sessions/batch", body);
+    if (!r) {
+      failed(r.error().message, std::nullopt);
+      return false;
+    }
+    const int status = r->status;
+    if (status == 404 || status == 405 || status == 413 || status == 400) {
+      // An older server, or a batch too large for it: let each session be judged on its own.
+      return uploadOneByOne(client, batch);
+    }
+    if (status != 200) {
+      if (status == 401 || status == 403) {
+        failed("the server does not accept this device: enroll it again (" + serverMessage(*r) + ")",
+               std::nullopt, true);
+      } else {
+        failed("upload: " + serverMessage(*r), retryable(status) ? retryAfter(*r) : std::nullopt);
+      }
+      return false;
+    }
+    auto j = nlohmann::json::parse(r->body, nullptr, false);
+    if (!j.is_object() || !j.contains("results") || !j["results"].is_array() ||
+        j["results"].size() != batch.size()) {
+      failed("the server's answer to an upload is not understood", std::nullopt);
+      return false;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& item = j["results"][i];
+      int itemStatus = item.value("status", 0);
+      std::string message = item.value("message", std::string());
+      if (auto f = item.value("field", std::string()); !f.empty()) message = f + ": " + message;
+      if (message.empty()) message = "the server answered " + std::to_string(itemStatus);
+      if (!settle(batch[i], itemStatus, message, std::nullopt)) return false;
+    }
+    return true;
+  }
+
   void uploadAll(HttpClient& client) {
     while (true) {
       {
@@ -199,57 +288,19 @@ struct SyncWorker::Impl {
         if (stopping) return;
       }
       std::string error;
-      auto next = outbox->nextUpload(error);
-      if (!next) {
-        if (!error.empty()) {
-          failed("local store: " + error, std::nullopt);
-          notify(true);
-        }
+      auto batch = outbox->nextUploads(std::max<std::size_t>(options.batchSize, 1), error);
+      if (batch.empty()) {
+        if (!error.empty()) failed("local store: " + error, std::nullopt);
         updatePending();
         notify(true);
         return;
       }
-      auto r = client.put("/api/v1/sessions/" + next->sessionId, next->body);
-      if (!r) {
-        failed(r.error().message, std::nullopt);
-        updatePending();
-        notify(true);
-        return;
-      }
-      const int status = r->status;
-      if (status >= 200 && status < 300) {
-        if (!outbox->markUploaded(*next)) {
-          failed("the upload was accepted but could not be recorded on this device", std::nullopt);
-          notify(true);
-          return;
-        }
-        succeeded();
-        {
-          std::lock_guard lock(mutex);
-          ++state.uploaded;
-        }
-      } else if (retryable(status)) {
-        failed("upload: " + serverMessage(*r), retryAfter(*r));
-        updatePending();
-        notify(true);
-        return;
-      } else if (status == 401 || status == 403) {
-        failed("the server does not accept this device: enroll it again (" + serverMessage(*r) + ")",
-               std::nullopt, true);
-        updatePending();
-        notify(true);
-        return;
-      } else {
-        if (!outbox->markRejected(*next, status, serverMessage(*r))) {
-          failed("a rejection could not be recorded on this device", std::nullopt);
-          notify(true);
-          return;
-        }
-        succeeded();  // the server answered; the exchange itself worked
-        std::lock_guard lock(mutex);
-        ++state.rejected;
-      }
+      bool ok = options.batchSize <= 1 ? uploadOneByOne(client, batch) : uploadBatch(client, batch);
       updatePending();
+      if (!ok) {
+        notify(true);
+        return;
+      }
       notify(false);
     }
   }

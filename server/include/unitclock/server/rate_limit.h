@@ -10,8 +10,8 @@
 namespace unitclock::server {
 
 struct RateLimit {
-  double perSecond = 200.0;  // sustained requests per second per device
-  double burst = 1000.0;     // requests a device may make at once after being quiet (a day's backlog)
+  double perSecond = 600.0;  // sustained requests per second per device (docs/server.md: why)
+  double burst = 3000.0;     // requests a device may make at once after being quiet (weeks of backlog)
 };
 
 struct RateDecision {
@@ -19,8 +19,9 @@ struct RateDecision {
   std::chrono::seconds retryAfter{0};  // when not allowed: whole seconds until one request is allowed
 };
 
-// Takes one request from the device's bucket at time `now` (milliseconds since the epoch).
+// Takes `cost` requests (one per session in a batch) from the device's bucket at time `now`
+// (milliseconds since the epoch). Nothing is taken when they are not all available.
 Result<RateDecision> takeToken(sql::Database& db, std::int64_t deviceId, const RateLimit& limit,
-                               std::int64_t nowMs);
+                               std::int64_t nowMs, double cost = 1.0);
 
 }  // namespace unitclock::server

@@ -20,6 +20,7 @@ class DeviceStoreOutbox final : public SyncOutbox {
   ~DeviceStoreOutbox() override;
 
   std::optional<PendingUpload> nextUpload(std::string& error) override;
+  std::vector<PendingUpload> nextUploads(std::size_t max, std::string& error) override;
   std::size_t pendingCount() override;
   bool markUploaded(const PendingUpload& upload) override;
   bool markRejected(const PendingUpload& upload, int httpStatus, const std::string& message) override;

@@ -43,6 +43,14 @@ class SyncOutbox {
   virtual ~SyncOutbox() = default;
   // The oldest upload still pending, in the order sessions were signed; nullopt when none (or on error).
   virtual std::optional<PendingUpload> nextUpload(std::string& error) = 0;
+  // Up to `max` of the oldest pending uploads, in order (sent together in one request). The default
+  // returns just nextUpload(); stores that can read ahead should override it.
+  virtual std::vector<PendingUpload> nextUploads(std::size_t max, std::string& error) {
+    (void)max;
+    std::vector<PendingUpload> out;
+    if (auto one = nextUpload(error)) out.push_back(std::move(*one));
+    return out;
+  }
   virtual std::size_t pendingCount() = 0;
   virtual bool markUploaded(const PendingUpload& upload) = 0;
   virtual bool markRejected(const PendingUpload& upload, int httpStatus, const std::string& message) = 0;
@@ -63,6 +71,9 @@ struct BackoffPolicy {
 struct SyncOptions {
   HttpClientOptions client;  // base URL, device token, CA file, insecure flag, timeouts
   BackoffPolicy backoff;
+  // Uploads per request (POST /api/v1/sessions/batch; 1 = one PUT per session). A batch is one server
+  // transaction, so a backlog costs one disk flush per batch instead of one per session.
+  std::size_t batchSize = 50;
   std::chrono::milliseconds configInterval{std::chrono::minutes{5}};  // how often to pull the config
 };
 
