@@ -64,7 +64,17 @@ void drawCurrentScreen(const Controller& c, Ui& ui, Intents& out) {
 }
 
 KioskApp::KioskApp(Controller& controller, platform::Runner& runner)
-    : m_controller(controller), m_runner(runner), m_ui(fontsOf(runner), runner.em()) {}
+    : m_controller(controller), m_runner(runner), m_ui(fontsOf(runner), runner.em()) {
+  // A light theme to match the light background; table rows alternate so a code and its name read as one.
+  ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.Colors[ImGuiCol_TableRowBg] = ImVec4(1.0f, 1.0f, 1.0f, 0.0f);
+  style.Colors[ImGuiCol_TableRowBgAlt] = ImVec4(0.90f, 0.92f, 0.95f, 1.0f);
+  style.Colors[ImGuiCol_ScrollbarBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.0f);
+  style.Colors[ImGuiCol_ScrollbarGrab] = ImVec4(0.70f, 0.72f, 0.76f, 1.0f);
+  style.Colors[ImGuiCol_ScrollbarGrabActive] = ImVec4(0.55f, 0.58f, 0.62f, 1.0f);
+  style.Colors[ImGuiCol_Separator] = ImVec4(0.78f, 0.80f, 0.83f, 1.0f);
+}
 
 platform::FrameResult KioskApp::frame() {
   m_ui.setFonts(fontsOf(m_runner), m_runner.em());

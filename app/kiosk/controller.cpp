@@ -68,13 +68,27 @@ std::string unitsText(int units) {
   return std::to_string(units) + (units == 1 ? " unit" : " units");
 }
 
-std::string roleLabel(const std::string& role) {
-  if (role == "admin") return "Administrator";
-  if (role == "supervisor") return "Supervisor";
-  return role;
+// Roles arrive as "OT" from this device's roster screen and as "ot" from the server: compare upper case.
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
-core::Discipline disciplineForRole(const std::string& role) {
+bool isAdmin(const std::string& role) {
+  return upper(role) == "ADMIN";
+}
+bool isSupervisor(const std::string& role) {
+  return upper(role) == "SUPERVISOR" || isAdmin(role);
+}
+
+std::string roleLabel(const std::string& role) {
+  if (isAdmin(role)) return "Administrator";
+  if (upper(role) == "SUPERVISOR") return "Supervisor";
+  return upper(role);
+}
+
+core::Discipline disciplineForRole(const std::string& rawRole) {
+  const std::string role = upper(rawRole);
   if (role == "PT" || role == "PTA") return core::Discipline::pt;
   if (role == "SLP") return core::Discipline::slp;
   return core::Discipline::ot;
@@ -313,6 +327,19 @@ void Controller::noteInput() {
 }
 
 void Controller::tick() {
+  if (m_options.sync != nullptr) {
+    const bool wasEnrolling = m_options.sync->enrolling();
+    std::string enrollMessage;
+    if (m_options.sync->poll(m_store, enrollMessage)) {
+      reloadRoster();
+      loadSettings();
+    }
+    if (wasEnrolling && !m_options.sync->enrolling()) {
+      m_error = enrollMessage;
+      m_message = enrollMessage.empty() ? "Enrolled. The roster and settings come from the server now." : "";
+      m_enrollCode.clear();
+    }
+  }
   if (m_screen == Screen::kSetup || m_screen == Screen::kLock) return;
   const auto idle = m_clock.monotonicNow() - m_lastInput;
   if (idle >= std::chrono::minutes(m_settings.autoLockMinutes)) {
@@ -337,6 +364,8 @@ std::optional<std::chrono::milliseconds> Controller::nextChangeIn() const {
         std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.monotonicNow() - m_lastInput);
     consider(std::max(0ms, std::chrono::minutes(m_settings.autoLockMinutes) - idle) + kSlack);
   }
+  // An enrollment in flight is checked five times a second until it finishes.
+  if (m_options.sync != nullptr && m_options.sync->enrolling()) consider(200ms);
   const auto now = m_clock.now();
   if (m_screen == Screen::kSession) {
     if (const auto* s = current(); s != nullptr && s->status() == SessionStatus::open) {
@@ -424,7 +453,7 @@ LockView Controller::lockView() const {
     v.clinicians.push_back(std::move(t));
   }
   v.message = m_message;
-  if (m_options.syncStatus) v.sync = m_options.syncStatus();
+  if (m_options.sync != nullptr) v.sync = m_options.sync->statusLine();
   return v;
 }
 
@@ -447,8 +476,8 @@ HomeView Controller::homeView() const {
   const auto* me = findClinician(m_clinicianId);
   v.clinician = me != nullptr ? me->displayName : "";
   v.role = me != nullptr ? roleLabel(me->role) : "";
-  v.canSupervise = me != nullptr && (me->role == "supervisor" || me->role == "admin");
-  v.canAdminister = me != nullptr && me->role == "admin";
+  v.canSupervise = me != nullptr && isSupervisor(me->role);
+  v.canAdminister = me != nullptr && isAdmin(me->role);
   const auto now = m_clock.now();
   const auto dayStart = startOfLocalDay(now.wall, m_zone);
   for (const auto& [id, s] : m_sessions) {
@@ -469,7 +498,7 @@ HomeView Controller::homeView() const {
     v.sessions.push_back(std::move(r));
   }
   v.message = m_message;
-  if (m_options.syncStatus) v.sync = m_options.syncStatus();
+  if (m_options.sync != nullptr) v.sync = m_options.sync->statusLine();
   return v;
 }
 
@@ -766,7 +795,7 @@ SupervisorView Controller::supervisorView() const {
     c.flags = a.flags == 0 ? "none" : std::to_string(a.flags);
     v.clinicians.push_back(std::move(c));
   }
-  if (m_options.syncStatus) v.sync = m_options.syncStatus();
+  if (m_options.sync != nullptr) v.sync = m_options.sync->statusLine();
   return v;
 }
 
@@ -812,7 +841,7 @@ SettingsView Controller::settingsView() const {
   v.focus = m_focus;
   for (const auto& c : m_roster) v.roster.push_back({c.id, c.displayName, roleLabel(c.role), {}, false});
   const auto* me = findClinician(m_clinicianId);
-  v.canAdminister = me != nullptr && me->role == "admin";
+  v.canAdminister = me != nullptr && isAdmin(me->role);
   v.message = m_error.empty() ? m_message : m_error;
   return v;
 }
@@ -860,7 +889,7 @@ void Controller::typeText(const std::string& text) {
         if (std::isprint(c) != 0 && ch != ' ') m_settings.serverUrl += static_cast<char>(std::tolower(c));
         break;
       case Field::kEnrollCode:
-        if (std::isalnum(c) != 0 && m_enrollCode.size() < 32)
+        if ((std::isalnum(c) != 0 || ch == '-') && m_enrollCode.size() < 32)
           m_enrollCode += static_cast<char>(std::toupper(c));
         break;
       default:
@@ -989,6 +1018,7 @@ void Controller::submitPin() {
     }
     go(Screen::kHome);
     m_message = "Signed " + s->header().patient.initials + ". It will upload when the device is online.";
+    if (m_options.sync != nullptr) m_options.sync->nudge();
     return;
   }
   m_clinicianId = c->id;
@@ -1347,12 +1377,12 @@ void Controller::apply(const Intent& in) {
     case IntentKind::kEnroll:
       if (m_settings.serverUrl.empty() || m_enrollCode.empty()) {
         m_error = "Enter the server URL and the enrollment code from the server's administrator.";
-      } else if (!m_options.enroll) {
-        m_error = "This build cannot enroll with a server yet; the device works fully offline.";
+      } else if (m_options.sync == nullptr) {
+        m_error = "This device has no sync; it works fully offline.";
       } else {
-        saveSetting("server_url", m_settings.serverUrl);
-        m_error = m_options.enroll(m_settings.serverUrl, m_enrollCode);
-        if (m_error.empty()) m_message = "Enrolled. The roster and settings will arrive from the server.";
+        m_options.sync->beginEnroll(m_settings.serverUrl, m_enrollCode, m_settings.room);
+        m_message = "Enrolling this device…";
+        m_error.clear();
       }
       break;
     case IntentKind::kAddClinician:

@@ -18,6 +18,7 @@
 #include <unitclock/platform/pin_hash.h>
 
 #include "intents.h"
+#include "sync_link.h"
 #include "views.h"
 
 namespace unitclock::app {
@@ -27,9 +28,7 @@ struct ControllerOptions {
   int maxPinFailures = 5;                // wrong PINs in a row before a lock-out
   std::chrono::minutes firstLockout{1};  // doubles with each further lock-out, up to maxLockout
   std::chrono::minutes maxLockout{60};
-  std::function<std::string()> syncStatus;  // empty when sync is not configured
-  // Enrollment with a server (URL, one-time code); empty when this build has no sync.
-  std::function<std::string(const std::string&, const std::string&)> enroll;
+  SyncLink* sync = nullptr;  // background sync; nullptr when this device has none
 };
 
 // Settings as stored (key → text) with their defaults.

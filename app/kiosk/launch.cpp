@@ -18,6 +18,7 @@
 #include "app.h"
 #include "controller.h"
 #include "script.h"
+#include "sync_link.h"
 
 #ifndef UNITCLOCK_SOURCE_ASSETS
 #define UNITCLOCK_SOURCE_ASSETS ""
@@ -110,12 +111,24 @@ int runKiosk(const KioskOptions& o) {
     clock = std::make_unique<platform::SystemClock>();
   }
 
+  // The sync worker wakes the UI loop through the runner, which exists only later; the worker is started
+  // after the runner and stopped before it.
+  std::function<void()> wakeUi;
+  std::unique_ptr<SyncLink> sync;
+  if (store) {
+    sync = std::make_unique<SyncLink>((fs::path(o.dataDir) / "device.db").string(), *clock, [&wakeUi] {
+      if (wakeUi) wakeUi();
+    });
+  }
+
   std::unique_ptr<Controller> controller;
   std::string startError;
   if (!store) {
     startError = store.error().message;
   } else {
-    controller = std::make_unique<Controller>(store.value(), *clock);
+    ControllerOptions co;
+    co.sync = sync.get();
+    controller = std::make_unique<Controller>(store.value(), *clock, co);
     if (o.demo) {
       if (auto seeded = controller->seedDemo(); !seeded)
         startError = "Cannot set up the demo clinic: " + seeded.error();
@@ -135,6 +148,9 @@ int runKiosk(const KioskOptions& o) {
     return 2;
   }
 
+  wakeUi = runner->wakeCallback();
+  if (sync && startError.empty()) sync->startIfEnrolled(store.value());
+
   std::unique_ptr<KioskApp> app;
   Ui errorUi(UiFonts{runner->font(platform::FontRole::kBody), runner->font(platform::FontRole::kBold),
                      runner->font(platform::FontRole::kTitle), runner->font(platform::FontRole::kClock)},
@@ -152,13 +168,17 @@ int runKiosk(const KioskOptions& o) {
   if (scriptMode) {
     ScriptRunner script(
         o.scriptPath, std::move(commands), *fakeClock,
-        [&]() -> const FrameRecord& { return app ? app->lastFrame() : errorUi.record(); }, WaitSyncFn{});
+        [&]() -> const FrameRecord& { return app ? app->lastFrame() : errorUi.record(); },
+        [&](double seconds) {
+          return sync ? sync->waitUntilEmpty(seconds) : std::string("sync is not configured");
+        });
     runner->run(frame, &script);
     exitCode = script.exitCode();
   } else {
     runner->run(frame);
   }
   if (!o.statsPath.empty()) writeStats(o.statsPath, runner->stats(), runner->videoDriver(), exitCode);
+  sync.reset();  // joins the worker while the runner (its wake-up target) still exists
   return exitCode;
 }
 

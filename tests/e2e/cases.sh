@@ -80,6 +80,87 @@ case "$case_name" in
     cat stats.json
     for k in frames seconds cpu_seconds; do grep -q "\"$k\":" stats.json || fail "no $k in stats"; done
     ;;
+  sync-to-server)
+    # A device enrolled with a real unitclock-server on 127.0.0.1: the roster arrives from the server, a
+    # session signed in the app is uploaded (wait-sync), and the server's day summary and CSV export show it.
+    srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
+    "$srv" init --data-dir srv >/dev/null
+    "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
+    "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
+    code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
+    token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
+    "$srv" serve --data-dir srv --listen 127.0.0.1:0 > srv.log 2>&1 &
+    spid=$!
+    trap 'kill $spid 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do grep -q "^listening" srv.log && break; sleep 0.1; done
+    url="$(grep -o 'http://[0-9.:]*' srv.log | head -1)"
+    [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
+    cat > sync.txt <<SCRIPT
+expect "Welcome to Unitclock"
+type "Front Desk"
+tap "PIN"
+type "2580"
+tap "PIN again"
+type "2580"
+tap "Create administrator"
+tap "Server URL"
+type "$url"
+tap "Enrollment code"
+type "$code"
+tap "Done"
+tap "Enroll this device"
+wait-sync 20
+expect "Enrolled"
+wait-sync 20
+tap "Lock"
+expect "Sync: up to date"
+tap "Dana Ortiz"
+type "1357"
+tap "OK"
+tap "New session"
+type "MRN3300"
+tap "Initials"
+type "lp"
+tap "Done"
+tap "M54.50"
+tap "Start session"
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "97110"
+advance 1m
+tap "End session"
+expect "1 unit"
+tap "Sign with PIN"
+type "1357"
+tap "OK"
+expect "Signed LP"
+wait-sync 20
+expect "Sync: up to date"
+SCRIPT
+    SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%dT%H:%M:00Z)"
+    day="$(date -u +%Y-%m-%d)"
+    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    echo "$summary"
+    grep -q "97110" <<<"$summary" || grep -q '"units":1' <<<"$summary" || fail "the session is not in the summary"
+    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    echo "$csv"
+    grep -q "97110" <<<"$csv" || fail "97110 is not in the CSV export"
+    "$cli" sessions export --json --db data/device.db | grep -q '"status":"synced"' || fail "the device does not show the session synced"
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo PASS

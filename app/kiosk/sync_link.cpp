@@ -1,0 +1,169 @@
+#include "sync_link.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include <unitclock/platform/device_store_outbox.h>
+#include <unitclock/platform/sync_worker.h>
+
+namespace unitclock::app {
+
+struct SyncLink::Pending {
+  std::future<core::Result<platform::Enrollment, platform::SyncError>> future;
+};
+
+SyncLink::SyncLink(std::string storePath, const core::Clock& clock, std::function<void()> wake)
+    : m_storePath(std::move(storePath)), m_clock(clock), m_wake(std::move(wake)) {}
+
+SyncLink::~SyncLink() {
+  if (m_worker) m_worker->stop();
+}
+
+namespace {
+
+std::string settingOr(platform::DeviceStore& store, const char* key) {
+  auto v = store.setting(key);
+  return v && v.value() ? *v.value() : std::string();
+}
+
+}  // namespace
+
+void SyncLink::startIfEnrolled(platform::DeviceStore& store) {
+  const std::string url = settingOr(store, "server_url");
+  const std::string token = settingOr(store, "device_token");
+  if (url.empty() || token.empty() || m_worker) return;
+  platform::SyncOptions options;
+  options.client.baseUrl = url;
+  options.client.bearerToken = token;
+  options.client.caFile = settingOr(store, "server_ca_file");
+  options.client.allowInsecureHttp = settingOr(store, "server_insecure") == "1";
+  m_worker = std::make_unique<platform::SyncWorker>(
+      std::make_unique<platform::DeviceStoreOutbox>(m_storePath, m_clock), options, m_wake);
+  m_worker->start();
+}
+
+void SyncLink::beginEnroll(const std::string& url, const std::string& code, const std::string& deviceLabel) {
+  platform::HttpClientOptions server;
+  server.baseUrl = url;
+  m_enrollUrl = url;
+  m_pending = std::make_unique<Pending>();
+  m_pending->future = platform::enrollDeviceAsync(server, code, deviceLabel);
+  m_enrolling = true;
+}
+
+bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
+  bool changed = false;
+  if (m_enrolling && m_pending &&
+      m_pending->future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    auto result = m_pending->future.get();
+    m_enrolling = false;
+    m_pending.reset();
+    if (!result) {
+      enrollMessage = "Enrollment failed: " + result.error().message;
+    } else {
+      const auto now = m_clock.wallNow();
+      (void)store.setSetting("server_url", m_enrollUrl, "", now);
+      (void)store.setSetting("device_token", result.value().token, "", now);
+      (void)store.setSetting("clinic_id", result.value().clinicId, "", now);
+      enrollMessage.clear();
+      startIfEnrolled(store);
+      if (m_worker) m_worker->pullConfigNow();
+      changed = true;
+    }
+  }
+  if (m_worker) {
+    const auto state = m_worker->state();
+    if (state.configVersion != m_configVersion) {
+      m_configVersion = state.configVersion;
+      applyConfig(store);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+void SyncLink::applyConfig(platform::DeviceStore& store) {
+  const auto body = settingOr(store, platform::DeviceStoreOutbox::kConfigSetting);
+  const auto config = nlohmann::json::parse(body, nullptr, false);
+  if (config.is_discarded() || !config.is_object()) return;
+  const auto now = m_clock.wallNow();
+  if (config.contains("clinic") && config["clinic"].is_object()) {
+    const auto& c = config["clinic"];
+    if (c.contains("name") && c["name"].is_string())
+      (void)store.setSetting("clinic_name", c["name"].get<std::string>(), "", now);
+    if (c.contains("timezone") && c["timezone"].is_string() && !c["timezone"].get<std::string>().empty())
+      (void)store.setSetting("clinic_time_zone", c["timezone"].get<std::string>(), "", now);
+  }
+  // Today's schedule in the kiosk's own compact form: time|mrn|initials|payer|discipline;...
+  std::string schedule;
+  if (config.contains("schedule") && config["schedule"].is_array()) {
+    for (const auto& e : config["schedule"]) {
+      auto field = [&](const char* k) {
+        return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
+      };
+      const std::string line = field("time") + "|" + field("mrn") + "|" + field("initials") + "|" +
+                               (field("payer").empty() ? "medicare" : field("payer")) + "|" +
+                               (field("discipline").empty() ? "ot" : field("discipline"));
+      if (line.find(';') != std::string::npos) continue;
+      schedule += (schedule.empty() ? "" : ";") + line;
+    }
+  }
+  (void)store.setSetting("schedule", schedule, "", now);
+}
+
+void SyncLink::nudge() {
+  if (m_worker) m_worker->nudge();
+}
+
+std::string SyncLink::statusLine() const {
+  if (m_enrolling) return "Sync: enrolling this device…";
+  if (!m_worker) return {};
+  const auto s = m_worker->state();
+  if (s.needsEnrollment) return "Sync: this device must be enrolled again (Settings)";
+  if (!s.lastError.empty()) return "Sync: offline, " + std::to_string(s.pending) + " waiting (retrying)";
+  if (s.pending > 0) return "Sync: " + std::to_string(s.pending) + " waiting to upload";
+  return "Sync: up to date";
+}
+
+std::string SyncLink::waitUntilEmpty(double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  // An enrollment in flight: wait for its answer (the next frame applies it and starts the worker).
+  if (m_enrolling && m_pending) {
+    if (m_pending->future.wait_until(deadline) != std::future_status::ready)
+      return "enrollment did not finish in time";
+    return {};
+  }
+  if (!m_worker) return "sync is not configured";
+  m_worker->nudge();
+
+  // Count what is really waiting in the store (a second, read-only connection), including uploads that
+  // are backing off; rejected sessions are not waiting.
+  platform::StoreOptions ro;
+  ro.mode = platform::StoreMode::ReadOnly;
+  ro.checkIntegrity = false;
+  auto store = platform::DeviceStore::open(m_storePath, ro);
+  if (!store) return "cannot read the outbox: " + store.error().message;
+  // Right after an enrollment: the first configuration (roster, schedule) too.
+  auto cached = store.value().setting(platform::DeviceStoreOutbox::kConfigSetting);
+  if (cached && !cached.value()) {
+    while (m_worker->state().configVersion == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto farFuture = m_clock.wallNow() + std::chrono::hours(24 * 365);
+  std::size_t waiting = 0;
+  while (true) {
+    auto pending = store.value().pendingOutbox(farFuture, 1000);
+    if (!pending) return "cannot read the outbox: " + pending.error().message;
+    waiting = pending.value().size();
+    if (waiting == 0) return {};
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    // A script waits for the background upload on purpose; the app itself never does.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto s = m_worker->state();
+  return std::to_string(waiting) + " session(s) still waiting after " + std::to_string(seconds) + " s" +
+         (s.lastError.empty() ? "" : " (last error: " + s.lastError + ")");
+}
+
+}  // namespace unitclock::app
