@@ -291,8 +291,16 @@ void BM_DaySummary10000_Http(benchmark::State& state) {
         o.baseUrl = srv.url();
         o.bearerToken = token;
         auto c = platform::HttpClient::create(o).value();
-        for (int i = d; i < 10000; i += 4)
-          (void)c.put("/api/v1/sessions/" + server::testing::sessionId(i, 0x5e55), uploadBody(i));
+        std::string body;
+        int inBatch = 0;
+        for (int i = d; i < 10000; i += 4) {
+          body += (inBatch ? "," : "{\"sessions\":[") + uploadBody(i);
+          if (++inBatch == 100 || i + 4 >= 10000) {
+            (void)c.post("/api/v1/sessions/batch", body + "]}");
+            body.clear();
+            inBatch = 0;
+          }
+        }
       });
     }
     for (auto& t : threads) t.join();
