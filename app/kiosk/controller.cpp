@@ -216,6 +216,9 @@ void Controller::reloadRoster() {
 core::Result<void, std::string> Controller::load() {
   loadSettings();
   reloadRoster();
+  // Retention: synced sessions older than the retention period leave the device; unsynced ones never do.
+  // A failed purge only delays it to the next start; it never stops the app.
+  (void)m_store.purgeExpired(m_clock.wallNow());
   m_sessions.clear();
   std::set<std::string> ids;
   for (auto status : {SessionStatus::open, SessionStatus::ended}) {
@@ -780,6 +783,14 @@ SupervisorView Controller::supervisorView() const {
     r.status = statusLabel(s->status(), sum.running.has_value());
     r.minutes = minutesText(sum.timedTime) + " timed";
     r.units = units ? unitsText(units.value().totalUnits) : "–";
+    if (auto outbox = m_store.outbox(row.header.id); outbox) {
+      for (const auto& e : outbox.value()) {
+        if (e.state != platform::OutboxState::rejected) continue;
+        r.status = "Rejected by the server";
+        v.problems.push_back(r.initials + ": rejected by the server – " + e.lastError);
+      }
+    }
+    if (s->status() == SessionStatus::ended) v.problems.push_back(r.initials + ": ended, not signed yet");
     v.sessions.push_back(std::move(r));
   }
   for (const auto& [id, a] : byClinician) {
@@ -795,7 +806,25 @@ SupervisorView Controller::supervisorView() const {
     c.flags = a.flags == 0 ? "none" : std::to_string(a.flags);
     v.clinicians.push_back(std::move(c));
   }
-  if (m_options.sync != nullptr) v.sync = m_options.sync->statusLine();
+  if (m_options.sync != nullptr) {
+    v.sync = m_options.sync->statusLine();
+    if (auto day = m_options.sync->daySummary()) {
+      v.clinicWideTitle =
+          "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " + unitsText(day->units);
+      for (const auto& c : day->clinicians) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", c.unitsPerHour);
+        v.clinicWide.push_back({c.name, std::to_string(c.sessions),
+                                std::to_string(c.timedMinutes) + " / " + std::to_string(c.treatmentMinutes),
+                                std::to_string(c.units), buf,
+                                c.flags == 0 ? "none" : std::to_string(c.flags)});
+      }
+      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r);
+      if (day->unsignedSessions > 0)
+        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions) +
+                             " unsigned session(s) clinic-wide");
+    }
+  }
   return v;
 }
 
@@ -1196,6 +1225,10 @@ void Controller::apply(const Intent& in) {
       break;
     case IntentKind::kGoSupervisor:
       go(Screen::kSupervisor);
+      if (m_options.sync != nullptr) {
+        if (auto date = platform::localDate(m_clock.wallNow(), m_zone))
+          m_options.sync->requestDaySummary(platform::formatIsoDate(date.value()));
+      }
       break;
     case IntentKind::kGoSettings:
       m_message.clear();

@@ -112,6 +112,41 @@ void SyncLink::applyConfig(platform::DeviceStore& store) {
   (void)store.setSetting("schedule", schedule, "", now);
 }
 
+void SyncLink::requestDaySummary(const std::string& isoDate) {
+  if (m_worker) m_worker->requestDaySummary(isoDate);
+}
+
+std::optional<SyncLink::DaySummary> SyncLink::daySummary() const {
+  if (!m_worker) return std::nullopt;
+  const auto state = m_worker->state();
+  if (state.summaryJson.empty()) return std::nullopt;
+  const auto j = nlohmann::json::parse(state.summaryJson, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  DaySummary d;
+  d.date = state.summaryDate;
+  d.sessions = j.value("sessions", 0);
+  if (j.contains("totals") && j["totals"].is_object()) d.units = j["totals"].value("units", 0);
+  if (j.contains("clinicians") && j["clinicians"].is_array()) {
+    for (const auto& c : j["clinicians"]) {
+      ClinicianSummary cs;
+      cs.name = c.value("name", c.value("id", std::string("?")));
+      cs.sessions = c.value("sessions", 0);
+      cs.timedMinutes = c.value("timed_minutes", 0);
+      cs.treatmentMinutes = c.value("treatment_minutes", 0);
+      cs.units = c.value("units", 0);
+      cs.unitsPerHour = c.value("units_per_hour", 0.0);
+      cs.flags = c.contains("flags") && c["flags"].is_array() ? static_cast<int>(c["flags"].size()) : 0;
+      d.clinicians.push_back(std::move(cs));
+    }
+  }
+  if (j.contains("rejected") && j["rejected"].is_array()) {
+    for (const auto& r : j["rejected"]) d.rejected.push_back(r.value("message", std::string("rejected")));
+  }
+  if (j.contains("unsigned") && j["unsigned"].is_array())
+    d.unsignedSessions = static_cast<int>(j["unsigned"].size());
+  return d;
+}
+
 void SyncLink::nudge() {
   if (m_worker) m_worker->nudge();
 }

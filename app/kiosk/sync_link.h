@@ -7,7 +7,9 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <unitclock/core/clock.h>
 #include <unitclock/core/result.h>
@@ -40,6 +42,26 @@ class SyncLink {
   bool poll(platform::DeviceStore& store, std::string& enrollMessage);
 
   void nudge();
+  // The clinic-wide day summary from the server (fetched in the background; the worker wakes the UI).
+  void requestDaySummary(const std::string& isoDate);
+  struct ClinicianSummary {
+    std::string name;
+    int sessions = 0;
+    int timedMinutes = 0;
+    int treatmentMinutes = 0;
+    int units = 0;
+    double unitsPerHour = 0;
+    int flags = 0;
+  };
+  struct DaySummary {
+    std::string date;
+    int sessions = 0;
+    int units = 0;
+    std::vector<ClinicianSummary> clinicians;
+    std::vector<std::string> rejected;  // "session …: message"
+    int unsignedSessions = 0;
+  };
+  [[nodiscard]] std::optional<DaySummary> daySummary() const;
   // "Sync: up to date", "Sync: 2 waiting", "Sync: offline, 3 waiting (retrying)", ...; empty if not
   // configured.
   [[nodiscard]] std::string statusLine() const;

@@ -218,6 +218,10 @@ struct ClinicianDayView {
 struct SupervisorView {
   std::string day;
   std::vector<ClinicianDayView> clinicians;
+  // Clinic-wide from the server when online (empty title: not available).
+  std::string clinicWideTitle;
+  std::vector<ClinicianDayView> clinicWide;
+  std::vector<std::string> problems;     // rejected uploads, unsigned sessions
   std::vector<SessionRowView> sessions;  // tap → events
   std::string sync;
 };

@@ -24,7 +24,8 @@ start_x() {  # start_x DISPLAYNUM -> sets XPID
 }
 
 echo "== store with 5,000 sessions"
-[[ -f store5000/device.db ]] || "$mk" store5000 5000 30
+# 29 past days + today = the 30 days the default retention keeps.
+[[ -f store5000/device.db ]] || "$mk" store5000 5000 29
 rm -rf empty && "$mk" empty 0 1 >/dev/null   # the demo clinic with only today's running session
 echo quit > quit.txt
 

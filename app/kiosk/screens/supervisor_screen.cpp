@@ -2,32 +2,44 @@
 
 namespace unitclock::app {
 
+namespace {
+
+void drawClinicianTable(const char* id, const std::vector<ClinicianDayView>& rows, Ui& ui) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable(id, 6, flags)) return;
+  ImGui::TableNextRow();
+  for (const char* h :
+       {"Clinician", "Sessions", "Timed / treatment min", "Units", "Units per hour", "Flags"}) {
+    ImGui::TableNextColumn();
+    ui.text(h, TextStyle::kMuted);
+  }
+  for (const auto& c : rows) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ui.text(c.clinician, TextStyle::kBold);
+    for (const std::string* s : {&c.sessions, &c.minutes, &c.units, &c.unitsPerHour}) {
+      ImGui::TableNextColumn();
+      ui.text(*s);
+    }
+    ImGui::TableNextColumn();
+    ui.text(c.flags, c.flags == "none" ? TextStyle::kBody : TextStyle::kWarning);
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
+
 void drawSupervisorScreen(const SupervisorView& view, Ui& ui, Intents& out) {
   ui.beginScreen("supervisor");
   drawTopBar(ui, "Today on this device", view.day, out, true, true);
   if (!view.sync.empty()) ui.text(view.sync, TextStyle::kMuted);
   ui.beginRegion("supervisor-body", 0.0f, -0.2f);
-  const ImGuiTableFlags flags =
-      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (ImGui::BeginTable("clinicians", 6, flags)) {
-    ImGui::TableNextRow();
-    for (const char* h :
-         {"Clinician", "Sessions", "Timed / treatment min", "Units", "Units per hour", "Flags"}) {
-      ImGui::TableNextColumn();
-      ui.text(h, TextStyle::kMuted);
-    }
-    for (const auto& c : view.clinicians) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ui.text(c.clinician, TextStyle::kBold);
-      for (const std::string* s : {&c.sessions, &c.minutes, &c.units, &c.unitsPerHour}) {
-        ImGui::TableNextColumn();
-        ui.text(*s);
-      }
-      ImGui::TableNextColumn();
-      ui.text(c.flags, c.flags == "none" ? TextStyle::kBody : TextStyle::kWarning);
-    }
-    ImGui::EndTable();
+  drawClinicianTable("clinicians", view.clinicians, ui);
+  for (const auto& p : view.problems) ui.textWrapped(p, TextStyle::kWarning);
+  if (!view.clinicWideTitle.empty()) {
+    ui.gap();
+    ui.text(view.clinicWideTitle, TextStyle::kBold);
+    drawClinicianTable("clinic-wide", view.clinicWide, ui);
   }
   ui.gap();
   ui.text("Sessions (tap for the taps behind them)", TextStyle::kBold);
