@@ -107,7 +107,6 @@ tap "Server URL"
 type "$url"
 tap "Enrollment code"
 type "$code"
-tap "Done"
 tap "Enroll this device"
 wait-sync 20
 expect "Enrolled"

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 
 #include "screens.h"
 
@@ -22,7 +23,7 @@ void drawTopBar(Ui& ui, std::string_view title, std::string_view subtitle, Inten
   ui.gap(0.3f);
 }
 
-void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly) {
+void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly, bool punctuation) {
   static constexpr const char* kRows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
   const float gapEm = 0.3f;
   // Keys shrink to fit narrow screens but never below a touch target (2.2 em = 57 px at 26 px).
@@ -47,6 +48,14 @@ void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly) {
     if (r == rows - 1) {
       ui.sameLine(gapEm);
       if (ui.button("Delete", keyEm * 1.5f, Tone::kQuiet)) out.push_back({IntentKind::kKeyDelete, {}, 0});
+    }
+  }
+  if (punctuation && !digitsOnly) {
+    // For server addresses: http://host:port
+    static constexpr const char* kMarks[] = {".", ":", "/", "-", "_"};
+    for (std::size_t i = 0; i < std::size(kMarks); ++i) {
+      if (i > 0) ui.sameLine(gapEm);
+      if (ui.button(kMarks[i], keyEm, Tone::kNormal)) out.push_back({IntentKind::kKeyText, kMarks[i], 0});
     }
   }
 }

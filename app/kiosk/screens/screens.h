@@ -28,7 +28,7 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out);
 void drawTopBar(Ui& ui, std::string_view title, std::string_view subtitle, Intents& out, bool back,
                 bool lock);
 // Letters, digits, Space and Delete; each key a touch target. Emits kKeyText / kKeyDelete.
-void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly = false);
+void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly = false, bool punctuation = false);
 // 1–9, Delete, 0, OK. Emits kPinDigit / kPinDelete / kPinSubmit.
 void drawPinPad(Ui& ui, Intents& out, bool canSubmit);
 // Lays out tiles of `widthEm` in rows: call before each tile with its index.

@@ -5,31 +5,35 @@ namespace unitclock::app {
 namespace {
 
 void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
-  ui.textWrapped(
-      "Auto-lock after " + std::to_string(view.autoLockMinutes) + " min without a tap (timers keep running)",
-      TextStyle::kBold);
-  if (ui.button("-1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, -1});
-  ui.sameLine();
-  if (ui.button("+1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, 1});
-  ui.gap();
-  ui.text("Display", TextStyle::kBold);
-  if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
-                view.showSeconds ? Tone::kSelected : Tone::kNormal))
-    out.push_back({IntentKind::kToggleSeconds, {}, 0});
-  ui.sameLine();
-  if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 12.5f,
-                view.showNextUnit ? Tone::kSelected : Tone::kNormal))
-    out.push_back({IntentKind::kToggleNextUnit, {}, 0});
-  for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
-    if (i > 0) ui.sameLine();
-    const auto& c = view.textSizes[i];
-    if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kTextSize, c.id, 0});
+  // While typing a server address or code, the keyboard needs the room: show only the server part.
+  const bool typing = view.focus == Field::kServerUrl || view.focus == Field::kEnrollCode;
+  if (!typing) {
+    ui.textWrapped("Auto-lock after " + std::to_string(view.autoLockMinutes) +
+                       " min without a tap (timers keep running)",
+                   TextStyle::kBold);
+    if (ui.button("-1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, -1});
+    ui.sameLine();
+    if (ui.button("+1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, 1});
+    ui.gap();
+    ui.text("Display", TextStyle::kBold);
+    if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
+                  view.showSeconds ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kToggleSeconds, {}, 0});
+    ui.sameLine();
+    if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 12.5f,
+                  view.showNextUnit ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kToggleNextUnit, {}, 0});
+    for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
+      if (i > 0) ui.sameLine();
+      const auto& c = view.textSizes[i];
+      if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal))
+        out.push_back({IntentKind::kTextSize, c.id, 0});
+    }
+    if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 15.0f,
+                  view.kioskMode ? Tone::kSelected : Tone::kNormal))
+      out.push_back({IntentKind::kToggleKiosk, {}, 0});
+    ui.gap();
   }
-  if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 15.0f,
-                view.kioskMode ? Tone::kSelected : Tone::kNormal))
-    out.push_back({IntentKind::kToggleKiosk, {}, 0});
-  ui.gap();
   ui.text("Server", TextStyle::kBold);
   if (ui.field("##url", "Server URL", view.serverUrl, 15.0f, view.focus == Field::kServerUrl))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kServerUrl)});
@@ -38,7 +42,7 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kEnrollCode)});
   if (ui.button("Enroll this device", 12.0f, Tone::kPrimary, view.canAdminister))
     out.push_back({IntentKind::kEnroll, {}, 0});
-  if (view.focus != Field::kNone) drawKeyboard(ui, out);
+  if (typing) drawKeyboard(ui, out, false, true);
 }
 
 void drawRoster(const SettingsView& view, Ui& ui, Intents& out) {
