@@ -14,6 +14,7 @@
 
 #include "catalog_location.h"
 #include "commands.h"
+#include "units_json.h"
 
 namespace unitclock::app {
 
@@ -123,25 +124,6 @@ Json rowJson(const platform::SessionRow& r) {
   j["last_event_at"] = isoUtc(r.lastEventAt);
   j["events"] = r.eventCount;
   return j;
-}
-
-// The part of a units result that `unitclock-cli units --json` prints, in the same form.
-void addUnitsJson(Json& j, const core::UnitsResult& r) {
-  j["rule"] = std::string(core::toString(r.rule));
-  j["total_timed_minutes"] = r.totalTimed.count();
-  j["total_treatment_minutes"] = r.totalTreatment.count();
-  j["total_units"] = r.totalUnits;
-  j["lines"] = Json::array();
-  for (const auto& line : r.lines) {
-    j["lines"].push_back({{"code", line.code}, {"units", line.units}, {"modifiers", line.modifiers}});
-  }
-  j["zero_unit_codes"] = r.zeroUnitCodes;
-  j["ties"] = Json::array();
-  for (const auto& tie : r.ties) {
-    j["ties"].push_back({{"candidates", tie.candidates}, {"awarded", tie.awarded}, {"units", tie.units}});
-  }
-  j["warnings"] = Json::array();
-  for (const auto& w : r.warnings) j["warnings"].push_back({{"id", w.id}, {"message", w.message}});
 }
 
 Json eventJson(const core::Event& e) {

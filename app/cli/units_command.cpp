@@ -12,6 +12,7 @@
 
 #include "catalog_location.h"
 #include "commands.h"
+#include "units_json.h"
 
 namespace unitclock::app {
 
@@ -157,21 +158,7 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 void printJson(const core::UnitsResult& r, std::ostream& out) {
   nlohmann::ordered_json doc;
   doc["payer"] = r.payer;
-  doc["rule"] = std::string{core::toString(r.rule)};
-  doc["total_timed_minutes"] = r.totalTimed.count();
-  doc["total_treatment_minutes"] = r.totalTreatment.count();
-  doc["total_units"] = r.totalUnits;
-  doc["lines"] = nlohmann::ordered_json::array();
-  for (const auto& line : r.lines) {
-    doc["lines"].push_back({{"code", line.code}, {"units", line.units}, {"modifiers", line.modifiers}});
-  }
-  doc["zero_unit_codes"] = r.zeroUnitCodes;
-  doc["ties"] = nlohmann::ordered_json::array();
-  for (const auto& tie : r.ties) {
-    doc["ties"].push_back({{"candidates", tie.candidates}, {"awarded", tie.awarded}, {"units", tie.units}});
-  }
-  doc["warnings"] = nlohmann::ordered_json::array();
-  for (const auto& w : r.warnings) doc["warnings"].push_back({{"id", w.id}, {"message", w.message}});
+  addUnitsJson(doc, r);
   out << doc.dump() << '\n';
 }
 

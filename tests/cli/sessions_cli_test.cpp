@@ -134,6 +134,35 @@ TEST(SessionsCli, ExportJsonShowsTheRightTotalsAndUnits) {
   EXPECT_EQ(s["upload"]["state"], "pending");
 }
 
+TEST(SessionsCli, ExportPrintsUnitsExactlyAsTheUnitsCalculatorDoes) {
+  // CMS Example 5: three codes of 7 minutes each. One unit, a tie the clinician may swap, two zero-unit
+  // codes and their warnings: every key of `units --json` except the payer must be the same.
+  TempDir dir;
+  const auto db = dir.file("device.db");
+  {
+    DeviceStore store = openStore(db);
+    Recorder r(store, header(sessionId(5)), wallAt(2026, 11, 2, 9, 0));
+    for (const char* code : {"97112", "97110", "97140"}) {
+      r.start(code);
+      r.advance(7min);
+    }
+    r.simple(EventType::session_ended);
+  }
+  auto run = runCli({"sessions", "export", "--db", db, "--json"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  auto units = runCli({"units", "--json", "97112=7", "97110=7", "97140=7"});
+  ASSERT_EQ(units.exitCode, 0) << units.err;
+  const auto session = Json::parse(run.out).at(0);
+  const auto calculator = Json::parse(units.out);
+  ASSERT_EQ(calculator["ties"].size(), 1u);
+  ASSERT_EQ(calculator["zero_unit_codes"].size(), 2u);
+  for (const auto& [key, value] : calculator.items()) {
+    if (key == "payer") continue;
+    ASSERT_TRUE(session.contains(key)) << key;
+    EXPECT_EQ(session[key], value) << key;
+  }
+}
+
 TEST(SessionsCli, ExportForADateCountsOnlyThatClinicDaysMinutes) {
   TempDir dir;
   const auto db = dir.file("device.db");
