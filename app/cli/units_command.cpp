@@ -116,6 +116,7 @@ std::optional<UsageError> parseMinutes(const std::string& raw, std::string_view 
       return UsageError{"'" + raw + "': minutes must be whole numbers (use CODE, CODE=M or CODE=M+A)"};
     }
   }
+  while (text.size() > 1 && text.front() == '0') text.remove_prefix(1);  // padded numbers: 0015 is 15
   if (text.size() > 9) return UsageError{"'" + raw + "': more than 24 hours"};
   std::from_chars(text.data(), text.data() + text.size(), out);
   return std::nullopt;

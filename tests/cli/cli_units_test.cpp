@@ -127,6 +127,11 @@ TEST(CliUnits, ExactlyTwentyFourHoursIsAccepted) {
   EXPECT_EQ(unitsJson({"97110=1000+440"})["total_timed_minutes"], 1440);
 }
 
+TEST(CliUnits, LeadingZerosAreOrdinaryMinutes) {
+  // Spreadsheet exports pad numbers; "0000000015" is fifteen minutes, not "more than 24 hours".
+  EXPECT_EQ(linesOf(unitsJson({"97110=0000000015+0000000008"})), "97110x1 GO, 97110x1 GO CO");
+}
+
 TEST(CliUnits, CatalogDirectoryOverridesTheInstalledOne) {
   TempDir dir;
   dir.write("codes.json", readText(std::filesystem::path{UNITCLOCK_SOURCE_CATALOG_DIR} / "codes.json"));
