@@ -120,7 +120,8 @@ struct UnitsResult {
 struct EngineError {
   enum class Kind {
     unknownCode,      // not in the catalog
-    duplicateCode,    // the same code (or code family) given twice
+    duplicateCode,    // the same code given twice (a first code and its add-on, 97129 and 97130, are
+                      // one service: their minutes are summed, not refused)
     negativeTime,     // negative seconds, or a block ending before it starts
     tooLong,          // more than 24 hours on one item
     wrongKind,        // a timed code given as untimed, or the reverse
