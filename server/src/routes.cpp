@@ -89,11 +89,6 @@ struct HttpServer::Impl {
     auto who = authenticate(db, req.get_header_value("Authorization"));
     if (!who) return sendError(res, who.error());
     const Principal& p = who.value();
-    // Devices write (rate-limit bucket, uploads): take the write lock up front. Supervisors only read:
-    // a deferred transaction gives them a consistent snapshot without blocking uploads.
-    auto tx = sql::Transaction::begin(
-        db, p.role == Role::Device ? sql::TransactionKind::Immediate : sql::TransactionKind::Deferred);
-    if (!tx) return sendError(res, storageError(tx.error()));
     if (access == Access::Device && p.role != Role::Device) {
       return sendError(res, ApiError{403, "", "this endpoint is for enrolled devices"});
     }
@@ -102,7 +97,36 @@ struct HttpServer::Impl {
     }
     res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
                                                                 : "token-" + std::to_string(p.tokenId));
-    if (p.role == Role::Device) {
+    // Uploads take the write lock up front and settle the rate limit in the same transaction. Reads
+    // (config, summaries) run in a deferred transaction, a consistent snapshot that never blocks
+    // uploads; a device's read first settles its rate limit in a short transaction of its own.
+    const bool writes = p.role == Role::Device && req.method != "GET";
+    auto limited = [&](sql::Transaction& t) -> bool {
+      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
+      if (!decision) {
+        sendError(res, decision.error());
+        return true;
+      }
+      if (auto c = t.commit(); !c) {
+        sendError(res, storageError(c.error()));
+        return true;
+      }
+      if (!decision->allowed) {
+        res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
+        sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
+        return true;
+      }
+      return false;
+    };
+    if (p.role == Role::Device && !writes) {
+      auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
+      if (!rtx) return sendError(res, storageError(rtx.error()));
+      if (limited(rtx.value())) return;
+    }
+    auto tx = sql::Transaction::begin(
+        db, writes ? sql::TransactionKind::Immediate : sql::TransactionKind::Deferred);
+    if (!tx) return sendError(res, storageError(tx.error()));
+    if (writes) {
       auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
       if (!decision->allowed) {
