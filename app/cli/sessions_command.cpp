@@ -225,9 +225,10 @@ void printSessionTable(const Json& s, std::ostream& out) {
     out << "  units not computed: " << s["error"].get<std::string>() << '\n';
     return;
   }
+  const int units = s["total_units"].get<int>();
   out << "  timed " << s["total_timed_minutes"].get<long long>() << " min, treatment "
-      << s["total_treatment_minutes"].get<long long>() << " min, " << s["total_units"].get<int>()
-      << " units\n";
+      << s["total_treatment_minutes"].get<long long>() << " min, " << units
+      << (units == 1 ? " unit\n" : " units\n");
   for (const auto& line : s["lines"]) {
     out << "    " << std::left << std::setw(8) << line["code"].get<std::string>() << std::right
         << std::setw(3) << line["units"].get<int>();

@@ -163,6 +163,26 @@ TEST(SessionsCli, ExportPrintsUnitsExactlyAsTheUnitsCalculatorDoes) {
   }
 }
 
+TEST(SessionsCli, ExportTableSaysOneUnitAndTwoUnits) {
+  TempDir dir;
+  const auto db = dir.file("device.db");
+  {
+    DeviceStore store = openStore(db);
+    Recorder one(store, header(sessionId(1)), wallAt(2026, 11, 2, 9, 0));
+    one.start("97110");
+    one.advance(10min);
+    one.simple(EventType::session_ended);
+    Recorder two(store, header(sessionId(2)), wallAt(2026, 11, 2, 10, 0));
+    two.start("97110");
+    two.advance(30min);
+    two.simple(EventType::session_ended);
+  }
+  auto run = runCli({"sessions", "export", "--db", db});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_NE(run.out.find("timed 10 min, treatment 10 min, 1 unit\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("timed 30 min, treatment 30 min, 2 units\n"), std::string::npos) << run.out;
+}
+
 TEST(SessionsCli, ExportForADateCountsOnlyThatClinicDaysMinutes) {
   TempDir dir;
   const auto db = dir.file("device.db");
