@@ -36,7 +36,9 @@ struct ChildRun {
   int status = 0;
 };
 
-// Starts crash_writer, lets it record for `runFor`, kills it with SIGKILL and collects what it printed.
+// Starts crash_writer, lets it record for `runFor` once it has said which session it records into (so a
+// slow start, e.g. under the sanitizers on a busy machine, does not eat the recording time), kills it with
+// SIGKILL and collects what it printed.
 ChildRun runAndKill(const std::string& db, const char* mode, std::chrono::milliseconds runFor) {
   int outPipe[2], errPipe[2];
   EXPECT_EQ(::pipe2(outPipe, O_CLOEXEC), 0);
@@ -52,7 +54,9 @@ ChildRun runAndKill(const std::string& db, const char* mode, std::chrono::millis
   ::close(outPipe[1]);
   ::close(errPipe[1]);
   ChildRun run;
-  const auto deadline = std::chrono::steady_clock::now() + runFor;
+  constexpr std::chrono::seconds kStartupLimit{30};  // a writer that says nothing by then is killed too
+  auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  bool recording = false;
   bool killed = false;
   pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
   int open = 2;
@@ -75,6 +79,10 @@ ChildRun runAndKill(const std::string& db, const char* mode, std::chrono::millis
         --open;
       } else {
         (i == 0 ? run.out : run.err).append(buf, static_cast<std::size_t>(n));
+        if (i == 0 && !recording && run.out.find('\n') != std::string::npos) {
+          recording = true;  // "session ID": the store is open and events are about to be recorded
+          deadline = std::chrono::steady_clock::now() + runFor;
+        }
       }
     }
   }
