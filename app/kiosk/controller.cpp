@@ -343,6 +343,15 @@ void Controller::tick() {
       m_enrollCode.clear();
     }
   }
+  // A wall-clock jump while a session is open is recorded (and flagged for review) at once, not only
+  // at the next tap; elapsed time keeps coming from the monotonic clock either way.
+  const auto now = m_clock.now();
+  for (auto& [id, session] : m_sessions) {
+    if (session.status() != SessionStatus::open) continue;
+    if (auto jump = session.detectClockJump(now); jump && session.check(*jump)) {
+      if (m_store.appendEvent(id, *jump)) (void)session.apply(*jump);
+    }
+  }
   if (m_screen == Screen::kSetup || m_screen == Screen::kLock) return;
   const auto idle = m_clock.monotonicNow() - m_lastInput;
   if (idle >= std::chrono::minutes(m_settings.autoLockMinutes)) {
@@ -836,6 +845,13 @@ EventsView Controller::eventsView() const {
     return v;
   }
   v.title = "Events · " + stored.value().row.header.patient.initials;
+  // What the supervisor should look at: the engine's warnings and the session's review flags.
+  if (auto restored = core::Session::restore(stored.value().row.header, stored.value().events)) {
+    if (auto units = unitsFor(restored.value())) {
+      for (const auto& w : units.value().warnings) v.flags.push_back(w.message);
+    }
+    for (const auto& f : restored.value().derive(m_clock.now()).flags) v.flags.push_back(f.message);
+  }
   for (const auto& e : stored.value().events) {
     std::string line = timeOfDay(e.wall, m_zone, true) + "  " + std::string(core::toString(e.type));
     if (!e.code.empty()) line += " " + e.code;

@@ -228,6 +228,7 @@ struct SupervisorView {
 
 struct EventsView {
   std::string title;
+  std::vector<std::string> flags;   // warnings and review flags of the session
   std::vector<std::string> events;  // "09:02:10  activity started 97110 (therapist) – Dana Ortiz"
 };
 

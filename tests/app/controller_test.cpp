@@ -5,6 +5,7 @@
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/platform/device_store.h>
+#include <algorithm>
 #include <filesystem>
 
 #include "controller.h"
@@ -255,6 +256,26 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   const auto& last = controller->session(id)->events().back();
   EXPECT_EQ(last.type, core::EventType::segment_edited);
   EXPECT_EQ(last.reason, "Started late");
+}
+
+TEST_F(Fixture, AWallClockJumpDuringASessionIsRecordedAndFlaggedNotCounted) {
+  login("c-dana", "1111");
+  newSession("MRN11", "jd");
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97110");
+  advance(5min);
+  clock.jumpWall(std::chrono::hours(1));  // someone sets the device's clock an hour ahead
+  controller->tick();
+  const auto* s = controller->session(id);
+  EXPECT_EQ(s->events().back().type, core::EventType::clock_jump);
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored.value().events.back().type, core::EventType::clock_jump) << "the jump is in the store too";
+  const auto sum = s->derive(clock.now());
+  ASSERT_TRUE(sum.running);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(sum.running->elapsed).count(), 5)
+      << "no hour added";
+  EXPECT_TRUE(std::any_of(sum.flags.begin(), sum.flags.end(), [](auto& f) { return f.id == "clock-jump"; }));
 }
 
 TEST_F(Fixture, TheClockScreenWakesOncePerSecondAndAnIdleLockScreenOncePerMinute) {

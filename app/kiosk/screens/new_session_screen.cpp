@@ -20,7 +20,7 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
   drawTopBar(ui, "New session", "Patient, payer, discipline and diagnoses", out, true, false);
   // Landscape: patient and keyboard on the left, the choices on the right, all without scrolling.
   // Portrait: one scrolling column; the keyboard shows only while a field is being typed into.
-  const bool twoColumns = ui.availableEm() >= 40.0f;
+  const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   const float leftEm = twoColumns ? 26.0f : 0.0f;
   ui.beginRegion("patient", leftEm, -(kTouchEm + 0.8f));
   ui.text("Patient", TextStyle::kBold);

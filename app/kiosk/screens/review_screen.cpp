@@ -91,7 +91,7 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   ui.beginScreen("review");
   drawTopBar(ui, "Review & sign · " + view.patient, view.context + " · " + view.status, out, true, true);
   const float bottomEm = kTouchEm + 0.8f;
-  if (ui.availableEm() >= 40.0f) {
+  if (ui.availableEm() >= kTwoColumnMinEm) {
     // Landscape: the claim on the left, the segments (and the edit panel) on the right.
     ui.beginRegion("review-lines", 26.0f, -bottomEm);
     drawLines(view, ui, out);

@@ -22,6 +22,9 @@ void drawEventsScreen(const EventsView& view, Ui& ui, Intents& out);
 void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out);
 void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out);
 
+// Screens at least this wide (in em) use two columns; narrower ones (portrait, or large text) stack them.
+inline constexpr float kTwoColumnMinEm = 36.0f;
+
 // [SECTION] Shared pieces (keypads.cpp)
 
 // A title row with optional "Back" and "Lock" buttons.

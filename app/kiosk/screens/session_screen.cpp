@@ -16,7 +16,7 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   // Landscape: the running clock and controls on the left, the activity tiles on the right.
   // Portrait: the same, stacked.
   const float barEm = kTouchEm + 1.2f;
-  const bool twoColumns = ui.availableEm() >= 40.0f;
+  const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   if (twoColumns) ui.beginRegion("controls", 17.0f, -barEm);
   // The running activity, readable from across the room.
   if (!view.runningName.empty()) {

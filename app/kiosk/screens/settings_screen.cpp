@@ -63,7 +63,7 @@ void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
   ui.beginScreen("settings");
   drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
-  if (ui.availableEm() >= 40.0f) {
+  if (ui.availableEm() >= kTwoColumnMinEm) {
     ui.beginRegion("settings-device", 26.0f, -0.2f);
     drawDeviceSettings(view, ui, out);
     ui.endRegion();

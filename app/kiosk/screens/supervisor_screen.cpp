@@ -59,6 +59,8 @@ void drawEventsScreen(const EventsView& view, Ui& ui, Intents& out) {
   ui.beginScreen("events");
   drawTopBar(ui, view.title, "Every tap, in order", out, true, true);
   ui.beginRegion("events-body", 0.0f, -0.2f);
+  for (const auto& f : view.flags) ui.textWrapped(f, TextStyle::kWarning);
+  if (!view.flags.empty()) ui.separator();
   for (const auto& e : view.events) ui.text(e);
   ui.endRegion();
   ui.endScreen();
