@@ -150,7 +150,7 @@ expect "Signed LP"
 wait-sync 20
 expect "Sync: up to date"
 SCRIPT
-    SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%dT%H:%M:00Z)"
+    SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
     day="$(date -u +%Y-%m-%d)"
     summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"

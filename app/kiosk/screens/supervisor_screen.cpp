@@ -8,8 +8,7 @@ void drawClinicianTable(const char* id, const std::vector<ClinicianDayView>& row
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable(id, 6, flags)) return;
   ImGui::TableNextRow();
-  for (const char* h :
-       {"Clinician", "Sessions", "Timed / treatment min", "Units", "Units per hour", "Flags"}) {
+  for (const char* h : {"Clinician", "Sessions", "Timed / treat. min", "Units", "Units / hour", "Flags"}) {
     ImGui::TableNextColumn();
     ui.text(h, TextStyle::kMuted);
   }
