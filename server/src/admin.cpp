@@ -14,6 +14,7 @@
 #if UNITCLOCK_SERVER_HAS_PIN_HASHING
 #include <unitclock/platform/pin_hash.h>
 #endif
+#include <unitclock/platform/catalog_json.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/database.h>
@@ -372,6 +373,14 @@ int configSet(const Args& a) {
   buffer << in.rdbuf();
   auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
   if (doc.is_discarded()) return runtimeError(opt(a, "file") + " is not valid JSON");
+  // The server recomputes units with these: refuse what the engine could not use.
+  if (opt(a, "name") == "catalog") {
+    if (auto c = platform::parseCatalogJson(buffer.str(), opt(a, "file")); !c)
+      return runtimeError(c.error().message);
+  } else if (opt(a, "name") == "payers") {
+    if (auto p = platform::parsePayersJson(buffer.str(), opt(a, "file")); !p)
+      return runtimeError(p.error().message);
+  }
   return withDatabase(a, [&](sql::Database& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err = execute(db,

@@ -1,6 +1,7 @@
 #include <unitclock/core/catalog.h>
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
+#include <unitclock/platform/catalog_json.h>
 #include <unitclock/server/summary.h>
 #include <algorithm>
 #include <set>
@@ -103,10 +104,16 @@ struct OneOnOne {
 
 }  // namespace
 
+const core::PayerProfile* BillingRules::findPayer(std::string_view name) const {
+  for (const auto& p : payers)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
 DayReport computeDay(const std::string& clinicId, const std::string& date,
                      const std::vector<SessionUpload>& sessions,
-                     const std::map<std::string, std::string>& clinicianNames) {
-  const auto& catalog = core::Catalog::builtin();
+                     const std::map<std::string, std::string>& clinicianNames, const BillingRules& rules) {
+  const auto& catalog = rules.catalog;
   DayReport r;
   r.clinicId = clinicId;
   r.date = date;
@@ -177,7 +184,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       inputs.push_back(engineInputFor(*s, date, catalog));
     }
     if (first) {
-      auto payer = core::builtinPayer(first->payer);
+      const core::PayerProfile* payer = rules.findPayer(first->payer);
       if (!payer) {
         p.flags.push_back({"payer-unknown", "payer profile '" + first->payer + "' is not known to the server",
                            first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
@@ -288,6 +295,39 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   return r;
 }
 
+Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId) {
+  BillingRules rules;
+  auto q = db.prepare(
+      "SELECT name, body FROM clinic_documents WHERE clinic_id = ?1 AND name IN ('catalog', 'payers')");
+  if (!q) return fail(storageError(q.error()));
+  if (!q->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    const std::string name = q->columnText(0);
+    const std::string body = q->columnText(1);
+    if (name == "catalog" && body != "null") {
+      auto c = platform::parseCatalogJson(body, "catalog of clinic " + clinicId);
+      if (!c) return fail(ApiError{500, "", c.error().message});
+      rules.catalog = std::move(c).value();
+    } else if (name == "payers" && body != "[]") {
+      auto p = platform::parsePayersJson(body, "payers of clinic " + clinicId);
+      if (!p) return fail(ApiError{500, "", p.error().message});
+      for (auto& profile : p.value()) {  // the clinic's profiles replace built-ins of the same name
+        auto it = std::find_if(rules.payers.begin(), rules.payers.end(),
+                               [&](auto& x) { return x.name == profile.name; });
+        if (it != rules.payers.end()) {
+          *it = profile;
+        } else {
+          rules.payers.push_back(profile);
+        }
+      }
+    }
+  }
+  return rules;
+}
+
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date) {
   std::vector<SessionUpload> sessions;
   auto q = db.prepare(
@@ -315,7 +355,9 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     if (!row.value()) break;
     names[n->columnText(0)] = n->columnText(1);
   }
-  DayReport r = computeDay(clinicId, date, sessions, names);
+  auto rules = loadBillingRules(db, clinicId);
+  if (!rules) return fail(rules.error());
+  DayReport r = computeDay(clinicId, date, sessions, names, rules.value());
   auto rej = db.prepare(
       "SELECT session_id, status, field, message, received_at, device_id FROM rejections "
       "WHERE clinic_id = ?1 AND received_date = ?2 ORDER BY id");

@@ -1,6 +1,8 @@
 // API v1 against a real unitclock-server process on 127.0.0.1, with real libcurl requests.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <unitclock/platform/http_client.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/server/database.h>
@@ -336,6 +338,32 @@ TEST_F(Api, ABatchCountsEverySessionAgainstTheRateLimit) {
   auto limited = must(c.post("/api/v1/sessions/batch", batch.dump()));
   EXPECT_EQ(limited.status, 429);
   EXPECT_TRUE(limited.header("retry-after"));
+}
+
+TEST_F(Api, AClinicsOwnPayerProfileIsUsedForTheDay) {
+  auto file = (clinic.dir.path() / "payers.json").string();
+  std::ofstream(file) << R"({"payers":[{"name":"acme","display_name":"Acme Health","rule":"ama",
+    "discipline_modifiers":true,"assistant_modifiers":false,"assistant_de_minimis_percent":10,"substitutions":{},
+    "drop_bundled_codes":false,"telehealth_modifier":true,"distinct_service_modifier":"59",
+    "max_timed_units_per_visit":0}]})";
+  Clinic::must({"config", "set", "--data-dir", clinic.dataDir, "--clinic", "north", "--name", "payers",
+                "--file", file});
+  // 97110 and 97140 for 8 minutes each: AMA bills each code on its own (1 + 1), CMS would pool 16 minutes
+  // (1).
+  auto body =
+      upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:08:00"}, {"97140", "09:08:00", "09:16:00"}});
+  body["payer"] = "acme";
+  ASSERT_EQ(put(body).status, 201);
+  auto j = json(must(supervisor().get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(j["patients"][0]["server"]["rule"], "ama");
+  EXPECT_EQ(j["patients"][0]["server"]["total_units"], 2);
+  EXPECT_EQ(json(must(device().get("/api/v1/config")))["payers"]["payers"][0]["name"], "acme");
+
+  std::ofstream(file) << R"({"payers":[{"name":"Bad Name!","rule":"sometimes"}]})";
+  auto refused = testing::runServer({"config", "set", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                     "--name", "payers", "--file", file});
+  EXPECT_EQ(refused.exitCode, 1);
+  EXPECT_FALSE(refused.err.empty());
 }
 
 TEST_F(Api, UnknownEndpointsAndBadDatesAreClearErrors) {

@@ -152,6 +152,28 @@ TEST(SyncWorkerWithServer, UploadsTheOutboxInOrderAndPullsTheConfigOnce) {
   EXPECT_EQ(summary["sessions"], 5);
 }
 
+TEST(SyncWorkerWithServer, ARefusedSessionInABatchIsMarkedRejectedAndTheOthersGoThrough) {
+  testing::Clinic clinic;
+  testing::ServerProcess server(clinic.dataDir);
+  auto token = enroll(server.url(), clinic.enrollCode);
+  auto outbox = std::make_unique<QueueOutbox>();
+  auto* box = outbox.get();
+  for (int i = 1; i <= 3; ++i) {
+    auto body = testing::upload(testing::sessionId(i), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+    if (i == 2) body["segments"][0]["end"] = "2026-11-26T08:00:00Z";
+    box->add(testing::sessionId(i), body.dump());
+  }
+  SyncWorker worker(std::move(outbox), fastOptions(server.url(), token));
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().pending == 0 && worker.state().rejected == 1; }));
+  EXPECT_EQ(worker.state().uploaded, 2u);
+  std::lock_guard lock(box->m);
+  ASSERT_EQ(box->rejected.size(), 1u);
+  EXPECT_EQ(box->rejected[0].first, testing::sessionId(2));
+  EXPECT_EQ(box->rejected[0].second, "400 segments[0].end: is before start");
+  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
+}
+
 TEST(SyncWorkerWithServer, AnOfflineDeviceCatchesUpWith200Sessions) {
   testing::Clinic clinic;
   int port = 0;
@@ -283,7 +305,19 @@ TEST(Enrollment, AWrongCodeIsRefusedWithTheServersReason) {
 class FaultServer {
  public:
   using Handler = std::function<void(int attempt, const httplib::Request&, httplib::Response&)>;
-  explicit FaultServer(Handler onPut) : m_onPut(std::move(onPut)) {
+  explicit FaultServer(Handler onPut, Handler onBatch = {})
+      : m_onPut(std::move(onPut)), m_onBatch(std::move(onBatch)) {
+    if (m_onBatch) {
+      m_server.Post("/api/v1/sessions/batch", [this](const httplib::Request& req, httplib::Response& res) {
+        int attempt;
+        {
+          std::lock_guard lock(m_mutex);
+          attempt = ++m_attempts;
+          m_times.push_back(std::chrono::steady_clock::now());
+        }
+        m_onBatch(attempt, req, res);
+      });
+    }
     m_server.set_tcp_nodelay(true);
     m_server.Get("/api/v1/config", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("ETag", "\"c1\"");
@@ -317,6 +351,7 @@ class FaultServer {
 
  private:
   Handler m_onPut;
+  Handler m_onBatch;
   httplib::Server m_server;
   int m_port = 0;
   std::thread m_thread;
@@ -433,6 +468,32 @@ TEST(SyncWorkerFaults, ARevokedDeviceRejectsNothingAndAsksForEnrollment) {
   EXPECT_EQ(worker.state().pending, 3u);
   std::lock_guard lock(raw->m);
   EXPECT_TRUE(raw->rejected.empty());
+}
+
+TEST(SyncWorkerFaults, RetriesAWholeBatchAfter503AndRetryAfter) {
+  FaultServer server({}, [](int attempt, const httplib::Request& req, httplib::Response& res) {
+    if (attempt == 1) {
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+      res.set_content(R"({"status":503,"message":"the store is busy, try again"})", "application/json");
+      return;
+    }
+    auto sessions = nlohmann::json::parse(req.body)["sessions"];
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& s : sessions)
+      results.push_back({{"id", s["id"]}, {"status", 201}, {"result", "created"}});
+    res.set_content(nlohmann::json{{"results", results}}.dump(), "application/json");
+  });
+  auto box = oneSession(3);
+  auto* raw = box.get();
+  SyncWorker worker(std::move(box), fastOptions(server.url(), "t"));
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 3; })) << worker.state().lastError;
+  auto t = server.times();
+  ASSERT_EQ(t.size(), 2u);  // one request per batch
+  EXPECT_GE(t[1] - t[0], 1000ms);
+  std::lock_guard lock(raw->m);
+  EXPECT_EQ(raw->uploaded.size(), 3u);
 }
 
 TEST(SyncWorkerFaults, StopsPromptlyWhileBackingOff) {

@@ -4,6 +4,7 @@
 // day's flags, and per-clinician and per-patient figures. Summaries and both exports are views of it.
 
 #include <unitclock/core/engine.h>
+#include <unitclock/core/payer.h>
 #include <unitclock/server/database.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
@@ -89,10 +90,23 @@ struct DayReport {
   std::vector<DayFlag> flags;  // every flag of the day, also listed under its patient or clinician
 };
 
+// The code catalog and payer profiles a clinic bills with: its documents set with `unitclock-server
+// config set` (catalog, payers), else the built-in ones. Payers named in neither are flagged.
+struct BillingRules {
+  core::Catalog catalog = core::Catalog::builtin();
+  std::vector<core::PayerProfile> payers = core::builtinPayers();
+  const core::PayerProfile* findPayer(std::string_view name) const;
+};
+
 // The computation itself, on sessions already loaded (benchmarks and unit tests call it directly).
 DayReport computeDay(const std::string& clinicId, const std::string& date,
                      const std::vector<SessionUpload>& sessions,
-                     const std::map<std::string, std::string>& clinicianNames = {});
+                     const std::map<std::string, std::string>& clinicianNames = {},
+                     const BillingRules& rules = BillingRules{});
+
+// The clinic's billing rules from its documents; a document that does not parse is an error (500)
+// naming it, never a silent fallback.
+Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId);
 
 // Loads the day's sessions, rejections and clinician names and computes the report.
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date);
