@@ -338,8 +338,22 @@ TEST(DeviceStore, SettingsChangesAreAudited) {
   ASSERT_TRUE(store.markAuditSynced((*audit)[0].id, at).ok());
   EXPECT_EQ(store.unsyncedAudit()->size(), 1u);
 
-  ASSERT_TRUE(store.setSetting("retention_days", "two weeks", "admin-1", at).ok());
-  EXPECT_EQ(store.retentionDays().error().errc, StoreErrc::invalid);
+  // A retention period or a time zone that cannot be used is refused when it is set, and the clinic keeps
+  // the one it had: every calendar day and every purge depends on them.
+  for (const char* bad : {"two weeks", "0", "", "-3"}) {
+    auto r = store.setSetting("retention_days", bad, "admin-1", at);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().errc, StoreErrc::invalid) << bad;
+  }
+  EXPECT_EQ(store.retentionDays().value(), 14);
+  for (const char* bad : {"Mars/Olympus_Mons", "", "../../etc/passwd", "America/Chicago "}) {
+    auto r = store.setSetting("clinic_time_zone", bad, "admin-1", at);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().errc, StoreErrc::invalid) << bad;
+    EXPECT_NE(r.error().message.find("clinic_time_zone"), std::string::npos) << r.error().message;
+  }
+  EXPECT_EQ(store.clinicTimeZone().value(), "America/Chicago");
+  EXPECT_EQ(store.unsyncedAudit()->size(), 1u) << "refused settings are not audited as changes";
 }
 
 TEST(DeviceStore, RosterKeepsRolesAndPinHashesAsGiven) {

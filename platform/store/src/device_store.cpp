@@ -952,6 +952,36 @@ StoreResult<void> DeviceStore::markAuditSynced(std::int64_t upToId, core::WallTi
 
 // [SECTION] Settings
 
+namespace {
+
+StoreResult<int> parseRetentionDays(std::string_view text) {
+  int days = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || days > 100000) {
+      return fail(error(StoreErrc::invalid, "setting retention_days is not a whole number of days"));
+    }
+    days = days * 10 + (c - '0');
+  }
+  if (text.empty() || days < 1)
+    return fail(error(StoreErrc::invalid, "setting retention_days must be at least 1"));
+  return days;
+}
+
+// Settings that every calendar day and every purge depend on are checked before they are written, so a
+// bad value is refused and the clinic keeps the one it had.
+StoreResult<void> checkSetting(std::string_view key, std::string_view value) {
+  if (key == "retention_days") {
+    if (auto days = parseRetentionDays(value); !days) return fail(days.error());
+  } else if (key == "clinic_time_zone" && !isKnownTimeZone(value)) {
+    return fail(error(StoreErrc::invalid, "setting clinic_time_zone: unknown time zone \"" +
+                                              std::string(value) +
+                                              "\" (use an IANA name such as America/Chicago)"));
+  }
+  return {};
+}
+
+}  // namespace
+
 StoreResult<std::optional<std::string>> DeviceStore::setting(std::string_view key) {
   auto s = m_impl->db.prepare("SELECT value FROM settings WHERE key = ?1");
   if (!s) return failIo<std::optional<std::string>>(s.error(), "read setting");
@@ -965,6 +995,7 @@ StoreResult<std::optional<std::string>> DeviceStore::setting(std::string_view ke
 StoreResult<void> DeviceStore::setSetting(std::string_view key, std::string_view value,
                                           std::string_view changedBy, core::WallTime at) {
   if (auto w = m_impl->writable(); !w) return w;
+  if (auto ok = checkSetting(key, value); !ok) return ok;
   auto& db = m_impl->db;
   auto tx = sql::Transaction::begin(db);
   if (!tx) return fail(ioError(tx.error(), "save setting"));
@@ -995,17 +1026,7 @@ StoreResult<int> DeviceStore::retentionDays() {
   auto v = setting("retention_days");
   if (!v) return fail(v.error());
   if (!v.value()) return kDefaultRetentionDays;
-  const std::string& text = *v.value();
-  int days = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9' || days > 100000) {
-      return fail(error(StoreErrc::invalid, "setting retention_days is not a whole number of days"));
-    }
-    days = days * 10 + (c - '0');
-  }
-  if (text.empty() || days < 1)
-    return fail(error(StoreErrc::invalid, "setting retention_days must be at least 1"));
-  return days;
+  return parseRetentionDays(*v.value());
 }
 
 // [SECTION] Roster

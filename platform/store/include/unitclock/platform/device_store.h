@@ -166,7 +166,9 @@ class DeviceStore {
   StoreResult<std::vector<AuditEntry>> auditForSession(const std::string& sessionId);
   StoreResult<void> markAuditSynced(std::int64_t upToId, core::WallTime at);
 
-  // Settings: key → text. Every change is audited in the same transaction.
+  // Settings: key → text. Every change is audited in the same transaction. clinic_time_zone (a zone in
+  // /usr/share/zoneinfo) and retention_days (whole days, at least 1) are checked first: a bad value is
+  // StoreErrc::invalid and the previous value stays.
   StoreResult<std::optional<std::string>> setting(std::string_view key);
   StoreResult<void> setSetting(std::string_view key, std::string_view value, std::string_view changedBy,
                                core::WallTime at);
