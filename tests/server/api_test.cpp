@@ -401,6 +401,34 @@ TEST(ServerCommands, RefuseACorruptDatabaseAndLeaveItAlone) {
   EXPECT_EQ(std::filesystem::file_size(data / "unitclock-server.db"), before);
 }
 
+TEST(ServerCommands, RefuseADatabaseFromANewerServerAndLeaveItAlone) {
+  testing::TempDir dir;
+  auto data = dir.path() / "data";
+  ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);
+  {
+    auto db = platform::sqlite::Database::open((data / "unitclock-server.db").string());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->setUserVersion(99).ok());
+  }
+  auto r = testing::runServer({"serve", "--data-dir", data.string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
+  auto db = platform::sqlite::Database::open((data / "unitclock-server.db").string());
+  EXPECT_EQ(db->userVersion().value(), 99);
+  EXPECT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 1);
+}
+
+TEST(ServerCommands, KeepTheDataDirectoryPrivateToItsOwner) {
+  testing::TempDir dir;
+  auto data = dir.path() / "data";
+  ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);
+  using std::filesystem::perms;
+  auto dirPerms = std::filesystem::status(data).permissions();
+  EXPECT_EQ(dirPerms & (perms::group_all | perms::others_all), perms::none);
+  auto dbPerms = std::filesystem::status(data / "unitclock-server.db").permissions();
+  EXPECT_EQ(dbPerms & (perms::group_all | perms::others_all), perms::none);
+}
+
 TEST(ServerCommands, ExplainUsageMistakes) {
   EXPECT_EQ(testing::runServer({}).exitCode, 2);
   EXPECT_EQ(testing::runServer({"clinic", "add", "--data-dir", "/tmp/x"}).exitCode, 2);
