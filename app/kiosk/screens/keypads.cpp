@@ -27,7 +27,8 @@ void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly, bool punctuation) {
   static constexpr const char* kRows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
   const float gapEm = 0.3f;
   // Keys shrink to fit narrow screens but never below a touch target (2.2 em = 57 px at 26 px).
-  const float keyEm = std::clamp((ui.availableEm() - 9 * gapEm) / 10.0f, 2.2f, 3.2f);
+  // The widest row is A-L plus Done: 10.5 keys and 9 gaps.
+  const float keyEm = std::clamp((ui.availableEm() - 9 * gapEm - 0.1f) / 10.5f, 2.2f, 3.2f);
   const int rows = digitsOnly ? 1 : 4;
   for (int r = 0; r < rows; ++r) {
     const std::string_view row = kRows[r];

@@ -74,6 +74,16 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
     ui.sameLine(1.0f);
     ImGui::AlignTextToFramePadding();
     ui.text(view.error, TextStyle::kError);
+  } else if (!view.canStart) {
+    // Why "Start session" is not available yet, where there is room for it (not in narrow portrait).
+    const char* hint = "Enter the MRN and initials, or pick from the schedule";
+    ui.sameLine(1.0f);
+    if (ImGui::CalcTextSize(hint).x <= ImGui::GetContentRegionAvail().x) {
+      ImGui::AlignTextToFramePadding();
+      ui.text(hint, TextStyle::kMuted);
+    } else {
+      ImGui::NewLine();
+    }
   }
   ui.endScreen();
 }
