@@ -258,6 +258,30 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   EXPECT_EQ(last.reason, "Started late");
 }
 
+TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
+  login("c-dana", "1111");
+  newSession("MRN12", "ab");
+  const std::string id = controller->sessionView().sessionId;
+  tap(IntentKind::kStartActivity, "97530");
+  advance(7min);
+  tap(IntentKind::kStartActivity, "97110");
+  advance(7min);
+  tap(IntentKind::kEndSession);
+  auto review = controller->reviewView();
+  ASSERT_EQ(review.ties.size(), 1u) << "14 minutes: one unit, 7 and 7 minutes tie for it";
+  ASSERT_EQ(review.ties[0].choices.size(), 1u);
+  const std::string other = review.ties[0].choices[0].id;
+  auto unitsOf = [&](const std::string& code) {
+    for (const auto& l : controller->reviewView().lines)
+      if (l.code == code) return l.units;
+    return std::string("missing");
+  };
+  EXPECT_EQ(unitsOf(other), "0");
+  tap(IntentKind::kPreferTie, other);
+  EXPECT_EQ(unitsOf(other), "1") << "the clinician's choice is honoured";
+  EXPECT_EQ(controller->session(id)->events().back().type, core::EventType::tie_preference_set);
+}
+
 TEST_F(Fixture, AWallClockJumpDuringASessionIsRecordedAndFlaggedNotCounted) {
   login("c-dana", "1111");
   newSession("MRN11", "jd");
