@@ -1385,6 +1385,10 @@ void Controller::apply(const Intent& in) {
     case IntentKind::kSaveEdit: {
       if (s == nullptr || m_editIndex < 0) break;
       const auto sum = s->derive();
+      if (m_editIndex >= static_cast<int>(sum.segments.size())) {
+        m_editIndex = -1;
+        break;
+      }
       const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
       event(core::segmentEdited(0, now, m_clinicianId, m_editIndex, seg.start, seg.end, m_editStart,
                                 m_editEnd, m_editReason));
