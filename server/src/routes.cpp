@@ -11,9 +11,14 @@
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <functional>
+#include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 
 namespace unitclock::server {
 namespace {
@@ -79,6 +84,129 @@ struct HttpServer::Impl {
     return &it->second;
   }
 
+  // [SECTION] Group commit. Every write of a device (uploads) goes to one writer thread, which applies
+  // the writes waiting at that moment in one transaction: each request in a SAVEPOINT of its own (so
+  // each is still all-or-nothing) and one disk flush for all of them. Nothing is answered before the
+  // COMMIT has returned, so an acknowledged upload is on disk (synchronous=FULL).
+  struct WriteOutcome {
+    std::optional<Reply> reply;
+    ApiError error;
+    std::chrono::seconds retryAfter{0};
+  };
+  struct WriteJob {
+    const Principal* who = nullptr;
+    double cost = 1.0;
+    std::function<Result<Reply>(sql::Database&)> work;
+    std::function<void(sql::Database&, const ApiError&)> refused;  // records a refused upload
+    std::promise<WriteOutcome> done;
+  };
+  static constexpr std::size_t kMaxGroup = 64;
+  std::mutex writeMutex;
+  std::condition_variable writeCv;
+  std::deque<WriteJob*> writeQueue;
+  bool writerStopping = false;
+  std::thread writer;
+
+  WriteOutcome submit(WriteJob& job) {
+    auto future = job.done.get_future();
+    {
+      std::lock_guard lock(writeMutex);
+      writeQueue.push_back(&job);
+    }
+    writeCv.notify_one();
+    return future.get();
+  }
+
+  void writerLoop() {
+    std::optional<sql::Database> db;
+    ApiError openError;
+    if (auto opened = openDatabase(options.dataDir); opened) {
+      db.emplace(std::move(opened).value());
+    } else {
+      openError = opened.error();
+    }
+    while (true) {
+      std::vector<WriteJob*> jobs;
+      {
+        std::unique_lock lock(writeMutex);
+        writeCv.wait(lock, [&] { return writerStopping || !writeQueue.empty(); });
+        if (writeQueue.empty()) return;  // stopping, and nothing left to answer
+        while (!writeQueue.empty() && jobs.size() < kMaxGroup) {
+          jobs.push_back(writeQueue.front());
+          writeQueue.pop_front();
+        }
+      }
+      std::vector<WriteOutcome> outcomes(jobs.size());
+      auto failAll = [&](const ApiError& e) {
+        for (auto& o : outcomes) o = WriteOutcome{std::nullopt, e, {}};
+      };
+      if (!db) {
+        failAll(openError);
+      } else if (auto tx = sql::Transaction::begin(*db, sql::TransactionKind::Immediate); !tx) {
+        failAll(storageError(tx.error()));
+      } else {
+        const auto now = nowMs();
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+          WriteJob& job = *jobs[i];
+          auto decision = takeToken(*db, job.who->deviceId, options.rateLimit, now, job.cost);
+          if (!decision) {
+            outcomes[i].error = decision.error();
+            continue;
+          }
+          if (!decision->allowed) {
+            outcomes[i].error = ApiError{429, "", "too many requests from this device; retry later"};
+            outcomes[i].retryAfter = decision->retryAfter;
+            continue;
+          }
+          if (auto sp = db->exec("SAVEPOINT request"); !sp) {
+            outcomes[i].error = storageError(sp.error());
+            continue;
+          }
+          Result<Reply> reply = [&]() -> Result<Reply> {
+            try {
+              return job.work(*db);
+            } catch (const std::exception&) {
+              return fail(ApiError{500, "", "internal error"});
+            }
+          }();
+          if (!reply) {
+            (void)db->exec("ROLLBACK TO request");
+            outcomes[i].error = reply.error();
+            if (job.refused && reply.error().status >= 400 && reply.error().status < 500) {
+              job.refused(*db, reply.error());
+            }
+          } else {
+            outcomes[i].reply = std::move(reply).value();
+          }
+          (void)db->exec("RELEASE request");
+        }
+        if (auto c = tx->commit(); !c) failAll(storageError(c.error()));
+      }
+      for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i]->done.set_value(std::move(outcomes[i]));
+    }
+  }
+
+  void startWriter() {
+    writer = std::thread([this] { writerLoop(); });
+  }
+
+  void stopWriter() {
+    {
+      std::lock_guard lock(writeMutex);
+      writerStopping = true;
+    }
+    writeCv.notify_all();
+    if (writer.joinable()) writer.join();
+  }
+
+  ~Impl() { stopWriter(); }
+
+  static void send(httplib::Response& res, const Reply& reply) {
+    res.status = reply.status;
+    for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+    if (reply.status != 304) res.set_content(reply.body, reply.contentType);
+  }
+
   // Runs `work` for an authenticated caller inside one transaction.
   template <class Work>
   void handle(const httplib::Request& req, httplib::Response& res, Access access, bool recordRejections,
@@ -97,9 +225,9 @@ struct HttpServer::Impl {
     }
     res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
                                                                 : "token-" + std::to_string(p.tokenId));
-    // Uploads take the write lock up front and settle the rate limit in the same transaction. Reads
-    // (config, summaries) run in a deferred transaction, a consistent snapshot that never blocks
-    // uploads; a device's read first settles its rate limit in a short transaction of its own.
+    // Uploads go to the writer thread (group commit, above), which settles the rate limit in the same
+    // transaction. Reads (config, summaries) run in a deferred transaction, a consistent snapshot that
+    // never blocks uploads; a device's read first settles its rate limit in a short transaction.
     const bool writes = p.role == Role::Device && req.method != "GET";
     auto limited = [&](sql::Transaction& t) -> bool {
       auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
@@ -118,23 +246,28 @@ struct HttpServer::Impl {
       }
       return false;
     };
-    if (p.role == Role::Device && !writes) {
+    if (writes) {
+      WriteJob job;
+      job.who = &p;
+      job.cost = cost;
+      job.work = [&](sql::Database& wdb) { return work(wdb, p); };
+      if (recordRejections) {
+        job.refused = [&](sql::Database& wdb, const ApiError& e) {
+          recordRejection(wdb, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e);
+        };
+      }
+      WriteOutcome out = submit(job);
+      if (out.reply) return send(res, *out.reply);
+      if (out.error.status == 429) res.set_header("Retry-After", std::to_string(out.retryAfter.count()));
+      return sendError(res, out.error);
+    }
+    if (p.role == Role::Device) {
       auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
       if (!rtx) return sendError(res, storageError(rtx.error()));
       if (limited(rtx.value())) return;
     }
-    auto tx = sql::Transaction::begin(
-        db, writes ? sql::TransactionKind::Immediate : sql::TransactionKind::Deferred);
+    auto tx = sql::Transaction::begin(db, sql::TransactionKind::Deferred);
     if (!tx) return sendError(res, storageError(tx.error()));
-    if (writes) {
-      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
-      if (!decision) return sendError(res, decision.error());
-      if (!decision->allowed) {
-        if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
-        res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
-        return sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
-      }
-    }
     if (auto s = db.exec("SAVEPOINT request"); !s) return sendError(res, storageError(s.error()));
     Result<Reply> reply = work(db, p);
     if (!reply) {
@@ -148,9 +281,7 @@ struct HttpServer::Impl {
     }
     if (auto s = db.exec("RELEASE request"); !s) return sendError(res, storageError(s.error()));
     if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
-    res.status = reply->status;
-    for (const auto& [k, v] : reply->headers) res.set_header(k, v);
-    if (reply->status != 304) res.set_content(reply->body, reply->contentType);
+    send(res, *reply);
   }
 
   void routes() {
@@ -414,6 +545,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
   };
   impl->routes();
+  impl->startWriter();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
