@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A local unitclock-server for the demo clinic: the same clinic id, clinicians and PINs as the kiosk's
+# --demo data, today's schedule, a one-time enrollment code and a supervisor token (printed), then
+# `serve` in the foreground. Safe to run again on the same data directory (adds a new code and token).
+#
+#   server/scripts/demo-server.sh BUILD/server/unitclock-server DATA_DIR [HOST:PORT]
+set -euo pipefail
+srv="${1:?usage: demo-server.sh UNITCLOCK_SERVER DATA_DIR [HOST:PORT]}"
+data="${2:?usage: demo-server.sh UNITCLOCK_SERVER DATA_DIR [HOST:PORT]}"
+listen="${3:-127.0.0.1:8470}"
+
+if [[ ! -f "$data/unitclock-server.db" ]]; then
+  "$srv" init --data-dir "$data" >/dev/null
+  "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC >/dev/null
+  while IFS='|' read -r id name role pin; do
+    "$srv" clinician add --data-dir "$data" --clinic demo-clinic --id "$id" --name "$name" --role "$role" \
+      --pin "$pin" >/dev/null
+  done <<'ROSTER'
+c-dana|Dana Ortiz|ot|1111
+c-sam|Sam Lee|ota|2222
+c-priya|Priya Shah|pt|3333
+c-marco|Marco Reyes|pta|4444
+c-alex|Alex Kim|slp|5555
+c-jordan|Jordan Blake|supervisor|9999
+ROSTER
+  today="$(date -u +%F)"
+  while IFS='|' read -r time mrn initials payer discipline; do
+    "$srv" schedule add --data-dir "$data" --clinic demo-clinic --date "$today" --time "$time" --mrn "$mrn" \
+      --initials "$initials" --payer "$payer" --discipline "$discipline" >/dev/null
+  done <<'SCHEDULE'
+08:30|MRN1001|JD|medicare|ot
+09:15|MRN1002|AB|commercial|pt
+10:00|MRN1003|KW|medicare|slp
+10:45|MRN1004|RM|medicare|pt
+13:30|MRN1005|TS|commercial|ot
+SCHEDULE
+fi
+echo "enrollment code: $("$srv" device enroll-code --data-dir "$data" --clinic demo-clinic)"
+echo "supervisor token: $("$srv" token add --data-dir "$data" --role supervisor --clinic demo-clinic 2>/dev/null)"
+exec "$srv" serve --data-dir "$data" --listen "$listen"
