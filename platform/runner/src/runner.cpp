@@ -146,13 +146,25 @@ bool Runner::init(std::string* error) {
   if (m_impl->wakeEventType == static_cast<Uint32>(-1)) return fail("cannot register the wake-up event");
 
   Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
-  if (m_options.fullscreen)
-    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  else
+  int x = SDL_WINDOWPOS_CENTERED;
+  int y = SDL_WINDOWPOS_CENTERED;
+  int w = m_options.widthPx;
+  int h = m_options.heightPx;
+  if (m_options.fullscreen) {
+    // A kiosk session often has no window manager to resize the window: open it at the display's size
+    // and origin, then ask for fullscreen as well.
+    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    SDL_Rect bounds{};
+    if (SDL_GetDisplayBounds(0, &bounds) == 0 && bounds.w > 0 && bounds.h > 0) {
+      x = bounds.x;
+      y = bounds.y;
+      w = bounds.w;
+      h = bounds.h;
+    }
+  } else {
     flags |= SDL_WINDOW_RESIZABLE;
-  m_impl->window.reset(SDL_CreateWindow(m_options.title.c_str(), SDL_WINDOWPOS_CENTERED,
-                                        SDL_WINDOWPOS_CENTERED, m_options.widthPx, m_options.heightPx,
-                                        flags));
+  }
+  m_impl->window.reset(SDL_CreateWindow(m_options.title.c_str(), x, y, w, h, flags));
   if (!m_impl->window) return fail(std::string("cannot open the window: ") + SDL_GetError());
 
   m_impl->renderer.reset(SDL_CreateRenderer(m_impl->window.get(), -1, 0));
