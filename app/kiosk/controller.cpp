@@ -664,6 +664,16 @@ SessionView Controller::sessionView() const {
     if (m_settings.showNextUnit && payer.rule == core::UnitRule::cms) {
       v.bar.nextUnit =
           "Next unit in " + std::to_string(core::minutesToNextCmsUnit(u.totalTimed).count()) + " min";
+    } else if (m_settings.showNextUnit && sum.running) {
+      // Per-code rule: the running code's own next unit (its midpoint, then every unit length after it).
+      if (const auto* info = core::Catalog::builtin().find(sum.running->code);
+          info != nullptr && info->timed) {
+        const auto m = std::chrono::duration_cast<std::chrono::minutes>(minutesFor(sum.running->code));
+        const int have = core::unitsByMidpoint(m, info->unitLength, info->midpoint);
+        const auto nextAt = info->midpoint + info->unitLength * have;
+        v.bar.nextUnit =
+            "Next unit of " + sum.running->code + " in " + std::to_string((nextAt - m).count()) + " min";
+      }
     }
   } else {
     v.bar.units = "Units: " + units.error().message;

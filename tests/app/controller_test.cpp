@@ -258,6 +258,22 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   EXPECT_EQ(last.reason, "Started late");
 }
 
+TEST_F(Fixture, UnderAPerCodePayerTheHintCountsTheRunningCodesOwnMinutes) {
+  login("c-dana", "1111");
+  tap(IntentKind::kNewSession);
+  tap(IntentKind::kKeyText, "MRN13");
+  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kInitials));
+  tap(IntentKind::kKeyText, "kw");
+  tap(IntentKind::kSelectPayer, "commercial");
+  tap(IntentKind::kStartSession);
+  tap(IntentKind::kStartActivity, "97110");
+  advance(5min);
+  EXPECT_EQ(controller->sessionView().bar.nextUnit, "Next unit of 97110 in 3 min");
+  advance(4min);
+  EXPECT_EQ(controller->sessionView().bar.nextUnit, "Next unit of 97110 in 14 min");
+  EXPECT_NE(controller->sessionView().bar.units.find("per code"), std::string::npos);
+}
+
 TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
   login("c-dana", "1111");
   newSession("MRN12", "ab");
