@@ -1,73 +1,88 @@
 #include <unitclock/platform/time_zone.h>
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
+#include <memory>
 #include <mutex>
-#include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
+
+#include "zoneinfo.h"
 
 namespace unitclock::platform {
 
 namespace {
 
+using namespace std::chrono;
+
 constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo/";
 
-std::mutex& tzMutex() {
-  static std::mutex m;
-  return m;
+// A name that can only resolve to a file under the zone directory.
+bool isSafeZoneName(std::string_view zone) {
+  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string_view::npos) return false;
+  for (char c : zone) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+              c == '_' || c == '-' || c == '+';
+    if (!ok) return false;
+  }
+  return true;
 }
 
-// Sets TZ for the lifetime of the guard and restores the previous value (or its absence) afterwards.
-class ScopedTz {
+TimeZoneError unknownZone(std::string_view zone) {
+  return TimeZoneError{"unknown time zone \"" + std::string(zone) + "\""};
+}
+
+// Parsed zones by name, loaded once per process and never changed afterwards: threads share the
+// immutable ZoneInfo through a shared_ptr, and the lock guards only the map. A failed load is not
+// remembered, so a zone installed later is found on the next call.
+class ZoneCache {
  public:
-  explicit ScopedTz(std::string_view zone) : m_lock(tzMutex()) {
-    if (const char* old = std::getenv("TZ"); old != nullptr) m_previous = old;
-    std::string value = ":" + std::string(zone);  // ':' = a file under the zoneinfo directory
-    ::setenv("TZ", value.c_str(), 1);
-    ::tzset();
-  }
-  ScopedTz(const ScopedTz&) = delete;
-  ScopedTz& operator=(const ScopedTz&) = delete;
-  ~ScopedTz() {
-    if (m_previous) {
-      ::setenv("TZ", m_previous->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
+  core::Result<std::shared_ptr<const zoneinfo::ZoneInfo>, TimeZoneError> get(std::string_view zone) {
+    if (!isSafeZoneName(zone)) return core::fail(unknownZone(zone));
+    std::string name(zone);
+    {
+      std::shared_lock lock(m_mutex);
+      if (auto it = m_zones.find(name); it != m_zones.end()) return it->second;
     }
-    ::tzset();
+    // Read and parse outside the lock; if two threads load the same zone, the first one stored wins.
+    auto loaded = zoneinfo::loadTzifFile(kZoneInfoDir + name);
+    if (!loaded) {
+      if (loaded.error().missing) return core::fail(unknownZone(zone));
+      return core::fail(
+          TimeZoneError{"time zone \"" + name + "\" cannot be read: " + loaded.error().message});
+    }
+    auto parsed = std::make_shared<const zoneinfo::ZoneInfo>(std::move(loaded.value()));
+    std::unique_lock lock(m_mutex);
+    auto [it, inserted] = m_zones.emplace(std::move(name), std::move(parsed));
+    return it->second;
   }
 
  private:
-  std::lock_guard<std::mutex> m_lock;
-  std::optional<std::string> m_previous;
+  std::shared_mutex m_mutex;
+  std::unordered_map<std::string, std::shared_ptr<const zoneinfo::ZoneInfo>> m_zones;
 };
 
-std::chrono::year_month_day dateOf(std::time_t t) {
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  return std::chrono::year_month_day{std::chrono::year{tm.tm_year + 1900},
-                                     std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
-                                     std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
+ZoneCache& zoneCache() {
+  static ZoneCache cache;
+  return cache;
 }
 
-// The first second whose local date is on or after `date` (TZ already set). Local dates never repeat
-// within a 48-hour window of midnight in any real zone, so a binary search around mktime's guess is exact
-// even on days whose midnight does not exist (a DST change at 00:00).
-std::time_t firstSecondOf(std::chrono::year_month_day date) {
-  std::tm tm{};
-  tm.tm_year = static_cast<int>(date.year()) - 1900;
-  tm.tm_mon = static_cast<int>(static_cast<unsigned>(date.month())) - 1;
-  tm.tm_mday = static_cast<int>(static_cast<unsigned>(date.day()));
-  tm.tm_isdst = -1;
-  std::time_t guess = ::mktime(&tm);
-  std::time_t lo = guess - 36 * 3600;  // local date < date here
-  std::time_t hi = guess + 36 * 3600;  // local date >= date here
-  while (hi - lo > 1) {
-    std::time_t mid = lo + (hi - lo) / 2;
-    if (dateOf(mid) < date) {
+year_month_day dateAt(const zoneinfo::ZoneInfo& zone, sys_seconds utc) {
+  return year_month_day{floor<days>(zone.localTimeAt(utc))};
+}
+
+// The first second whose local date is on or after `date`. Local dates never repeat within a 36-hour
+// window of midnight in any real zone, so a binary search around the local midnight is exact even on days
+// whose midnight does not exist (a change at 00:00, as in Chile) and on 23- and 25-hour days.
+sys_seconds firstSecondOf(const zoneinfo::ZoneInfo& zone, year_month_day date) {
+  sys_seconds midnight{sys_days{date}};
+  // Local midnight read with the offset in force around it: within an hour or so of the answer.
+  sys_seconds guess = midnight - zone.utcOffsetAt(midnight - zone.utcOffsetAt(midnight));
+  sys_seconds lo = guess - hours{36};  // local date < date here
+  sys_seconds hi = guess + hours{36};  // local date >= date here
+  while (hi - lo > seconds{1}) {
+    sys_seconds mid = lo + (hi - lo) / 2;
+    if (dateAt(zone, mid) < date) {
       lo = mid;
     } else {
       hi = mid;
@@ -76,41 +91,25 @@ std::time_t firstSecondOf(std::chrono::year_month_day date) {
   return hi;
 }
 
-core::WallTime fromSeconds(std::time_t t) {
-  return core::WallTime{std::chrono::seconds{t}};
-}
-
 }  // namespace
 
 bool isKnownTimeZone(std::string_view zone) {
-  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string_view::npos) return false;
-  for (char c : zone) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
-              c == '_' || c == '-' || c == '+';
-    if (!ok) return false;
-  }
-  std::string path = std::string(kZoneInfoDir) + std::string(zone);
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return zoneCache().get(zone).ok();
 }
 
 core::Result<std::chrono::year_month_day, TimeZoneError> localDate(core::WallTime utc,
                                                                    std::string_view zone) {
-  // glibc silently falls back to UTC for a zone it cannot find: check first.
-  if (!isKnownTimeZone(zone))
-    return core::fail(TimeZoneError{"unknown time zone \"" + std::string(zone) + "\""});
-  auto secs = std::chrono::floor<std::chrono::seconds>(utc).time_since_epoch().count();
-  ScopedTz tz(zone);
-  return dateOf(static_cast<std::time_t>(secs));
+  auto info = zoneCache().get(zone);
+  if (!info) return core::fail(info.error());
+  return dateAt(**info, floor<seconds>(utc));
 }
 
 core::Result<UtcRange, TimeZoneError> localDayRange(std::chrono::year_month_day date, std::string_view zone) {
   if (!date.ok()) return core::fail(TimeZoneError{"not a calendar date"});
-  if (!isKnownTimeZone(zone))
-    return core::fail(TimeZoneError{"unknown time zone \"" + std::string(zone) + "\""});
-  auto next = std::chrono::year_month_day{std::chrono::sys_days{date} + std::chrono::days{1}};
-  ScopedTz tz(zone);
-  return UtcRange{fromSeconds(firstSecondOf(date)), fromSeconds(firstSecondOf(next))};
+  auto info = zoneCache().get(zone);
+  if (!info) return core::fail(info.error());
+  auto next = year_month_day{sys_days{date} + days{1}};
+  return UtcRange{core::WallTime{firstSecondOf(**info, date)}, core::WallTime{firstSecondOf(**info, next)}};
 }
 
 std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text) {

@@ -2,10 +2,10 @@
 // date, for an IANA time zone ("America/Chicago"). Minutes count toward the clinic's calendar day, so the
 // supervisor's "today" and the billing day are computed here, in platform code, never in core.
 //
-// gcc 12's libstdc++ has no std::chrono::tzdb (locate_zone arrived in gcc 13/14), so this uses the C
-// library's time zone code on the system's /usr/share/zoneinfo (Debian's tzdata): TZ is set and tzset()
-// called inside a process-wide mutex, then restored. Any other code in the process that reads local time
-// should go through these functions too (the app never calls localtime itself). See docs/storage.md.
+// gcc 12's libstdc++ has no std::chrono::tzdb (locate_zone arrived in gcc 13/14), so this reads the
+// system's compiled zone files (/usr/share/zoneinfo, Debian's tzdata) itself: each zone is parsed once and
+// then shared, read-only, by every thread. Nothing here reads or changes the environment (TZ), so these
+// functions are safe to call from any thread while other threads use getenv/setenv. See docs/storage.md.
 #pragma once
 
 #include <chrono>
@@ -29,8 +29,9 @@ struct UtcRange {
   core::WallTime end{};
 };
 
-// True if `zone` names a zone file under the system zoneinfo ("UTC", "Europe/Berlin"); rejects empty names,
-// absolute paths and "..".
+// True if `zone` names a readable zone file under the system zoneinfo ("UTC", "Europe/Berlin"); rejects
+// empty names, absolute paths, "..", characters outside [A-Za-z0-9_+-/], and files that are not zone data
+// ("zone.tab").
 bool isKnownTimeZone(std::string_view zone);
 
 core::Result<std::chrono::year_month_day, TimeZoneError> localDate(core::WallTime utc, std::string_view zone);
