@@ -11,6 +11,7 @@ packages=(
   # platform: storage, crypto, network
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev libssl-dev openssl
   libcpp-httplib-dev nlohmann-json3-dev
+  tzdata
   # kiosk app: window, UI, font
   libsdl2-dev libimgui-dev libstb-dev fonts-inter
   # UI tests and screenshots under a virtual X server
