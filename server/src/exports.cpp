@@ -113,7 +113,10 @@ std::string chargesHl7(const DayReport& r, std::string_view messageTime) {
   for (const auto& p : r.patients) {
     if (!p.recomputed || p.result.lines.empty()) continue;
     ++message;
-    const std::string control = day + "-" + std::to_string(message);
+    // MSH-10 is unique per message sent (export time + position); FT1-2 is stable across exports of
+    // the same day, so a practice-management system can recognise a charge it already has.
+    const std::string control = std::string(messageTime) + "-" + std::to_string(message);
+    const std::string charge = day + "-" + std::to_string(message);
     out += "MSH|^~\\&|UNITCLOCK|" + clinic + "|BILLING|" + clinic + "|" + std::string(messageTime) +
            "||DFT^P03^DFT_P03|" + hl7Escape(control) + "|P|2.5.1\r";
     out += "EVN|P03|" + std::string(messageTime) + "\r";
@@ -138,7 +141,7 @@ std::string chargesHl7(const DayReport& r, std::string_view messageTime) {
       // 7 transaction code, 10 quantity, 19 diagnoses, 20 performed by, 25 procedure code, 26 modifiers.
       std::string f[27];
       f[1] = std::to_string(set);
-      f[2] = hl7Escape(control + "-" + std::to_string(set));
+      f[2] = hl7Escape(charge + "-" + std::to_string(set));
       f[4] = day;
       f[5] = day;
       f[6] = "CG";

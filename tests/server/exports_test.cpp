@@ -64,13 +64,15 @@ TEST(ChargesHl7, IsADftP03MessagePerPatientWithAnFt1PerLine) {
   EXPECT_EQ(hl7.find('\n'), std::string::npos) << "segments end with carriage returns only";
   auto segments = split(hl7, '\r');
   ASSERT_EQ(segments.size(), 7u) << hl7;
-  EXPECT_EQ(segments[0],
-            "MSH|^~\\&|UNITCLOCK|north|BILLING|north|20261126170000||DFT^P03^DFT_P03|20261126-1|P|2.5.1");
+  EXPECT_EQ(
+      segments[0],
+      "MSH|^~\\&|UNITCLOCK|north|BILLING|north|20261126170000||DFT^P03^DFT_P03|20261126170000-1|P|2.5.1");
   EXPECT_EQ(segments[1], "EVN|P03|20261126170000");
   EXPECT_EQ(segments[2], "PID|1||MRN1^^^north^MR||JD");
   EXPECT_EQ(segments[3].rfind("PV1|1|O|", 0), 0u);
   auto ft1 = split(segments[4], '|');
   EXPECT_EQ(ft1[0], "FT1");
+  EXPECT_EQ(ft1[2], "20261126-1-1");
   EXPECT_EQ(ft1[6], "CG");
   EXPECT_EQ(ft1[7], "97110^^CPT");
   EXPECT_EQ(ft1[10], "2");
