@@ -507,6 +507,22 @@ TEST(ZoneInfo, ReadsVersionOneFiles) {
   EXPECT_FALSE(zoneinfo::parseTzif(v1).ok());
 }
 
+TEST(ZoneInfo, InstantsAndDatesAtTheEndsOfTheCalendarGiveAnAnswerWithoutOverflow) {
+  // Garbage timestamps from a damaged record still get a date (wrong but harmless), never a crash; the
+  // sanitizer build checks for overflow here.
+  for (const char* name : {"America/Chicago", "Australia/Sydney", "right/Europe/Berlin"}) {
+    if (!isKnownTimeZone(name)) continue;
+    EXPECT_TRUE(localDate(core::WallTime::max(), name).ok()) << name;
+    EXPECT_TRUE(localDate(core::WallTime::min(), name).ok()) << name;
+    EXPECT_TRUE(localDate(core::WallTime{}, name).ok()) << name;
+    auto first = localDayRange(ymd(-32767, 1, 1), name);
+    ASSERT_TRUE(first.ok()) << name;
+    auto last = localDayRange(ymd(32767, 12, 30), name);
+    ASSERT_TRUE(last.ok()) << name;
+    EXPECT_EQ(last->end - last->start, hours{24}) << name;
+  }
+}
+
 // [SECTION] Names a clinic setting might hold
 
 TEST(ClinicTimeZoneNames, OnlyRealZoneFilesAreKnown) {

@@ -62,9 +62,11 @@ class ZoneCache {
   std::unordered_map<std::string, std::shared_ptr<const zoneinfo::ZoneInfo>> m_zones;
 };
 
+// Never destroyed: a thread still running while the process exits (the sync thread) may ask for a date
+// after static destructors have run.
 ZoneCache& zoneCache() {
-  static ZoneCache cache;
-  return cache;
+  static auto* cache = new ZoneCache;
+  return *cache;
 }
 
 year_month_day dateAt(const zoneinfo::ZoneInfo& zone, sys_seconds utc) {
