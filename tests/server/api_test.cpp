@@ -46,11 +46,6 @@ std::string enroll(const std::string& url, const std::string& code) {
   return json(r)["token"];
 }
 
-std::int64_t count(const std::string& dataDir, const std::string& sql) {
-  auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
-  return db.value().queryInt64(sql).value();
-}
-
 class Api : public ::testing::Test {
  protected:
   Clinic clinic;
@@ -87,9 +82,11 @@ TEST_F(Api, EnrollmentCodeWorksOnceAndOnlyItsHashIsStored) {
   auto ok = must(again.post("/api/v1/enroll", nlohmann::json{{"code", typed}}.dump()));
   EXPECT_EQ(ok.status, 201) << ok.body;
   // Neither tokens nor codes are stored in the clear.
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM devices WHERE token_hash = '" + deviceToken + "'"),
+  EXPECT_EQ(testing::queryCount(clinic.dataDir,
+                                "SELECT count(*) FROM devices WHERE token_hash = '" + deviceToken + "'"),
             0);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM devices WHERE length(token_hash) = 64"), 2);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM devices WHERE length(token_hash) = 64"),
+            2);
 }
 
 TEST_F(Api, ConfigCarriesTheRosterWithPinHashesAndAnswers304WhenUnchanged) {
@@ -130,8 +127,8 @@ TEST_F(Api, ReuploadingTheSameSessionChangesNothing) {
     EXPECT_EQ(again.status, 200);
     EXPECT_EQ(json(again)["result"], "unchanged");
   }
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 1);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 1);
 }
 
 TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
@@ -229,7 +226,7 @@ TEST_F(Api, ARevokedDeviceIsRefused) {
   Clinic::must({"device", "revoke", "--data-dir", clinic.dataDir, "--id", "1"});
   auto r = must(device().get("/api/v1/config"));
   EXPECT_EQ(r.status, 403);
-  auto supervisorId = count(clinic.dataDir, "SELECT id FROM api_tokens LIMIT 1");
+  auto supervisorId = testing::queryCount(clinic.dataDir, "SELECT id FROM api_tokens LIMIT 1");
   Clinic::must({"token", "revoke", "--data-dir", clinic.dataDir, "--id", std::to_string(supervisorId)});
   EXPECT_EQ(must(supervisor().get("/api/v1/days/2026-11-26/summary?clinic=north")).status, 403);
 }
@@ -243,9 +240,9 @@ TEST_F(Api, AMalformedUploadIsRefusedNamingTheFieldAndStoresNothing) {
   auto c = device();
   auto notJson = must(c.put("/api/v1/sessions/" + sessionId(1), "{\"id\": "));
   EXPECT_EQ(notJson.status, 400);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_days"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_days"), 0);
   // The refusals are listed for the supervisor, by session id and reason only.
   auto j = json(must(supervisor().get("/api/v1/days/" + nowUtc().substr(0, 10) + "/summary?clinic=north")));
   ASSERT_EQ(j["rejected"].size(), 2u);
@@ -259,7 +256,7 @@ TEST_F(Api, ABodyOverTheLimitGets413) {
   for (int i = 0; i < 100; ++i) body["events"].push_back({{"sequence", i + 2}, {"type", "paused"}});
   auto r = put(body);
   EXPECT_EQ(r.status, 413);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
 }
 
 TEST_F(Api, ADeviceThatSendsTooFastGets429WithRetryAfter) {
@@ -319,7 +316,7 @@ TEST_F(Api, ABatchStoresEachSessionOnItsOwnInOneRequest) {
   EXPECT_EQ(results[2]["status"], 201);
   EXPECT_EQ(results[3]["status"], 200);  // the same session again in one batch: unchanged
   EXPECT_EQ(results[3]["result"], "unchanged");
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
   // A single PUT of the same content afterwards is a repeat, not a conflict.
   EXPECT_EQ(put(third).status, 200);
   auto empty = must(c.post("/api/v1/sessions/batch", R"({"sessions":[]})"));

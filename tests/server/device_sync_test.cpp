@@ -12,6 +12,8 @@
 namespace unitclock::server {
 namespace {
 
+using testing::waitFor;
+
 using namespace std::chrono_literals;
 using namespace unitclock::core;
 
@@ -39,16 +41,6 @@ class TestClock : public Clock {
   WallTime m_wall;
   std::chrono::nanoseconds m_mono{1};
 };
-
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds limit = 30s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
 
 // Records a whole session in the store the way the app does: each event checked, stored, then applied.
 void recordSession(platform::DeviceStore& store, TestClock& clock, const std::string& id,

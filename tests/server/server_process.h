@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <unitclock/platform/sqlite.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -200,5 +201,25 @@ class ServerProcess {
   int m_port = 0;
   std::string m_errPath;
 };
+
+// Polls `pred` every 10 ms until it holds or `limit` passes; returns its last value.
+template <class Pred>
+bool waitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds{30}) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return pred();
+}
+
+// One number from the server's database, read beside the running server (WAL reader).
+inline std::int64_t queryCount(const std::string& dataDir, const std::string& sql) {
+  auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
+  if (!db) throw std::runtime_error(db.error().message);
+  auto n = db.value().queryInt64(sql);
+  if (!n) throw std::runtime_error(n.error().message);
+  return n.value();
+}
 
 }  // namespace unitclock::server::testing

@@ -17,6 +17,8 @@
 namespace unitclock::server {
 namespace {
 
+using testing::waitFor;
+
 using namespace std::chrono_literals;
 using platform::PendingUpload;
 using platform::SyncOptions;
@@ -77,16 +79,6 @@ class QueueOutbox : public platform::SyncOutbox {
   int configSaves = 0;
 };
 
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds limit = 30s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
 SyncOptions fastOptions(const std::string& url, const std::string& token) {
   SyncOptions o;
   o.client.baseUrl = url;
@@ -95,11 +87,6 @@ SyncOptions fastOptions(const std::string& url, const std::string& token) {
   o.backoff.initial = 20ms;
   o.backoff.maximum = 200ms;
   return o;
-}
-
-std::int64_t count(const std::string& dataDir, const std::string& sql) {
-  auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
-  return db.value().queryInt64(sql).value();
 }
 
 std::string enroll(const std::string& url, const std::string& code) {
@@ -143,7 +130,7 @@ TEST(SyncWorkerWithServer, UploadsTheOutboxInOrderAndPullsTheConfigOnce) {
   worker.pullConfigNow();
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(worker.state().configVersion, 1u);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 5);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 5);
 
   // The supervisor screen's clinic-wide summary, fetched on the worker thread.
   worker.requestDaySummary("2026-11-26");
@@ -171,7 +158,7 @@ TEST(SyncWorkerWithServer, ARefusedSessionInABatchIsMarkedRejectedAndTheOthersGo
   ASSERT_EQ(box->rejected.size(), 1u);
   EXPECT_EQ(box->rejected[0].first, testing::sessionId(2));
   EXPECT_EQ(box->rejected[0].second, "400 segments[0].end: is before start");
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 2);
 }
 
 TEST(SyncWorkerWithServer, AnOfflineDeviceCatchesUpWith200Sessions) {
@@ -203,8 +190,8 @@ TEST(SyncWorkerWithServer, AnOfflineDeviceCatchesUpWith200Sessions) {
   ASSERT_TRUE(waitFor([&] { return worker.state().pending == 0; }, 60s)) << worker.state().lastError;
   EXPECT_EQ(worker.state().uploaded, 200u);
   EXPECT_TRUE(worker.state().lastError.empty());
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), 200);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 200);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 200);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 200);
 }
 
 TEST(SyncWorkerWithServer, AServerKilledMidUploadLosesNothingAndDoublesNothing) {
@@ -230,9 +217,10 @@ TEST(SyncWorkerWithServer, AServerKilledMidUploadLosesNothingAndDoublesNothing) 
   server = std::make_unique<testing::ServerProcess>(clinic.dataDir, std::vector<std::string>{},
                                                     "127.0.0.1:" + std::to_string(port));
   ASSERT_TRUE(waitFor([&] { return worker.state().pending == 0; }, 60s)) << worker.state().lastError;
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM sessions"), kSessions);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(*) FROM session_revisions"), kSessions);
-  EXPECT_EQ(count(clinic.dataDir, "SELECT count(DISTINCT session_id) FROM session_days"), kSessions);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), kSessions);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), kSessions);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(DISTINCT session_id) FROM session_days"),
+            kSessions);
   std::lock_guard lock(box->m);
   EXPECT_EQ(box->uploaded.size(), static_cast<std::size_t>(kSessions));
   EXPECT_TRUE(box->rejected.empty());
