@@ -207,7 +207,8 @@ struct HttpServer::Impl {
     if (reply.status != 304) res.set_content(reply.body, reply.contentType);
   }
 
-  // Runs `work` for an authenticated caller inside one transaction.
+  // Authenticates, checks the caller's role and rate limit, and runs `work`: uploads on the writer thread,
+  // reads in a snapshot on this thread.
   template <class Work>
   void handle(const httplib::Request& req, httplib::Response& res, Access access, bool recordRejections,
               Work work, double cost = 1.0) {
@@ -228,25 +229,7 @@ struct HttpServer::Impl {
     // Uploads go to the writer thread (group commit, above), which settles the rate limit in the same
     // transaction. Reads (config, summaries) run in a deferred transaction, a consistent snapshot that
     // never blocks uploads; a device's read first settles its rate limit in a short transaction.
-    const bool writes = p.role == Role::Device && req.method != "GET";
-    auto limited = [&](sql::Transaction& t) -> bool {
-      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
-      if (!decision) {
-        sendError(res, decision.error());
-        return true;
-      }
-      if (auto c = t.commit(); !c) {
-        sendError(res, storageError(c.error()));
-        return true;
-      }
-      if (!decision->allowed) {
-        res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
-        sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
-        return true;
-      }
-      return false;
-    };
-    if (writes) {
+    if (p.role == Role::Device && req.method != "GET") {
       WriteJob job;
       job.who = &p;
       job.cost = cost;
@@ -264,23 +247,19 @@ struct HttpServer::Impl {
     if (p.role == Role::Device) {
       auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
       if (!rtx) return sendError(res, storageError(rtx.error()));
-      if (limited(rtx.value())) return;
-    }
-    auto tx = sql::Transaction::begin(db, sql::TransactionKind::Deferred);
-    if (!tx) return sendError(res, storageError(tx.error()));
-    if (auto s = db.exec("SAVEPOINT request"); !s) return sendError(res, storageError(s.error()));
-    Result<Reply> reply = work(db, p);
-    if (!reply) {
-      (void)db.exec("ROLLBACK TO request; RELEASE request");
-      const ApiError& e = reply.error();
-      if (recordRejections && p.role == Role::Device && e.status >= 400 && e.status < 500) {
-        recordRejection(db, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e);
+      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
+      if (!decision) return sendError(res, decision.error());
+      if (auto c = rtx->commit(); !c) return sendError(res, storageError(c.error()));
+      if (!decision->allowed) {
+        res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
+        return sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
       }
-      if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
-      return sendError(res, e);
     }
-    if (auto s = db.exec("RELEASE request"); !s) return sendError(res, storageError(s.error()));
-    if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+    auto tx =
+        sql::Transaction::begin(db, sql::TransactionKind::Deferred);  // reads only: rolled back at the end
+    if (!tx) return sendError(res, storageError(tx.error()));
+    Result<Reply> reply = work(db, p);
+    if (!reply) return sendError(res, reply.error());
     send(res, *reply);
   }
 
