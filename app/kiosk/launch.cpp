@@ -149,7 +149,13 @@ int runKiosk(const KioskOptions& o) {
   }
 
   wakeUi = runner->wakeCallback();
-  if (sync && startError.empty()) sync->startIfEnrolled(store.value());
+  if (sync && startError.empty()) {
+    sync->startIfEnrolled(store.value());
+    // --server/--enroll-code: enroll in the background, exactly as the Settings screen does; a device that
+    // is already enrolled keeps its token.
+    if (!sync->configured() && !o.serverUrl.empty())
+      sync->beginEnroll(o.serverUrl, o.enrollCode, controller->settings().room);
+  }
 
   std::unique_ptr<KioskApp> app;
   Ui errorUi(UiFonts{runner->font(platform::FontRole::kBody), runner->font(platform::FontRole::kBold),

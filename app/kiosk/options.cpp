@@ -6,13 +6,16 @@
 namespace unitclock::app {
 
 std::string usage() {
-  return "usage: unitclock [--kiosk] [--size WxH] [--data-dir DIR] [--demo]\n"
+  return "usage: unitclock [--kiosk] [--size WxH] [--data-dir DIR] [--demo] [--server URL --enroll-code "
+         "CODE]\n"
          "                 [--script FILE [--clock-start YYYY-MM-DDTHH:MM:SSZ]] [--stats FILE] "
          "[--always-redraw]\n"
          "  --kiosk          fullscreen, for a mounted kiosk\n"
          "  --size WxH       window size in pixels (default 1280x800)\n"
          "  --data-dir DIR   where the device store lives (default ~/.local/share/unitclock)\n"
          "  --demo           open a ready demo clinic (its own data directory unless --data-dir is given)\n"
+         "  --server URL     with --enroll-code: enroll with this billing server at start, unless enrolled\n"
+         "  --enroll-code C  the one-time enrollment code from `unitclock-server device enroll-code`\n"
          "  --script FILE    run a script against a fake clock (tests, demos, screenshots); see "
          "docs/kiosk.md\n"
          "  --stats FILE     write {frames, seconds, cpu_seconds, ...} as JSON at exit\n"
@@ -70,6 +73,13 @@ core::Result<KioskOptions, std::string> parseOptions(const std::vector<std::stri
         return core::fail(std::string("--script needs a file"));
     } else if (a == "--stats") {
       if (!value(o.statsPath) || o.statsPath.empty()) return core::fail(std::string("--stats needs a file"));
+    } else if (a == "--server") {
+      if (!value(o.serverUrl) || o.serverUrl.empty())
+        return core::fail(std::string("--server needs a URL like https://billing.example.org:8470"));
+    } else if (a == "--enroll-code") {
+      if (!value(o.enrollCode) || o.enrollCode.empty())
+        return core::fail(
+            std::string("--enroll-code needs the one-time code from the server's administrator"));
     } else if (a == "--clock-start") {
       if (!value(v))
         return core::fail(std::string("--clock-start needs a UTC time like 2026-11-26T09:00:00Z"));
@@ -82,6 +92,8 @@ core::Result<KioskOptions, std::string> parseOptions(const std::vector<std::stri
   }
   if (o.clockStart && o.scriptPath.empty())
     return core::fail(std::string("--clock-start only applies with --script"));
+  if (o.serverUrl.empty() != o.enrollCode.empty())
+    return core::fail(std::string("--server and --enroll-code go together"));
   if (o.dataDir.empty()) o.dataDir = defaultDataDir(o.demo);
   return o;
 }

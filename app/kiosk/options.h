@@ -20,6 +20,8 @@ struct KioskOptions {
   std::string statsPath;                     // --stats FILE: JSON with frames, seconds, cpu_seconds at exit
   bool alwaysRedraw = false;                 // --always-redraw: benchmark mode, a naive ImGui loop
   std::optional<core::WallTime> clockStart;  // --clock-start 2026-11-26T09:00:00Z (script mode)
+  std::string serverUrl;                     // --server URL: enroll with this server at start if not enrolled
+  std::string enrollCode;                    // --enroll-code CODE: the one-time code for that enrollment
   bool help = false;
 };
 

@@ -100,6 +100,17 @@ TEST(KioskOptions, RejectsBadValuesWithAClearMessage) {
   EXPECT_NE(parseOptions({"--script"}).error().find("--script needs a file"), std::string::npos);
 }
 
+TEST(KioskOptions, EnrollsAtStartOnlyWithBothServerAndCode) {
+  const auto r = parseOptions({"--server", "http://127.0.0.1:8470", "--enroll-code", "4B5B-545N-DA2H"});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r.value().serverUrl, "http://127.0.0.1:8470");
+  EXPECT_EQ(r.value().enrollCode, "4B5B-545N-DA2H");
+  EXPECT_NE(parseOptions({"--server", "http://127.0.0.1:8470"}).error().find("go together"),
+            std::string::npos);
+  EXPECT_NE(parseOptions({"--enroll-code", "X"}).error().find("go together"), std::string::npos);
+  EXPECT_NE(parseOptions({"--server"}).error().find("--server needs a URL"), std::string::npos);
+}
+
 TEST(KioskOptions, TheDemoClinicHasItsOwnDataDirectory) {
   EXPECT_NE(defaultDataDir(true), defaultDataDir(false));
   EXPECT_NE(defaultDataDir(true).find("unitclock-demo"), std::string::npos);

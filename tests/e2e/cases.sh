@@ -158,7 +158,43 @@ SCRIPT
     csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
     echo "$csv"
     grep -q "97110" <<<"$csv" || fail "97110 is not in the CSV export"
+    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    echo "$hl7"
+    grep -q '^MSH|^~\\&|' <<<"$hl7" || fail "the HL7 export has no MSH segment"
+    grep -q '^FT1|.*97110' <<<"$hl7" || fail "97110 is not an FT1 charge in the HL7 export"
     "$cli" sessions export --json --db data/device.db | grep -q '"status":"synced"' || fail "the device does not show the session synced"
+    ;;
+  demo-walkthrough)
+    # What packaging/run.sh does on a machine without a display: the demo billing server
+    # (server/scripts/demo-server.sh), the app's demo clinic enrolled with it from the command line, the
+    # walkthrough script (a whole session with an auto-lock, a pause and assistant minutes), and the
+    # session in the server's summary and both exports with the units the engine gives.
+    srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
+    root="$(cd "$scripts/../../.." && pwd)"
+    "$root/server/scripts/demo-server.sh" "$srv" srv 127.0.0.1:0 > srv.log 2>&1 &
+    spid=$!
+    trap 'kill $spid 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do grep -q "^listening" srv.log && break; sleep 0.1; done
+    url="$(grep -o 'http://127.0.0.1:[0-9]*' srv.log | head -1)"
+    [[ -n "$url" ]] || { cat srv.log; fail "the demo server did not start"; }
+    code="$(sed -n 's/^enrollment code: //p' srv.log)"
+    token="$(sed -n 's/^supervisor token: //p' srv.log)"
+    SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" "$app" --demo --data-dir data --server "$url" --enroll-code "$code" \
+      --script "$root/packaging/demo/walkthrough.txt" --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
+    day="$(date -u +%Y-%m-%d)"
+    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    echo "$summary"
+    # 97530 10 min; 97110 7 min by Dana, then 8 by the assistant alone: 25 timed min, 2 units; the 97110
+    # unit carries CO because the assistant furnished 8 of its final unit's minutes to Dana's 7.
+    grep -q '"totals":{"timed_minutes":25,"treatment_minutes":25,"units":2}' <<<"$summary" || fail "wrong day totals"
+    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    echo "$csv"
+    grep -q ',97530,GO,1,' <<<"$csv" || fail "97530 x1 GO is not in the CSV"
+    grep -q ',97110,GO:CO,1,' <<<"$csv" || fail "97110 x1 GO CO is not in the CSV"
+    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    echo "$hl7"
+    [[ "$(grep -c '^FT1|' <<<"$hl7")" == 2 ]] || fail "the HL7 export should hold two FT1 charges"
+    ls lock.png session.png review.png home.png >/dev/null || fail "the walkthrough's screenshots are missing"
     ;;
   *) fail "unknown case $case_name" ;;
 esac
