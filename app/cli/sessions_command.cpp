@@ -9,6 +9,7 @@
 #include <unitclock/core/engine.h>
 #include <unitclock/core/session.h>
 #include <unitclock/platform/device_store.h>
+#include <unitclock/platform/session_json.h>
 #include <unitclock/platform/time_zone.h>
 #include <nlohmann/json.hpp>
 
@@ -30,7 +31,8 @@ constexpr std::string_view kUsage =
     "  --date     sessions with time on that calendar day in the clinic's time zone (setting\n"
     "             clinic_time_zone, default UTC); export then counts only that day's minutes\n"
     "  --status   open, ended, signed, synced or voided\n"
-    "  --json     list: an array of sessions; show: one object with its events; export: an array of\n"
+    "  --json     list: an array of sessions; show: one object with its events (in the form the\n"
+    "             billing server receives them); export: an array of\n"
     "             sessions with id, status, patient, clinicians, total_timed_minutes,\n"
     "             total_treatment_minutes, total_units and lines as in `unitclock-cli units --json`\n"
     "  Open sessions are measured up to their last recorded event.\n"
@@ -97,17 +99,6 @@ std::optional<std::string> parseOptions(const Args& args, Options& o, bool& help
   return std::nullopt;
 }
 
-std::string isoUtc(core::WallTime t) {
-  auto days = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{days};
-  std::chrono::hh_mm_ss<std::chrono::milliseconds> tod{t - days};
-  std::ostringstream s;
-  s << platform::formatIsoDate(ymd) << 'T' << std::setfill('0') << std::setw(2) << tod.hours().count() << ':'
-    << std::setw(2) << tod.minutes().count() << ':' << std::setw(2) << tod.seconds().count() << '.'
-    << std::setw(3) << tod.subseconds().count() << 'Z';
-  return s.str();
-}
-
 Json patientJson(const core::Patient& p) {
   return Json{{"mrn", p.mrn}, {"initials", p.initials}};
 }
@@ -120,33 +111,9 @@ Json rowJson(const platform::SessionRow& r) {
   j["patient"] = patientJson(r.header.patient);
   j["payer"] = r.header.payerProfile;
   j["discipline"] = std::string(core::toString(r.header.discipline));
-  j["opened_at"] = isoUtc(r.openedAt);
-  j["last_event_at"] = isoUtc(r.lastEventAt);
+  j["opened_at"] = platform::formatWallTime(r.openedAt);
+  j["last_event_at"] = platform::formatWallTime(r.lastEventAt);
   j["events"] = r.eventCount;
-  return j;
-}
-
-Json eventJson(const core::Event& e) {
-  Json j;
-  j["seq"] = e.sequence;
-  j["type"] = std::string(core::toString(e.type));
-  j["at"] = isoUtc(e.wall);
-  if (!e.clinicianId.empty()) j["clinician"] = e.clinicianId;
-  if (!e.code.empty()) j["code"] = e.code;
-  if (e.performer) j["performer"] = std::string(core::toString(*e.performer));
-  if (e.mode) j["mode"] = std::string(core::toString(*e.mode));
-  if (e.pauseReason) j["pause_reason"] = std::string(core::toString(*e.pauseReason));
-  if (e.minutes) j["minutes"] = e.minutes->count();
-  if (e.assistantMinutes) j["assistant_minutes"] = e.assistantMinutes->count();
-  if (!e.codes.empty()) j["codes"] = e.codes;
-  if (e.segmentIndex) j["segment_index"] = *e.segmentIndex;
-  if (e.oldStart) j["old_start"] = isoUtc(*e.oldStart);
-  if (e.oldEnd) j["old_end"] = isoUtc(*e.oldEnd);
-  if (e.newStart) j["new_start"] = isoUtc(*e.newStart);
-  if (e.newEnd) j["new_end"] = isoUtc(*e.newEnd);
-  if (!e.reason.empty()) j["reason"] = e.reason;
-  if (e.wallDelta) j["wall_delta_ms"] = e.wallDelta->count();
-  if (e.monotonicDelta) j["monotonic_delta_ms"] = e.monotonicDelta->count();
   return j;
 }
 
@@ -211,7 +178,7 @@ Json sessionJson(Context& ctx, const platform::StoredSession& stored, bool withE
   }
   if (withEvents) {
     j["events"] = Json::array();
-    for (const auto& e : stored.events) j["events"].push_back(eventJson(e));
+    for (const auto& e : stored.events) j["events"].push_back(platform::eventJson<Json>(e));
   }
   return j;
 }
@@ -284,7 +251,7 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
       printSessionTable(s, out);
       out << "  events:\n";
       for (const auto& e : s["events"]) {
-        out << "    " << std::setw(4) << e["seq"].get<long long>() << "  " << e["at"].get<std::string>()
+        out << "    " << std::setw(4) << e["sequence"].get<long long>() << "  " << e["at"].get<std::string>()
             << "  " << e["type"].get<std::string>();
         if (e.contains("code")) out << ' ' << e["code"].get<std::string>();
         if (e.contains("performer")) out << ' ' << e["performer"].get<std::string>();

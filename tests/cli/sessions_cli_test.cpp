@@ -241,11 +241,16 @@ TEST(SessionsCli, ListFiltersByStatusAndShowPrintsTheEventLog) {
   ASSERT_EQ(show.exitCode, 0) << show.err;
   auto s = Json::parse(show.out);
   ASSERT_EQ(s["events"].size(), 5u);
-  EXPECT_EQ(s["events"][1]["type"], "activity_started");
-  EXPECT_EQ(s["events"][1]["code"], "97110");
+  // Each event in the form the billing server receives it (docs/sync-api.md), field for field.
+  EXPECT_EQ(s["events"][1], Json::parse(R"({"sequence": 2, "type": "activity_started",
+      "at": "2026-11-02T09:00:00.000Z", "clinician": "c-ot-1", "code": "97110", "performer": "therapist",
+      "mode": "one_on_one"})"));
   EXPECT_EQ(s["events"][4]["type"], "session_signed");
+  EXPECT_EQ(s["events"][4]["sequence"], 5);
+  EXPECT_EQ(s["events"][4]["at"], "2026-11-02T09:40:00.000Z");
   auto text = runCli({"sessions", "show", "--db", db, sessionId(4)});
   EXPECT_NE(text.out.find("session_signed"), std::string::npos);
+  EXPECT_NE(text.out.find("   5  2026-11-02T09:40:00.000Z  session_signed"), std::string::npos) << text.out;
   auto missing = runCli({"sessions", "show", "--db", db, sessionId(99)});
   EXPECT_EQ(missing.exitCode, 2);
 }

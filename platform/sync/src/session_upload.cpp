@@ -3,50 +3,13 @@
 #include <unitclock/core/day.h>
 #include <unitclock/core/engine.h>
 #include <unitclock/core/payer.h>
+#include <unitclock/platform/session_json.h>
 #include <unitclock/platform/session_upload.h>
 #include <set>
 
 namespace unitclock::platform {
-namespace {
 
 using nlohmann::json;
-
-json eventJson(const core::Event& e) {
-  json j{{"sequence", e.sequence},
-         {"type", std::string(core::toString(e.type))},
-         {"at", formatWallTime(e.wall)},
-         {"clinician", e.clinicianId}};
-  if (!e.code.empty()) j["code"] = e.code;
-  if (e.performer) j["performer"] = std::string(core::toString(*e.performer));
-  if (e.mode) j["mode"] = std::string(core::toString(*e.mode));
-  if (e.pauseReason) j["pause_reason"] = std::string(core::toString(*e.pauseReason));
-  if (e.minutes) j["minutes"] = e.minutes->count();
-  if (e.assistantMinutes) j["assistant_minutes"] = e.assistantMinutes->count();
-  if (!e.codes.empty()) j["codes"] = e.codes;
-  if (e.segmentIndex) j["segment_index"] = *e.segmentIndex;
-  if (e.oldStart) j["old_start"] = formatWallTime(*e.oldStart);
-  if (e.oldEnd) j["old_end"] = formatWallTime(*e.oldEnd);
-  if (e.newStart) j["new_start"] = formatWallTime(*e.newStart);
-  if (e.newEnd) j["new_end"] = formatWallTime(*e.newEnd);
-  if (!e.reason.empty()) j["reason"] = e.reason;
-  if (e.wallDelta) j["wall_delta_ms"] = e.wallDelta->count();
-  if (e.monotonicDelta) j["monotonic_delta_ms"] = e.monotonicDelta->count();
-  return j;
-}
-
-}  // namespace
-
-std::string formatWallTime(core::WallTime t) {
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{t - day};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
-  return buf;
-}
 
 DayOf utcDays() {
   return [](core::WallTime t) -> std::optional<LocalDay> {
@@ -91,7 +54,7 @@ core::Result<std::string, std::string> buildSessionUpload(const core::SessionHea
   j["started_at"] = formatWallTime(events.front().wall);
   j["ended_at"] = formatWallTime(events.back().wall);
   json evs = json::array();
-  for (const auto& e : events) evs.push_back(eventJson(e));
+  for (const auto& e : events) evs.push_back(eventJson<json>(e));
   j["events"] = evs;
 
   // Segments, cut at the clinic's local midnight; each names who tapped its start.

@@ -1,7 +1,8 @@
 #pragma once
 // The body of PUT /api/v1/sessions/{id} (docs/sync-api.md), built from a session's header and event log
-// exactly as the device sees it: the events themselves, the derived segments cut at the clinic's local
-// midnight, the untimed services, and the device's charge lines per calendar day.
+// exactly as the device sees it: the events themselves (unitclock/platform/session_json.h), the derived
+// segments cut at the clinic's local midnight, the untimed services, and the device's charge lines per
+// calendar day.
 
 #include <unitclock/core/catalog.h>
 #include <unitclock/core/events.h>
@@ -31,8 +32,5 @@ DayOf utcDays();
 core::Result<std::string, std::string> buildSessionUpload(
     const core::SessionHeader& header, const std::vector<core::Event>& events, const DayOf& dayOf,
     const core::Catalog& catalog = core::Catalog::builtin());
-
-// The event in the wire's JSON form (names from events.h; times as UTC ISO-8601 with milliseconds).
-std::string formatWallTime(core::WallTime t);
 
 }  // namespace unitclock::platform
