@@ -274,6 +274,129 @@ TEST(DeviceStore, OutboxTracksAttemptsBackoffAndRejection) {
   EXPECT_EQ(store.markOutboxSent(12345, now).error().errc, StoreErrc::not_found);
 }
 
+namespace {
+
+SentUpload syncedUpload(DeviceStore& store, const std::string& id, std::int64_t sequence, core::WallTime at) {
+  auto box = store.outbox(id);
+  EXPECT_TRUE(box.ok() && box->size() == 1u);
+  return SentUpload{box->front().id, id,
+                    core::makeEvent(EventType::session_synced, sequence,
+                                    core::Instant{at, "run-1", std::chrono::nanoseconds{0}}, "")};
+}
+
+// What a reopened store says about one uploaded session: outbox state, status, events.
+struct AfterUpload {
+  OutboxState state;
+  core::SessionStatus status;
+  std::size_t events;
+};
+AfterUpload afterUpload(DeviceStore& store, const std::string& id) {
+  auto box = store.outbox(id);
+  auto s = store.loadSession(id);
+  EXPECT_TRUE(box.ok() && s.ok());
+  return {box->front().state, s->row.status, s->events.size()};
+}
+
+}  // namespace
+
+TEST(DeviceStore, UploadedBatchIsMarkedSentAndSyncedInOneGo) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  const auto at = wallAt(2026, 11, 2, 17, 0);
+  {
+    DeviceStore store = openStore(path);
+    for (int i = 20; i < 24; ++i)
+      recordSignedSession(store, sessionId(i), wallAt(2026, 11, 2, 8 + i - 20, 0));
+    std::vector<SentUpload> batch;
+    for (int i = 20; i < 23; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
+    // The fourth was corrected on the device meanwhile: its entry is done, its log gets no synced event.
+    batch.push_back(syncedUpload(store, sessionId(23), 6, at));
+    batch.back().syncedEvent.reset();
+    ASSERT_TRUE(store.markOutboxSent(batch, at).ok());
+  }
+  DeviceStore store = openStore(path);  // what is on disk
+  EXPECT_TRUE(store.pendingOutbox(at + 1h)->empty());
+  for (int i = 20; i < 23; ++i) {
+    auto s = store.loadSession(sessionId(i));
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->row.status, core::SessionStatus::synced);
+    EXPECT_EQ(s->row.eventCount, 6);
+    ASSERT_EQ(s->events.size(), 6u);
+    EXPECT_EQ(s->events.back().type, EventType::session_synced);
+    EXPECT_EQ(s->events.back().sequence, 6);
+    EXPECT_EQ(s->events.back().wall, at);
+    auto box = store.outbox(sessionId(i));
+    EXPECT_EQ(box->front().state, OutboxState::sent);
+    EXPECT_EQ(box->front().sentAt, at);
+    EXPECT_EQ(box->front().attempts, 1);
+  }
+  auto corrected = afterUpload(store, sessionId(23));
+  EXPECT_EQ(corrected.state, OutboxState::sent);
+  EXPECT_EQ(corrected.status, core::SessionStatus::signed_);
+  EXPECT_EQ(corrected.events, 5u);
+  EXPECT_TRUE(store.markOutboxSent(std::vector<SentUpload>{}, at).ok()) << "an empty batch is nothing to do";
+}
+
+TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  const auto at = wallAt(2026, 11, 2, 17, 0);
+  {
+    DeviceStore store = openStore(path);
+    for (int i = 30; i < 33; ++i)
+      recordSignedSession(store, sessionId(i), wallAt(2026, 11, 2, 8 + i - 30, 0));
+    // The app recorded another event into the middle session after the batch was read: sequence 6 is
+    // taken, so the batch's event for it is a conflict and not one entry of the batch is stored.
+    std::vector<SentUpload> batch;
+    for (int i = 30; i < 33; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
+    batch[1].syncedEvent->sequence = 5;
+    auto r = store.markOutboxSent(batch, at);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().errc, StoreErrc::conflict);
+
+    // An outbox entry that is not there (at the end, after two good ones): nothing either.
+    batch[1].syncedEvent->sequence = 6;
+    batch.push_back(SentUpload{98765, sessionId(30), std::nullopt});
+    r = store.markOutboxSent(batch, at);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().errc, StoreErrc::not_found);
+    batch.pop_back();
+
+    // Only session_synced records an upload.
+    batch[2].syncedEvent->type = EventType::session_signed;
+    r = store.markOutboxSent(batch, at);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().errc, StoreErrc::invalid);
+  }
+  {
+    DeviceStore store = openStore(path);
+    EXPECT_EQ(store.pendingOutbox(at + 1h)->size(), 3u);
+    for (int i = 30; i < 33; ++i) {
+      auto a = afterUpload(store, sessionId(i));
+      EXPECT_EQ(a.state, OutboxState::pending) << i;
+      EXPECT_EQ(a.status, core::SessionStatus::signed_) << i;
+      EXPECT_EQ(a.events, 5u) << i;
+    }
+    EXPECT_TRUE(store.integrityProblems()->empty());
+    // The same connection records the corrected batch afterwards.
+    std::vector<SentUpload> batch;
+    for (int i = 30; i < 33; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
+    ASSERT_TRUE(store.markOutboxSent(batch, at).ok());
+  }
+  DeviceStore store = openStore(path);
+  EXPECT_TRUE(store.pendingOutbox(at + 1h)->empty());
+  for (int i = 30; i < 33; ++i) {
+    auto a = afterUpload(store, sessionId(i));
+    EXPECT_EQ(a.status, core::SessionStatus::synced);
+    EXPECT_EQ(a.events, 6u);
+  }
+  DeviceStore reader = openStore(path, StoreMode::ReadOnly);
+  auto refused =
+      reader.markOutboxSent(std::vector<SentUpload>{syncedUpload(reader, sessionId(30), 7, at)}, at);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().errc, StoreErrc::read_only_location);
+}
+
 TEST(DeviceStore, ListsSessionsByStatusAndOpeningTime) {
   TempDir dir;
   DeviceStore store = openStore(dir.file("device.db"));

@@ -44,7 +44,8 @@ class TestClock : public Clock {
 
 // Records a whole session in the store the way the app does: each event checked, stored, then applied.
 void recordSession(platform::DeviceStore& store, TestClock& clock, const std::string& id,
-                   const std::string& mrn) {
+                   const std::string& mrn, const std::string& rendering = "ot1",
+                   const std::string& correction = "") {
   SessionHeader h;
   h.id = id;
   h.clinicId = "north";
@@ -53,7 +54,7 @@ void recordSession(platform::DeviceStore& store, TestClock& clock, const std::st
   h.payerProfile = "medicare";
   h.discipline = Discipline::ot;
   h.diagnoses = {"M25.511"};
-  h.renderingClinicianId = "ot1";
+  h.renderingClinicianId = rendering;
   auto session = Session::create(h, clock.now(), "ot1");
   ASSERT_TRUE(session.ok()) << session.error().message;
   ASSERT_TRUE(store.createSession(h, session->events().front()).ok());
@@ -71,6 +72,11 @@ void recordSession(platform::DeviceStore& store, TestClock& clock, const std::st
   add(makeEvent(EventType::session_ended, session->nextSequence(), clock.now(), "ot1"));
   clock.advance(1min);
   add(makeEvent(EventType::session_signed, session->nextSequence(), clock.now(), "ot1"));
+  if (!correction.empty()) {  // signed again as revision 2: both revisions wait in the outbox
+    clock.advance(1min);
+    add(withReason(EventType::session_reopened, session->nextSequence(), clock.now(), "ot1", correction));
+    add(makeEvent(EventType::session_signed, session->nextSequence(), clock.now(), "ot1"));
+  }
 }
 
 TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced) {
@@ -130,6 +136,65 @@ TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced
   auto etag = store->setting(platform::DeviceStoreOutbox::kConfigEtagSetting);
   ASSERT_TRUE(etag.ok() && etag.value());
   EXPECT_FALSE(etag.value()->empty());
+}
+
+TEST(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned) {
+  testing::Clinic clinic;
+  testing::ServerProcess server(clinic.dataDir);
+  auto storePath = (clinic.dir.path() / "device.db").string();
+  TestClock clock(WallTime{std::chrono::sys_days{2026y / 11 / 26} + 14h});
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordSession(*store, clock, testing::sessionId(1), "MRN1");
+    recordSession(*store, clock, testing::sessionId(2), "MRN2");
+    // The server refuses this one (a rendering clinician id longer than it accepts).
+    recordSession(*store, clock, testing::sessionId(3), "MRN3", std::string(65, 'x'));
+    recordSession(*store, clock, testing::sessionId(4), "MRN4");
+    recordSession(*store, clock, testing::sessionId(5), "MRN5", "ot1", "end time corrected");
+  }
+  platform::HttpClientOptions http;
+  http.baseUrl = server.url();
+  auto enrolled = platform::enrollDevice(http, clinic.enrollCode, "room 2 kiosk");
+  ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
+  platform::SyncOptions options;
+  options.client = http;
+  options.client.bearerToken = enrolled->token;
+  options.backoff.initial = 20ms;
+  options.batchSize = 50;  // all six outbox entries in one request
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded + worker.state().rejected == 6; }))
+      << worker.state().lastError;
+  worker.stop();
+  EXPECT_EQ(worker.state().uploaded, 5u);
+  EXPECT_EQ(worker.state().rejected, 1u);
+
+  auto store = platform::DeviceStore::open(storePath);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE(store->pendingOutbox(WallTime::max())->empty());
+  for (int i : {1, 2, 4, 5}) {
+    auto s = store->loadSession(testing::sessionId(i));
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->row.status, SessionStatus::synced) << i;
+    const std::size_t before = i == 5 ? 7u : 5u;  // revision 2 of session 5: reopened and signed again
+    ASSERT_EQ(s->events.size(), before + 1) << i;
+    EXPECT_EQ(s->events.back().type, EventType::session_synced) << i;
+    EXPECT_EQ(s->events.back().sequence, static_cast<std::int64_t>(before + 1)) << i;
+    for (const auto& entry : store->outbox(testing::sessionId(i)).value()) {
+      EXPECT_EQ(entry.state, platform::OutboxState::sent) << i << " revision " << entry.revision;
+    }
+  }
+  EXPECT_EQ(store->outbox(testing::sessionId(5))->size(), 2u) << "both revisions went, only one synced event";
+  auto refused = store->loadSession(testing::sessionId(3));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->row.status, SessionStatus::signed_);
+  EXPECT_EQ(refused->events.size(), 5u);
+  auto entry = store->outbox(testing::sessionId(3));
+  ASSERT_EQ(entry->size(), 1u);
+  EXPECT_EQ(entry->front().state, platform::OutboxState::rejected);
+  EXPECT_NE(entry->front().lastError.find("rendering_clinician"), std::string::npos)
+      << entry->front().lastError;
 }
 
 }  // namespace

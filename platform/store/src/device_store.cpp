@@ -304,7 +304,7 @@ struct DeviceStore::Impl {
   bool readOnly = false;
   // Prepared once: the tap → commit path runs these on every event.
   std::optional<sql::Statement> selectSessionState;
-  std::optional<sql::Statement> insertEvent;
+  std::optional<sql::Statement> insertEventStmt;
   std::optional<sql::Statement> updateSession;
   std::optional<sql::Statement> insertOutbox;
   std::optional<sql::Statement> insertAudit;
@@ -328,6 +328,8 @@ struct DeviceStore::Impl {
   }
 
   StoreResult<std::int64_t> addAudit(const AuditEntry& e);
+  // appendEvent's checks and writes, inside the caller's transaction.
+  StoreResult<std::int64_t> insertEvent(const std::string& sessionId, const core::Event& event);
 };
 
 DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -630,10 +632,10 @@ StoreResult<void> DeviceStore::createSession(const core::SessionHeader& h, const
     }
     return fail(ioError(r.error(), "create session"));
   }
-  auto ev =
-      m_impl->cached(m_impl->insertEvent, std::string("INSERT INTO events(") + std::string(kEventColumns) +
-                                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                              "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+  auto ev = m_impl->cached(m_impl->insertEventStmt,
+                           std::string("INSERT INTO events(") + std::string(kEventColumns) +
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                               "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
   if (!ev) return fail(ev.error());
   if (auto r = bindEvent(*ev.value(), h.id, opened); !r) return r;
   if (auto r = ev.value()->run(); !r) return fail(ioError(r.error(), "create session"));
@@ -643,11 +645,18 @@ StoreResult<void> DeviceStore::createSession(const core::SessionHeader& h, const
 
 StoreResult<std::int64_t> DeviceStore::appendEvent(const std::string& sessionId, const core::Event& event) {
   if (auto w = m_impl->writable(); !w) return fail(w.error());
-  if (auto r = checkStorable(event.codes); !r) return fail(r.error());
-  auto& impl = *m_impl;
-  auto tx = sql::Transaction::begin(impl.db);
+  auto tx = sql::Transaction::begin(m_impl->db);
   if (!tx) return failIo<std::int64_t>(tx.error(), "record event");
+  auto seq = m_impl->insertEvent(sessionId, event);
+  if (!seq) return seq;
+  if (auto r = tx->commit(); !r) return failIo<std::int64_t>(r.error(), "commit event");
+  return seq;
+}
 
+StoreResult<std::int64_t> DeviceStore::Impl::insertEvent(const std::string& sessionId,
+                                                         const core::Event& event) {
+  if (auto r = checkStorable(event.codes); !r) return fail(r.error());
+  auto& impl = *this;
   auto state = impl.cached(impl.selectSessionState,
                            "SELECT event_count, status, revision FROM sessions WHERE id = ?1");
   if (!state) return fail(state.error());
@@ -666,9 +675,10 @@ StoreResult<std::int64_t> DeviceStore::appendEvent(const std::string& sessionId,
                                                std::to_string(count + 1)));
   }
 
-  auto ins = impl.cached(impl.insertEvent, std::string("INSERT INTO events(") + std::string(kEventColumns) +
-                                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                               "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+  auto ins =
+      impl.cached(impl.insertEventStmt, std::string("INSERT INTO events(") + std::string(kEventColumns) +
+                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
   if (!ins) return fail(ins.error());
   if (auto r = bindEvent(*ins.value(), sessionId, event); !r) return fail(r.error());
   if (auto r = ins.value()->run(); !r) return failIo<std::int64_t>(r.error(), "record event");
@@ -722,7 +732,6 @@ StoreResult<std::int64_t> DeviceStore::appendEvent(const std::string& sessionId,
     a.detail = event.reason;
     if (auto r = impl.addAudit(a); !r) return fail(r.error());
   }
-  if (auto r = tx->commit(); !r) return failIo<std::int64_t>(r.error(), "commit event");
   return event.sequence;
 }
 
@@ -870,13 +879,47 @@ StoreResult<void> updateOutbox(sql::Database& db, std::string_view text, std::in
 }
 }  // namespace
 
+namespace {
+constexpr std::string_view kMarkSent =
+    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?3, last_error = '', "
+    "next_attempt_at = NULL WHERE id = ?1";
+}  // namespace
+
 StoreResult<void> DeviceStore::markOutboxSent(std::int64_t outboxId, core::WallTime at) {
   if (auto w = m_impl->writable(); !w) return w;
-  return updateOutbox(
-      m_impl->db,
-      "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?3, last_error = '', "
-      "next_attempt_at = NULL WHERE id = ?1",
-      outboxId, std::nullopt, toMs(at));
+  return updateOutbox(m_impl->db, kMarkSent, outboxId, std::nullopt, toMs(at));
+}
+
+StoreResult<void> DeviceStore::markOutboxSent(const std::vector<SentUpload>& uploads, core::WallTime at) {
+  if (auto w = m_impl->writable(); !w) return w;
+  if (uploads.empty()) return {};
+  auto& impl = *m_impl;
+  auto tx = sql::Transaction::begin(impl.db);
+  if (!tx) return fail(ioError(tx.error(), "record uploads"));
+  auto mark = impl.db.prepare(kMarkSent);
+  if (!mark) return fail(ioError(mark.error(), "record uploads"));
+  for (const SentUpload& u : uploads) {
+    mark->reset();
+    mark->clearBindings();
+    sql::SqlResult<void> rs[] = {mark->bind(1, u.outboxId), mark->bind(3, toMs(at))};
+    for (const auto& r : rs) {
+      if (!r) return fail(ioError(r.error(), "record uploads"));
+    }
+    if (auto r = mark->run(); !r) return fail(ioError(r.error(), "record uploads"));
+    if (impl.db.changes() == 0) {
+      return fail(error(StoreErrc::not_found, "no outbox entry " + std::to_string(u.outboxId)));
+    }
+    if (u.syncedEvent) {
+      if (u.syncedEvent->type != core::EventType::session_synced) {
+        return fail(error(StoreErrc::invalid, "outbox entry " + std::to_string(u.outboxId) +
+                                                  ": only a session_synced event records an upload"));
+      }
+      if (auto r = impl.insertEvent(u.sessionId, *u.syncedEvent); !r) return fail(r.error());
+    }
+  }
+  // One commit, one flush, for the whole batch; any error above rolled everything back.
+  if (auto r = tx->commit(); !r) return fail(ioError(r.error(), "commit uploads"));
+  return {};
 }
 
 StoreResult<void> DeviceStore::markOutboxFailed(std::int64_t outboxId, std::string_view err,

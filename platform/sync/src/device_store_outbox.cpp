@@ -122,22 +122,40 @@ std::size_t DeviceStoreOutbox::pendingCount() {
 }
 
 bool DeviceStoreOutbox::markUploaded(const PendingUpload& upload) {
+  return markAllUploaded({upload});
+}
+
+bool DeviceStoreOutbox::markAllUploaded(const std::vector<PendingUpload>& uploads) {
   auto* s = m_impl->open(nullptr);
   if (!s) return false;
-  auto now = m_impl->clock.now();
-  if (auto r = s->markOutboxSent(upload.outboxId, now.wall); !r) return false;
-  if (m_impl->cachedPending > 0) --m_impl->cachedPending;
-  // The latest revision is on the server: record it in the session's log (status synced).
-  auto stored = s->loadSession(upload.sessionId);
-  if (!stored || stored->row.revision != upload.revision ||
-      stored->row.status != core::SessionStatus::signed_) {
-    return true;
+  const auto now = m_impl->clock.now();
+  constexpr int kTries = 3;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    std::vector<SentUpload> sent;
+    sent.reserve(uploads.size());
+    for (const PendingUpload& up : uploads) {
+      sent.push_back(SentUpload{up.outboxId, up.sessionId, std::nullopt});
+      // The latest revision is on the server: record it in the session's log (status synced).
+      auto stored = s->loadSession(up.sessionId);
+      if (!stored) {
+        if (stored.error().errc == StoreErrc::not_found) continue;
+        return false;
+      }
+      if (stored->row.revision != up.revision || stored->row.status != core::SessionStatus::signed_) continue;
+      auto session = core::Session::restore(stored->row.header, stored->events);
+      if (!session) continue;
+      auto e = core::makeEvent(core::EventType::session_synced, session->nextSequence(), now, "");
+      if (session->check(e)) sent.back().syncedEvent = e;
+    }
+    auto r = s->markOutboxSent(sent, now.wall);
+    if (r) {
+      m_impl->cachedPending -= std::min(m_impl->cachedPending, uploads.size());
+      return true;
+    }
+    // The app recorded an event into one of these sessions after it was read: read them again.
+    if (r.error().errc != StoreErrc::conflict) return false;
   }
-  auto session = core::Session::restore(stored->row.header, stored->events);
-  if (!session) return true;
-  auto e = core::makeEvent(core::EventType::session_synced, session->nextSequence(), now, "");
-  if (session->check(e)) (void)s->appendEvent(upload.sessionId, e);  // a conflict with the app: stays signed
-  return true;
+  return false;
 }
 
 bool DeviceStoreOutbox::markRejected(const PendingUpload& upload, int httpStatus,

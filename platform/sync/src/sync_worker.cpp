@@ -270,15 +270,37 @@ struct SyncWorker::Impl {
       failed("the server's answer to an upload is not understood", std::nullopt);
       return false;
     }
+    // Accepted uploads are recorded together (one store transaction), before any later answer of the
+    // batch is acted on, so the outbox stays in order.
+    std::vector<PendingUpload> accepted;
+    auto recordAccepted = [&] {
+      if (accepted.empty()) return true;
+      if (!outbox->markAllUploaded(accepted)) {
+        failed("the upload was accepted but could not be recorded on this device", std::nullopt);
+        return false;
+      }
+      succeeded();
+      {
+        std::lock_guard lock(mutex);
+        state.uploaded += accepted.size();
+      }
+      accepted.clear();
+      return true;
+    };
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& item = j["results"][i];
       int itemStatus = item.value("status", 0);
+      if (itemStatus >= 200 && itemStatus < 300) {
+        accepted.push_back(batch[i]);
+        continue;
+      }
+      if (!recordAccepted()) return false;
       std::string message = item.value("message", std::string());
       if (auto f = item.value("field", std::string()); !f.empty()) message = f + ": " + message;
       if (message.empty()) message = "the server answered " + std::to_string(itemStatus);
       if (!settle(batch[i], itemStatus, message, std::nullopt)) return false;
     }
-    return true;
+    return recordAccepted();
   }
 
   void uploadAll(HttpClient& client) {

@@ -99,6 +99,14 @@ struct OutboxEntry {
   std::optional<core::WallTime> sentAt;
 };
 
+// An outbox entry the server accepted, for DeviceStore::markOutboxSent(batch): the entry is marked sent
+// and, when given, the session_synced event is appended to `sessionId`'s log (checked like appendEvent).
+struct SentUpload {
+  std::int64_t outboxId = 0;
+  std::string sessionId;
+  std::optional<core::Event> syncedEvent;
+};
+
 struct AuditEntry {
   std::int64_t id = 0;
   core::WallTime at{};
@@ -157,6 +165,11 @@ class DeviceStore {
   StoreResult<std::vector<OutboxEntry>> pendingOutbox(core::WallTime now, int limit = 100);
   StoreResult<std::vector<OutboxEntry>> outbox(const std::string& sessionId);
   StoreResult<void> markOutboxSent(std::int64_t outboxId, core::WallTime at);
+  // A whole batch the server accepted, in ONE transaction (one flush): every entry marked sent and every
+  // given session_synced event appended, in order, or nothing at all. An unknown entry is not_found; an
+  // event whose sequence is not its session's next is conflict (so a batch built before the app recorded
+  // another event changes nothing); any other event type is invalid.
+  StoreResult<void> markOutboxSent(const std::vector<SentUpload>& uploads, core::WallTime at);
   StoreResult<void> markOutboxFailed(std::int64_t outboxId, std::string_view error, core::WallTime retryAt);
   StoreResult<void> markOutboxRejected(std::int64_t outboxId, std::string_view reason);
 

@@ -3,8 +3,8 @@
 // it work beside the app's). Each outbox entry is uploaded as the session's log up to the signature of
 // that revision, so a later correction never changes what revision N said. After the server accepts
 // the latest revision, a session_synced event is appended (the store's retention purges only synced
-// sessions). The configuration is cached in the store's settings (sync_config, sync_config_etag) and
-// its roster replaces the store's roster.
+// sessions), in the same transaction that marks the outbox entry sent. The configuration is cached in the
+// store's settings (sync_config, sync_config_etag) and its roster replaces the store's roster.
 
 #include <unitclock/core/clock.h>
 #include <unitclock/platform/sync_worker.h>
@@ -23,6 +23,10 @@ class DeviceStoreOutbox final : public SyncOutbox {
   std::vector<PendingUpload> nextUploads(std::size_t max, std::string& error) override;
   std::size_t pendingCount() override;
   bool markUploaded(const PendingUpload& upload) override;
+  // One store transaction for the whole batch: each entry marked sent, and each session whose latest
+  // revision this was gets its session_synced event. If the app records an event into one of those
+  // sessions meanwhile, nothing is stored and the batch is rebuilt from the store (up to 3 tries).
+  bool markAllUploaded(const std::vector<PendingUpload>& uploads) override;
   bool markRejected(const PendingUpload& upload, int httpStatus, const std::string& message) override;
   std::string configEtag() override;
   bool saveConfig(const std::string& json, const std::string& etag) override;

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace unitclock::platform {
 
@@ -53,6 +54,14 @@ class SyncOutbox {
   }
   virtual std::size_t pendingCount() = 0;
   virtual bool markUploaded(const PendingUpload& upload) = 0;
+  // Every upload of one request that the server accepted, in order. The default marks them one by one;
+  // a store that can should record them together (DeviceStoreOutbox: one transaction, one flush).
+  virtual bool markAllUploaded(const std::vector<PendingUpload>& uploads) {
+    for (const auto& u : uploads) {
+      if (!markUploaded(u)) return false;
+    }
+    return true;
+  }
   virtual bool markRejected(const PendingUpload& upload, int httpStatus, const std::string& message) = 0;
   // The ETag of the cached configuration (sent as If-None-Match), empty when none is cached.
   virtual std::string configEtag() = 0;
