@@ -56,6 +56,12 @@ std::string dateText(core::WallTime t, const std::string& zone) {
          kMonths[static_cast<unsigned>(ymd.month()) - 1];
 }
 
+std::string trim(const std::string& s) {
+  const auto a = s.find_first_not_of(' ');
+  if (a == std::string::npos) return {};
+  return s.substr(a, s.find_last_not_of(' ') - a + 1);
+}
+
 long long wholeMinutes(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::minutes>(d).count();
 }
@@ -174,6 +180,12 @@ const std::vector<std::pair<std::string, std::string>> kDefaultDiagnoses = {
 };
 
 const char* kPinLockPrefix = "pin_lock.";
+
+// Why a signed session is corrected, or why a session is voided (kept with the event and in the audit log).
+const std::vector<const char*> kCorrectionReasons = {"Times were wrong", "Wrong activity", "Late entry",
+                                                     "Other reason"};
+const std::vector<const char*> kVoidReasons = {"Entered in error", "Wrong patient", "Duplicate session",
+                                               "Other reason"};
 
 }  // namespace
 
@@ -308,12 +320,19 @@ void Controller::go(Screen screen) {
   m_pauseOpen = false;
   m_untimedOpen = false;
   m_editIndex = -1;
+  m_panel = Panel::kNone;
+  m_correctionReason.clear();
+  if (screen == Screen::kSettings) {
+    m_clinicEdit = m_settings.clinicName;
+    m_roomEdit = m_settings.room;
+  }
 }
 
 void Controller::lock(std::string message) {
   go(Screen::kLock);
   m_clinicianId.clear();
   m_pin.clear();
+  m_lastSigned.clear();
   m_message = std::move(message);
 }
 
@@ -343,6 +362,8 @@ void Controller::tick() {
       m_enrollCode.clear();
     }
   }
+  // The sync worker marks uploads synced or rejected in the store: show what is on disk (one query).
+  refreshFromStore();
   // A wall-clock jump while a session is open is recorded (and flagged for review) at once, not only
   // at the next tap; elapsed time keeps coming from the monotonic clock either way.
   const auto now = m_clock.now();
@@ -444,6 +465,69 @@ SessionCardView Controller::cardFor(const core::Session& s) const {
   return c;
 }
 
+void Controller::refreshFromStore() {
+  // One query for today's rows; a session whose event count on disk differs is replayed again. Only
+  // finished sessions can change underneath us (the sync worker marks them synced); open ones are ours.
+  for (const auto& row : todaysRows()) {
+    auto it = m_sessions.find(row.header.id);
+    if (it == m_sessions.end() || it->second.status() == SessionStatus::open) continue;
+    if (row.eventCount == static_cast<std::int64_t>(it->second.events().size())) continue;
+    auto stored = m_store.loadSession(row.header.id);
+    if (!stored) continue;
+    auto restored = core::Session::restore(stored.value().row.header, stored.value().events);
+    if (restored) it->second = std::move(restored.value());
+  }
+}
+
+std::optional<platform::OutboxEntry> Controller::latestUpload(const std::string& sessionId) const {
+  auto entries = m_store.outbox(sessionId);
+  if (!entries || entries.value().empty()) return std::nullopt;
+  return entries.value().back();
+}
+
+std::string Controller::statusFor(const core::Session& s, bool running) const {
+  const auto st = s.status();
+  if (st == SessionStatus::signed_ || st == SessionStatus::voided) {
+    const auto up = latestUpload(s.header().id);
+    if (up && up->state == platform::OutboxState::rejected) return "Rejected by the server";
+    const bool syncing = m_options.sync != nullptr && m_options.sync->configured();
+    if (up && up->state == platform::OutboxState::pending && syncing) {
+      const bool offline = m_options.sync->statusLine().find("offline") != std::string::npos;
+      return statusLabel(st, false) + (offline ? " · waiting (offline)" : " · uploading");
+    }
+  }
+  return statusLabel(st, running);
+}
+
+std::string Controller::afterSignMessage() const {
+  const auto* s = session(m_lastSigned);
+  if (s == nullptr) return {};
+  const std::string who = s->header().patient.initials;
+  const std::string rev = s->revision() > 1 ? " (revision " + std::to_string(s->revision()) + ")" : "";
+  const auto up = latestUpload(s->header().id);
+  const bool syncing = m_options.sync != nullptr && m_options.sync->configured();
+  const bool offline = syncing && m_options.sync->statusLine().find("offline") != std::string::npos;
+  if (s->status() == SessionStatus::voided) {
+    if (!up) return "Voided " + who + ". It will not be billed.";
+    if (up->state == platform::OutboxState::rejected)
+      return "Voided " + who + ", but the server refused the void: " + up->lastError;
+    if (up->state == platform::OutboxState::sent) return "Voided " + who + ". The billing server has it.";
+    if (!syncing) return "Voided " + who + ". It will not be billed.";
+    return "Voided " + who +
+           (offline ? ". The billing server is told when the device is online."
+                    : ". Telling the billing server…");
+  }
+  if (s->status() == SessionStatus::synced)
+    return "Signed " + who + rev + " and uploaded to the billing server.";
+  if (s->status() != SessionStatus::signed_) return {};
+  if (up && up->state == platform::OutboxState::rejected)
+    return "Signed " + who + rev + ", but the server rejected it: " + up->lastError +
+           ". Open it and tap Correct to fix it.";
+  if (!syncing) return "Signed " + who + rev + ". Kept on this device (no billing server is set up).";
+  if (offline) return "Signed " + who + rev + ". It will upload when the device is online.";
+  return "Signed " + who + rev + ". Uploading to the billing server…";
+}
+
 LockView Controller::lockView() const {
   LockView v;
   const auto now = m_clock.wallNow();
@@ -471,10 +555,12 @@ LockView Controller::lockView() const {
 
 PinView Controller::pinView() const {
   PinView v;
-  v.title = m_pinPurpose == PinPurpose::kSign ? "Sign with your PIN" : "Enter PIN";
+  v.title = m_pinPurpose == PinPurpose::kSign   ? "Sign with your PIN"
+            : m_pinPurpose == PinPurpose::kVoid ? "Void with your PIN"
+                                                : "Enter PIN";
   const auto* c = findClinician(m_pinFor);
   v.subtitle = c != nullptr ? c->displayName + " · " + roleLabel(c->role) : "";
-  if (m_pinPurpose == PinPurpose::kSign) {
+  if (m_pinPurpose != PinPurpose::kLogin) {
     if (const auto* s = current()) v.subtitle += " · session for " + s->header().patient.initials;
   }
   v.enteredDigits = static_cast<int>(m_pin.size());
@@ -503,13 +589,18 @@ HomeView Controller::homeView() const {
     SessionRowView r;
     r.sessionId = id;
     r.initials = s.header().patient.initials;
-    r.status = statusLabel(s.status(), sum.running.has_value());
+    r.status = statusFor(s, sum.running.has_value());
     r.minutes = minutesText(sum.timedTime) + " timed";
+    if (r.status == "Rejected by the server") {
+      if (const auto up = latestUpload(id))
+        v.notices.push_back(r.initials + ": rejected by the server – " + up->lastError +
+                            ". Open it and tap Correct to fix it.");
+    }
     auto units = unitsFor(s);
     r.units = units ? unitsText(units.value().totalUnits) : "units: error";
     v.sessions.push_back(std::move(r));
   }
-  v.message = m_message;
+  v.message = m_message.empty() ? afterSignMessage() : m_message;
   if (m_options.sync != nullptr) v.sync = m_options.sync->statusLine();
   return v;
 }
@@ -692,8 +783,7 @@ ReviewView Controller::reviewView() const {
   v.patient = h.patient.initials;
   v.context = payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
               (h.telehealth ? " · Telehealth" : "");
-  v.status = statusLabel(s->status(), false) +
-             (s->revision() > 1 ? " · revision " + std::to_string(s->revision()) : "");
+  v.status = statusFor(*s, false) + (s->revision() > 1 ? " · revision " + std::to_string(s->revision()) : "");
   std::string dx;
   for (const auto& d : sum.diagnoses) dx += (dx.empty() ? "" : ", ") + d;
   v.diagnoses = "Diagnoses: " + (dx.empty() ? std::string("none") : dx);
@@ -706,8 +796,8 @@ ReviewView Controller::reviewView() const {
       ReviewLineView l;
       l.code = c.billedAs.empty() ? c.code : c.code + " → " + c.billedAs;
       l.name = codeName(c.code);
-      l.minutes = std::to_string(c.total.count()) + " min" +
-                  (c.assistant.count() > 0 ? " (" + std::to_string(c.assistant.count()) + " assistant)" : "");
+      l.minutes = std::to_string(c.total.count()) + " min";
+      if (c.assistant.count() > 0) l.assistant = std::to_string(c.assistant.count()) + " by assistant";
       l.units = std::to_string(c.units);
       l.zeroUnits = c.units == 0;
       std::set<std::string> mods;
@@ -751,6 +841,14 @@ ReviewView Controller::reviewView() const {
   }
   v.canEdit = s->status() == SessionStatus::ended;
   v.canSign = s->status() == SessionStatus::ended;
+  v.canCorrect = s->status() == SessionStatus::signed_ || s->status() == SessionStatus::synced;
+  v.canVoid = v.canSign || v.canCorrect;
+  if (m_panel != Panel::kNone && (m_panel == Panel::kVoid ? v.canVoid : v.canCorrect)) {
+    v.panel = m_panel == Panel::kVoid ? ReviewView::Panel::kVoid : ReviewView::Panel::kCorrect;
+    const auto& reasons = m_panel == Panel::kVoid ? kVoidReasons : kCorrectionReasons;
+    for (const char* r : reasons) v.correctionReasons.push_back({r, r, m_correctionReason == r});
+    v.canConfirm = !m_correctionReason.empty();
+  }
   if (m_editIndex >= 0 && m_editIndex < static_cast<int>(sum.segments.size())) {
     v.edit.index = m_editIndex;
     v.edit.code = sum.segments[static_cast<std::size_t>(m_editIndex)].code;
@@ -799,7 +897,7 @@ SupervisorView Controller::supervisorView() const {
     SessionRowView r;
     r.sessionId = row.header.id;
     r.initials = row.header.patient.initials + " · " + clinicianName(row.header.renderingClinicianId);
-    r.status = statusLabel(s->status(), sum.running.has_value());
+    r.status = statusFor(*s, sum.running.has_value());
     r.minutes = minutesText(sum.timedTime) + " timed";
     r.units = units ? unitsText(units.value().totalUnits) : "–";
     if (auto outbox = m_store.outbox(row.header.id); outbox) {
@@ -897,6 +995,13 @@ SettingsView Controller::settingsView() const {
   for (const auto& c : m_roster) v.roster.push_back({c.id, c.displayName, roleLabel(c.role), {}, false});
   const auto* me = findClinician(m_clinicianId);
   v.canAdminister = me != nullptr && isAdmin(me->role);
+  // Being edited: what is typed so far. An enrolled device takes the clinic name from the server.
+  v.clinicFromServer = m_options.sync != nullptr && m_options.sync->configured();
+  v.clinicEdit = m_clinicEdit;
+  v.roomEdit = m_roomEdit;
+  v.canSaveClinicRoom = v.canAdminister && !trim(m_roomEdit).empty() && !trim(m_clinicEdit).empty() &&
+                        (trim(m_roomEdit) != m_settings.room ||
+                         (!v.clinicFromServer && trim(m_clinicEdit) != m_settings.clinicName));
   v.message = m_error.empty() ? m_message : m_error;
   return v;
 }
@@ -947,6 +1052,15 @@ void Controller::typeText(const std::string& text) {
         if ((std::isalnum(c) != 0 || ch == '-') && m_enrollCode.size() < 32)
           m_enrollCode += static_cast<char>(std::toupper(c));
         break;
+      case Field::kClinic:
+      case Field::kRoom: {
+        // The on-screen keys are capitals: a word starts with one and continues in lower case.
+        std::string& t = m_focus == Field::kClinic ? m_clinicEdit : m_roomEdit;
+        if ((std::isprint(c) == 0 && c < 0x80) || t.size() >= (m_focus == Field::kClinic ? 60u : 40u)) break;
+        const bool wordStart = t.empty() || t.back() == ' ';
+        t += std::isupper(c) != 0 && !wordStart ? static_cast<char>(std::tolower(c)) : ch;
+        break;
+      }
       default:
         break;
     }
@@ -979,6 +1093,14 @@ void Controller::deleteChar() {
     case Field::kEnrollCode:
       pop(m_enrollCode);
       break;
+    case Field::kClinic:
+    case Field::kRoom: {
+      // Whole UTF-8 characters ("Room 2 · Kiosk"): drop continuation bytes with their lead byte.
+      std::string& t = m_focus == Field::kClinic ? m_clinicEdit : m_roomEdit;
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      pop(t);
+      break;
+    }
     default:
       break;
   }
@@ -1062,18 +1184,8 @@ void Controller::submitPin() {
     return;
   }
   if (l.failures != 0 || l.lockedUntilMs != 0) (void)m_store.setSetting(key, "0;0", c->id, now);
-  if (m_pinPurpose == PinPurpose::kSign) {
-    auto* s = current();
-    if (s == nullptr) return;
-    auto r = record(*s, core::makeEvent(core::EventType::session_signed, 0, m_clock.now(), c->id));
-    if (!r) {
-      go(Screen::kReview);
-      m_error = r.error();
-      return;
-    }
-    go(Screen::kHome);
-    m_message = "Signed " + s->header().patient.initials + ". It will upload when the device is online.";
-    if (m_options.sync != nullptr) m_options.sync->nudge();
+  if (m_pinPurpose == PinPurpose::kSign || m_pinPurpose == PinPurpose::kVoid) {
+    finishSignOrVoid(*c);
     return;
   }
   m_clinicianId = c->id;
@@ -1087,6 +1199,31 @@ void Controller::submitPin() {
   } else {
     go(Screen::kHome);
   }
+}
+
+void Controller::finishSignOrVoid(const platform::Clinician& c) {
+  refreshFromStore();  // the sync worker may have marked it synced meanwhile: the next sequence must match
+  auto* s = current();
+  if (s == nullptr) return;
+  const bool voiding = m_pinPurpose == PinPurpose::kVoid;
+  const auto event =
+      voiding ? core::withReason(core::EventType::session_voided, 0, m_clock.now(), c.id, m_correctionReason)
+              : core::makeEvent(core::EventType::session_signed, 0, m_clock.now(), c.id);
+  const std::string reason = m_correctionReason;
+  auto r = record(*s, event);
+  go(Screen::kReview);
+  if (!r) {
+    m_error = r.error();
+    if (voiding) {
+      m_panel = Panel::kVoid;
+      m_correctionReason = reason;
+    }
+    return;
+  }
+  go(Screen::kHome);
+  m_message.clear();
+  m_lastSigned = s->header().id;
+  if (m_options.sync != nullptr) m_options.sync->nudge();
 }
 
 void Controller::startSession() {
@@ -1165,9 +1302,17 @@ void Controller::apply(const Intent& in) {
   };
   const auto now = m_clock.now();
   switch (in.kind) {
-    case IntentKind::kFocus:
-      m_focus = static_cast<Field>(in.number);
+    case IntentKind::kFocus: {
+      const auto f = static_cast<Field>(in.number);
+      if (f == Field::kClinic || f == Field::kRoom) {
+        // Clinic name and room: administrators only; an enrolled device takes the name from the server.
+        const auto* me = findClinician(m_clinicianId);
+        const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
+        if (me == nullptr || !isAdmin(me->role) || (f == Field::kClinic && fromServer)) break;
+      }
+      m_focus = f;
       break;
+    }
     case IntentKind::kKeyText:
       typeText(in.text);
       break;
@@ -1187,10 +1332,16 @@ void Controller::apply(const Intent& in) {
       switch (m_screen) {
         case Screen::kPin:
           m_pin.clear();
-          if (m_pinPurpose == PinPurpose::kSign)
+          if (m_pinPurpose == PinPurpose::kSign) {
             go(Screen::kReview);
-          else
+          } else if (m_pinPurpose == PinPurpose::kVoid) {
+            const std::string reason = m_correctionReason;
+            go(Screen::kReview);
+            m_panel = Panel::kVoid;  // back to the void panel, reason kept
+            m_correctionReason = reason;
+          } else {
             lock("");
+          }
           break;
         case Screen::kReview:
           go(s != nullptr && s->status() == SessionStatus::open ? Screen::kSession : Screen::kHome);
@@ -1243,9 +1394,11 @@ void Controller::apply(const Intent& in) {
       m_focus = Field::kMrn;
       break;
     case IntentKind::kOpenSession:
+      refreshFromStore();
       if (const auto* target = session(in.text)) {
         m_sessionId = in.text;
         m_message.clear();
+        m_lastSigned.clear();
         go(target->status() == SessionStatus::open ? Screen::kSession : Screen::kReview);
       }
       break;
@@ -1411,6 +1564,46 @@ void Controller::apply(const Intent& in) {
     case IntentKind::kPreferTie:
       event(core::withCodes(core::EventType::tie_preference_set, 0, now, m_clinicianId, {in.text}));
       break;
+    case IntentKind::kOpenCorrection: {
+      const Panel want = in.text == "void"      ? Panel::kVoid
+                         : in.text == "correct" ? Panel::kCorrect
+                                                : Panel::kNone;
+      m_panel = want == m_panel ? Panel::kNone : want;  // tapping the same button again closes it
+      m_correctionReason.clear();
+      m_editIndex = -1;
+      m_error.clear();
+      break;
+    }
+    case IntentKind::kCorrectionReason:
+      m_correctionReason = in.text;
+      break;
+    case IntentKind::kReopen: {
+      if (s == nullptr || m_panel != Panel::kCorrect) break;
+      refreshFromStore();
+      s = current();
+      if (s == nullptr) break;
+      auto r = record(*s, core::withReason(core::EventType::session_reopened, 0, m_clock.now(), m_clinicianId,
+                                           m_correctionReason));
+      if (!r) {
+        m_error = r.error();
+        break;
+      }
+      m_panel = Panel::kNone;
+      m_correctionReason.clear();
+      m_lastSigned.clear();
+      m_error.clear();
+      m_message = "Revision " + std::to_string(s->revision()) +
+                  ": edit the segments, then sign again. The signed revision stays on record.";
+      break;
+    }
+    case IntentKind::kVoid:
+      if (s == nullptr || m_panel != Panel::kVoid || m_correctionReason.empty()) break;
+      m_pinPurpose = PinPurpose::kVoid;
+      m_pinFor = m_clinicianId;
+      m_pin.clear();
+      m_screen = Screen::kPin;  // keeps the reason; go() would clear it
+      m_error.clear();
+      break;
     case IntentKind::kSign:
       m_pinPurpose = PinPurpose::kSign;
       m_pinFor = m_clinicianId;
@@ -1448,6 +1641,30 @@ void Controller::apply(const Intent& in) {
         m_error.clear();
       }
       break;
+    case IntentKind::kSaveClinicRoom: {
+      const auto* me = findClinician(m_clinicianId);
+      if (me == nullptr || !isAdmin(me->role)) {
+        m_error = "Only an administrator changes the clinic name and room.";
+        break;
+      }
+      const std::string clinic = trim(m_clinicEdit);
+      const std::string room = trim(m_roomEdit);
+      if (clinic.empty() || room.empty()) {
+        m_error = "The clinic name and the room cannot be empty.";
+        break;
+      }
+      const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
+      m_error.clear();
+      if (!fromServer && clinic != m_settings.clinicName) saveSetting("clinic_name", clinic);
+      if (m_error.empty() && room != m_settings.room) saveSetting("room", room);
+      if (m_error.empty()) {
+        m_message = "Saved: " + m_settings.clinicName + " · " + m_settings.room + ".";
+        m_focus = Field::kNone;
+        m_clinicEdit = m_settings.clinicName;
+        m_roomEdit = m_settings.room;
+      }
+      break;
+    }
     case IntentKind::kAddClinician:
       m_name.clear();
       m_pin.clear();

@@ -85,7 +85,8 @@ class Controller {
   core::Result<void, std::string> seedDemo();
 
  private:
-  enum class PinPurpose { kLogin, kSign };
+  enum class PinPurpose { kLogin, kSign, kVoid };
+  enum class Panel { kNone, kCorrect, kVoid };
 
   core::Result<void, std::string> record(core::Session& s, core::Event event);
   core::Session* current();
@@ -108,6 +109,16 @@ class Controller {
   std::vector<platform::SessionRow> todaysRows() const;
   std::string formatClock(std::chrono::milliseconds elapsed) const;
   SessionCardView cardFor(const core::Session& s) const;
+  // The sync worker writes to the same store (session_synced, rejections): bring the in-memory sessions
+  // up to date with what is on disk, so screens tell the truth and the next event has the right sequence.
+  void refreshFromStore();
+  // "Signed", "Signed · uploading", "Synced", "Rejected by the server", ... for a session's tile.
+  std::string statusFor(const core::Session& s, bool running) const;
+  // The latest outbox entry of a session (nullopt: never handed to sync).
+  std::optional<platform::OutboxEntry> latestUpload(const std::string& sessionId) const;
+  // What the home screen says about the session just signed or voided, as it stands now.
+  std::string afterSignMessage() const;
+  void finishSignOrVoid(const platform::Clinician& c);
 
   platform::DeviceStore& m_store;
   const core::Clock& m_clock;
@@ -150,6 +161,12 @@ class Controller {
   std::string m_editReason;
   std::string m_enrollCode;
   std::string m_eventsFor;
+  // corrections and voiding (review screen)
+  Panel m_panel = Panel::kNone;
+  std::string m_correctionReason;
+  std::string m_lastSigned;  // session signed or voided last, for the home message
+  // settings: clinic name and room being edited
+  std::string m_clinicEdit, m_roomEdit;
 };
 
 }  // namespace unitclock::app

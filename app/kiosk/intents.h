@@ -50,6 +50,11 @@ enum class IntentKind {
   kEditReason,  // text = reason
   kSaveEdit,
   kPreferTie,  // text = code
+  // corrections of a signed session and voiding (review screen)
+  kOpenCorrection,    // text = "correct" | "void" | "" (close the panel)
+  kCorrectionReason,  // text = reason
+  kReopen,            // a correction after signing: a new revision (needs a reason)
+  kVoid,              // asks for the PIN, then voids (needs a reason)
   kSign,
   // supervisor
   kShowEvents,  // text = session id
@@ -60,6 +65,7 @@ enum class IntentKind {
   kTextSize,  // text = "small" "normal" "large"
   kToggleKiosk,
   kEnroll,
+  kSaveClinicRoom,  // clinic name and room (administrators)
   kAddClinician,
   kSelectRole,  // text = role
   kSaveClinician,

@@ -100,6 +100,7 @@ struct HomeView {
   bool canSupervise = false;
   bool canAdminister = false;
   std::string message;
+  std::vector<std::string> notices;  // rejected uploads: "JD: rejected by the server – reason"
   std::string sync;
 };
 
@@ -160,7 +161,8 @@ struct SessionView {
 struct ReviewLineView {
   std::string code;
   std::string name;
-  std::string minutes;    // "23 min (8 assistant)"
+  std::string minutes;    // "23 min"
+  std::string assistant;  // "8 by assistant"; empty when the therapist furnished all of it
   std::string units;      // "2"
   std::string modifiers;  // "GO CO"
   bool zeroUnits = false;
@@ -204,6 +206,12 @@ struct ReviewView {
   bool canEdit = false;
   bool canSign = false;
   std::string message;
+  // Corrections after signing and voiding.
+  bool canCorrect = false;  // signed or synced: "Correct" reopens it as a new revision
+  bool canVoid = false;     // ended, signed or synced: "Void session"
+  enum class Panel { kNone, kCorrect, kVoid } panel = Panel::kNone;
+  std::vector<Choice> correctionReasons;  // reasons for the open panel
+  bool canConfirm = false;                // a reason is chosen
 };
 
 struct ClinicianDayView {
@@ -245,6 +253,10 @@ struct SettingsView {
   Field focus = Field::kNone;
   std::vector<ClinicianTileView> roster;
   bool canAdminister = false;
+  std::string clinicEdit;  // the clinic name and room as typed so far (administrators)
+  std::string roomEdit;
+  bool clinicFromServer = false;   // an enrolled device takes the clinic name from the server
+  bool canSaveClinicRoom = false;  // an administrator changed the clinic name or room
   std::string message;
 };
 

@@ -179,13 +179,45 @@ bool Ui::tile(std::string_view id, const std::vector<std::string>& lines, ImVec2
   dl->AddRectFilled(a, b, held ? c.fillActive : c.fill, px(0.4f));
   dl->AddRect(a, b, c.border, px(0.4f), 0, tone == Tone::kRunning || tone == Tone::kSelected ? 3.0f : 1.5f);
   dl->PushClipRect(a, ImVec2(b.x - px(0.3f), b.y), true);  // long names never spill onto the next tile
+  // Lines after the first wrap at word boundaries to the tile's width; when the tile runs out of height the
+  // last line that fits ends in "…", so a long activity name is never cut off mid-word without a sign.
+  const float left = a.x + px(0.6f);
+  const float wrapWidth = (b.x - px(0.6f)) - left;
+  const ImU32 col = enabled ? c.textColor : rgb(150, 150, 150);
   float y = a.y + px(0.45f);
+  const float bottom = b.y - px(0.25f);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     ImFont* f = i == 0 ? fontFor(TextStyle::kBold) : fontFor(TextStyle::kBody);
-    const ImU32 col = enabled ? c.textColor : rgb(150, 150, 150);
-    // Clip each line to the tile so long names never spill over the next tile.
-    dl->AddText(f, f->FontSize, ImVec2(a.x + px(0.6f), y), col, lines[i].c_str(), nullptr, 0.0f, nullptr);
-    y += f->FontSize * 1.15f;
+    const float lineH = f->FontSize * 1.15f;
+    // The lines still to come after this one each need a row of their own.
+    const float reserved = static_cast<float>(lines.size() - 1 - i) * lineH;
+    const char* text = lines[i].c_str();
+    const char* end = text + lines[i].size();
+    while (text < end) {
+      const char* brk = i == 0 ? end : f->CalcWordWrapPositionA(1.0f, text, end, wrapWidth);
+      if (brk == text) brk = text + 1;  // a single character wider than the tile: never loop forever
+      const bool more = brk < end;
+      const bool lastRow = y + 2 * lineH + reserved > bottom;
+      if (more && lastRow) {
+        // No room for another row: end this one with an ellipsis.
+        std::string cut(text, brk);
+        while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+        const float ell = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, "…").x;
+        while (!cut.empty() &&
+               f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, cut.c_str()).x + ell > wrapWidth) {
+          cut.pop_back();
+          while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
+        }
+        cut += "…";
+        dl->AddText(f, f->FontSize, ImVec2(left, y), col, cut.c_str());
+        y += lineH;
+        break;
+      }
+      dl->AddText(f, f->FontSize, ImVec2(left, y), col, text, brk);
+      y += lineH;
+      text = brk;
+      while (text < end && *text == ' ') ++text;
+    }
   }
   dl->PopClipRect();
   recordWidget(lines, enabled);

@@ -206,7 +206,7 @@ TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
   ASSERT_EQ(review.lines.size(), engine.value().codes.size());
   for (std::size_t i = 0; i < review.lines.size(); ++i)
     EXPECT_EQ(review.lines[i].units, std::to_string(engine.value().codes[i].units));
-  EXPECT_NE(review.lines[1].minutes.find("13 assistant"), std::string::npos);
+  EXPECT_EQ(review.lines[1].assistant, "13 by assistant");
 }
 
 TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
@@ -231,6 +231,163 @@ TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   ASSERT_TRUE(outbox);
   ASSERT_EQ(outbox.value().size(), 1u);
   EXPECT_EQ(outbox.value()[0].state, platform::OutboxState::pending);
+}
+
+// Dana ends and signs a 10-minute session of 97110 for R.M.; returns its id.
+std::string signTenMinutes(Fixture& f) {
+  f.login("c-dana", "1111");
+  f.newSession("MRN8", "rm");
+  const std::string id = f.controller->sessionView().sessionId;
+  f.tap(IntentKind::kStartActivity, "97110");
+  f.advance(1min);
+  f.tap(IntentKind::kStartActivity, "97110");
+  f.advance(9min);
+  f.tap(IntentKind::kEndSession);
+  f.tap(IntentKind::kSign);
+  f.tap(IntentKind::kKeyText, "1111");
+  f.tap(IntentKind::kPinSubmit);
+  return id;
+}
+
+TEST_F(Fixture, ACorrectionAfterSigningNeedsAReasonAndIsSignedAgainAsANewRevision) {
+  const std::string id = signTenMinutes(*this);
+  tap(IntentKind::kOpenSession, id);
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  auto v = controller->reviewView();
+  EXPECT_TRUE(v.canCorrect);
+  EXPECT_FALSE(v.canSign);
+  EXPECT_FALSE(v.canEdit) << "a signed session is frozen until it is reopened";
+  tap(IntentKind::kOpenCorrection, "correct");
+  v = controller->reviewView();
+  ASSERT_EQ(v.panel, ReviewView::Panel::kCorrect);
+  EXPECT_FALSE(v.canConfirm) << "no reason chosen yet";
+  tap(IntentKind::kReopen);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_) << "no reason, no correction";
+
+  tap(IntentKind::kCorrectionReason, "Times were wrong");
+  tap(IntentKind::kReopen);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended);
+  EXPECT_EQ(controller->session(id)->revision(), 2);
+  EXPECT_TRUE(controller->reviewView().canEdit);
+  EXPECT_NE(controller->reviewView().status.find("revision 2"), std::string::npos);
+
+  tap(IntentKind::kStartEdit, {}, 0);
+  for (int i = 0; i < 3; ++i) tap(IntentKind::kAdjustEdit, "end", -1);
+  tap(IntentKind::kEditReason, "Forgot to stop");
+  tap(IntentKind::kSaveEdit);
+  tap(IntentKind::kSign);
+  tap(IntentKind::kKeyText, "1111");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_);
+  EXPECT_NE(controller->homeView().message.find("Signed RM (revision 2)"), std::string::npos)
+      << controller->homeView().message;
+
+  const auto outbox = store->outbox(id);
+  ASSERT_TRUE(outbox);
+  ASSERT_EQ(outbox.value().size(), 2u) << "both signed revisions go to the billing office";
+  EXPECT_EQ(outbox.value()[1].revision, 2);
+  EXPECT_EQ(outbox.value()[1].state, platform::OutboxState::pending);
+  const auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored.value().row.revision, 2);
+  const auto reopened =
+      std::find_if(stored.value().events.begin(), stored.value().events.end(),
+                   [](const auto& e) { return e.type == core::EventType::session_reopened; });
+  ASSERT_NE(reopened, stored.value().events.end());
+  EXPECT_EQ(reopened->reason, "Times were wrong");
+  EXPECT_EQ(reopened->clinicianId, "c-dana");
+}
+
+TEST_F(Fixture, VoidingNeedsAReasonAndThePinAndIsNeverDeleted) {
+  const std::string id = signTenMinutes(*this);
+  tap(IntentKind::kOpenSession, id);
+  tap(IntentKind::kOpenCorrection, "void");
+  tap(IntentKind::kVoid);
+  EXPECT_EQ(controller->screen(), Screen::kReview) << "no reason: no PIN pad";
+  tap(IntentKind::kCorrectionReason, "Wrong patient");
+  tap(IntentKind::kVoid);
+  ASSERT_EQ(controller->screen(), Screen::kPin);
+  EXPECT_EQ(controller->pinView().title, "Void with your PIN");
+  tap(IntentKind::kKeyText, "2222");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_) << "a wrong PIN voids nothing";
+  tap(IntentKind::kCancel);
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  EXPECT_EQ(controller->reviewView().panel, ReviewView::Panel::kVoid) << "Back keeps the reason";
+  tap(IntentKind::kVoid);
+  tap(IntentKind::kKeyText, "1111");
+  tap(IntentKind::kPinSubmit);
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::voided);
+  EXPECT_EQ(controller->homeView().message, "Voided RM. It will not be billed.");
+  const auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored.value().row.status, core::SessionStatus::voided);
+  EXPECT_EQ(stored.value().events.back().reason, "Wrong patient");
+  // The signed revision had been handed to sync, so the void goes too.
+  const auto outbox = store->outbox(id);
+  ASSERT_TRUE(outbox);
+  EXPECT_EQ(outbox.value().back().state, platform::OutboxState::pending);
+}
+
+TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
+  const std::string id = signTenMinutes(*this);
+  EXPECT_EQ(controller->homeView().message, "Signed RM. Kept on this device (no billing server is set up).");
+  // The sync worker (its own connection in the app) reports the server's answer through the store.
+  const auto upload = store->outbox(id).value().back();
+  ASSERT_TRUE(store->markOutboxRejected(upload.id, "server 422: no diagnosis for 97110"));
+  advance(1s);
+  auto home = controller->homeView();
+  ASSERT_EQ(home.sessions.size(), 1u);
+  EXPECT_EQ(home.sessions[0].status, "Rejected by the server");
+  EXPECT_NE(home.message.find("the server rejected it: server 422: no diagnosis for 97110"),
+            std::string::npos)
+      << home.message;
+  ASSERT_EQ(home.notices.size(), 1u);
+
+  // Accepted on a retry: the worker marks it sent and appends session_synced behind the controller's back.
+  ASSERT_TRUE(store->markOutboxSent(upload.id, clock.wallNow()));
+  const auto n = static_cast<std::int64_t>(store->loadSession(id).value().events.size()) + 1;
+  ASSERT_TRUE(store->appendEvent(id, core::makeEvent(core::EventType::session_synced, n, clock.now(), "")));
+  advance(1s);
+  home = controller->homeView();
+  EXPECT_EQ(home.sessions[0].status, "Synced");
+  EXPECT_EQ(home.message, "Signed RM and uploaded to the billing server.");
+  EXPECT_TRUE(home.notices.empty());
+
+  // A correction after that continues the store's sequence (no conflict with the worker's event).
+  tap(IntentKind::kOpenSession, id);
+  tap(IntentKind::kOpenCorrection, "correct");
+  tap(IntentKind::kCorrectionReason, "Late entry");
+  tap(IntentKind::kReopen);
+  EXPECT_EQ(controller->reviewView().message.find("Could not"), std::string::npos)
+      << controller->reviewView().message;
+  EXPECT_EQ(controller->session(id)->revision(), 2);
+}
+
+TEST_F(Fixture, AnAdministratorRenamesTheClinicAndRoomATherapistCannot) {
+  login("c-dana", "1111");
+  tap(IntentKind::kGoSettings);
+  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kRoom));
+  EXPECT_EQ(controller->settingsView().focus, Field::kNone) << "only administrators type here";
+  tap(IntentKind::kSaveClinicRoom);
+  EXPECT_EQ(controller->settings().room, "Room 2 · Kiosk");
+  tap(IntentKind::kLock);
+
+  login("admin-1", "0000");
+  tap(IntentKind::kGoSettings);
+  EXPECT_FALSE(controller->settingsView().canSaveClinicRoom) << "nothing changed yet";
+  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kRoom));
+  for (int i = 0; i < 14; ++i) tap(IntentKind::kKeyDelete);
+  EXPECT_EQ(controller->settingsView().roomEdit, "");
+  EXPECT_FALSE(controller->settingsView().canSaveClinicRoom) << "a room needs a name";
+  for (const char* k : {"G", "Y", "M", " ", "3"}) tap(IntentKind::kKeyText, k);
+  EXPECT_EQ(controller->settingsView().roomEdit, "Gym 3") << "on-screen capitals continue in lower case";
+  tap(IntentKind::kSaveClinicRoom);
+  EXPECT_EQ(controller->settings().room, "Gym 3");
+  EXPECT_EQ(controller->lockView().room, "Gym 3");
+  EXPECT_EQ(store->setting("room").value().value_or(""), "Gym 3");
 }
 
 TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {

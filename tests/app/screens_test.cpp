@@ -149,19 +149,51 @@ TEST(ReviewScreen, ShowsLinesWarningsAndTieSwap) {
   ReviewView v;
   v.patient = "JD";
   v.totals = "Timed 38 min · Treatment 38 min · 3 units";
-  v.lines = {{"97110", "Therapeutic exercise", "13 min", "1", "GO", false},
-             {"97535", "Self-care", "13 min (13 assistant)", "1", "GO CO", false}};
+  v.lines = {
+      {"97110", "Therapeutic exercise", "13 min", "", "1", "GO", false},
+      {"97535", "Self-care and home management training", "13 min", "13 by assistant", "1", "GO CO", false}};
   v.warnings = {"97530: 7 min earned no unit"};
   v.ties = {{"97110, 97530 tie for 1 unit; it went to 97110.", {{"97530", "Give unit to 97530", false}}}};
   v.canSign = true;
   auto draw = [&](Ui& ui, Intents& o) { drawReviewScreen(v, ui, o); };
   h.frame(draw);
-  for (const char* text : {"3 units", "GO CO", "13 min (13 assistant)", "earned no unit", "tie for 1 unit"})
+  for (const char* text : {"3 units", "GO CO", "13 by assistant", "earned no unit", "tie for 1 unit"})
     EXPECT_TRUE(h.record().shows(text)) << text;
   const auto out = h.tap(draw, "Give unit to 97530");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, IntentKind::kPreferTie);
   EXPECT_EQ(out[0].text, "97530");
+}
+
+TEST(ReviewScreen, ASignedSessionOffersCorrectAndVoidInsteadOfSigning) {
+  HeadlessUi h;
+  ReviewView v;
+  v.patient = "JD";
+  v.status = "Signed";
+  v.canCorrect = v.canVoid = true;
+  auto draw = [&](Ui& ui, Intents& o) { drawReviewScreen(v, ui, o); };
+  h.frame(draw);
+  EXPECT_TRUE(h.record().find("Sign with PIN").empty());
+  auto out = h.tap(draw, "Correct");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kOpenCorrection);
+  EXPECT_EQ(out[0].text, "correct");
+  out = h.tap(draw, "Void session");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].text, "void");
+
+  // The correction panel: a reason, then "Reopen for correction" (disabled until a reason is chosen).
+  v.panel = ReviewView::Panel::kCorrect;
+  v.correctionReasons = {{"Times were wrong", "Times were wrong", false},
+                         {"Late entry", "Late entry", false}};
+  EXPECT_TRUE(h.tap(draw, "Reopen for correction").empty());
+  out = h.tap(draw, "Times were wrong");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kCorrectionReason);
+  v.canConfirm = true;
+  out = h.tap(draw, "Reopen for correction");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kReopen);
 }
 
 // Every tappable thing on every screen is at least 9 mm tall (56 px at ~6 px/mm) at the default text size,
@@ -188,6 +220,17 @@ TEST(TouchTargets, EveryWidgetOnEveryScreenIsAtLeastNineMillimetresTall) {
     screens.push_back([&](Ui& ui, Intents& o) { drawNewSessionScreen(ns, ui, o); });
     screens.push_back([&](Ui& ui, Intents& o) { drawSettingsScreen(settings, ui, o); });
     screens.push_back([&](Ui& ui, Intents& o) { drawSetupScreen(SetupView{}, ui, o); });
+    // A signed session's review with the void panel open, and the settings keyboard for the room.
+    ReviewView signedReview;
+    signedReview.canCorrect = signedReview.canVoid = true;
+    signedReview.panel = ReviewView::Panel::kVoid;
+    signedReview.correctionReasons = {{"Entered in error", "Entered in error", false},
+                                      {"Wrong patient", "Wrong patient", true}};
+    signedReview.canConfirm = true;
+    screens.push_back([&](Ui& ui, Intents& o) { drawReviewScreen(signedReview, ui, o); });
+    SettingsView typingRoom = settings;
+    typingRoom.focus = Field::kRoom;
+    screens.push_back([&](Ui& ui, Intents& o) { drawSettingsScreen(typingRoom, ui, o); });
     for (const auto& draw : screens) {
       h.frame(draw);
       ASSERT_FALSE(h.record().widgets.empty());

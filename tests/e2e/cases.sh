@@ -46,6 +46,38 @@ case "$case_name" in
     cmp -s data/device.db before.db || fail "the damaged store was modified"
     [[ -s error.png ]] || fail "no screenshot of the error screen"
     ;;
+  correct-and-void)
+    # A signed session corrected as a new revision, and another voided; the store and its export show both,
+    # and the audit log keeps who did it and why.
+    run_script correct_and_void.txt --demo --data-dir data
+    json="$("$cli" sessions export --json --db data/device.db | sed -E 's/\},\{"id":"([0-9a-f]{8}-)/}\n{"id":"\1/g')"
+    echo "$json"
+    jd="$(grep '"initials":"JD"' <<<"$json")"; ab="$(grep '"initials":"AB"' <<<"$json")"
+    grep -q '"status":"signed","revision":2' <<<"$jd" || fail "J.D.'s correction is not signed as revision 2"
+    grep -q '"total_timed_minutes":13' <<<"$jd" || fail "J.D.'s corrected minutes differ from the review screen (13)"
+    grep -q '"total_units":1' <<<"$jd" || fail "J.D.'s corrected units differ from the review screen (1)"
+    grep -q '"status":"voided"' <<<"$ab" || fail "A.B.'s session is not voided"
+    outbox="$(sqlite3 data/device.db "select o.revision || ':' || o.state from outbox o join sessions s on s.id = o.session_id where s.patient_initials = 'JD' order by o.revision" 2>&1 || true)"
+    echo "$outbox"
+    grep -q '^2:pending$' <<<"$outbox" || fail "revision 2 is not waiting in the outbox"
+    audit="$(sqlite3 data/device.db "select action || '|' || detail from audit_log" 2>&1 || true)"
+    echo "$audit"
+    grep -q '^session_reopened|Times were wrong$' <<<"$audit" || fail "the correction's reason is not audited"
+    grep -q '^segment_edited|Forgot to stop$' <<<"$audit" || fail "the edit's reason is not audited"
+    grep -q '^session_voided|Wrong patient$' <<<"$audit" || fail "the void's reason is not audited"
+    ;;
+  clinic-room)
+    # An administrator renames the clinic and the room on a device without a server; the lock screen shows
+    # them and the change is audited. A therapist cannot edit them.
+    run_script clinic_room.txt --demo --data-dir data
+    # The demo's seeding wrote each once; the administrator's change is the second entry.
+    audit="$(sqlite3 data/device.db "select clinician_id || '|' || detail from audit_log where action = 'setting_changed' and detail in ('clinic_name', 'room') order by id" 2>&1 || true)"
+    echo "$audit"
+    [[ "$(grep -c '^admin-1|clinic_name$' <<<"$audit")" == 2 ]] || fail "the clinic name change is not audited"
+    [[ "$(grep -c '^admin-1|room$' <<<"$audit")" == 2 ]] || fail "the room change is not audited"
+    [[ "$(sqlite3 data/device.db "select value from settings where key = 'clinic_name'")" == "Riverside Therapy West" ]] || fail "clinic name not stored"
+    [[ "$(sqlite3 data/device.db "select value from settings where key = 'room'")" == "Gym 3" ]] || fail "room not stored"
+    ;;
   refuses-invisible)
     # Outside script mode the app will not run on a video driver that shows nothing.
     set +e; out="$(SDL_VIDEODRIVER=dummy "$app" --demo --data-dir data 2>&1)"; rc=$?; set -e

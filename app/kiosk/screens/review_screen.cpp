@@ -4,16 +4,31 @@ namespace unitclock::app {
 
 namespace {
 
+// Reason chips two to a row when they fit (a reason is up to ~10.5 em of bold text), else one per row,
+// each as wide as the column so no reason is ever cut off.
+void drawReasonChips(Ui& ui, const std::vector<Choice>& reasons, IntentKind kind, Intents& out) {
+  const float avail = ui.availableEm();
+  const bool two = (avail - 0.5f) / 2.0f >= 10.5f;
+  const float w = two ? (avail - 0.5f) / 2.0f : avail;
+  for (std::size_t i = 0; i < reasons.size(); ++i) {
+    if (two && i % 2 == 1) ui.sameLine();
+    const auto& r = reasons[i];
+    if (ui.button(r.label, w, r.selected ? Tone::kSelected : Tone::kNormal)) out.push_back({kind, r.id, 0});
+  }
+}
+
 void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
   ui.text(view.totals, TextStyle::kBold);
   ui.text(view.diagnoses, TextStyle::kMuted);
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+  // Minutes, units and modifiers have fixed widths (in em, so they grow with the text size); the code
+  // column takes the rest and wraps the activity's name, so nothing is ever cut off.
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
   if (ImGui::BeginTable("lines", 4, flags)) {
-    ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthStretch, 3.2f);
-    ImGui::TableSetupColumn("Minutes", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-    ImGui::TableSetupColumn("Modifiers", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Minutes", ImGuiTableColumnFlags_WidthFixed, ui.px(6.6f));
+    ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthFixed, ui.px(2.8f));
+    ImGui::TableSetupColumn("Modifiers", ImGuiTableColumnFlags_WidthFixed, ui.px(4.6f));
     ImGui::TableNextRow();
     for (const char* h : {"Code", "Minutes", "Units", "Modifiers"}) {
       ImGui::TableNextColumn();
@@ -23,14 +38,15 @@ void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
       ImGui::TableNextRow();
       const TextStyle s = l.zeroUnits ? TextStyle::kMuted : TextStyle::kBody;
       ImGui::TableNextColumn();
-      ui.text(l.code, TextStyle::kBold);
-      ui.text(l.name, TextStyle::kMuted);
+      ui.textWrapped(l.code, TextStyle::kBold);
+      ui.textWrapped(l.name, TextStyle::kMuted);
       ImGui::TableNextColumn();
-      ui.text(l.minutes, s);
+      ui.textWrapped(l.minutes, s);
+      if (!l.assistant.empty()) ui.textWrapped(l.assistant, TextStyle::kMuted);
       ImGui::TableNextColumn();
       ui.text(l.units, l.zeroUnits ? TextStyle::kWarning : TextStyle::kBold);
       ImGui::TableNextColumn();
-      ui.text(l.modifiers, s);
+      ui.textWrapped(l.modifiers, s);
     }
     ImGui::EndTable();
   }
@@ -57,13 +73,7 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     ui.sameLine();
     if (ui.button("End +1 min", 7.0f)) out.push_back({IntentKind::kAdjustEdit, "end", 1});
     ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
-    const int cols = columnsFor(ui, 9.0f);
-    for (int i = 0; i < static_cast<int>(view.edit.reasons.size()); ++i) {
-      const auto& r = view.edit.reasons[static_cast<std::size_t>(i)];
-      flowItem(ui, i, cols);
-      if (ui.button(r.label, 9.0f, r.selected ? Tone::kSelected : Tone::kNormal))
-        out.push_back({IntentKind::kEditReason, r.id, 0});
-    }
+    drawReasonChips(ui, view.edit.reasons, IntentKind::kEditReason, out);
     if (ui.button("Save edit", 8.0f, Tone::kPrimary, view.edit.canSave))
       out.push_back({IntentKind::kSaveEdit, {}, 0});
     ui.sameLine();
@@ -85,30 +95,73 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
   }
 }
 
+// "Correct" or "Void session" on a signed (or, for voiding, ended) session: a reason first, then the
+// confirmation. Voiding asks for the PIN.
+void drawCorrectionPanel(const ReviewView& view, Ui& ui, Intents& out) {
+  if (view.panel == ReviewView::Panel::kNone) return;
+  const bool voiding = view.panel == ReviewView::Panel::kVoid;
+  ui.text(voiding ? "Void this session" : "Correct this session", TextStyle::kTitle);
+  ui.textWrapped(voiding ? "A voided session is not billed. It stays on record with the reason."
+                         : "A correction makes a new revision: edit the segments, then sign again. The "
+                           "signed revision and the reason stay on record.",
+                 TextStyle::kMuted);
+  ui.text("Reason (required)", TextStyle::kBold);
+  drawReasonChips(ui, view.correctionReasons, IntentKind::kCorrectionReason, out);
+  if (voiding) {
+    if (ui.button("Void with PIN", 9.0f, Tone::kDanger, view.canConfirm))
+      out.push_back({IntentKind::kVoid, {}, 0});
+  } else if (ui.button("Reopen for correction", 11.0f, Tone::kPrimary, view.canConfirm)) {
+    out.push_back({IntentKind::kReopen, {}, 0});
+  }
+  ui.sameLine();
+  if (ui.button("Cancel", 6.0f, Tone::kQuiet)) out.push_back({IntentKind::kOpenCorrection, {}, 0});
+  ui.separator();
+}
+
 }  // namespace
 
 void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   ui.beginScreen("review");
   drawTopBar(ui, "Review & sign · " + view.patient, view.context + " · " + view.status, out, true, true);
   const float bottomEm = kTouchEm + 0.8f;
-  if (ui.availableEm() >= kTwoColumnMinEm) {
-    // Landscape: the claim on the left, the segments (and the edit panel) on the right.
-    ui.beginRegion("review-lines", 26.0f, -bottomEm);
+  const bool panel = view.panel != ReviewView::Panel::kNone;
+  const float avail = ui.availableEm();
+  if (avail >= kTwoColumnMinEm) {
+    // Landscape: the claim on the left, the segments (and the edit or correction panel) on the right.
+    // While a panel is open it gets half the width, so its reasons and buttons fit without scrolling.
+    const bool busy = panel || view.edit.index >= 0;
+    ui.beginRegion("review-lines", busy ? avail * 0.48f : std::min(27.0f, avail * 0.58f), -bottomEm);
     drawLines(view, ui, out);
     ui.endRegion();
     ui.sameLine(1.0f);
     ui.beginRegion("review-segments", 0.0f, -bottomEm);
+    drawCorrectionPanel(view, ui, out);
     drawSegments(view, ui, out);
     ui.endRegion();
   } else {
     ui.beginRegion("review-body", 0.0f, -bottomEm);
-    if (view.edit.index < 0) drawLines(view, ui, out);  // while editing, the edit panel comes first
+    drawCorrectionPanel(view, ui, out);
+    if (view.edit.index < 0 && !panel) drawLines(view, ui, out);  // a panel comes first
     drawSegments(view, ui, out);
+    if (view.edit.index >= 0 || panel) drawLines(view, ui, out);
     ui.endRegion();
   }
   ui.separator();
-  if (ui.button("Sign with PIN", 12.0f, Tone::kPrimary, view.canSign))
+  // Bottom bar: sign an ended session; correct or void a signed one.
+  if (view.canCorrect) {
+    if (ui.button("Correct", 9.0f,
+                  view.panel == ReviewView::Panel::kCorrect ? Tone::kSelected : Tone::kPrimary))
+      out.push_back({IntentKind::kOpenCorrection, "correct", 0});
+  } else if (ui.button("Sign with PIN", 12.0f, Tone::kPrimary, view.canSign)) {
     out.push_back({IntentKind::kSign, {}, 0});
+  }
+  if (view.canVoid) {
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(9.0f)));
+    if (ui.button("Void session", 9.0f,
+                  view.panel == ReviewView::Panel::kVoid ? Tone::kSelected : Tone::kQuiet))
+      out.push_back({IntentKind::kOpenCorrection, "void", 0});
+  }
   ui.endScreen();
 }
 

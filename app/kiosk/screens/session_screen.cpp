@@ -79,7 +79,7 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   for (int i = 0; i < static_cast<int>(view.tiles.size()); ++i) {
     const auto& t = view.tiles[static_cast<std::size_t>(i)];
     flowItem(ui, i, cols);
-    if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 4.8f),
+    if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 5.4f),
                 t.running ? Tone::kRunning : Tone::kNormal, !view.ended))
       out.push_back({IntentKind::kStartActivity, t.code, 0});
   }

@@ -4,10 +4,41 @@ namespace unitclock::app {
 
 namespace {
 
+// Clinic name and room, shown on the lock screen. Administrators edit them; an enrolled device takes the
+// clinic name from the server.
+void drawClinicRoom(const SettingsView& view, Ui& ui, Intents& out) {
+  ui.text("Clinic and room", TextStyle::kBold);
+  const bool editable = view.canAdminister;
+  const float w = std::max(8.0f, std::min(24.0f, ui.availableEm()));
+  if (editable && !view.clinicFromServer) {
+    if (ui.field("##clinic", "Clinic name", view.clinicEdit, w, view.focus == Field::kClinic))
+      out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kClinic)});
+  } else {
+    ui.textWrapped(view.clinic + (view.clinicFromServer ? " (from the server)" : ""), TextStyle::kBody);
+  }
+  if (editable) {
+    if (ui.field("##room", "Room", view.roomEdit, w, view.focus == Field::kRoom))
+      out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kRoom)});
+    if (ui.button("Save clinic and room", 12.0f, Tone::kPrimary, view.canSaveClinicRoom))
+      out.push_back({IntentKind::kSaveClinicRoom, {}, 0});
+  } else {
+    ui.textWrapped(view.room, TextStyle::kBody);
+    ui.textWrapped("An administrator can change these.", TextStyle::kMuted);
+  }
+}
+
 void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
-  // While typing a server address or code, the keyboard needs the room: show only the server part.
+  // While typing, the keyboard needs the room: show only the part being typed into.
+  const bool typingPlace = view.focus == Field::kClinic || view.focus == Field::kRoom;
+  if (typingPlace) {
+    drawClinicRoom(view, ui, out);
+    drawKeyboard(ui, out, false, true);
+    return;
+  }
   const bool typing = view.focus == Field::kServerUrl || view.focus == Field::kEnrollCode;
   if (!typing) {
+    drawClinicRoom(view, ui, out);
+    ui.gap();
     ui.textWrapped("Auto-lock after " + std::to_string(view.autoLockMinutes) +
                        " min without a tap (timers keep running)",
                    TextStyle::kBold);
@@ -63,7 +94,14 @@ void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
   ui.beginScreen("settings");
   drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
-  if (ui.availableEm() >= kTwoColumnMinEm) {
+  const bool typing = view.focus == Field::kServerUrl || view.focus == Field::kEnrollCode ||
+                      view.focus == Field::kClinic || view.focus == Field::kRoom;
+  if (typing) {
+    // The keyboard gets the whole width; the roster comes back with "Done".
+    ui.beginRegion("settings-typing", 0.0f, -0.2f);
+    drawDeviceSettings(view, ui, out);
+    ui.endRegion();
+  } else if (ui.availableEm() >= kTwoColumnMinEm) {
     ui.beginRegion("settings-device", 26.0f, -0.2f);
     drawDeviceSettings(view, ui, out);
     ui.endRegion();
