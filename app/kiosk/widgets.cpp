@@ -188,7 +188,7 @@ bool Ui::tile(std::string_view id, const std::vector<std::string>& lines, ImVec2
   const float bottom = b.y - px(0.25f);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     ImFont* f = i == 0 ? fontFor(TextStyle::kBold) : fontFor(TextStyle::kBody);
-    const float lineH = f->FontSize * 1.15f;
+    const float lineH = f->FontSize * 1.1f;
     // The lines still to come after this one each need a row of their own.
     const float reserved = static_cast<float>(lines.size() - 1 - i) * lineH;
     const char* text = lines[i].c_str();

@@ -88,7 +88,16 @@ case "$case_name" in
   tour-landscape|tour-portrait)
     size=1280x800; [[ "$case_name" == tour-portrait ]] && size=800x1280
     run_script screens_tour.txt --demo --data-dir data --size "$size"
-    for f in 01-lock-empty 05-new-session 08-session-running 11-review 14-supervisor 16-settings; do
+    for f in 01-lock-empty 05-new-session 08-session-running 11-review 14-supervisor 16-settings 18-review-correct 19-review-void; do
+      [[ "$(head -c 8 "$f.png" | od -An -c | tr -d ' ')" == '211PNG\r\n032\n' ]] || fail "$f.png is not a PNG"
+    done
+    ;;
+  docs-tour-landscape|docs-tour-portrait)
+    # The walk through every screen that makes docs/screenshots (a session with assistant minutes and long
+    # activity names, signing, the correction and void panels, supervisor, settings, text size Large).
+    size=1280x800; [[ "$case_name" == docs-tour-portrait ]] && size=800x1280
+    run_script docs_tour.txt --demo --data-dir data --size "$size"
+    for f in lock session review review-correct review-void home-signed supervisor settings large-review large-session; do
       [[ "$(head -c 8 "$f.png" | od -An -c | tr -d ' ')" == '211PNG\r\n032\n' ]] || fail "$f.png is not a PNG"
     done
     ;;
@@ -181,6 +190,8 @@ tap "OK"
 expect "Signed LP"
 wait-sync 20
 expect "Sync: up to date"
+expect "Signed LP and uploaded to the billing server."
+expect "Synced"
 SCRIPT
     SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
     day="$(date -u +%Y-%m-%d)"

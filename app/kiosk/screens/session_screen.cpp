@@ -15,7 +15,25 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
 
   // Landscape: the running clock and controls on the left, the activity tiles on the right.
   // Portrait: the same, stacked.
-  const float barEm = kTouchEm + 1.2f;
+  // The live bar's lines: on one row with the End button when they fit (landscape); otherwise the next-unit
+  // hint gets a line of its own, and if even that is too wide the button gets its own row (never overlaps).
+  std::string counts = view.bar.timed + "  ·  " + view.bar.treatment;
+  const auto widthEm = [&](const std::string& t, float factor) {
+    return ImGui::CalcTextSize(t.c_str()).x * factor / ui.em();
+  };
+  const float buttonEm = 8.0f + 0.8f;
+  const float availEm = ui.availableEm();
+  const std::string oneLine = view.bar.nextUnit.empty() ? counts : counts + "  ·  " + view.bar.nextUnit;
+  const bool splitHint =
+      std::max(widthEm(view.bar.units, 1.08f), widthEm(oneLine, 1.0f)) + buttonEm > availEm &&
+      !view.bar.nextUnit.empty();
+  const float textEm = std::max({widthEm(view.bar.units, 1.08f), widthEm(splitHint ? counts : oneLine, 1.0f),
+                                 splitHint ? widthEm(view.bar.nextUnit, 1.0f) : 0.0f});
+  const bool buttonBelow = textEm + buttonEm > availEm;
+  const float lineEm = ImGui::GetTextLineHeightWithSpacing() / ui.em();
+  const float textRowsEm = (splitHint ? 3.0f : 2.0f) * lineEm - ImGui::GetStyle().ItemSpacing.y / ui.em();
+  const float barEm =
+      buttonBelow ? textRowsEm + lineEm + kTouchEm + 0.7f : std::max(kTouchEm, textRowsEm) + 1.2f;
   const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   if (twoColumns) ui.beginRegion("controls", 17.0f, -barEm);
   // The running activity, readable from across the room.
@@ -74,12 +92,23 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     }
     ui.separator();
   }
-  const float tileW = 13.4f;
-  const int cols = columnsFor(ui, tileW);
+  // Tiles are 13.4 em wide when there is room; with large text (or a narrow column) they shrink, down to
+  // 9.5 em, rather than fall to one column that hides half the activities below the fold.
+  float tileW = 13.4f;
+  int cols = columnsFor(ui, tileW);
+  if (cols < 3) {
+    const int more = cols + 1;
+    const float fit =
+        (ui.availableEm() - 1.3f - 0.5f * static_cast<float>(more - 1)) / static_cast<float>(more);
+    if (fit >= 9.5f) {
+      cols = more;
+      tileW = fit;
+    }
+  }
   for (int i = 0; i < static_cast<int>(view.tiles.size()); ++i) {
     const auto& t = view.tiles[static_cast<std::size_t>(i)];
     flowItem(ui, i, cols);
-    if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 5.4f),
+    if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 5.2f),
                 t.running ? Tone::kRunning : Tone::kNormal, !view.ended))
       out.push_back({IntentKind::kStartActivity, t.code, 0});
   }
@@ -89,15 +118,17 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   ui.separator();
   ImGui::BeginGroup();
   ui.text(view.bar.units, TextStyle::kBold);
-  std::string line = view.bar.timed + "  ·  " + view.bar.treatment;
-  if (!view.bar.nextUnit.empty()) line += "  ·  " + view.bar.nextUnit;
-  ui.text(line, TextStyle::kBody);
+  ui.text(splitHint ? counts : oneLine, TextStyle::kBody);
+  if (splitHint) ui.text(view.bar.nextUnit, TextStyle::kBody);
   ImGui::EndGroup();
-  ImGui::SameLine(
-      std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(8.0f)));
+  if (!buttonBelow) {
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(8.0f)));
+  }
+  const float endEm = buttonBelow ? 0.0f : 8.0f;  // below the text: the whole width
   if (view.ended) {
-    if (ui.button("Review", 8.0f, Tone::kPrimary)) out.push_back({IntentKind::kEndSession, {}, 0});
-  } else if (ui.button("End session", 8.0f, Tone::kDanger)) {
+    if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back({IntentKind::kEndSession, {}, 0});
+  } else if (ui.button("End session", endEm, Tone::kDanger)) {
     out.push_back({IntentKind::kEndSession, {}, 0});
   }
   ui.endScreen();

@@ -9,17 +9,23 @@ namespace {
 void drawClinicRoom(const SettingsView& view, Ui& ui, Intents& out) {
   ui.text("Clinic and room", TextStyle::kBold);
   const bool editable = view.canAdminister;
-  const float w = std::max(8.0f, std::min(24.0f, ui.availableEm()));
+  const float avail = ui.availableEm();
   if (editable && !view.clinicFromServer) {
-    if (ui.field("##clinic", "Clinic name", view.clinicEdit, w, view.focus == Field::kClinic))
+    if (ui.field("##clinic", "Clinic name", view.clinicEdit, std::min(24.0f, avail),
+                 view.focus == Field::kClinic))
       out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kClinic)});
   } else {
     ui.textWrapped(view.clinic + (view.clinicFromServer ? " (from the server)" : ""), TextStyle::kBody);
   }
   if (editable) {
-    if (ui.field("##room", "Room", view.roomEdit, w, view.focus == Field::kRoom))
+    // The room and the save button share a row when there is room for both.
+    const float saveEm = 11.0f;
+    const bool oneRow = avail >= 8.0f + 0.5f + saveEm;
+    const float roomEm = oneRow ? std::min(12.5f, avail - 0.5f - saveEm) : std::min(24.0f, avail);
+    if (ui.field("##room", "Room", view.roomEdit, roomEm, view.focus == Field::kRoom))
       out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kRoom)});
-    if (ui.button("Save clinic and room", 12.0f, Tone::kPrimary, view.canSaveClinicRoom))
+    if (oneRow) ui.sameLine();
+    if (ui.button("Save clinic and room", saveEm, Tone::kPrimary, view.canSaveClinicRoom))
       out.push_back({IntentKind::kSaveClinicRoom, {}, 0});
   } else {
     ui.textWrapped(view.room, TextStyle::kBody);
@@ -37,8 +43,6 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
   }
   const bool typing = view.focus == Field::kServerUrl || view.focus == Field::kEnrollCode;
   if (!typing) {
-    drawClinicRoom(view, ui, out);
-    ui.gap();
     ui.textWrapped("Auto-lock after " + std::to_string(view.autoLockMinutes) +
                        " min without a tap (timers keep running)",
                    TextStyle::kBold);
@@ -77,6 +81,8 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
 }
 
 void drawRoster(const SettingsView& view, Ui& ui, Intents& out) {
+  drawClinicRoom(view, ui, out);
+  ui.gap();
   ui.text("Clinicians on this device", TextStyle::kBold);
   if (view.canAdminister && ui.button("Add clinician", 10.0f, Tone::kPrimary))
     out.push_back({IntentKind::kAddClinician, {}, 0});
