@@ -832,6 +832,12 @@ ReviewView Controller::reviewView() const {
     v.totals = "Units cannot be computed: " + units.error();
   }
   for (const auto& f : sum.flags) v.warnings.push_back(f.message);
+  if (s->status() == SessionStatus::signed_) {
+    if (const auto up = latestUpload(h.id); up && up->state == platform::OutboxState::rejected)
+      v.warnings.insert(v.warnings.begin(), "The billing server rejected revision " +
+                                                std::to_string(up->revision) + ": " + up->lastError +
+                                                ". Tap Correct, fix it, and sign again.");
+  }
   for (int i = 0; i < static_cast<int>(sum.segments.size()); ++i) {
     const auto& seg = sum.segments[static_cast<std::size_t>(i)];
     v.segments.push_back({i, seg.code,
@@ -1398,7 +1404,6 @@ void Controller::apply(const Intent& in) {
       if (const auto* target = session(in.text)) {
         m_sessionId = in.text;
         m_message.clear();
-        m_lastSigned.clear();
         go(target->status() == SessionStatus::open ? Screen::kSession : Screen::kReview);
       }
       break;

@@ -345,6 +345,15 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
             std::string::npos)
       << home.message;
   ASSERT_EQ(home.notices.size(), 1u);
+  tap(IntentKind::kOpenSession, id);
+  const auto review = controller->reviewView();
+  ASSERT_FALSE(review.warnings.empty());
+  EXPECT_EQ(review.warnings.front(),
+            "The billing server rejected revision 1: server 422: no diagnosis for 97110. Tap Correct, fix "
+            "it, and sign "
+            "again.");
+  EXPECT_TRUE(review.canCorrect);
+  tap(IntentKind::kCancel);
 
   // Accepted on a retry: the worker marks it sent and appends session_synced behind the controller's back.
   ASSERT_TRUE(store->markOutboxSent(upload.id, clock.wallNow()));
