@@ -128,11 +128,21 @@ void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
 void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) {
   ui.beginScreen("add-clinician");
   drawTopBar(ui, "Add clinician", "Name, role and a PIN of 4 to 8 digits", out, true, false);
+  const float rowEm = ui.availableEm();
   if (ui.field("##name", "Name", view.name, 16.0f, view.focus == Field::kName))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kName)});
   ui.sameLine();
   if (ui.field("##pin", "PIN", maskedPin(view.pinDigits), 8.0f, view.focus == Field::kPin))
     out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
+  // "Save clinician" sits next to the fields when it fits, else right under the roles: never below the
+  // keyboard, where a landscape screen cuts it off.
+  const float saveEm = 10.0f;
+  const bool saveBeside = rowEm >= 16.0f + 8.0f + saveEm + 1.0f;
+  if (saveBeside) {
+    ui.sameLine();
+    if (ui.button("Save clinician", saveEm, Tone::kPrimary, view.canSave))
+      out.push_back({IntentKind::kSaveClinician, {}, 0});
+  }
   ui.text("Role", TextStyle::kBold);
   const int cols = columnsFor(ui, 7.0f);
   for (int i = 0; i < static_cast<int>(view.roles.size()); ++i) {
@@ -142,11 +152,10 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) 
       out.push_back({IntentKind::kSelectRole, r.id, 0});
   }
   if (!view.error.empty()) ui.text(view.error, TextStyle::kError);
+  if (!saveBeside && ui.button("Save clinician", saveEm, Tone::kPrimary, view.canSave))
+    out.push_back({IntentKind::kSaveClinician, {}, 0});
   ui.gap();
   drawKeyboard(ui, out, view.focus == Field::kPin);
-  ui.gap();
-  if (ui.button("Save clinician", 10.0f, Tone::kPrimary, view.canSave))
-    out.push_back({IntentKind::kSaveClinician, {}, 0});
   ui.endScreen();
 }
 
