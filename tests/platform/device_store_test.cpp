@@ -284,7 +284,19 @@ SentUpload syncedUpload(DeviceStore& store, const std::string& id, std::int64_t 
                                     core::Instant{at, "run-1", std::chrono::nanoseconds{0}}, "")};
 }
 
-// What a reopened store says about one uploaded session: outbox state, status, events.
+// Sessions first..first+count-1, signed one an hour from 08:00, and the batch that records their upload
+// (each with its session_synced event, sequence 6).
+std::vector<SentUpload> signedSessionsAndTheirUpload(DeviceStore& store, int first, int count,
+                                                     core::WallTime at) {
+  std::vector<SentUpload> batch;
+  for (int i = first; i < first + count; ++i) {
+    recordSignedSession(store, sessionId(i), wallAt(2026, 11, 2, 8 + i - first, 0));
+    batch.push_back(syncedUpload(store, sessionId(i), 6, at));
+  }
+  return batch;
+}
+
+// What a store says about one uploaded session: outbox state, status, events.
 struct AfterUpload {
   OutboxState state;
   core::SessionStatus status;
@@ -305,12 +317,8 @@ TEST(DeviceStore, UploadedBatchIsMarkedSentAndSyncedInOneGo) {
   const auto at = wallAt(2026, 11, 2, 17, 0);
   {
     DeviceStore store = openStore(path);
-    for (int i = 20; i < 24; ++i)
-      recordSignedSession(store, sessionId(i), wallAt(2026, 11, 2, 8 + i - 20, 0));
-    std::vector<SentUpload> batch;
-    for (int i = 20; i < 23; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
+    auto batch = signedSessionsAndTheirUpload(store, 20, 4, at);
     // The fourth was corrected on the device meanwhile: its entry is done, its log gets no synced event.
-    batch.push_back(syncedUpload(store, sessionId(23), 6, at));
     batch.back().syncedEvent.reset();
     ASSERT_TRUE(store.markOutboxSent(batch, at).ok());
   }
@@ -343,19 +351,20 @@ TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
   const auto at = wallAt(2026, 11, 2, 17, 0);
   {
     DeviceStore store = openStore(path);
-    for (int i = 30; i < 33; ++i)
-      recordSignedSession(store, sessionId(i), wallAt(2026, 11, 2, 8 + i - 30, 0));
-    // The app recorded another event into the middle session after the batch was read: sequence 6 is
-    // taken, so the batch's event for it is a conflict and not one entry of the batch is stored.
-    std::vector<SentUpload> batch;
-    for (int i = 30; i < 33; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
-    batch[1].syncedEvent->sequence = 5;
+    auto batch = signedSessionsAndTheirUpload(store, 30, 3, at);
+    // After the batch was read, the therapist reopened the middle session for a correction: its sequence
+    // 6 is taken, the batch's synced event for it is a conflict, and not one entry of the batch is stored.
+    ASSERT_TRUE(store
+                    .appendEvent(sessionId(31), core::withReason(EventType::session_reopened, 6,
+                                                                 core::Instant{at, "run-1", {}}, "c-ot-1",
+                                                                 "end time corrected"))
+                    .ok());
     auto r = store.markOutboxSent(batch, at);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().errc, StoreErrc::conflict);
 
-    // An outbox entry that is not there (at the end, after two good ones): nothing either.
-    batch[1].syncedEvent->sequence = 6;
+    // An outbox entry that is not there, after three otherwise good ones: nothing either.
+    batch[1].syncedEvent.reset();
     batch.push_back(SentUpload{98765, sessionId(30), std::nullopt});
     r = store.markOutboxSent(batch, at);
     ASSERT_FALSE(r.ok());
@@ -367,32 +376,40 @@ TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
     r = store.markOutboxSent(batch, at);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().errc, StoreErrc::invalid);
-  }
-  {
-    DeviceStore store = openStore(path);
-    EXPECT_EQ(store.pendingOutbox(at + 1h)->size(), 3u);
-    for (int i = 30; i < 33; ++i) {
-      auto a = afterUpload(store, sessionId(i));
+    batch[2].syncedEvent->type = EventType::session_synced;
+
+    DeviceStore disk = openStore(path, StoreMode::ReadOnly);
+    EXPECT_EQ(disk.pendingOutbox(at + 1h)->size(), 3u);
+    for (int i : {30, 32}) {
+      auto a = afterUpload(disk, sessionId(i));
       EXPECT_EQ(a.state, OutboxState::pending) << i;
       EXPECT_EQ(a.status, core::SessionStatus::signed_) << i;
       EXPECT_EQ(a.events, 5u) << i;
     }
-    EXPECT_TRUE(store.integrityProblems()->empty());
+    auto reopened = afterUpload(disk, sessionId(31));
+    EXPECT_EQ(reopened.state, OutboxState::pending);
+    EXPECT_EQ(reopened.status, core::SessionStatus::ended);
+    EXPECT_EQ(reopened.events, 6u);
+    EXPECT_TRUE(disk.integrityProblems()->empty());
+
     // The same connection records the corrected batch afterwards.
-    std::vector<SentUpload> batch;
-    for (int i = 30; i < 33; ++i) batch.push_back(syncedUpload(store, sessionId(i), 6, at));
     ASSERT_TRUE(store.markOutboxSent(batch, at).ok());
   }
   DeviceStore store = openStore(path);
   EXPECT_TRUE(store.pendingOutbox(at + 1h)->empty());
-  for (int i = 30; i < 33; ++i) {
+  for (int i : {30, 32}) {
     auto a = afterUpload(store, sessionId(i));
     EXPECT_EQ(a.status, core::SessionStatus::synced);
     EXPECT_EQ(a.events, 6u);
   }
+  auto reopened = afterUpload(store, sessionId(31));
+  EXPECT_EQ(reopened.state, OutboxState::sent) << "revision 1 is on the server";
+  EXPECT_EQ(reopened.status, core::SessionStatus::ended) << "revision 2 is still being corrected";
+  EXPECT_EQ(reopened.events, 6u);
+
   DeviceStore reader = openStore(path, StoreMode::ReadOnly);
   auto refused =
-      reader.markOutboxSent(std::vector<SentUpload>{syncedUpload(reader, sessionId(30), 7, at)}, at);
+      reader.markOutboxSent(std::vector<SentUpload>{SentUpload{1, sessionId(30), std::nullopt}}, at);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().errc, StoreErrc::read_only_location);
 }

@@ -79,6 +79,17 @@ void recordSession(platform::DeviceStore& store, TestClock& clock, const std::st
   }
 }
 
+// Sync options for a device enrolled with the clinic's code (an empty token, and a test failure, if not).
+platform::SyncOptions enrolledDevice(const testing::ServerProcess& server, const testing::Clinic& clinic) {
+  platform::SyncOptions options;
+  options.client.baseUrl = server.url();
+  options.backoff.initial = 20ms;
+  auto enrolled = platform::enrollDevice(options.client, clinic.enrollCode, "room 2 kiosk");
+  EXPECT_TRUE(enrolled.ok()) << (enrolled.ok() ? "" : enrolled.error().message);
+  if (enrolled) options.client.bearerToken = enrolled->token;
+  return options;
+}
+
 TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced) {
   testing::Clinic clinic;
   testing::ServerProcess server(clinic.dataDir);
@@ -90,15 +101,8 @@ TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced
     recordSession(*store, clock, testing::sessionId(1), "MRN1");
     recordSession(*store, clock, testing::sessionId(2), "MRN2");
   }
-  platform::HttpClientOptions http;
-  http.baseUrl = server.url();
-  auto enrolled = platform::enrollDevice(http, clinic.enrollCode, "room 2 kiosk");
-  ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
-
-  platform::SyncOptions options;
-  options.client = http;
-  options.client.bearerToken = enrolled->token;
-  options.backoff.initial = 20ms;
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
   platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
   worker.start();
   ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 2 && worker.state().pending == 0; }))
@@ -153,14 +157,8 @@ TEST(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned) 
     recordSession(*store, clock, testing::sessionId(4), "MRN4");
     recordSession(*store, clock, testing::sessionId(5), "MRN5", "ot1", "end time corrected");
   }
-  platform::HttpClientOptions http;
-  http.baseUrl = server.url();
-  auto enrolled = platform::enrollDevice(http, clinic.enrollCode, "room 2 kiosk");
-  ASSERT_TRUE(enrolled.ok()) << enrolled.error().message;
-  platform::SyncOptions options;
-  options.client = http;
-  options.client.bearerToken = enrolled->token;
-  options.backoff.initial = 20ms;
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
   options.batchSize = 50;  // all six outbox entries in one request
   platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
   worker.start();
@@ -181,7 +179,9 @@ TEST(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned) 
     ASSERT_EQ(s->events.size(), before + 1) << i;
     EXPECT_EQ(s->events.back().type, EventType::session_synced) << i;
     EXPECT_EQ(s->events.back().sequence, static_cast<std::int64_t>(before + 1)) << i;
-    for (const auto& entry : store->outbox(testing::sessionId(i)).value()) {
+    auto entries = store->outbox(testing::sessionId(i));
+    ASSERT_TRUE(entries.ok());
+    for (const auto& entry : entries.value()) {
       EXPECT_EQ(entry.state, platform::OutboxState::sent) << i << " revision " << entry.revision;
     }
   }
