@@ -90,11 +90,16 @@ platform::SyncOptions enrolledDevice(const testing::ServerProcess& server, const
   return options;
 }
 
-TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced) {
+// A clinic on a fresh server, and the device store file of one of its kiosks (not yet written).
+class DeviceSync : public ::testing::Test {
+ protected:
   testing::Clinic clinic;
-  testing::ServerProcess server(clinic.dataDir);
-  auto storePath = (clinic.dir.path() / "device.db").string();
-  TestClock clock(WallTime{std::chrono::sys_days{2026y / 11 / 26} + 14h});
+  testing::ServerProcess server{clinic.dataDir};
+  std::string storePath = (clinic.dir.path() / "device.db").string();
+  TestClock clock{WallTime{std::chrono::sys_days{2026y / 11 / 26} + 14h}};
+};
+
+TEST_F(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced) {
   {
     auto store = platform::DeviceStore::open(storePath);
     ASSERT_TRUE(store.ok()) << store.error().message;
@@ -142,11 +147,7 @@ TEST(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSynced
   EXPECT_FALSE(etag.value()->empty());
 }
 
-TEST(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned) {
-  testing::Clinic clinic;
-  testing::ServerProcess server(clinic.dataDir);
-  auto storePath = (clinic.dir.path() / "device.db").string();
-  TestClock clock(WallTime{std::chrono::sys_days{2026y / 11 / 26} + 14h});
+TEST_F(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned) {
   {
     auto store = platform::DeviceStore::open(storePath);
     ASSERT_TRUE(store.ok()) << store.error().message;
