@@ -43,10 +43,71 @@ Result<bool> replaceDays(sql::Database& db, const std::string& clinicId, const S
   return true;
 }
 
+// True when `voided` is `signed` voided on the device without a new revision: the same upload in every
+// field a bill depends on, status `voided`, and the same event log followed only by what a device records
+// after signing (`session_synced`) and the void itself, which comes last and carries a reason.
+bool isVoidOf(const nlohmann::json& signedBody, const nlohmann::json& voided) {
+  if (!signedBody.is_object() || !voided.is_object()) return false;
+  if (voided.value("status", "") != "voided" || signedBody.value("status", "") == "voided") return false;
+  // What a void changes: the status, the log's tail, the lines (a voided session has none) and the end.
+  static const std::set<std::string> kChangedByVoid{"status", "events", "lines", "ended_at"};
+  for (const auto& [key, value] : signedBody.items()) {
+    if (kChangedByVoid.count(key) != 0) continue;
+    if (!voided.contains(key) || voided[key] != value) return false;
+  }
+  for (const auto& [key, value] : voided.items()) {
+    if (kChangedByVoid.count(key) == 0 && !signedBody.contains(key)) return false;
+  }
+  const auto& before = signedBody.value("events", nlohmann::json::array());
+  const auto& after = voided.value("events", nlohmann::json::array());
+  if (!before.is_array() || !after.is_array() || after.size() <= before.size()) return false;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (before[i] != after[i]) return false;
+  }
+  for (std::size_t i = before.size(); i < after.size(); ++i) {
+    const std::string type = after[i].value("type", "");
+    const bool last = i + 1 == after.size();
+    if (last ? type != "session_voided" : type != "session_synced") return false;
+  }
+  const auto& voidEvent = after.back();
+  return voidEvent.contains("reason") && voidEvent["reason"].is_string() &&
+         !voidEvent["reason"].get<std::string>().empty();
+}
+
 std::string factsOf(const nlohmann::json& canonical) {
   nlohmann::json facts = canonical;
   facts["events"] = nlohmann::json::array();  // the log stays in session_revisions; summaries need no events
   return facts.dump();
+}
+
+// The void replaces the revision's stored body: its log holds the signed log unchanged, followed by the
+// void, so the revision's history keeps everything that was signed.
+Result<bool> storeVoid(sql::Database& db, const Principal& device, const SessionUpload& s,
+                       const nlohmann::json& canonical, const std::string& body, const std::string& hash,
+                       const std::string& now) {
+  auto up = db.prepare(
+      "UPDATE sessions SET device_id = ?2, body_hash = ?3, status = ?4, facts = ?5, received_at = ?6 "
+      "WHERE id = ?1");
+  if (!up) return fail(storageError(up.error()));
+  UC_TRY_BIND(up->bind(1, s.id));
+  UC_TRY_BIND(up->bind(2, device.deviceId));
+  UC_TRY_BIND(up->bind(3, hash));
+  UC_TRY_BIND(up->bind(4, s.status));
+  UC_TRY_BIND(up->bind(5, factsOf(canonical)));
+  UC_TRY_BIND(up->bind(6, now));
+  if (auto r = up->run(); !r) return fail(storageError(r.error()));
+  auto rev = db.prepare(
+      "UPDATE session_revisions SET body_hash = ?3, device_id = ?4, body = ?5, received_at = ?6 "
+      "WHERE session_id = ?1 AND revision = ?2");
+  if (!rev) return fail(storageError(rev.error()));
+  UC_TRY_BIND(rev->bind(1, s.id));
+  UC_TRY_BIND(rev->bind(2, s.revision));
+  UC_TRY_BIND(rev->bind(3, hash));
+  UC_TRY_BIND(rev->bind(4, device.deviceId));
+  UC_TRY_BIND(rev->bind(5, body));
+  UC_TRY_BIND(rev->bind(6, now));
+  if (auto r = rev->run(); !r) return fail(storageError(r.error()));
+  return replaceDays(db, device.clinicId, s);
 }
 
 }  // namespace
@@ -57,6 +118,8 @@ std::string_view toString(IngestResult r) {
       return "created";
     case IngestResult::Revised:
       return "revised";
+    case IngestResult::Voided:
+      return "voided";
     case IngestResult::Unchanged:
       return "unchanged";
   }
@@ -101,6 +164,22 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   if (clinic != device.clinicId) return fail(ApiError{403, "id", "this session belongs to another clinic"});
   if (s.revision == stored) {
     if (hash == storedHash) return IngestOutcome{IngestResult::Unchanged, stored};
+    // A void of this revision, or a late retry of the revision's signed body after its void.
+    auto prior = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
+    if (!prior) return fail(storageError(prior.error()));
+    UC_TRY_BIND(prior->bind(1, s.id));
+    UC_TRY_BIND(prior->bind(2, stored));
+    auto found = prior->step();
+    if (!found) return fail(storageError(found.error()));
+    if (found.value()) {
+      auto storedBody = nlohmann::json::parse(prior->columnText(0), nullptr, false);
+      prior->reset();
+      if (isVoidOf(canonical, storedBody)) return IngestOutcome{IngestResult::Unchanged, stored};
+      if (isVoidOf(storedBody, canonical)) {
+        if (auto r = storeVoid(db, device, s, canonical, body, hash, now); !r) return fail(r.error());
+        return IngestOutcome{IngestResult::Voided, stored};
+      }
+    }
     return fail(ApiError{409, "revision",
                          "revision " + std::to_string(stored) +
                              " is already stored with different content; a correction needs revision " +

@@ -239,6 +239,66 @@ SCRIPT
     [[ "$(grep -c '^FT1|' <<<"$hl7")" == 2 ]] || fail "the HL7 export should hold two FT1 charges"
     ls lock.png session.png review.png home.png >/dev/null || fail "the walkthrough's screenshots are missing"
     ;;
+  correct-void-after-sync)
+    # Corrections and voids of sessions the billing server already has (a real unitclock-server on
+    # 127.0.0.1): J.D.'s session uploads as revision 1 (2 units), is corrected and signed as revision 2
+    # (1 unit) and uploads again; A.B.'s session uploads and is then voided. The server must bill revision 2
+    # only, leave A.B. out of both exports and list it as voided; the device must show both uploads
+    # accepted, none rejected.
+    srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
+    "$srv" init --data-dir srv >/dev/null
+    "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
+    "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
+    code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
+    token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
+    "$srv" serve --data-dir srv --listen 127.0.0.1:0 > srv.log 2>&1 &
+    spid=$!
+    trap 'kill $spid 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do grep -q "^listening" srv.log && break; sleep 0.1; done
+    url="$(grep -o 'http://[0-9.:]*' srv.log | head -1)"
+    [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
+    sed -e "s|@URL@|$url|" -e "s|@CODE@|$code|" "$scripts/correct_void_after_sync.txt" > script.txt
+    day="$(date -u +%Y-%m-%d)"
+    SDL_VIDEODRIVER=dummy "$app" --script script.txt --data-dir data --clock-start "${day}T12:00:00Z" \
+      || { cat srv.log; fail "the script failed"; }
+    device="$("$cli" sessions export --json --db data/device.db | sed -E 's/\},\{"id":"([0-9a-f]{8}-)/}\n{"id":"\1/g')"
+    echo "$device"
+    jd="$(grep '"initials":"JD"' <<<"$device")"; ab="$(grep '"initials":"AB"' <<<"$device")"
+    jd_id="$(grep -o '{"id":"[0-9a-f-]*"' <<<"$jd" | head -1 | cut -d'"' -f4)"
+    ab_id="$(grep -o '{"id":"[0-9a-f-]*"' <<<"$ab" | head -1 | cut -d'"' -f4)"
+    [[ -n "$jd_id" && -n "$ab_id" ]] || fail "the device does not hold both sessions"
+    grep -q '"status":"synced","revision":2' <<<"$jd" || fail "J.D.'s revision 2 is not shown synced on the device"
+    upload_of() { grep -o '"upload":{[^}]*}' <<<"$1" || true; }
+    echo "J.D.: $(upload_of "$jd")"; echo "A.B.: $(upload_of "$ab")"
+    grep -q '"revision":2' <<<"$(upload_of "$jd")" && grep -q '"state":"sent"' <<<"$(upload_of "$jd")" \
+      || fail "J.D.'s revision 2 upload is not sent"
+    grep -q '"status":"voided"' <<<"$ab" || fail "A.B.'s session is not voided on the device"
+    grep -q '"state":"rejected"' <<<"$ab" && fail "the server rejected A.B.'s void: $(grep -o '"last_error":"[^"]*"' <<<"$ab")"
+    grep -q '"state":"sent"' <<<"$(upload_of "$ab")" || fail "A.B.'s void is not sent"
+    outbox="$(sqlite3 data/device.db "select state, count(*) from outbox group by state" 2>&1 || true)"
+    echo "$outbox"
+    grep -q 'rejected\|pending' <<<"$outbox" && fail "an upload is left pending or rejected on the device"
+    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    echo "$summary"
+    # J.D.: 13 timed minutes, 1 unit of 97110 (revision 2); A.B. voided, so the day holds 13 minutes, 1 unit.
+    grep -q '"totals":{"timed_minutes":13,"treatment_minutes":13,"units":1}' <<<"$summary" || fail "wrong day totals"
+    grep -q "\"voided\":\[[^]]*$ab_id" <<<"$summary" || fail "A.B.'s session is not listed as voided"
+    grep -q '"rejected":\[\]' <<<"$summary" || fail "the server recorded a rejected upload"
+    stored="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/sessions/$jd_id")" || fail "J.D.'s session is not on the server"
+    grep -q '"reason":"Times were wrong"' <<<"$stored" || fail "the server does not keep revision 2's reason"
+    stored="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/sessions/$ab_id")" || fail "A.B.'s session is not on the server"
+    grep -q '"status":"voided"' <<<"$stored" || fail "the server does not hold A.B.'s session as voided"
+    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    echo "$csv"
+    grep -q ',MRN2041,JD,ot,medicare,97110,GO,1,' <<<"$csv" || fail "J.D.'s revision 2 (97110 x1) is not in the CSV"
+    grep -q 'MRN2042\|97530' <<<"$csv" && fail "A.B.'s voided session is billed in the CSV"
+    [[ "$(grep -c ',97110,' <<<"$csv")" == 1 ]] || fail "J.D. is billed more than once in the CSV"
+    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    echo "$hl7"
+    grep -q '^FT1|.*97110^^CPT|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
+    grep -q 'MRN2042\|97530' <<<"$hl7" && fail "A.B.'s voided session is in the HL7 export"
+    [[ "$(grep -c '^FT1|' <<<"$hl7")" == 1 ]] || fail "the HL7 export should hold one FT1 charge"
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo PASS

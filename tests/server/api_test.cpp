@@ -168,6 +168,66 @@ TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
   EXPECT_EQ(j["session"]["events"][0]["type"], "session_opened");
 }
 
+// A therapist voids a session the server already has: the device sends the same revision again with the
+// status voided, the signed log followed by the void (and the device's synced mark), and no lines.
+nlohmann::json voidOf(nlohmann::json signedBody, const std::string& reason) {
+  signedBody["status"] = "voided";
+  signedBody["lines"] = nlohmann::json::array();
+  const auto next = signedBody["events"].size() + 1;
+  signedBody["events"].push_back({{"sequence", next}, {"type", "session_synced"}});
+  signedBody["events"].push_back({{"sequence", next + 1}, {"type", "session_voided"}, {"reason", reason}});
+  return signedBody;
+}
+
+TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
+  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  ASSERT_EQ(put(v1).status, 201);
+  auto other = upload(sessionId(2), "MRN2", {{"97530", "10:00:00", "10:09:00"}});
+  ASSERT_EQ(put(other).status, 201);
+
+  // Only a void is accepted under the stored revision: a void that also changes what was billed, adds
+  // anything but the void to the log, or gives no reason is a conflict, and nothing changes.
+  auto changedToo = voidOf(v1, "Wrong patient");
+  changedToo["segments"][0]["end"] = "2026-11-26T09:25:00Z";
+  auto extraEvent = v1;
+  extraEvent["events"].push_back({{"sequence", 2}, {"type", "activity_started"}, {"code", "97140"}});
+  extraEvent = voidOf(extraEvent, "Wrong patient");
+  auto noReason = voidOf(v1, "");
+  for (const auto& bad : {changedToo, extraEvent, noReason}) {
+    auto r = put(bad);
+    EXPECT_EQ(r.status, 409) << r.body;
+  }
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'signed'"), 2);
+
+  auto voided = voidOf(v1, "Wrong patient");
+  auto accepted = put(voided);
+  EXPECT_EQ(accepted.status, 201) << accepted.body;
+  EXPECT_EQ(json(accepted)["result"], "voided");
+  EXPECT_EQ(json(accepted)["revision"], 1);
+  EXPECT_EQ(json(put(voided))["result"], "unchanged");  // a retry of the void
+  auto lateSigned = put(v1);                            // a late retry of what was signed
+  EXPECT_EQ(lateSigned.status, 200) << lateSigned.body;
+  EXPECT_EQ(json(lateSigned)["result"], "unchanged");
+
+  auto s = supervisor();
+  auto detail = json(must(s.get("/api/v1/sessions/" + sessionId(1))));
+  EXPECT_EQ(detail["status"], "voided");
+  EXPECT_EQ(detail["revisions"].size(), 1u);
+  ASSERT_EQ(detail["session"]["events"].size(), 3u);  // the signed log is kept, the void follows it
+  EXPECT_EQ(detail["session"]["events"][2]["reason"], "Wrong patient");
+
+  auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_NE(summary["voided"].dump().find(sessionId(1)), std::string::npos) << summary.dump();
+  EXPECT_EQ(summary["totals"]["units"], 1) << summary.dump();  // MRN2's 97530 only
+  EXPECT_EQ(summary["rejected"].size(), 3u) << "the three refused attempts only";
+  auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_EQ(csv.find("97110"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("97530"), std::string::npos) << csv;
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
+  EXPECT_EQ(hl7.find("97110"), std::string::npos) << hl7;
+  EXPECT_NE(hl7.find("97530"), std::string::npos) << hl7;
+}
+
 TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   auto secondDevice = enroll(server->url(), clinic.newEnrollCode());
   ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})).status, 201);

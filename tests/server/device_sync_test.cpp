@@ -79,6 +79,22 @@ void recordSession(platform::DeviceStore& store, TestClock& clock, const std::st
   }
 }
 
+// Voids a stored session the way the app does (its log restored from the store, the void checked first).
+void voidSession(const std::string& storePath, TestClock& clock, const std::string& id,
+                 const std::string& reason) {
+  auto store = platform::DeviceStore::open(storePath);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  auto session = Session::restore(stored->row.header, stored->events);
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  clock.advance(1min);
+  auto e = withReason(EventType::session_voided, session->nextSequence(), clock.now(), "ot1", reason);
+  ASSERT_TRUE(session->check(e).ok());
+  auto r = store->appendEvent(id, e);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+}
+
 // Sync options for a device enrolled with the clinic's code (an empty token, and a test failure, if not).
 platform::SyncOptions enrolledDevice(const testing::ServerProcess& server, const testing::Clinic& clinic) {
   platform::SyncOptions options;
@@ -196,6 +212,82 @@ TEST_F(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned
   EXPECT_EQ(entry->front().state, platform::OutboxState::rejected);
   EXPECT_NE(entry->front().lastError.find("rendering_clinician"), std::string::npos)
       << entry->front().lastError;
+}
+
+TEST_F(DeviceSync, ASessionVoidedAfterItWasUploadedIsVoidedOnTheServerToo) {
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordSession(*store, clock, testing::sessionId(1), "MRN1");
+    recordSession(*store, clock, testing::sessionId(2), "MRN2");
+  }
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
+  {
+    platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+    worker.start();
+    ASSERT_TRUE(waitFor([&] { return worker.state().uploaded + worker.state().rejected == 2; }))
+        << worker.state().lastError;
+    worker.stop();
+    ASSERT_EQ(worker.state().uploaded, 2u);
+  }
+  const std::string signedOnServer = "SELECT count(*) FROM sessions WHERE status = 'signed'";
+  ASSERT_EQ(testing::queryCount(clinic.dataDir, signedOnServer), 2);
+
+  // Wrong patient: the therapist voids session 1, which the server already bills.
+  voidSession(storePath, clock, testing::sessionId(1), "Wrong patient");
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded + worker.state().rejected == 1; }))
+      << worker.state().lastError;
+  worker.stop();
+  EXPECT_EQ(worker.state().rejected, 0u) << worker.state().lastError;
+
+  auto store = platform::DeviceStore::open(storePath);
+  ASSERT_TRUE(store.ok());
+  auto entries = store->outbox(testing::sessionId(1));
+  ASSERT_EQ(entries->size(), 1u);  // the void went as revision 1 again
+  EXPECT_EQ(entries->front().state, platform::OutboxState::sent) << entries->front().lastError;
+  EXPECT_EQ(store->loadSession(testing::sessionId(1))->row.status, SessionStatus::voided);
+  EXPECT_EQ(
+      testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'voided' AND id = '" +
+                                              testing::sessionId(1) + "'"),
+      1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, signedOnServer), 1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM rejections"), 0);
+}
+
+TEST_F(DeviceSync, AVoidRecordedWhileTheSignedSessionIsUploadingIsUploadedNext) {
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordSession(*store, clock, testing::sessionId(1), "MRN1");
+  }
+  // The worker has read the signed session and is sending it when the therapist voids it.
+  platform::DeviceStoreOutbox outbox(storePath, clock);
+  std::string error;
+  auto inFlight = outbox.nextUploads(50, error);
+  ASSERT_EQ(inFlight.size(), 1u) << error;
+  EXPECT_NE(inFlight.front().body.find("\"status\":\"signed\""), std::string::npos);
+  voidSession(storePath, clock, testing::sessionId(1), "Duplicate session");
+  ASSERT_TRUE(outbox.markAllUploaded(inFlight));  // the server took the signed body
+
+  // The void is not lost: its entry is still pending, and what goes next is the void.
+  auto next = outbox.nextUploads(50, error);
+  ASSERT_EQ(next.size(), 1u) << error;
+  EXPECT_EQ(next.front().revision, 1);
+  EXPECT_NE(next.front().body.find("\"status\":\"voided\""), std::string::npos) << next.front().body;
+  EXPECT_NE(next.front().body.find("Duplicate session"), std::string::npos);
+
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded + worker.state().rejected == 1; }))
+      << worker.state().lastError;
+  worker.stop();
+  EXPECT_EQ(worker.state().rejected, 0u) << worker.state().lastError;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'voided'"), 1);
 }
 
 }  // namespace

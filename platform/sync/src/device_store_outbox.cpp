@@ -9,18 +9,30 @@
 namespace unitclock::platform {
 namespace {
 
-// The log as it was when revision `revision` was signed: every event up to that revision's signature.
+// The log of revision `revision` as it is to be uploaded: every event up to that revision's signature, or up
+// to its void when the session was voided during that revision (a void after signing, even after the
+// revision was uploaded, is the same revision voided: the outbox queues it again under that revision).
+// A revision starts with the session (revision 1) or with a reopen.
 std::vector<core::Event> eventsOfRevision(const std::vector<core::Event>& events, int revision) {
-  int signatures = 0;
+  int current = 1;
+  std::size_t end = events.size();
+  bool found = false;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].type == core::EventType::session_signed ||
-        events[i].type == core::EventType::session_voided) {
-      if (++signatures == revision || events[i].type == core::EventType::session_voided) {
-        return {events.begin(), events.begin() + static_cast<std::ptrdiff_t>(i + 1)};
-      }
+    const auto type = events[i].type;
+    if (type == core::EventType::session_reopened && ++current > revision) break;
+    if (current != revision) continue;
+    if (type == core::EventType::session_signed || type == core::EventType::session_voided) {
+      end = i + 1;
+      found = true;
     }
   }
-  return events;
+  if (!found) return events;
+  return {events.begin(), events.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+bool isVoid(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  return j.is_object() && j.value("status", "") == "voided";
 }
 
 std::string upperRole(std::string role) {
@@ -140,6 +152,13 @@ bool DeviceStoreOutbox::markAllUploaded(const std::vector<PendingUpload>& upload
       if (!stored) {
         if (stored.error().errc == StoreErrc::not_found) continue;
         return false;
+      }
+      if (stored->row.status == core::SessionStatus::voided && stored->row.revision == up.revision &&
+          !isVoid(up.body)) {
+        // Voided after this body was read: the void queued the entry again; it stays pending and the
+        // next round uploads the void.
+        sent.pop_back();
+        continue;
       }
       if (stored->row.revision != up.revision || stored->row.status != core::SessionStatus::signed_) continue;
       auto session = core::Session::restore(stored->row.header, stored->events);

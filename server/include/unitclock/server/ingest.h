@@ -7,7 +7,7 @@
 
 namespace unitclock::server {
 
-enum class IngestResult { Created, Revised, Unchanged };
+enum class IngestResult { Created, Revised, Voided, Unchanged };
 
 struct IngestOutcome {
   IngestResult result = IngestResult::Created;
@@ -16,6 +16,10 @@ struct IngestOutcome {
 
 // `bodyHash` is the SHA-256 of the canonical JSON of the upload; the same hash for the same revision
 // is a repeat and changes nothing. Runs inside the caller's transaction.
+// A void of the stored revision is accepted as that revision (`Voided`): the device voids a session it
+// already uploaded without a new revision, so the body is the stored one with the status `voided`, the same
+// event log followed only by `session_synced`/`session_voided` events (the last one the void, with a
+// reason), no lines, and a later `ended_at`. A late retry of the signed body after its void is `Unchanged`.
 // 409 for an older or conflicting revision, 403 for a session of another clinic.
 Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, const SessionUpload& s,
                                    const nlohmann::json& canonical, const std::string& bodyHash);
