@@ -345,6 +345,40 @@ TEST(DeviceStore, UploadedBatchIsMarkedSentAndSyncedInOneGo) {
   EXPECT_TRUE(store.markOutboxSent(std::vector<SentUpload>{}, at).ok()) << "an empty batch is nothing to do";
 }
 
+TEST(DeviceStore, AVoidRecordedWhileTheSignedBodyWasUploadingIsNotMarkedSent) {
+  TempDir dir;
+  const auto path = dir.file("device.db");
+  const auto at = wallAt(2026, 11, 2, 17, 0);
+  {
+    DeviceStore store = openStore(path);
+    auto batch = signedSessionsAndTheirUpload(store, 40, 2, at);
+    // While the signed bodies were on their way, the therapist voided session 40 (wrong patient): the void
+    // queued its entry again. The server's answer is about the signed body, so the void must still go.
+    ASSERT_TRUE(store
+                    .appendEvent(sessionId(40),
+                                 core::withReason(EventType::session_voided, 6,
+                                                  core::Instant{at, "run-1", {}}, "c-ot-1", "Wrong patient"))
+                    .ok());
+    batch[0].syncedEvent.reset();  // a voided session gets no synced event
+    ASSERT_TRUE(store.markOutboxSent(batch, at).ok());
+  }
+  DeviceStore store = openStore(path);
+  auto voided = afterUpload(store, sessionId(40));
+  EXPECT_EQ(voided.state, OutboxState::pending) << "the void waits to be uploaded";
+  EXPECT_EQ(voided.status, core::SessionStatus::voided);
+  auto other = afterUpload(store, sessionId(41));
+  EXPECT_EQ(other.state, OutboxState::sent);
+  EXPECT_EQ(other.status, core::SessionStatus::synced);
+  auto pending = store.pendingOutbox(at + 1h);
+  ASSERT_EQ(pending->size(), 1u);
+
+  // Once the server has the void itself, the entry is done.
+  ASSERT_TRUE(
+      store.markOutboxSent({SentUpload{pending->front().id, sessionId(40), std::nullopt, true}}, at).ok());
+  EXPECT_EQ(afterUpload(store, sessionId(40)).state, OutboxState::sent);
+  EXPECT_TRUE(store.pendingOutbox(at + 1h)->empty());
+}
+
 TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
   TempDir dir;
   const auto path = dir.file("device.db");

@@ -898,7 +898,19 @@ StoreResult<void> DeviceStore::markOutboxSent(const std::vector<SentUpload>& upl
   if (!tx) return fail(ioError(tx.error(), "record uploads"));
   auto mark = impl.db.prepare(kMarkSent);
   if (!mark) return fail(ioError(mark.error(), "record uploads"));
+  // Checked inside this transaction, so a void recorded at any moment before it is never marked sent.
+  auto voidedSince = impl.db.prepare(
+      "SELECT count(*) FROM outbox o JOIN sessions s ON s.id = o.session_id "
+      "WHERE o.id = ?1 AND s.status = 'voided' AND s.revision = o.revision");
+  if (!voidedSince) return fail(ioError(voidedSince.error(), "record uploads"));
   for (const SentUpload& u : uploads) {
+    if (!u.voidUploaded) {
+      voidedSince->reset();
+      if (auto r = voidedSince->bind(1, u.outboxId); !r) return fail(ioError(r.error(), "record uploads"));
+      auto stepped = voidedSince->step();
+      if (!stepped) return fail(ioError(stepped.error(), "record uploads"));
+      if (voidedSince->columnInt64(0) > 0) continue;  // the void waits in this entry
+    }
     mark->reset();
     mark->clearBindings();
     sql::SqlResult<void> rs[] = {mark->bind(1, u.outboxId), mark->bind(3, toMs(at))};

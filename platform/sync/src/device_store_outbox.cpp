@@ -146,19 +146,14 @@ bool DeviceStoreOutbox::markAllUploaded(const std::vector<PendingUpload>& upload
     std::vector<SentUpload> sent;
     sent.reserve(uploads.size());
     for (const PendingUpload& up : uploads) {
-      sent.push_back(SentUpload{up.outboxId, up.sessionId, std::nullopt});
+      // A signed body whose session was voided after it was read is not marked sent: the store leaves the
+      // entry pending and the next round uploads the void.
+      sent.push_back(SentUpload{up.outboxId, up.sessionId, std::nullopt, isVoid(up.body)});
       // The latest revision is on the server: record it in the session's log (status synced).
       auto stored = s->loadSession(up.sessionId);
       if (!stored) {
         if (stored.error().errc == StoreErrc::not_found) continue;
         return false;
-      }
-      if (stored->row.status == core::SessionStatus::voided && stored->row.revision == up.revision &&
-          !isVoid(up.body)) {
-        // Voided after this body was read: the void queued the entry again; it stays pending and the
-        // next round uploads the void.
-        sent.pop_back();
-        continue;
       }
       if (stored->row.revision != up.revision || stored->row.status != core::SessionStatus::signed_) continue;
       auto session = core::Session::restore(stored->row.header, stored->events);

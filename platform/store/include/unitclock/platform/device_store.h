@@ -101,10 +101,14 @@ struct OutboxEntry {
 
 // An outbox entry the server accepted, for DeviceStore::markOutboxSent(batch): the entry is marked sent
 // and, when given, the session_synced event is appended to `sessionId`'s log (checked like appendEvent).
+// `voidUploaded` says the body the server took was the session's void. When it was not, and the session
+// has since been voided in the entry's revision, the void queued the entry again: it stays pending (the
+// void is uploaded next) and the rest of the batch is recorded as usual.
 struct SentUpload {
   std::int64_t outboxId = 0;
   std::string sessionId;
   std::optional<core::Event> syncedEvent;
+  bool voidUploaded = false;
 };
 
 struct AuditEntry {
