@@ -1,7 +1,8 @@
 #pragma once
 // SyncOutbox over the device store file: the worker thread opens its own DeviceStore connection (WAL lets
 // it work beside the app's). Each outbox entry is uploaded as the session's log up to the signature of
-// that revision, so a later correction never changes what revision N said. After the server accepts
+// that revision (or up to its void, when the session was voided during that revision: docs/sync-api.md,
+// "Revisions and voids"), so a later correction never changes what revision N said. After the server accepts
 // the latest revision, a session_synced event is appended (the store's retention purges only synced
 // sessions), in the same transaction that marks the outbox entry sent. The configuration is cached in the
 // store's settings (sync_config, sync_config_etag) and its roster replaces the store's roster.
