@@ -25,7 +25,8 @@ struct Command {
 // `unitclock-cli units ...`: the units calculator (units_command.cpp).
 int runUnits(const Args& args, std::ostream& out, std::ostream& err);
 
-// `unitclock-cli sessions list|show|export ...`: read-only inspection of a device store (sessions_command.cpp).
+// `unitclock-cli sessions list|show|export ...`: read-only inspection of a device store
+// (sessions_command.cpp).
 int runSessions(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace unitclock::app
