@@ -5,6 +5,26 @@ case_name="$1"; app="$2"; cli="$3"; scripts="$4"; work="$5"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 export TZ=UTC
 fail() { echo "FAIL: $1"; exit 1; }
+# A real unitclock-server on 127.0.0.1 for the sync cases.
+clinic_server() {  # a clinic with Dana Ortiz (PIN 1357); sets code (enrollment) and token (supervisor)
+  srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
+  "$srv" init --data-dir srv >/dev/null
+  "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
+  "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
+  code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
+  token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
+}
+start_server() {  # start_server COMMAND...: runs it in the background, waits for "listening", sets url
+  "$@" > srv.log 2>&1 &
+  spid=$!
+  trap 'kill $spid 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do grep -q "^listening" srv.log && break; sleep 0.1; done
+  url="$(grep -o 'http://127.0.0.1:[0-9]*' srv.log | head -1)"
+  [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
+}
+get() {  # get PATH: a supervisor's GET on the server
+  curl -sf -H "Authorization: Bearer $token" "$url$1"
+}
 run_script() {  # run_script SCRIPT [extra args...]
   local s="$1"; shift
   SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" "$app" --script "$scripts/$s" --clock-start 2026-11-26T15:00:00Z "$@"
@@ -124,18 +144,8 @@ case "$case_name" in
   sync-to-server)
     # A device enrolled with a real unitclock-server on 127.0.0.1: the roster arrives from the server, a
     # session signed in the app is uploaded (wait-sync), and the server's day summary and CSV export show it.
-    srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
-    "$srv" init --data-dir srv >/dev/null
-    "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
-    "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
-    code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
-    token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
-    "$srv" serve --data-dir srv --listen 127.0.0.1:0 > srv.log 2>&1 &
-    spid=$!
-    trap 'kill $spid 2>/dev/null || true' EXIT
-    for _ in $(seq 50); do grep -q "^listening" srv.log && break; sleep 0.1; done
-    url="$(grep -o 'http://[0-9.:]*' srv.log | head -1)"
-    [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
+    clinic_server
+    start_server "$srv" serve --data-dir srv --listen 127.0.0.1:0
     cat > sync.txt <<SCRIPT
 expect "Welcome to Unitclock"
 type "Front Desk"
@@ -195,13 +205,13 @@ expect "Synced"
 SCRIPT
     SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
     day="$(date -u +%Y-%m-%d)"
-    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
     grep -q "97110" <<<"$summary" || grep -q '"units":1' <<<"$summary" || fail "the session is not in the summary"
-    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    csv="$(get "/api/v1/days/$day/charges.csv")" || fail "no CSV export"
     echo "$csv"
     grep -q "97110" <<<"$csv" || fail "97110 is not in the CSV export"
-    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
     echo "$hl7"
     grep -q '^MSH|^~\\&|' <<<"$hl7" || fail "the HL7 export has no MSH segment"
     grep -q '^FT1|.*97110' <<<"$hl7" || fail "97110 is not an FT1 charge in the HL7 export"
@@ -214,27 +224,22 @@ SCRIPT
     # session in the server's summary and both exports with the units the engine gives.
     srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
     root="$(cd "$scripts/../../.." && pwd)"
-    "$root/server/scripts/demo-server.sh" "$srv" srv 127.0.0.1:0 > srv.log 2>&1 &
-    spid=$!
-    trap 'kill $spid 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do grep -q "^listening" srv.log && break; sleep 0.1; done
-    url="$(grep -o 'http://127.0.0.1:[0-9]*' srv.log | head -1)"
-    [[ -n "$url" ]] || { cat srv.log; fail "the demo server did not start"; }
+    start_server "$root/server/scripts/demo-server.sh" "$srv" srv 127.0.0.1:0
     code="$(sed -n 's/^enrollment code: //p' srv.log)"
     token="$(sed -n 's/^supervisor token: //p' srv.log)"
     SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" "$app" --demo --data-dir data --server "$url" --enroll-code "$code" \
       --script "$root/packaging/demo/walkthrough.txt" --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
     day="$(date -u +%Y-%m-%d)"
-    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
     # 97530 10 min; 97110 7 min by Dana, then 8 by the assistant alone: 25 timed min, 2 units; the 97110
     # unit carries CO because the assistant furnished 8 of its final unit's minutes to Dana's 7.
     grep -q '"totals":{"timed_minutes":25,"treatment_minutes":25,"units":2}' <<<"$summary" || fail "wrong day totals"
-    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    csv="$(get "/api/v1/days/$day/charges.csv")" || fail "no CSV export"
     echo "$csv"
     grep -q ',97530,GO,1,' <<<"$csv" || fail "97530 x1 GO is not in the CSV"
     grep -q ',97110,GO:CO,1,' <<<"$csv" || fail "97110 x1 GO CO is not in the CSV"
-    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
     echo "$hl7"
     [[ "$(grep -c '^FT1|' <<<"$hl7")" == 2 ]] || fail "the HL7 export should hold two FT1 charges"
     ls lock.png session.png review.png home.png >/dev/null || fail "the walkthrough's screenshots are missing"
@@ -245,18 +250,8 @@ SCRIPT
     # (1 unit) and uploads again; A.B.'s session uploads and is then voided. The server must bill revision 2
     # only, leave A.B. out of both exports and list it as voided; the device must show both uploads
     # accepted, none rejected.
-    srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
-    "$srv" init --data-dir srv >/dev/null
-    "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
-    "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
-    code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
-    token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
-    "$srv" serve --data-dir srv --listen 127.0.0.1:0 > srv.log 2>&1 &
-    spid=$!
-    trap 'kill $spid 2>/dev/null || true' EXIT
-    for _ in $(seq 50); do grep -q "^listening" srv.log && break; sleep 0.1; done
-    url="$(grep -o 'http://[0-9.:]*' srv.log | head -1)"
-    [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
+    clinic_server
+    start_server "$srv" serve --data-dir srv --listen 127.0.0.1:0
     sed -e "s|@URL@|$url|" -e "s|@CODE@|$code|" "$scripts/correct_void_after_sync.txt" > script.txt
     day="$(date -u +%Y-%m-%d)"
     SDL_VIDEODRIVER=dummy "$app" --script script.txt --data-dir data --clock-start "${day}T12:00:00Z" \
@@ -278,22 +273,22 @@ SCRIPT
     outbox="$(sqlite3 data/device.db "select state, count(*) from outbox group by state" 2>&1 || true)"
     echo "$outbox"
     grep -q 'rejected\|pending' <<<"$outbox" && fail "an upload is left pending or rejected on the device"
-    summary="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/summary")" || fail "no day summary"
+    summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
     # J.D.: 13 timed minutes, 1 unit of 97110 (revision 2); A.B. voided, so the day holds 13 minutes, 1 unit.
     grep -q '"totals":{"timed_minutes":13,"treatment_minutes":13,"units":1}' <<<"$summary" || fail "wrong day totals"
     grep -q "\"voided\":\[[^]]*$ab_id" <<<"$summary" || fail "A.B.'s session is not listed as voided"
     grep -q '"rejected":\[\]' <<<"$summary" || fail "the server recorded a rejected upload"
-    stored="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/sessions/$jd_id")" || fail "J.D.'s session is not on the server"
+    stored="$(get "/api/v1/sessions/$jd_id")" || fail "J.D.'s session is not on the server"
     grep -q '"reason":"Times were wrong"' <<<"$stored" || fail "the server does not keep revision 2's reason"
-    stored="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/sessions/$ab_id")" || fail "A.B.'s session is not on the server"
+    stored="$(get "/api/v1/sessions/$ab_id")" || fail "A.B.'s session is not on the server"
     grep -q '"status":"voided"' <<<"$stored" || fail "the server does not hold A.B.'s session as voided"
-    csv="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.csv")" || fail "no CSV export"
+    csv="$(get "/api/v1/days/$day/charges.csv")" || fail "no CSV export"
     echo "$csv"
     grep -q ',MRN2041,JD,ot,medicare,97110,GO,1,' <<<"$csv" || fail "J.D.'s revision 2 (97110 x1) is not in the CSV"
     grep -q 'MRN2042\|97530' <<<"$csv" && fail "A.B.'s voided session is billed in the CSV"
     [[ "$(grep -c ',97110,' <<<"$csv")" == 1 ]] || fail "J.D. is billed more than once in the CSV"
-    hl7="$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
     echo "$hl7"
     grep -q '^FT1|.*97110^^CPT|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
     grep -q 'MRN2042\|97530' <<<"$hl7" && fail "A.B.'s voided session is in the HL7 export"
