@@ -4,6 +4,8 @@
 # `serve` in the foreground. Safe to run again on the same data directory (adds a new code and token).
 #
 #   server/scripts/demo-server.sh BUILD/server/unitclock-server DATA_DIR [HOST:PORT]
+#
+# UNITCLOCK_DEMO_DATE=YYYY-MM-DD schedules another day than today (tests that set the kiosk's clock).
 set -euo pipefail
 srv="${1:?usage: demo-server.sh UNITCLOCK_SERVER DATA_DIR [HOST:PORT]}"
 data="${2:?usage: demo-server.sh UNITCLOCK_SERVER DATA_DIR [HOST:PORT]}"
@@ -23,7 +25,7 @@ c-marco|Marco Reyes|pta|4444
 c-alex|Alex Kim|slp|5555
 c-jordan|Jordan Blake|supervisor|9999
 ROSTER
-  today="$(date -u +%F)"
+  today="${UNITCLOCK_DEMO_DATE:-$(date -u +%F)}"
   while IFS='|' read -r time mrn initials payer discipline; do
     "$srv" schedule add --data-dir "$data" --clinic demo-clinic --date "$today" --time "$time" --mrn "$mrn" \
       --initials "$initials" --payer "$payer" --discipline "$discipline" >/dev/null

@@ -1,3 +1,4 @@
+#include <unitclock/platform/time_zone.h>
 #include <unitclock/server/ingest.h>
 #include <set>
 
@@ -216,17 +217,61 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   return IngestOutcome{IngestResult::Revised, s.revision};
 }
 
+std::string clinicTimeZone(sql::Database& db, const std::string& clinicId) {
+  auto q = db.prepare("SELECT timezone FROM clinics WHERE id = ?1");
+  if (!q || !q->bind(1, clinicId)) return "UTC";
+  auto row = q->step();
+  if (!row || !row.value()) return "UTC";
+  return q->columnText(0);
+}
+
+std::string clinicToday(sql::Database& db, const std::string& clinicId, WireTime now) {
+  auto date = platform::localDate(now, clinicTimeZone(db, clinicId));
+  if (!date) return formatUtcTimestamp(now).substr(0, 10);  // an unreadable zone: UTC, never nothing
+  return platform::formatIsoDate(date.value());
+}
+
+std::string rejectionDay(sql::Database& db, const std::string& clinicId, const nlohmann::json* body,
+                         WireTime arrived) {
+  const auto dateOf = [](const nlohmann::json& o, const char* key) -> std::string {
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_string()) return {};
+    const auto& text = it->get_ref<const std::string&>();
+    return isCalendarDate(text) ? text : std::string{};
+  };
+  if (body != nullptr && body->is_object()) {
+    if (auto d = dateOf(*body, "service_date"); !d.empty()) return d;
+    for (const char* list : {"segments", "untimed"}) {
+      auto items = body->find(list);
+      if (items == body->end() || !items->is_array()) continue;
+      for (const auto& item : *items) {
+        if (!item.is_object()) continue;
+        if (auto d = dateOf(item, "date"); !d.empty()) return d;
+        auto start = item.find("start");
+        if (start == item.end() || !start->is_string()) continue;
+        if (auto t = parseUtcTimestamp(start->get_ref<const std::string&>())) {
+          if (auto local = platform::localDate(*t, clinicTimeZone(db, clinicId)))
+            return platform::formatIsoDate(local.value());
+        }
+      }
+    }
+  }
+  return clinicToday(db, clinicId, arrived);
+}
+
 void recordRejection(sql::Database& db, const Principal& device, std::string_view sessionId,
-                     const ApiError& e) {
+                     const ApiError& e, const nlohmann::json* body) {
   auto ins = db.prepare(
       "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, received_at, "
-      "received_date) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?7, 1, 10))");
+      "received_date, day) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?7, 1, 10), ?8)");
   if (!ins) return;
-  auto now = nowUtc();
+  const auto arrived = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto now = formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(arrived));
+  auto day = rejectionDay(db, device.clinicId, body, arrived);
   if (!ins->bind(1, device.clinicId) || !ins->bind(2, device.deviceId) ||
       !ins->bind(3, sessionId.substr(0, 64)) || !ins->bind(4, e.status) || !ins->bind(5, e.field) ||
-      !ins->bind(6, e.message) || !ins->bind(7, now)) {
+      !ins->bind(6, e.message) || !ins->bind(7, now) || !ins->bind(8, day)) {
     return;
   }
   (void)ins->run();

@@ -51,8 +51,8 @@ std::int64_t nowMs() {
       .count();
 }
 
-std::string todayUtc() {
-  return nowUtc().substr(0, 10);
+WireTime wallNow() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 std::string hl7Now() {
@@ -236,7 +236,9 @@ struct HttpServer::Impl {
       job.work = [&](sql::Database& wdb) { return work(wdb, p); };
       if (recordRejections) {
         job.refused = [&](sql::Database& wdb, const ApiError& e) {
-          recordRejection(wdb, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e);
+          auto body = json::parse(req.body, nullptr, false);
+          recordRejection(wdb, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e,
+                          body.is_discarded() ? nullptr : &body);
         };
       }
       WriteOutcome out = submit(job);
@@ -301,7 +303,8 @@ struct HttpServer::Impl {
 
     s.Get("/api/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, Access::Device, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
-        std::string date = req.has_param("date") ? req.get_param_value("date") : todayUtc();
+        std::string date =
+            req.has_param("date") ? req.get_param_value("date") : clinicToday(db, p.clinicId, wallNow());
         if (!isCalendarDate(date)) return reject("date", "must be a date like 2026-11-26");
         auto doc = deviceConfig(db, p.clinicId, p.deviceId, date);
         if (!doc) return fail(doc.error());
@@ -368,7 +371,7 @@ struct HttpServer::Impl {
                 const ApiError& e = outcome.error();
                 if (e.status >= 500) return fail(e);  // the store failed: the whole batch is retried
                 (void)db.exec("ROLLBACK TO item");
-                recordRejection(db, p, id, e);
+                recordRejection(db, p, id, e, &item);
                 results.push_back(
                     {{"id", id}, {"status", e.status}, {"field", e.field}, {"message", e.message}});
               } else {

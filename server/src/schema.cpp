@@ -104,7 +104,16 @@ CREATE TABLE rate_buckets(
   updated_ms INTEGER NOT NULL);
 )sql";
 
-constexpr std::array<sql::Migration, 1> kMigrations{{{1, kSchemaV1}}};
+// A refused upload is listed under the clinic-local day of the session it concerns (docs/sync-api.md,
+// "Refused uploads"), not under the UTC date it arrived: `day` holds that day. Rows written before this
+// step keep their arrival date, the best that is known of them.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE rejections ADD COLUMN day TEXT NOT NULL DEFAULT '';
+UPDATE rejections SET day = received_date;
+CREATE INDEX rejections_by_session_day ON rejections(clinic_id, day);
+)sql";
+
+constexpr std::array<sql::Migration, 2> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};

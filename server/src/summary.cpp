@@ -360,7 +360,7 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
   DayReport r = computeDay(clinicId, date, sessions, names, rules.value());
   auto rej = db.prepare(
       "SELECT session_id, status, field, message, received_at, device_id FROM rejections "
-      "WHERE clinic_id = ?1 AND received_date = ?2 ORDER BY id");
+      "WHERE clinic_id = ?1 AND day = ?2 ORDER BY id");
   if (!rej) return fail(storageError(rej.error()));
   if (!rej->bind(1, clinicId) || !rej->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
   while (true) {

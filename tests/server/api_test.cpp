@@ -5,6 +5,7 @@
 
 #include <unitclock/platform/http_client.h>
 #include <unitclock/platform/sqlite.h>
+#include <unitclock/platform/time_zone.h>
 #include <unitclock/server/database.h>
 
 #include "server_process.h"
@@ -228,6 +229,87 @@ TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
   EXPECT_NE(hl7.find("97530"), std::string::npos) << hl7;
 }
 
+// A supervisor looking at a day sees the refused uploads of that day's sessions, however many days later
+// they arrive (a kiosk that was offline for a week): a refusal is listed under the clinic-local day of the
+// session it concerns, and only a body with nothing readable under the clinic-local day it arrived.
+TEST_F(Api, ARefusedUploadIsListedUnderItsSessionsDayHoweverLateItArrives) {
+  // A clinic in Chicago, where 03:30 UTC on the 21st is still the evening of the 20th.
+  Clinic::must({"clinic", "add", "--data-dir", clinic.dataDir, "--id", "lake", "--name", "Lake Clinic",
+                "--timezone", "America/Chicago"});
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "lake", "--id", "ot1", "--name",
+                "Ana Ortiz", "--role", "ot"});
+  const std::string lakeToken =
+      enroll(server->url(), testing::trim(Clinic::must({"device", "enroll-code", "--data-dir", clinic.dataDir,
+                                                        "--clinic", "lake"})));
+  const std::string lakeSupervisor = testing::trim(Clinic::must(
+      {"token", "add", "--data-dir", clinic.dataDir, "--role", "supervisor", "--clinic", "lake"}));
+  auto lake = client(server->url(), lakeToken);
+
+  // 1. A session of 2026-11-02 refused for its status: listed under 2026-11-02.
+  auto bad = upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:20:00"}}, "2026-11-02");
+  bad["status"] = "finished";
+  ASSERT_EQ(must(lake.put("/api/v1/sessions/" + sessionId(1), bad.dump())).status, 400);
+  // 2. No service_date: the day of its first segment in the clinic's zone (the evening of 2026-11-20).
+  auto noDate = upload(sessionId(2), "MRN2", {{"97110", "03:30:00", "03:45:00"}}, "2026-11-21");
+  noDate.erase("service_date");
+  ASSERT_EQ(must(lake.put("/api/v1/sessions/" + sessionId(2), noDate.dump())).status, 400);
+  // 3. The same refusal inside a batch.
+  auto batchBad = upload(sessionId(3), "MRN3", {{"97110", "15:00:00", "15:20:00"}}, "2026-11-02");
+  batchBad["discipline"] = "dance";
+  auto batch = must(lake.post("/api/v1/sessions/batch", nlohmann::json{{"sessions", {batchBad}}}.dump()));
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  EXPECT_EQ(json(batch)["results"][0]["status"], 400);
+  // 4. A body with nothing readable: the clinic-local day on which it arrived, taken around the request
+  // from the clock the server also reads (either side of a midnight that passes during the request).
+  const auto lakeToday = [] {
+    auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return platform::formatIsoDate(platform::localDate(now, "America/Chicago").value());
+  };
+  const std::string before = lakeToday();
+  ASSERT_EQ(must(lake.put("/api/v1/sessions/" + sessionId(4), "{not json")).status, 400);
+  const std::string after = lakeToday();
+
+  auto s = client(server->url(), lakeSupervisor);
+  const auto refused = [&](const std::string& day) {
+    auto r = must(s.get("/api/v1/days/" + day + "/summary"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto summary = json(r);
+    std::vector<std::string> ids;
+    for (const auto& x : summary["rejected"]) ids.push_back(x["session_id"]);
+    return ids;
+  };
+  EXPECT_EQ(refused("2026-11-02"), (std::vector<std::string>{sessionId(1), sessionId(3)}));
+  EXPECT_EQ(refused("2026-11-20"), (std::vector<std::string>{sessionId(2)}));
+  EXPECT_TRUE(refused("2026-11-21").empty());
+  auto arrivedDay = refused(before);
+  if (arrivedDay.empty() && after != before) arrivedDay = refused(after);
+  EXPECT_EQ(arrivedDay, (std::vector<std::string>{sessionId(4)}));
+  // The other clinic's supervisor sees none of them.
+  auto north = supervisor();
+  EXPECT_TRUE(json(must(north.get("/api/v1/days/2026-11-02/summary?clinic=north")))["rejected"].empty());
+}
+
+// A server upgraded from schema version 1 keeps the refusals it already recorded, listed under the UTC day
+// they arrived (all that version 1 knew of them).
+TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
+  Clinic clinic;
+  {
+    auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(
+        db->exec("DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
+                 "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
+                 "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "
+                 "'2026-11-03T02:00:00Z', '2026-11-03'); PRAGMA user_version = 1;"));
+  }
+  ServerProcess server(clinic.dataDir);  // opening the data directory migrates it
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "PRAGMA user_version"), schemaVersion());
+  auto s = client(server.url(), clinic.supervisorToken);
+  auto r = must(s.get("/api/v1/days/2026-11-03/summary?clinic=north"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json(r)["rejected"].size(), 1u) << r.body;
+}
+
 TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   auto secondDevice = enroll(server->url(), clinic.newEnrollCode());
   ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})).status, 201);
@@ -303,10 +385,16 @@ TEST_F(Api, AMalformedUploadIsRefusedNamingTheFieldAndStoresNothing) {
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_days"), 0);
-  // The refusals are listed for the supervisor, by session id and reason only.
-  auto j = json(must(supervisor().get("/api/v1/days/" + nowUtc().substr(0, 10) + "/summary?clinic=north")));
-  ASSERT_EQ(j["rejected"].size(), 2u);
+  // The refusals are listed for the supervisor, by session id and reason only: the readable one under its
+  // session's day, the body that is not JSON under the day it arrived (the clinic keeps UTC).
+  auto j = json(must(supervisor().get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  ASSERT_EQ(j["rejected"].size(), 1u) << j.dump();
   EXPECT_EQ(j["rejected"][0]["field"], "segments[0].end");
+  EXPECT_EQ(j["rejected"][0]["session_id"], sessionId(1));
+  EXPECT_EQ(testing::queryCount(clinic.dataDir,
+                                "SELECT count(*) FROM rejections WHERE day = substr(received_at, 1, 10) AND "
+                                "message = 'the body is not valid JSON'"),
+            1);
 }
 
 TEST_F(Api, ABodyOverTheLimitGets413) {
