@@ -18,6 +18,8 @@ packages=(
   xvfb xauth xdotool imagemagick
   # benchmarks and tools used by the test scripts
   time hyperfine curl procps
+  # the test command's runs with the wall clock moved
+  faketime
 )
 
 missing=()

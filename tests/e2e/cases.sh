@@ -4,6 +4,9 @@ set -euo pipefail
 case_name="$1"; app="$2"; cli="$3"; scripts="$4"; work="$5"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 export TZ=UTC
+# Every case sets the app's clock (--clock-start) to a fixed day and asks the server for that day: no case
+# depends on the day it runs (CI runs the suite again with the wall clock moved).
+day=2026-11-26
 fail() { echo "FAIL: $1"; exit 1; }
 # A real unitclock-server on 127.0.0.1 for the sync cases.
 clinic_server() {  # a clinic with Dana Ortiz (PIN 1357); sets code (enrollment) and token (supervisor)
@@ -203,8 +206,7 @@ expect "Sync: up to date"
 expect "Signed LP and uploaded to the billing server."
 expect "Synced"
 SCRIPT
-    SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
-    day="$(date -u +%Y-%m-%d)"
+    SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "${day}T12:00:00Z"
     summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
     grep -q "97110" <<<"$summary" || grep -q '"units":1' <<<"$summary" || fail "the session is not in the summary"
@@ -224,12 +226,11 @@ SCRIPT
     # session in the server's summary and both exports with the units the engine gives.
     srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
     root="$(cd "$scripts/../../.." && pwd)"
-    start_server "$root/server/scripts/demo-server.sh" "$srv" srv 127.0.0.1:0
+    UNITCLOCK_DEMO_DATE="$day" start_server "$root/server/scripts/demo-server.sh" "$srv" srv 127.0.0.1:0
     code="$(sed -n 's/^enrollment code: //p' srv.log)"
     token="$(sed -n 's/^supervisor token: //p' srv.log)"
     SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" "$app" --demo --data-dir data --server "$url" --enroll-code "$code" \
-      --script "$root/packaging/demo/walkthrough.txt" --clock-start "$(date -u +%Y-%m-%d)T12:00:00Z"
-    day="$(date -u +%Y-%m-%d)"
+      --script "$root/packaging/demo/walkthrough.txt" --clock-start "${day}T12:00:00Z"
     summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
     # 97530 10 min; 97110 7 min by Dana, then 8 by the assistant alone: 25 timed min, 2 units; the 97110
@@ -253,7 +254,6 @@ SCRIPT
     clinic_server
     start_server "$srv" serve --data-dir srv --listen 127.0.0.1:0
     sed -e "s|@URL@|$url|" -e "s|@CODE@|$code|" "$scripts/correct_void_after_sync.txt" > script.txt
-    day="$(date -u +%Y-%m-%d)"
     SDL_VIDEODRIVER=dummy "$app" --script script.txt --data-dir data --clock-start "${day}T12:00:00Z" \
       || { cat srv.log; fail "the script failed"; }
     device="$("$cli" sessions export --json --db data/device.db | sed -E 's/\},\{"id":"([0-9a-f]{8}-)/}\n{"id":"\1/g')"
