@@ -20,6 +20,8 @@ packages=(
   time hyperfine curl procps
   # the test command's runs with the wall clock moved
   faketime
+  # Debian packages: man pages, package checks, desktop entry checks
+  help2man lintian desktop-file-utils appstream fakeroot
 )
 
 missing=()

@@ -6,6 +6,9 @@
 # stays real, the sync worker's waits need it), to prove that no test depends on the day it runs: once 30 s
 # before the US daylight-saving change of 2027-03-14 (07:00 UTC is 2 am in New York), once starting at
 # 2026-12-31 23:59:20 UTC so that the run crosses midnight and New Year.
+#
+# Last, the Debian packages (packaging/package_test.sh): built, checked by lintian, installed on this
+# machine, the installed server and kiosk app used together, then purged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
@@ -14,3 +17,4 @@ for start in '2027-03-14 06:59:30' '2026-12-31 23:59:20'; do
   echo "== the whole suite again, with the wall clock starting at $start UTC =="
   FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$start UTC" ctest --preset ci
 done
+./packaging/package_test.sh

@@ -2,6 +2,8 @@
 #include <array>
 #include <iostream>
 
+#include <unitclock/version.h>
+
 #include "commands.h"
 
 namespace {
@@ -19,7 +21,9 @@ void printHelp(std::ostream& out) {
   for (const auto& c : kCommands)
     out << "  " << c.name << std::string(12 - std::min<std::size_t>(c.name.size(), 11), ' ') << c.summary
         << '\n';
-  out << "\n'unitclock-cli COMMAND --help' describes a command.\n";
+  out << "\n'unitclock-cli COMMAND --help' describes a command; 'unitclock-cli --version' prints the "
+         "version.\n"
+         "\nexit status: 0 success, 1 a runtime error (unreadable store or catalog), 2 a usage error.\n";
 }
 
 }  // namespace
@@ -32,6 +36,10 @@ int main(int argc, char** argv) {
   const std::string_view name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     printHelp(std::cout);
+    return unitclock::app::kExitOk;
+  }
+  if (name == "--version") {
+    std::cout << "unitclock-cli " << unitclock::kVersion << '\n';
     return unitclock::app::kExitOk;
   }
   unitclock::app::Args args(argv + 2, argv + argc);

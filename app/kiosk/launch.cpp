@@ -20,11 +20,8 @@
 #include "script.h"
 #include "sync_link.h"
 
-#ifndef UNITCLOCK_SOURCE_ASSETS
-#define UNITCLOCK_SOURCE_ASSETS ""
-#endif
-#ifndef UNITCLOCK_INSTALL_ASSETS
-#define UNITCLOCK_INSTALL_ASSETS ""
+#ifndef UNITCLOCK_FONT_DIR
+#define UNITCLOCK_FONT_DIR "/usr/share/fonts/opentype/inter"
 #endif
 
 namespace unitclock::app {
@@ -32,21 +29,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Fonts ship in assets/fonts: next to the binary (build tree), in the install share dir, or in the
-// source tree; Debian's fonts-inter is the last resort.
+// The kiosk draws with Inter from Debian's fonts-inter (a dependency of the package): no copy ships with
+// Unitclock. UNITCLOCK_FONT_DIR is set at configure time (the same directory on every Debian machine).
 std::string findFont(const std::string& file) {
   std::error_code ec;
-  const fs::path exeDir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  const fs::path candidates[] = {
-      exeDir / "assets" / "fonts" / file,
-      exeDir.parent_path() / "share" / "unitclock" / "fonts" / file,
-      fs::path(UNITCLOCK_INSTALL_ASSETS) / "fonts" / file,
-      fs::path(UNITCLOCK_SOURCE_ASSETS) / "fonts" / file,
-      fs::path("/usr/share/fonts/opentype/inter") / file,
-  };
-  for (const auto& c : candidates)
-    if (!c.empty() && fs::exists(c, ec)) return c.string();
-  return {};
+  const fs::path path = fs::path(UNITCLOCK_FONT_DIR) / file;
+  return fs::exists(path, ec) ? path.string() : std::string{};
 }
 
 void writeStats(const std::string& path, const platform::RunnerStats& s, const std::string& driver,

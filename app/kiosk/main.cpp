@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <unitclock/version.h>
+
 #include "launch.h"
 #include "options.h"
 
@@ -15,6 +17,10 @@ int main(int argc, char** argv) {
   }
   if (options.value().help) {
     std::cout << unitclock::app::usage();
+    return 0;
+  }
+  if (options.value().version) {
+    std::cout << "unitclock " << unitclock::kVersion << "\n";
     return 0;
   }
   return unitclock::app::runKiosk(options.value());

@@ -10,6 +10,7 @@ std::string usage() {
          "CODE]\n"
          "                 [--script FILE [--clock-start YYYY-MM-DDTHH:MM:SSZ]] [--stats FILE] "
          "[--always-redraw]\n"
+         "       unitclock --help | --version\n"
          "  --kiosk          fullscreen, for a mounted kiosk\n"
          "  --size WxH       window size in pixels (default 1280x800)\n"
          "  --data-dir DIR   where the device store lives (default ~/.local/share/unitclock)\n"
@@ -57,6 +58,8 @@ core::Result<KioskOptions, std::string> parseOptions(const std::vector<std::stri
       o.alwaysRedraw = true;
     else if (a == "--help" || a == "-h")
       o.help = true;
+    else if (a == "--version")
+      o.version = true;
     else if (a == "--size") {
       int w = 0, h = 0;
       char extra = 0;

@@ -23,6 +23,7 @@ struct KioskOptions {
   std::string serverUrl;                     // --server URL: enroll with this server at start if not enrolled
   std::string enrollCode;                    // --enroll-code CODE: the one-time code for that enrollment
   bool help = false;
+  bool version = false;
 };
 
 core::Result<KioskOptions, std::string> parseOptions(const std::vector<std::string>& args);

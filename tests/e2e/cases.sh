@@ -149,63 +149,7 @@ case "$case_name" in
     # session signed in the app is uploaded (wait-sync), and the server's day summary and CSV export show it.
     clinic_server
     start_server "$srv" serve --data-dir srv --listen 127.0.0.1:0
-    cat > sync.txt <<SCRIPT
-expect "Welcome to Unitclock"
-type "Front Desk"
-tap "PIN"
-type "2580"
-tap "PIN again"
-type "2580"
-tap "Create administrator"
-tap "Server URL"
-type "$url"
-tap "Enrollment code"
-type "$code"
-tap "Enroll this device"
-wait-sync 20
-expect "Enrolled"
-wait-sync 20
-tap "Lock"
-expect "Sync: up to date"
-tap "Dana Ortiz"
-type "1357"
-tap "OK"
-tap "New session"
-type "MRN3300"
-tap "Initials"
-type "lp"
-tap "Done"
-tap "M54.50"
-tap "Start session"
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "97110"
-advance 1m
-tap "End session"
-expect "1 unit"
-tap "Sign with PIN"
-type "1357"
-tap "OK"
-expect "Signed LP"
-wait-sync 20
-expect "Sync: up to date"
-expect "Signed LP and uploaded to the billing server."
-expect "Synced"
-SCRIPT
+    sed -e "s|@URL@|$url|" -e "s|@CODE@|$code|" "$scripts/enroll_and_sign.txt" > sync.txt
     SDL_VIDEODRIVER=dummy "$app" --script sync.txt --data-dir data --clock-start "${day}T12:00:00Z"
     summary="$(get "/api/v1/days/$day/summary")" || fail "no day summary"
     echo "$summary"
