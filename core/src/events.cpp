@@ -7,18 +7,18 @@ namespace unitclock::core {
 namespace {
 
 // Index = enumerator value; the names are persisted and sent to the server: never rename one.
-constexpr std::array<std::string_view, 16> kEventTypeNames{
+constexpr std::array<std::string_view, 17> kEventTypeNames{
     "session_opened",   "activity_started", "activity_stopped",
     "paused",           "resumed",          "performer_switched",
     "untimed_added",    "diagnoses_set",    "tie_preference_set",
     "session_ended",    "segment_edited",   "session_signed",
     "session_reopened", "session_voided",   "session_synced",
-    "clock_jump",
+    "clock_jump",       "app_restarted",
 };
 constexpr std::array<std::string_view, 3> kModeNames{"one_on_one", "group", "co_treatment"};
 constexpr std::array<std::string_view, 5> kPauseNames{"rest", "toileting", "waiting", "equipment", "other"};
 
-static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::clock_jump) + 1);
+static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::app_restarted) + 1);
 static_assert(kModeNames.size() == static_cast<std::size_t>(ActivityMode::co_treatment) + 1);
 static_assert(kPauseNames.size() == static_cast<std::size_t>(PauseReason::other) + 1);
 

@@ -42,7 +42,8 @@ bool isBlank(std::string_view text) {
 
 // Events the device records by itself carry no clinician.
 bool isDeviceEvent(EventType type) {
-  return type == EventType::clock_jump || type == EventType::session_synced;
+  return type == EventType::clock_jump || type == EventType::session_synced ||
+         type == EventType::app_restarted;
 }
 
 constexpr auto kMaxUntimed = std::chrono::hours{24};  // the engine refuses more than 24 h on one item
@@ -327,6 +328,15 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       if (!beforeSigning) return notAllowed("Recording a clock jump");
       if (!e.wallDelta) return invalid("A clock jump needs the wall-clock delta.");
       return {};
+    case EventType::app_restarted:
+      if (!open) return notAllowed("Noting a restart");
+      if (!m_active && !m_paused) {
+        return error(SessionErrc::not_allowed, "A restart is noted only while an activity or a pause runs.");
+      }
+      if (m_events.back().runId == e.runId) {
+        return error(SessionErrc::out_of_order, "The app has not restarted since the last event.");
+      }
+      return {};
   }
   return invalid("Unknown event type.");
 }
@@ -420,6 +430,7 @@ Result<void, SessionError> Session::apply(const Event& e) {
     case EventType::tie_preference_set:
     case EventType::segment_edited:
     case EventType::clock_jump:
+    case EventType::app_restarted:
       break;
   }
   m_events.push_back(e);
@@ -452,9 +463,16 @@ std::optional<Event> Session::detectClockJump(const Instant& now, milliseconds t
   Timeline timeline;
   for (const Event& e : m_events) timeline.place(e.instant());
   const WallTime resumesAt = timeline.unclampedStartOfRun(now);
-  if (resumesAt >= timeline.last() - tolerance) return std::nullopt;
-  jump.wallDelta = resumesAt - timeline.last();
-  return jump;
+  if (resumesAt < timeline.last() - tolerance) {
+    jump.wallDelta = resumesAt - timeline.last();
+    return jump;
+  }
+  // While something runs, the first reading of a new run is recorded, so that a wall-clock change
+  // later in this run is compared with it (monotonic time) instead of becoming restart gap.
+  if (m_status == SessionStatus::open && (m_active || m_paused)) {
+    return makeEvent(EventType::app_restarted, nextSequence(), now, "");
+  }
+  return std::nullopt;
 }
 
 // [SECTION] Session: derivation
@@ -578,6 +596,7 @@ SessionSummary Session::deriveUpTo(const std::optional<Instant>& now, const Cata
                  "; recorded times were kept on the steady clock. Check the times.",
              e.sequence);
         break;
+      case EventType::app_restarted:  // only anchors its run on the timeline (and raised the flag above)
       case EventType::session_opened:
       case EventType::session_signed:
       case EventType::session_synced:

@@ -1,9 +1,9 @@
 // Properties over thousands of seeded random days (billing-rules.md §1.4.1 consequences and §3): whatever
-// a clinic records, the engine's answer keeps these promises. Seeds are fixed, so a failure repeats.
+// a clinic records, the engine's answer keeps these promises. Seeds are fixed and drawn the same way by
+// every compiler, so a failure repeats; it prints its seed (property_support.h).
 #include <gtest/gtest.h>
 
-#include <random>
-
+#include "property_support.h"
 #include "units_test_support.h"
 
 namespace unitclock::core::testing {
@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr int kDays = 5000;
+constexpr int kDays = 5000;  // per property; the long run (label `long`) sets UNITCLOCK_PROPERTY_CASES
 
 const std::vector<std::string> kFifteenMinuteCodes = {"97110", "97112", "97116", "97140", "97530", "97535",
                                                       "97035", "97032", "97542", "97750", "97129"};
@@ -21,27 +21,30 @@ const std::vector<std::string> kUntimedCodes = {"97165", "97150", "97018", "9701
 
 // A random day: 1-8 timed codes with 0-60 therapist and sometimes 0-30 assistant minutes (plus seconds),
 // 0-2 untimed codes.
-EngineInput randomDay(std::mt19937& rng, bool withAssistant, bool withSeconds) {
+EngineInput randomDay(PropertyRng& rng, bool withAssistant, bool withSeconds) {
   EngineInput in;
   std::vector<std::string> codes = kFifteenMinuteCodes;
-  std::shuffle(codes.begin(), codes.end(), rng);
-  const int count = std::uniform_int_distribution<int>{1, 8}(rng);
-  std::uniform_int_distribution<int> minute{0, 60};
-  std::uniform_int_distribution<int> assistant{0, 30};
-  std::uniform_int_distribution<int> second{0, 59};
+  rng.shuffle(codes);
+  const int count = static_cast<int>(rng.between(1, 8));
   for (int i = 0; i < count; ++i) {
-    seconds t = minutes{minute(rng)} + (withSeconds ? seconds{second(rng)} : 0s);
-    seconds a = withAssistant && rng() % 2 ? minutes{assistant(rng)} : 0min;
-    in.timed.push_back(TimedService{codes[static_cast<std::size_t>(i)], t, a, {}});
+    const auto therapistMinutes = minutes{rng.between(0, 60)};
+    const auto extraSeconds = withSeconds ? seconds{rng.between(0, 59)} : 0s;
+    const bool assisted = withAssistant && rng.coin();
+    const auto assistantMinutes = assisted ? minutes{rng.between(0, 30)} : 0min;
+    in.timed.push_back(TimedService{
+        codes[static_cast<std::size_t>(i)], therapistMinutes + extraSeconds, assistantMinutes, {}});
   }
   std::vector<std::string> untimed = kUntimedCodes;
-  std::shuffle(untimed.begin(), untimed.end(), rng);
-  const int untimedCount = std::uniform_int_distribution<int>{0, 2}(rng);
+  rng.shuffle(untimed);
+  const int untimedCount = static_cast<int>(rng.between(0, 2));
   for (int i = 0; i < untimedCount; ++i) {
-    in.untimed.push_back(UntimedService{untimed[static_cast<std::size_t>(i)], minutes{minute(rng)}, 0s, {}});
+    const auto untimedMinutes = minutes{rng.between(0, 60)};
+    in.untimed.push_back(UntimedService{untimed[static_cast<std::size_t>(i)], untimedMinutes, 0s, {}});
   }
-  in.discipline = static_cast<Discipline>(rng() % 3);
-  in.telehealth = rng() % 4 == 0;
+  const int discipline = rng.below(3);
+  const bool telehealth = rng.oneIn(4);
+  in.discipline = static_cast<Discipline>(discipline);
+  in.telehealth = telehealth;
   return in;
 }
 
@@ -52,40 +55,36 @@ int timedUnits(const UnitsResult& r) {
 }
 
 TEST(CmsProperty, TotalTimedUnitsEqualTheUnitTableOfTotalTimedMinutes) {
-  std::mt19937 rng{20261126};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{20261126, kDays}.run([&](PropertyRng& rng, int i) {
     auto r = compute(randomDay(rng, true, true));
     ASSERT_EQ(timedUnits(r), cmsUnits(r.totalTimed)) << "day " << i;
-  }
+  });
 }
 
 TEST(CmsProperty, ACodeWithFifteenKMinutesGetsAtLeastKUnits) {
-  std::mt19937 rng{1};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{1, kDays}.run([&](PropertyRng& rng, int i) {
     auto r = compute(randomDay(rng, true, true));
     for (const auto& c : r.codes) {
       if (c.timed) {
         ASSERT_GE(c.units, static_cast<int>(c.total / 15min)) << c.code << " day " << i;
       }
     }
-  }
+  });
 }
 
 TEST(CmsProperty, NoCodeGetsMoreThanOneRemainderUnit) {
-  std::mt19937 rng{2};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{2, kDays}.run([&](PropertyRng& rng, int i) {
     auto r = compute(randomDay(rng, false, false));
     for (const auto& c : r.codes) {
       if (c.timed) {
         ASSERT_LE(c.units, static_cast<int>(c.total / 15min) + 1) << c.code << " day " << i;
       }
     }
-  }
+  });
 }
 
 TEST(CmsProperty, RemainderUnitsGoToTheLargestRemainders) {
-  std::mt19937 rng{3};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{3, kDays}.run([&](PropertyRng& rng, int i) {
     auto r = compute(randomDay(rng, false, false));
     // Every code that got a remainder unit has a remainder at least as large as every code that did not.
     minutes smallestAwarded{15};
@@ -99,22 +98,21 @@ TEST(CmsProperty, RemainderUnitsGoToTheLargestRemainders) {
         largestPassedOver = std::max(largestPassedOver, rem);
     }
     ASSERT_GE(smallestAwarded, largestPassedOver) << "day " << i;
-  }
+  });
 }
 
 TEST(CmsProperty, OneMoreMinuteNeverLowersTheDaysUnits) {
-  std::mt19937 rng{4};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{4, kDays}.run([&](PropertyRng& rng, int i) {
     EngineInput in = randomDay(rng, true, false);
     const int before = compute(in).totalUnits;
-    in.timed[rng() % in.timed.size()].therapist += 1min;
+    const int which = rng.below(static_cast<int>(in.timed.size()));
+    in.timed[static_cast<std::size_t>(which)].therapist += 1min;
     ASSERT_GE(compute(in).totalUnits, before) << "day " << i;
-  }
+  });
 }
 
 TEST(CmsProperty, LinesAddUpCarryTheDisciplineModifierFirstAndNeverRepeat) {
-  std::mt19937 rng{5};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{5, kDays}.run([&](PropertyRng& rng, int i) {
     EngineInput in = randomDay(rng, true, true);
     auto r = compute(in);
     int sum = 0;
@@ -138,14 +136,13 @@ TEST(CmsProperty, LinesAddUpCarryTheDisciplineModifierFirstAndNeverRepeat) {
           std::find(r.zeroUnitCodes.begin(), r.zeroUnitCodes.end(), c.code) != r.zeroUnitCodes.end();
       ASSERT_EQ(listed, c.units == 0) << c.code;
     }
-  }
+  });
 }
 
 TEST(CmsProperty, AssistantModifierUnitsStayWithinTheCodesUnits) {
-  std::mt19937 rng{6};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{6, kDays}.run([&](PropertyRng& rng, int) {
     EngineInput in = randomDay(rng, true, false);
-    in.discipline = rng() % 2 ? Discipline::ot : Discipline::pt;
+    in.discipline = rng.coin() ? Discipline::ot : Discipline::pt;
     auto r = compute(in);
     for (const auto& c : r.codes) {
       ASSERT_GE(c.assistantUnits, 0);
@@ -163,19 +160,17 @@ TEST(CmsProperty, AssistantModifierUnitsStayWithinTheCodesUnits) {
             << c.code;
       }
     }
-  }
+  });
 }
 
 TEST(CmsProperty, SplittingADayIntoSessionsAndMergingGivesTheSameUnits) {
-  std::mt19937 rng{7};
-  for (int i = 0; i < kDays / 5; ++i) {
+  PropertyCases{7, kDays / 5}.run([&](PropertyRng& rng, int i) {
     EngineInput whole = randomDay(rng, true, true);
     whole.untimed.clear();
     EngineInput first = whole;
     EngineInput second = whole;
     for (std::size_t k = 0; k < whole.timed.size(); ++k) {
-      const auto part =
-          seconds{std::uniform_int_distribution<long long>{0, whole.timed[k].therapist.count()}(rng)};
+      const auto part = seconds{rng.between(0, whole.timed[k].therapist.count())};
       first.timed[k].therapist = part;
       second.timed[k].therapist = whole.timed[k].therapist - part;
       second.timed[k].assistant = 0s;
@@ -185,12 +180,11 @@ TEST(CmsProperty, SplittingADayIntoSessionsAndMergingGivesTheSameUnits) {
     auto a = compute(whole);
     auto b = compute(merged.value());
     ASSERT_EQ(linesText(a), linesText(b)) << "day " << i;
-  }
+  });
 }
 
 TEST(AmaProperty, EachCodeIsIndependentOfTheOthers) {
-  std::mt19937 rng{8};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{8, kDays}.run([&](PropertyRng& rng, int) {
     EngineInput in = randomDay(rng, false, true);
     auto r = compute(in, PayerProfile::commercial());
     for (const auto& c : r.codes) {
@@ -203,46 +197,47 @@ TEST(AmaProperty, EachCodeIsIndependentOfTheOthers) {
       }
       ASSERT_EQ(compute(alone, PayerProfile::commercial()).totalUnits, c.units) << c.code;
     }
-  }
+  });
 }
 
 TEST(AmaProperty, UntimedCodesAreOneUnitEach) {
-  std::mt19937 rng{9};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{9, kDays}.run([&](PropertyRng& rng, int) {
     auto r = compute(randomDay(rng, false, false), PayerProfile::commercial());
     for (const auto& c : r.codes) {
       if (!c.timed) {
         ASSERT_EQ(c.units, 1) << c.code;
       }
     }
-  }
+  });
 }
 
 TEST(EngineProperty, RandomInputNeverCrashesAndErrorsNameAnItem) {
-  std::mt19937 rng{10};
   std::vector<std::string> codes = kFifteenMinuteCodes;
   codes.insert(codes.end(), kUntimedCodes.begin(), kUntimedCodes.end());
   codes.insert(codes.end(),
                {"97129", "97130", "97550", "97551", "96125", "97545", "97546", "", "X", "9711O"});
-  std::uniform_int_distribution<long long> secs{-600, 30 * 3600};
-  for (int i = 0; i < kDays; ++i) {
+  PropertyCases{10, kDays}.run([&](PropertyRng& rng, int) {
     EngineInput in;
-    const int n = static_cast<int>(rng() % 6);
+    const int n = rng.below(6);
     for (int k = 0; k < n; ++k) {
-      const auto& code = codes[rng() % codes.size()];
-      if (rng() % 2) {
-        in.timed.push_back(TimedService{code, seconds{secs(rng)}, seconds{secs(rng) / 4}, {}});
+      const auto& code = codes[static_cast<std::size_t>(rng.below(static_cast<int>(codes.size())))];
+      const bool timed = rng.coin();
+      const auto time = seconds{rng.between(-600, 30 * 3600)};
+      const auto assistant = seconds{rng.between(-600, 30 * 3600)};
+      if (timed) {
+        in.timed.push_back(TimedService{code, time, assistant / 4, {}});
       } else {
-        in.untimed.push_back(UntimedService{code, seconds{secs(rng)}, seconds{secs(rng) / 8}, {}});
+        in.untimed.push_back(UntimedService{code, time, assistant / 8, {}});
       }
     }
-    auto r = computeUnits(in, rng() % 2 ? PayerProfile::medicare() : PayerProfile::commercial());
+    const bool medicare = rng.coin();
+    auto r = computeUnits(in, medicare ? PayerProfile::medicare() : PayerProfile::commercial());
     if (!r.ok()) {
       ASSERT_FALSE(r.error().message.empty());
     } else {
       ASSERT_GE(r.value().totalUnits, 0);
     }
-  }
+  });
 }
 
 }  // namespace

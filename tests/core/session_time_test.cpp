@@ -71,7 +71,11 @@ TEST(SessionClock, RestartContinuesARunningActivityFromItsPersistedStart) {
   clock.restart("run-2", 3s);
   auto restored = Session::restore(tablet.session().header(), tablet.session().events());
   ASSERT_TRUE(restored.ok());
-  EXPECT_FALSE(restored->detectClockJump(clock.now()).has_value());
+  // No jump; the device notes the restart, which anchors the new run on the timeline.
+  const auto noted = restored->detectClockJump(clock.now());
+  ASSERT_TRUE(noted.has_value());
+  EXPECT_EQ(noted->type, EventType::app_restarted);
+  ASSERT_TRUE(restored->apply(*noted).ok());
   SessionSummary s = restored->derive(clock.now());
   ASSERT_TRUE(s.running.has_value());
   EXPECT_EQ(s.running->since, at(14, 0));
@@ -133,7 +137,10 @@ TEST(SessionClock, AJumpRecordedBeforeARestartIsNotCountedAfterIt) {
   clock.restart("run-2");
   auto restored = Session::restore(tablet.session().header(), tablet.session().events());
   ASSERT_TRUE(restored.ok());
-  EXPECT_FALSE(restored->detectClockJump(clock.now()).has_value());
+  const auto noted = restored->detectClockJump(clock.now());
+  ASSERT_TRUE(noted.has_value());
+  EXPECT_EQ(noted->type, EventType::app_restarted);  // the hour was recorded as a jump before the restart
+  ASSERT_TRUE(restored->apply(*noted).ok());
   clock.advance(4min);
   ASSERT_TRUE(
       restored->apply(makeEvent(EventType::activity_stopped, restored->nextSequence(), clock.now(), "ot-ann"))
@@ -141,6 +148,55 @@ TEST(SessionClock, AJumpRecordedBeforeARestartIsNotCountedAfterIt) {
   const SessionSummary s = restored->derive();
   EXPECT_EQ(timeOf(s, "97110"), 15min);  // 5 + 5 + the 1-minute restart + 4, never the hour
   EXPECT_EQ(s.segments[0].end, at(14, 15));
+}
+
+// The smallest tap sequence the random tap-sequence property found (session_property_test.cpp): a
+// restart while an activity runs, then the wall clock moves forward before anything else is tapped.
+// Before the restart was recorded, every reading of the new run was placed by wall clock as restart
+// gap, so the 3 s that never elapsed became treatment time.
+TEST(SessionClock, AWallClockChangeAfterARestartIsAJumpNotTreatmentTime) {
+  FakeClock clock(at(8, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.start("97535").ok());
+  clock.restart("run-2", 0ms);
+  ASSERT_TRUE(tablet.noticeClock());  // app_restarted: the new run starts here on the timeline
+  EXPECT_EQ(tablet.session().events().back().type, EventType::app_restarted);
+  clock.jumpWall(3s);
+  ASSERT_TRUE(tablet.noticeClock());  // compared with the restart by monotonic time: a jump
+  EXPECT_EQ(tablet.session().events().back().type, EventType::clock_jump);
+  EXPECT_EQ(tablet.session().events().back().wallDelta, 3s);
+  EXPECT_EQ(tablet.session().events().back().monotonicDelta, 0ms);
+
+  const SessionSummary s = tablet.summary();
+  ASSERT_EQ(s.segments.size(), 1u);
+  EXPECT_EQ(s.segments[0].duration(), 0ms);  // no time passed, none is counted
+  EXPECT_EQ(s.treatmentTime, 0ms);
+  ASSERT_EQ(s.flags.size(), 2u);
+  EXPECT_EQ(s.flags[0].id, "restart-while-running");
+  EXPECT_EQ(s.flags[1].id, "clock-jump");
+
+  // Therapy goes on: only the monotonic minutes count.
+  clock.advance(10min);
+  ASSERT_TRUE(tablet.stop().ok());
+  EXPECT_EQ(timeOf(tablet.summary(), "97535"), 10min);
+}
+
+TEST(SessionClock, ARestartIsNotedOnlyWhileSomethingRuns) {
+  FakeClock clock(at(8, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.start("97110").ok());
+  clock.advance(5min);
+  ASSERT_TRUE(tablet.stop().ok());
+  clock.restart("run-2");
+  EXPECT_FALSE(tablet.session().detectClockJump(clock.now()).has_value());  // nothing to measure
+  const Event restart = makeEvent(EventType::app_restarted, tablet.next(), clock.now(), "");
+  EXPECT_EQ(tablet.session().check(restart).error().errc, SessionErrc::not_allowed);
+
+  ASSERT_TRUE(tablet.pause(PauseReason::rest).ok());  // the pause is the new run's first event
+  clock.restart("run-3");
+  ASSERT_TRUE(tablet.noticeClock());
+  const Event again = makeEvent(EventType::app_restarted, tablet.next(), clock.now(), "");
+  EXPECT_EQ(tablet.session().check(again).error().errc, SessionErrc::out_of_order);  // once per run
 }
 
 TEST(SessionClock, TimelineTimeOfANewReadingFollowsTheSameRules) {

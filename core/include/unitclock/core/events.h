@@ -56,8 +56,11 @@ enum class PauseReason { rest, toileting, waiting, equipment, other };
 //  session_voided       reason                                     the session is not billed; nothing is
 //  deleted session_synced       —                                          the server accepted this revision
 //  clock_jump           wallDelta, monotonicDelta (nullopt across a restart)   flagged for review
+//  app_restarted        —                                          first reading of a new process run while
+//                                                                  an activity or pause runs: later readings
+//                                                                  of that run are measured from it
 // `clinicianId` is who tapped, edited, signed, reopened or voided; it is empty only for events the
-// device records by itself (clock_jump, session_synced).
+// device records by itself (clock_jump, session_synced, app_restarted).
 enum class EventType {
   session_opened,
   activity_started,
@@ -75,6 +78,7 @@ enum class EventType {
   session_voided,
   session_synced,
   clock_jump,
+  app_restarted,
 };
 
 struct Event {

@@ -199,10 +199,13 @@ class Session {
   // The session's timeline time of `at` (see derive()).
   WallTime timelineTime(const Instant& at) const;
 
-  // If the wall clock moved differently from the monotonic clock since the last event of this run by more
-  // than `tolerance` (or, across a restart, moved backwards past the last event), returns the clock_jump
-  // event to append (sequence = nextSequence()). Call it before appending any event and on each clock
-  // tick while the session is open.
+  // The event the device records by itself about its clock, to append (sequence = nextSequence()):
+  //  - clock_jump when the wall clock moved differently from the monotonic clock since the last event of
+  //    this run by more than `tolerance` (or, across a restart, moved backwards past the last event);
+  //  - app_restarted for the first reading of a new run while an activity or a pause runs: it fixes where
+  //    the run starts on the timeline, so a wall-clock change later in the run is a detectable jump, not
+  //    restart gap (docs/session-model.md, time policy).
+  // Call it before appending any event and on each clock tick while the session is open.
   std::optional<Event> detectClockJump(const Instant& now,
                                        std::chrono::milliseconds tolerance = kClockJumpTolerance) const;
 
