@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates
+  # the core is also built and tested with clang
+  clang
   # core tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # platform: storage, crypto, network
