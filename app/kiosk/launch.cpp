@@ -15,8 +15,11 @@
 #include <unitclock/platform/runner.h>
 #include <unitclock/platform/system_clock.h>
 
+#include <unitclock/version.h>
+
 #include "app.h"
 #include "controller.h"
+#include "journal.h"
 #include "script.h"
 #include "sync_link.h"
 
@@ -136,6 +139,10 @@ int runKiosk(const KioskOptions& o) {
     return 2;
   }
 
+  if (!scriptMode) {
+    journal(std::string("unitclock ") + kVersion + " started (video driver " + runner->videoDriver() +
+            (o.dataDir.empty() ? std::string() : ", data directory " + o.dataDir) + ")");
+  }
   wakeUi = runner->wakeCallback();
   if (sync && startError.empty()) {
     sync->startIfEnrolled(store.value());
@@ -154,7 +161,7 @@ int runKiosk(const KioskOptions& o) {
     app = std::make_unique<KioskApp>(*controller, *runner);
     frame = [&] { return app->frame(); };
   } else {
-    std::cerr << "unitclock: " << startError << "\n";
+    journal(startError);
     frame = [&] { return drawErrorScreen(errorUi, "Unitclock cannot open its data", startError); };
   }
 

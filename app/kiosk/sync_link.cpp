@@ -1,5 +1,7 @@
 #include "sync_link.h"
 
+#include "journal.h"
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -61,7 +63,9 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
     m_pending.reset();
     if (!result) {
       enrollMessage = "Enrollment failed: " + result.error().message;
+      journal("enrollment with " + m_enrollUrl + " failed: " + result.error().message);
     } else {
+      journal("enrolled with " + m_enrollUrl + " for clinic " + result.value().clinicId);
       const auto now = m_clock.wallNow();
       (void)store.setSetting("server_url", m_enrollUrl, "", now);
       (void)store.setSetting("device_token", result.value().token, "", now);
@@ -74,6 +78,11 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
   }
   if (m_worker) {
     const auto state = m_worker->state();
+    if (state.lastError != m_loggedError) {  // each new sync error once, and when it clears
+      journal(state.lastError.empty() ? std::string("sync: the billing server answers again")
+                                      : "sync: " + state.lastError);
+      m_loggedError = state.lastError;
+    }
     if (state.configVersion != m_configVersion) {
       m_configVersion = state.configVersion;
       applyConfig(store);

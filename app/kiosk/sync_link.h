@@ -76,6 +76,7 @@ class SyncLink {
   std::function<void()> m_wake;
   std::unique_ptr<platform::SyncWorker> m_worker;
   std::uint64_t m_configVersion = 0;
+  std::string m_loggedError;  // the sync error last written to the journal
   bool m_enrolling = false;
   std::string m_enrollUrl;
   struct Pending;

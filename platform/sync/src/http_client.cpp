@@ -1,12 +1,16 @@
 #include <curl/curl.h>
 
 #include <unitclock/platform/http_client.h>
+#include <unitclock/version.h>
 #include <algorithm>
 #include <cctype>
 #include <mutex>
 
 namespace unitclock::platform {
 namespace {
+
+// "unitclock/0.1.0": which app version a device runs, for the billing server's administrators.
+const std::string kUserAgent = std::string("unitclock/") + kVersion;
 
 using core::fail;
 
@@ -136,6 +140,7 @@ struct HttpClient::Impl {
       add("Expect:");  // no 100-continue round trip
     }
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent.c_str());  // the server's device list shows it
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
