@@ -23,7 +23,7 @@ packages=(
   # the test command's runs with the wall clock moved
   faketime
   # Debian packages: man pages, package checks, desktop entry checks
-  help2man lintian desktop-file-utils appstream fakeroot man-db systemd
+  help2man lintian desktop-file-utils appstream man-db systemd
 )
 
 missing=()

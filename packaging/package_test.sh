@@ -25,6 +25,9 @@ dpkg-deb -f "$server_deb" Depends | grep -iE 'sdl|libx11|wayland|libgl' && fail 
 has "$kiosk_deb" '/lib/systemd/system/unitclock-kiosk@\.service$' || fail "the kiosk package has no cage unit"
 has "$kiosk_deb" '/fonts/' && fail "the kiosk package carries its own fonts"
 dpkg-deb -f "$kiosk_deb" Depends | grep -q 'fonts-inter' || fail "the kiosk package does not depend on fonts-inter"
+desktop-file-validate packaging/kiosk/org.unitclock.Unitclock.desktop || fail "the desktop entry is not valid"
+appstreamcli validate --no-net packaging/kiosk/org.unitclock.Unitclock.metainfo.xml >/dev/null \
+  || fail "the AppStream metadata is not valid"
 for deb in build/debs/*.deb; do
   has "$deb" '/usr/share/man/man1/.*\.1\.gz$' || fail "$deb has no man page"
   has "$deb" '/copyright$' || fail "$deb has no copyright file"
