@@ -62,8 +62,12 @@ foreach(component IN LISTS UNITCLOCK_COMPONENTS)
 endforeach()
 
 # The server: a system user, a hardened unit configured from /etc/unitclock/server.conf, an nginx example.
-install(FILES ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server.service DESTINATION /lib/systemd/system
-        COMPONENT server)
+install(FILES ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server.service
+              ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server-backup.service
+              ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server-backup.timer
+        DESTINATION /lib/systemd/system COMPONENT server)
+install(FILES ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server.tmpfiles DESTINATION lib/tmpfiles.d
+        RENAME unitclock-server.conf COMPONENT server)
 install(FILES ${UNITCLOCK_PACKAGING_DIR}/systemd/unitclock-server.sysusers DESTINATION lib/sysusers.d
         RENAME unitclock-server.conf COMPONENT server)
 install(FILES ${UNITCLOCK_PACKAGING_DIR}/etc/server.conf DESTINATION /etc/unitclock COMPONENT server)

@@ -37,7 +37,8 @@ echo "== install"
 cleanup() {
   [ -n "${spid:-}" ] && kill "$spid" 2>/dev/null || true
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq unitclock unitclock-server unitclock-cli >/dev/null 2>&1 || true
-  $SUDO rm -rf /var/lib/unitclock-server-package-test
+  $SUDO rm -rf /var/lib/unitclock-server-package-test /var/lib/unitclock-server-package-test-restored \
+    /var/backups/unitclock-server
 }
 trap cleanup EXIT
 # With recommends: the kiosk unit runs cage.
@@ -51,6 +52,9 @@ getent passwd unitclock >/dev/null || fail "the package did not create the unitc
 getent passwd unitclock-kiosk >/dev/null || fail "the package did not create the unitclock-kiosk user"
 systemd-analyze verify /lib/systemd/system/unitclock-server.service || fail "systemd-analyze rejects the server unit"
 systemd-analyze verify /lib/systemd/system/unitclock-kiosk@.service || fail "systemd-analyze rejects the kiosk unit"
+systemd-analyze verify /lib/systemd/system/unitclock-server-backup.service /lib/systemd/system/unitclock-server-backup.timer \
+  || fail "systemd-analyze rejects the backup units"
+[[ "$(stat -c '%U %a' /var/backups/unitclock-server)" == "unitclock 700" ]] || fail "no backup directory for the service user"
 
 echo "== the installed server, as unitclock.service runs it"
 # The unit's EnvironmentFile, then its ExecStartPre and ExecStart as the unit's user. Only the port
@@ -85,6 +89,23 @@ echo "$csv"
 grep -q ',MRN3300,.*,97110,' <<<"$csv" || fail "the synced session is not billed by the installed server"
 unitclock-cli sessions export --json --db "$work/device/device.db" | grep -q '"status":"synced"' \
   || fail "the installed CLI does not show the session synced"
+
+echo "== a backup as the backup unit takes it, restored into a new data directory"
+out="$(as_server /usr/bin/unitclock-server backup --data-dir "$UNITCLOCK_DATA_DIR" --to "$UNITCLOCK_BACKUP_DIR" \
+  --keep "$UNITCLOCK_BACKUP_KEEP")" || fail "the backup failed"
+echo "$out"
+copy="$(ls "$UNITCLOCK_BACKUP_DIR"/unitclock-server-*.db | tail -1)"
+[[ "$(stat -c '%U %a' "$copy")" == "unitclock 600" ]] || fail "the backup is not the service user's alone"
+$SUDO install -d -o unitclock -g unitclock -m 0700 "$UNITCLOCK_DATA_DIR-restored"  # as StateDirectory would
+as_server /usr/bin/unitclock-server restore --from "$copy" --data-dir "$UNITCLOCK_DATA_DIR-restored"
+$SUDO runuser -u unitclock -- /usr/bin/unitclock-server serve --data-dir "$UNITCLOCK_DATA_DIR-restored" \
+  --listen 127.0.0.1:0 > "$work/restored.log" 2>&1 &
+rpid=$!
+for _ in $(seq 100); do grep -q '^listening' "$work/restored.log" && break; sleep 0.1; done
+rurl="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/restored.log" | head -1)"
+restored_csv="$(curl -sf -H "Authorization: Bearer $token" "$rurl/api/v1/days/2026-11-26/charges.csv")" || fail "no CSV from the restored server"
+kill "$rpid"; wait "$rpid" 2>/dev/null || true
+[[ "$restored_csv" == "$csv" ]] || fail "the restored server bills the day differently"
 kill "$spid"; wait "$spid" 2>/dev/null || true; spid=""
 rm -rf "$work"
 

@@ -16,6 +16,7 @@
 #endif
 #include <unitclock/platform/catalog_json.h>
 #include <unitclock/server/admin.h>
+#include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/database.h>
 #include <unitclock/server/http_server.h>
@@ -31,6 +32,9 @@ constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR
         [--rate PER_SECOND] [--burst N] [--threads N]
                                  serve API v1 (default 127.0.0.1:8470; port 0 picks a free port)
   init                           create the data directory and database
+  backup --to FILE|DIR [--keep N]  a consistent copy while serving (0600, integrity-checked); into a
+                                 directory as unitclock-server-YYYYMMDDTHHMMSSZ.db, keeping the newest N
+  restore --from FILE            restore a backup into --data-dir, which must not hold a database yet
   clinic add --id ID --name NAME [--timezone ZONE]
   clinician add --clinic ID --id ID --name NAME --role ot|ota|pt|pta|slp|supervisor [--pin PIN | --pin-hash HASH]
   clinician remove --id ID
@@ -142,6 +146,33 @@ bool isIdentifier(const std::string& s) {
   for (char c : s)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
   return true;
+}
+
+int backup(const Args& a) {
+  if (auto e = checkOptions(a, {"to", "keep"}, {"to"})) return usageError(*e);
+  int keep = 0;
+  if (a.options.count("keep")) {
+    try {
+      keep = std::stoi(opt(a, "keep"));
+    } catch (const std::exception&) {
+      keep = -1;
+    }
+    if (keep < 1) return usageError("--keep takes a number of backups, 1 or more");
+  }
+  auto r = backupDatabase(opt(a, "data-dir"), opt(a, "to"), keep);
+  if (!r) return runtimeError(r.error().message);
+  std::printf("backed up to %s (%ju bytes, integrity checked)%s\n", r->file.c_str(), r->bytes,
+              r->removed > 0 ? (", removed " + std::to_string(r->removed) + " older").c_str() : "");
+  return 0;
+}
+
+int restore(const Args& a) {
+  if (auto e = checkOptions(a, {"from"}, {"from"})) return usageError(*e);
+  auto r = restoreDatabase(opt(a, "from"), opt(a, "data-dir"));
+  if (!r) return runtimeError(r.error().message);
+  std::printf("restored %s into %s (schema %d)\n", opt(a, "from").c_str(),
+              databasePath(opt(a, "data-dir")).c_str(), r.value());
+  return 0;
 }
 
 int serve(const Args& a) {
@@ -440,6 +471,8 @@ int runCommandLine(const std::vector<std::string>& argv) {
     std::printf("initialised %s (schema %d)\n", databasePath(opt(a, "data-dir")).c_str(), v.value());
     return 0;
   }
+  if (is({"backup"})) return backup(a);
+  if (is({"restore"})) return restore(a);
   if (is({"clinic", "add"})) return clinicAdd(a);
   if (is({"clinician", "add"})) return clinicianAdd(a);
   if (is({"clinician", "remove"})) return clinicianRemove(a);
