@@ -20,6 +20,8 @@ packages=(
   time hyperfine curl procps
   # the test command's runs with the wall clock moved
   faketime
+  # the independent HL7 parser that reads every HL7 export in the tests
+  python3 python3-hl7
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/database.h>
 
+#include "hl7_oracle.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
 
@@ -227,6 +228,7 @@ TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
   auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
   EXPECT_EQ(hl7.find("97110"), std::string::npos) << hl7;
   EXPECT_NE(hl7.find("97530"), std::string::npos) << hl7;
+  EXPECT_TRUE(testing::readWithPythonHl7(hl7).parsed) << hl7;
 }
 
 // A supervisor looking at a day sees the refused uploads of that day's sessions, however many days later
@@ -334,7 +336,13 @@ TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north"));
   EXPECT_EQ(hl7.status, 200);
   EXPECT_NE(hl7.body.find("FT1|1|"), std::string::npos) << hl7.body;
-  EXPECT_NE(hl7.body.find("|97110^^CPT|||1|"), std::string::npos) << hl7.body;
+  EXPECT_NE(hl7.body.find("|97110^^C4|||1|"), std::string::npos) << hl7.body;
+  auto read = testing::readWithPythonHl7(hl7.body, {"1:FT1.F7.R1.C3", "1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read["1:FT1.F7.R1.C3"], "C4");
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "ot1");  // no NPI on the test roster: the clinic's id
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "PRN");
+  EXPECT_NE(j["flags"].dump().find("npi-missing"), std::string::npos) << j["flags"].dump();
 
   // A device sees its own clinic's summary (the supervisor screen on the kiosk) but not the exports.
   auto d = device();
@@ -581,6 +589,91 @@ TEST(ServerCommands, ExplainUsageMistakes) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("--role must be supervisor"), std::string::npos);
   EXPECT_EQ(testing::runServer({"fly", "--data-dir", "/tmp/x"}).exitCode, 2);
+}
+
+// [SECTION] Billing exports: held charges, releases, NPIs, FHIR.
+
+TEST_F(Api, AHeldPatientDayLeavesOnlyAfterASupervisorReleasesItWithAReason) {
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "ot1",
+                "--name", "Ana Ortiz", "--role", "ot", "--npi", "1234567893", "--family-name", "Ortiz",
+                "--given-name", "Ana"});
+  // ot1 in one-on-one with two patients at once: both patient-days are held.
+  ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:30:00"}})).status, 201);
+  ASSERT_EQ(put(upload(sessionId(2), "MRN2", {{"97140", "15:10:00", "15:40:00"}})).status, 201);
+  auto s = supervisor();
+  auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  ASSERT_EQ(summary["held"].size(), 2u) << summary.dump();
+  EXPECT_NE(summary["held"][0]["flags"].dump().find("one-on-one-overlap"), std::string::npos);
+  EXPECT_EQ(summary["flags"].dump().find("npi-missing"), std::string::npos);
+  auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_EQ(csv.find("MRN1"), std::string::npos) << csv;
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
+  EXPECT_EQ(hl7, "");
+
+  const std::string release = R"({"clinic":"north","patient_mrn":"MRN1","discipline":"ot",)"
+                              R"("reason":"co-treatment with the assistant, documented"})";
+  EXPECT_EQ(must(device().post("/api/v1/days/2026-11-26/release", release)).status, 403);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", R"({"clinic":"north","patient_mrn":"MRN1",)"
+                                                           R"("discipline":"ot","reason":""})"))
+                .status,
+            400);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", R"({"clinic":"north","patient_mrn":"MRN8",)"
+                                                           R"("discipline":"ot","reason":"x"})"))
+                .status,
+            404);
+  auto r = must(s.post("/api/v1/days/2026-11-26/release", release));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json(r)["released_by"].get<std::string>().rfind("token-", 0), 0u);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", release)).status, 200) << "released already";
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM charge_releases"), 1);
+
+  summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["held"].size(), 1u) << summary.dump();
+  ASSERT_EQ(summary["released"].size(), 1u) << summary.dump();
+  EXPECT_EQ(summary["released"][0]["reason"], "co-treatment with the assistant, documented");
+  hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north&batch=1")).body;
+  auto read = testing::readWithPythonHl7(hl7, {"1:PID.F3.R1.C1", "1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read.messages, 1);
+  EXPECT_EQ(read["1:PID.F3.R1.C1"], "MRN1");
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "1234567893");
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "NPI");
+  auto fhir = json(must(s.get("/api/v1/days/2026-11-26/charges.json?clinic=north")));
+  ASSERT_EQ(fhir["entry"].size(), 1u) << fhir.dump();
+  EXPECT_EQ(fhir["entry"][0]["resource"]["identifier"][0]["value"], read.fields.value("1:FT1.F2", ""));
+
+  // A new revision changes the patient-day: it is held again until released again.
+  auto revised = upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:35:00"}});
+  revised["revision"] = 2;
+  revised["reason"] = "end time corrected";
+  ASSERT_EQ(put(revised).status, 201);
+  summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["held"].size(), 2u) << summary.dump();
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.find("MRN1"),
+            std::string::npos);
+}
+
+TEST_F(Api, TheCsvExportCanStartWithAByteOrderMarkForSpreadsheets) {
+  ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}})).status, 201);
+  auto s = supervisor();
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.rfind("charge_id,", 0), 0u);
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north&bom=1"))
+                .body.rfind("\xEF\xBB\xBFcharge_id,", 0),
+            0u);
+}
+
+TEST(AdminCommands, ClinicianAddChecksTheNpi) {
+  Clinic clinic;
+  auto bad = testing::runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                 "--id", "pt1", "--name", "Pat Doe", "--role", "pt", "--npi", "1234567890"});
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  EXPECT_NE(bad.err.find("check digit"), std::string::npos) << bad.err;
+  auto good = testing::runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                  "--id", "pt1", "--name", "Pat Doe", "--role", "pt", "--npi", "1234567893",
+                                  "--family-name", "Doe", "--given-name", "Pat"});
+  EXPECT_EQ(good.exitCode, 0) << good.err;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM clinicians WHERE npi = '1234567893'"),
+            1);
 }
 
 }  // namespace
