@@ -290,7 +290,7 @@ SCRIPT
     [[ "$(grep -c ',97110,' <<<"$csv")" == 1 ]] || fail "J.D. is billed more than once in the CSV"
     hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
     echo "$hl7"
-    grep -q '^FT1|.*97110^^CPT|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
+    grep -q '^FT1|.*97110^^C4|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
     grep -q 'MRN2042\|97530' <<<"$hl7" && fail "A.B.'s voided session is in the HL7 export"
     [[ "$(grep -c '^FT1|' <<<"$hl7")" == 1 ]] || fail "the HL7 export should hold one FT1 charge"
     ;;
