@@ -137,16 +137,18 @@ TEST(ChargesHl7, PutsEveryFieldOfTheProfileInItsPlaceForAnIndependentParser) {
   const std::string id1 = chargeId("north", "2026-11-26", "MRN1", "ot", {"97110", 2, {"GO"}});
   const std::string id2 = chargeId("north", "2026-11-26", "MRN1", "ot", {"97140", 1, {"GO"}});
   auto p = readWithPythonHl7(
-      hl7, {"1:MSH.F3",        "1:MSH.F7",        "1:MSH.F9.R1.C1",   "1:MSH.F9.R1.C2",   "1:MSH.F9.R1.C3",
-            "1:MSH.F10",       "1:MSH.F11",       "1:MSH.F12",        "1:MSH.F18",        "1:EVN.F1",
-            "1:EVN.F2",        "1:PID.F3.R1.C1",  "1:PID.F3.R1.C4",   "1:PID.F3.R1.C5",   "1:PV1.F2",
-            "1:PV1.F3.R1.C9",  "1:PV1.F7.R1.C1",  "1:PV1.F7.R1.C13",  "1:FT1.F1",         "1:FT1.F2",
-            "1:FT1.F4",        "1:FT1.F5",        "1:FT1.F6",         "1:FT1.F7.R1.C1",   "1:FT1.F7.R1.C3",
-            "1:FT1.F10",       "1:FT1.F19.R1.C1", "1:FT1.F19.R1.C3",  "1:FT1.F20.R1.C1",  "1:FT1.F20.R1.C2",
-            "1:FT1.F20.R1.C3", "1:FT1.F20.R1.C9", "1:FT1.F20.R1.C10", "1:FT1.F20.R1.C13", "1:FT1.F25.R1.C1",
-            "1:FT1.F25.R1.C3", "1:FT1.F26",       "1:FT12.F1",        "1:FT12.F2",        "1:FT12.F10",
-            "1:DG1.F1",        "1:DG1.F3.R1.C1",  "1:DG1.F3.R1.C3",   "1:DG1.F6",         "1:DG1.F7",
-            "1:DG1.F15"});
+      hl7, {"1:MSH.F3",           "1:MSH.F7",           "1:MSH.F9.R1.C1",   "1:MSH.F9.R1.C2",
+            "1:MSH.F9.R1.C3",     "1:MSH.F10",          "1:MSH.F11",        "1:MSH.F12",
+            "1:MSH.F18",          "1:EVN.F1",           "1:EVN.F2",         "1:PID.F3.R1.C1",
+            "1:PID.F3.R1.C4",     "1:PID.F3.R1.C5",     "1:PV1.F2",         "1:PV1.F3.R1.C9",
+            "1:PV1.F7.R1.C1",     "1:PV1.F7.R1.C13",    "1:FT1.F1",         "1:FT1.F2",
+            "1:FT1.F4",           "1:FT1.F5",           "1:FT1.F6",         "1:FT1.F7.R1.C1",
+            "1:FT1.F7.R1.C3",     "1:FT1.F10",          "1:FT1.F19.R1.C1",  "1:FT1.F19.R1.C3",
+            "1:FT1.F20.R1.C1",    "1:FT1.F20.R1.C2",    "1:FT1.F20.R1.C3",  "1:FT1.F20.R1.C9.S1",
+            "1:FT1.F20.R1.C9.S2", "1:FT1.F20.R1.C9.S3", "1:FT1.F20.R1.C10", "1:FT1.F20.R1.C13",
+            "1:FT1.F25.R1.C1",    "1:FT1.F25.R1.C3",    "1:FT1.F26",        "1:FT12.F1",
+            "1:FT12.F2",          "1:FT12.F10",         "1:DG1.F1",         "1:DG1.F3.R1.C1",
+            "1:DG1.F3.R1.C3",     "1:DG1.F6",           "1:DG1.F7",         "1:DG1.F15"});
   ASSERT_TRUE(p.parsed) << p.error;
   EXPECT_EQ(p.messages, 1);
   EXPECT_EQ(p["1:MSH.F3"], "UNITCLOCK");
@@ -181,7 +183,9 @@ TEST(ChargesHl7, PutsEveryFieldOfTheProfileInItsPlaceForAnIndependentParser) {
   EXPECT_EQ(p["1:FT1.F20.R1.C1"], "1234567893");
   EXPECT_EQ(p["1:FT1.F20.R1.C2"], "Ortiz");
   EXPECT_EQ(p["1:FT1.F20.R1.C3"], "Ana");
-  EXPECT_EQ(p["1:FT1.F20.R1.C9"], "CMS&2.16.840.1.113883.4.6&ISO");
+  EXPECT_EQ(p["1:FT1.F20.R1.C9.S1"], "CMS");  // assigning authority (HD): NPPES's OID
+  EXPECT_EQ(p["1:FT1.F20.R1.C9.S2"], "2.16.840.1.113883.4.6");
+  EXPECT_EQ(p["1:FT1.F20.R1.C9.S3"], "ISO");
   EXPECT_EQ(p["1:FT1.F20.R1.C10"], "L");
   EXPECT_EQ(p["1:FT1.F20.R1.C13"], "NPI");
   EXPECT_EQ(p["1:FT1.F25.R1.C1"], "97110");
