@@ -298,11 +298,13 @@ TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
   {
     auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
     ASSERT_TRUE(db);
-    ASSERT_TRUE(
-        db->exec("DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
-                 "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
-                 "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "
-                 "'2026-11-03T02:00:00Z', '2026-11-03'); PRAGMA user_version = 1;"));
+    ASSERT_TRUE(db->exec(
+        "DROP TABLE charge_releases; ALTER TABLE clinicians DROP COLUMN npi; "
+        "ALTER TABLE clinicians DROP COLUMN family_name; ALTER TABLE clinicians DROP COLUMN given_name; "
+        "DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
+        "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
+        "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "
+        "'2026-11-03T02:00:00Z', '2026-11-03'); PRAGMA user_version = 1;"));
   }
   ServerProcess server(clinic.dataDir);  // opening the data directory migrates it
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "PRAGMA user_version"), schemaVersion());
@@ -340,9 +342,17 @@ TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   auto read = testing::readWithPythonHl7(hl7.body, {"1:FT1.F7.R1.C3", "1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
   ASSERT_TRUE(read.parsed) << read.error;
   EXPECT_EQ(read["1:FT1.F7.R1.C3"], "C4");
-  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "ot1");  // no NPI on the test roster: the clinic's id
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "1234567893");
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "NPI");
+  // Without an NPI on the roster: the clinic's id in XCN-1, PRN in XCN-13, and a summary flag.
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "ot1",
+                "--name", "Ana Ortiz", "--role", "ot"});
+  read = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                    {"1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "ot1");
   EXPECT_EQ(read["1:FT1.F20.R1.C13"], "PRN");
-  EXPECT_NE(j["flags"].dump().find("npi-missing"), std::string::npos) << j["flags"].dump();
+  auto flags = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")))["flags"].dump();
+  EXPECT_NE(flags.find("npi-missing"), std::string::npos) << flags;
 
   // A device sees its own clinic's summary (the supervisor screen on the kiosk) but not the exports.
   auto d = device();
