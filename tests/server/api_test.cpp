@@ -685,7 +685,8 @@ TEST(AdminCommands, ClinicianAddChecksTheNpi) {
                                   "--id", "pt1", "--name", "Pat Doe", "--role", "pt", "--npi", "1234567893",
                                   "--family-name", "Doe", "--given-name", "Pat"});
   EXPECT_EQ(good.exitCode, 0) << good.err;
-  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM clinicians WHERE npi = '1234567893'"),
+  EXPECT_EQ(testing::queryCount(clinic.dataDir,
+                                "SELECT COUNT(*) FROM clinicians WHERE id = 'pt1' AND npi = '1234567893'"),
             1);
 }
 
