@@ -664,6 +664,53 @@ TEST_F(Api, AHeldPatientDayLeavesOnlyAfterASupervisorReleasesItWithAReason) {
             std::string::npos);
 }
 
+// FT1-2 of each message's first charge, by MRN, as python3-hl7 reads the day's export.
+std::map<std::string, std::string> transactionIdsByMrn(HttpClient& s) {
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
+  std::vector<std::string> keys;
+  for (int m = 1; m <= 5; ++m)
+    for (const char* f : {":PID.F3.R1.C1", ":FT1.F2"}) keys.push_back(std::to_string(m) + f);
+  auto read = testing::readWithPythonHl7(hl7, keys);
+  EXPECT_TRUE(read.parsed) << read.error;
+  std::map<std::string, std::string> ids;
+  for (int m = 1; m <= read.messages; ++m)
+    ids[read[std::to_string(m) + ":PID.F3.R1.C1"]] = read[std::to_string(m) + ":FT1.F2"];
+  return ids;
+}
+
+TEST_F(Api, AChargeKeepsItsTransactionIdWhenALateSessionAndAVoidArrive) {
+  auto b = upload(sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}});
+  ASSERT_EQ(put(upload(sessionId(1), "MRN3", {{"97110", "09:00:00", "09:30:00"}})).status, 201);
+  ASSERT_EQ(put(b).status, 201);
+  ASSERT_EQ(put(upload(sessionId(3), "MRN7", {{"97110", "11:00:00", "11:30:00"}})).status, 201);
+  auto s = supervisor();
+  auto first = transactionIdsByMrn(s);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(transactionIdsByMrn(s), first) << "a re-export gives the same ids";
+
+  // A late session of a patient with a lower MRN, then MRN5's session voided.
+  ASSERT_EQ(put(upload(sessionId(4), "MRN1", {{"97110", "12:00:00", "12:30:00"}})).status, 201);
+  auto afterLate = transactionIdsByMrn(s);
+  ASSERT_EQ(afterLate.size(), 4u);
+  ASSERT_EQ(put(voidOf(b, "Wrong patient")).status, 201);
+  auto afterVoid = transactionIdsByMrn(s);
+  ASSERT_EQ(afterVoid.size(), 3u);
+  for (const char* mrn : {"MRN3", "MRN7"}) {
+    EXPECT_EQ(afterLate.at(mrn), first.at(mrn)) << mrn;
+    EXPECT_EQ(afterVoid.at(mrn), first.at(mrn)) << mrn;
+  }
+  EXPECT_EQ(afterVoid.at("MRN1"), afterLate.at("MRN1"));
+  for (const auto& [mrn, id] : afterVoid)
+    EXPECT_NE(id, first.at("MRN5")) << "the voided charge's id is not reused";
+  // The FHIR export marks the voided charge entered-in-error under its old id.
+  auto fhir = json(must(s.get("/api/v1/days/2026-11-26/charges.json?clinic=north")));
+  bool marked = false;
+  for (const auto& e : fhir["entry"])
+    if (e["resource"]["identifier"][0]["value"] == first.at("MRN5"))
+      marked = e["resource"]["status"] == "entered-in-error";
+  EXPECT_TRUE(marked) << fhir.dump();
+}
+
 TEST_F(Api, TheCsvExportCanStartWithAByteOrderMarkForSpreadsheets) {
   ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}})).status, 201);
   auto s = supervisor();

@@ -45,9 +45,6 @@ struct ChargeRelease {
   std::vector<std::string> flags;  // the hold flags it released
 };
 
-// The flags that hold a patient-day's charges out of every export until a supervisor releases them.
-inline constexpr const char* kHoldingFlags[] = {"units-exceed-time", "one-on-one-overlap", "engine-error"};
-
 struct PatientDay {
   std::string mrn;
   std::string initials;
@@ -64,7 +61,8 @@ struct PatientDay {
   bool recomputed = false;
   core::UnitsResult result;  // valid when recomputed
   std::vector<DayFlag> flags;
-  // Holding flags (kHoldingFlags) that concern this patient-day: its own engine-error, a one-on-one
+  // The flags that hold this patient-day out of every export until a supervisor releases it: its own
+  // engine-error, a one-on-one
   // overlap in one of its sessions, units-exceed-time of a clinician who furnished part of it.
   std::vector<std::string> holdFlags;
   // SHA-256 of what the patient-day bills (signed sessions and revisions, payer, rendering clinician,
