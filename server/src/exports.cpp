@@ -377,9 +377,14 @@ Result<std::string> chargesFhir(const DayReport& r, WireTime now) {
     entries.push_back(item(c.id, "billable", c.patient->mrn, c.patient->initials,
                            c.patient->renderingClinician, c.patient->diagnoses, *c.line));
   }
+  // A charge still computed from signed sessions (billed, or held for review) is not in error.
+  for (const auto& p : r.patients)
+    if (p.recomputed)
+      for (const auto& line : p.result.lines)
+        billable.emplace(chargeId(r.clinicId, r.date, p.mrn, p.discipline, line), true);
   for (const auto& v : r.voidedCharges) {
     auto id = chargeId(r.clinicId, r.date, v.mrn, v.discipline, v.line);
-    if (billable.count(id)) continue;  // still billed by the patient-day's other sessions
+    if (billable.count(id)) continue;  // still billed (or held) by the patient-day's other sessions
     billable[id] = false;
     entries.push_back(
         item(id, "entered-in-error", v.mrn, v.initials, v.renderingClinician, v.diagnoses, v.line));

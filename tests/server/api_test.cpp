@@ -538,6 +538,22 @@ TEST_F(Api, UnknownEndpointsAndBadDatesAreClearErrors) {
   EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/summary")).status, 400);  // which clinic?
 }
 
+TEST(ServerCommands, ServeATrainingServerWhoseHl7SaysSo) {
+  Clinic clinic;
+  auto bad = testing::runServer({"serve", "--data-dir", clinic.dataDir, "--hl7-processing-id", "D"});
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  ServerProcess server(clinic.dataDir, {"--hl7-processing-id", "T"});
+  auto device = client(server.url(), enroll(server.url(), clinic.enrollCode));
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}});
+  ASSERT_EQ(must(device.put("/api/v1/sessions/" + sessionId(1), body.dump())).status, 201);
+  auto s = client(server.url(), clinic.supervisorToken);
+  auto read = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                         {"1:MSH.F11", "1:MSH.F7"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read["1:MSH.F11"], "T");
+  EXPECT_EQ(read["1:MSH.F7"].substr(14), "+0000") << "the test clinic's zone is UTC";
+}
+
 TEST(ServerCommands, RefuseToServeAMissingDataDirectory) {
   testing::TempDir dir;
   auto r = testing::runServer(
