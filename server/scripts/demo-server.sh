@@ -14,8 +14,9 @@ listen="${3:-127.0.0.1:8470}"
 if [[ ! -f "$data/unitclock-server.db" ]]; then
   "$srv" init --data-dir "$data" >/dev/null
   "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC >/dev/null
-  # NPIs: valid check digits (Luhn over 80840 + the digits), obviously fictional (100000000x series);
-  # the same as the kiosk's --demo roster (app/kiosk/controller.cpp, seedDemo).
+  # The kiosk's --demo clinicians (app/kiosk/controller.cpp, seedDemo), with the names and NPIs the
+  # server's exports need: valid check digits (Luhn over 80840 + the digits), obviously fictional
+  # (the 100000000x series). The kiosk itself keeps no NPI.
   while IFS='|' read -r id name family given role pin npi; do
     "$srv" clinician add --data-dir "$data" --clinic demo-clinic --id "$id" --name "$name" --role "$role" \
       --pin "$pin" --npi "$npi" --family-name "$family" --given-name "$given" >/dev/null
