@@ -24,6 +24,8 @@ packages=(
   faketime
   # Debian packages: man pages, package checks, desktop entry checks
   help2man lintian desktop-file-utils appstream man-db systemd
+  # the independent HL7 parser that reads every HL7 export in the tests
+  python3 python3-hl7
 )
 
 missing=()

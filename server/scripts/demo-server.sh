@@ -14,16 +14,19 @@ listen="${3:-127.0.0.1:8470}"
 if [[ ! -f "$data/unitclock-server.db" ]]; then
   "$srv" init --data-dir "$data" >/dev/null
   "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC >/dev/null
-  while IFS='|' read -r id name role pin; do
+  # The kiosk's --demo clinicians (app/kiosk/controller.cpp, seedDemo), with the names and NPIs the
+  # server's exports need: valid check digits (Luhn over 80840 + the digits), obviously fictional
+  # (the 100000000x series). The kiosk itself keeps no NPI.
+  while IFS='|' read -r id name family given role pin npi; do
     "$srv" clinician add --data-dir "$data" --clinic demo-clinic --id "$id" --name "$name" --role "$role" \
-      --pin "$pin" >/dev/null
+      --pin "$pin" --npi "$npi" --family-name "$family" --given-name "$given" >/dev/null
   done <<'ROSTER'
-c-dana|Dana Ortiz|ot|1111
-c-sam|Sam Lee|ota|2222
-c-priya|Priya Shah|pt|3333
-c-marco|Marco Reyes|pta|4444
-c-alex|Alex Kim|slp|5555
-c-jordan|Jordan Blake|supervisor|9999
+c-dana|Dana Ortiz|Ortiz|Dana|ot|1111|1000000004
+c-sam|Sam Lee|Lee|Sam|ota|2222|1000000012
+c-priya|Priya Shah|Shah|Priya|pt|3333|1000000020
+c-marco|Marco Reyes|Reyes|Marco|pta|4444|1000000038
+c-alex|Alex Kim|Kim|Alex|slp|5555|1000000046
+c-jordan|Jordan Blake|Blake|Jordan|supervisor|9999|1000000053
 ROSTER
   today="${UNITCLOCK_DEMO_DATE:-$(date -u +%F)}"
   while IFS='|' read -r time mrn initials payer discipline; do

@@ -14,6 +14,7 @@
 #if UNITCLOCK_SERVER_HAS_PIN_HASHING
 #include <unitclock/platform/pin_hash.h>
 #endif
+#include <unitclock/core/npi.h>
 #include <unitclock/platform/catalog_json.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
@@ -29,7 +30,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR [options]
 
   serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--max-body BYTES]
-        [--rate PER_SECOND] [--burst N] [--threads N]
+        [--rate PER_SECOND] [--burst N] [--threads N] [--hl7-processing-id P|T]
                                  serve API v1 (default 127.0.0.1:8470; port 0 picks a free port)
   init                           create the data directory and database
   backup --to FILE|DIR [--keep N]  a consistent copy while serving (0600, integrity-checked); into a
@@ -37,6 +38,7 @@ constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR
   restore --from FILE            restore a backup into --data-dir, which must not hold a database yet
   clinic add --id ID --name NAME [--timezone ZONE]
   clinician add --clinic ID --id ID --name NAME --role ot|ota|pt|pta|slp|supervisor [--pin PIN | --pin-hash HASH]
+                [--npi NPI] [--family-name NAME --given-name NAME]
   clinician remove --id ID
   device enroll-code --clinic ID [--valid-hours N]    prints a one-time enrollment code
   device list [--clinic ID]
@@ -176,8 +178,9 @@ int restore(const Args& a) {
 }
 
 int serve(const Args& a) {
-  if (auto e =
-          checkOptions(a, {"listen", "tls-cert", "tls-key", "max-body", "rate", "burst", "threads"}, {})) {
+  if (auto e = checkOptions(
+          a, {"listen", "tls-cert", "tls-key", "max-body", "rate", "burst", "threads", "hl7-processing-id"},
+          {})) {
     return usageError(*e);
   }
   ServeOptions o;
@@ -196,6 +199,9 @@ int serve(const Args& a) {
     if (o.port < 0 || o.port > 65535 || o.host.empty()) return usageError("--listen must be HOST:PORT");
   }
   o.tlsCert = opt(a, "tls-cert");
+  o.hl7ProcessingId = opt(a, "hl7-processing-id", "P");
+  if (o.hl7ProcessingId != "P" && o.hl7ProcessingId != "T")
+    return usageError("--hl7-processing-id must be P (production) or T (training)");
   o.tlsKey = opt(a, "tls-key");
   try {
     if (a.options.count("max-body")) o.maxBodyBytes = std::stoul(opt(a, "max-body"));
@@ -255,10 +261,16 @@ int clinicAdd(const Args& a) {
 }
 
 int clinicianAdd(const Args& a) {
-  if (auto e = checkOptions(a, {"clinic", "id", "name", "role", "pin", "pin-hash"},
-                            {"clinic", "id", "name", "role"})) {
+  if (auto e = checkOptions(
+          a, {"clinic", "id", "name", "role", "pin", "pin-hash", "npi", "family-name", "given-name"},
+          {"clinic", "id", "name", "role"})) {
     return usageError(*e);
   }
+  // The NPI and the name parts go on claims (HL7 XCN, FHIR performer): checked here, not by the payer.
+  if (a.options.count("npi") && !core::isValidNpi(opt(a, "npi")))
+    return usageError("--npi must be a 10-digit NPI with a valid check digit");
+  if (a.options.count("family-name") != a.options.count("given-name"))
+    return usageError("give --family-name and --given-name together");
   static const std::set<std::string> kRoles{"ot", "ota", "pt", "pta", "slp", "supervisor"};
   if (!kRoles.count(opt(a, "role")))
     return usageError("--role must be one of ot, ota, pt, pta, slp, supervisor");
@@ -286,10 +298,13 @@ int clinicianAdd(const Args& a) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err =
         execute(db,
-                "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash) VALUES(?1, ?2, ?3, ?4, ?5) "
+                "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                 "ON CONFLICT(id) DO UPDATE SET clinic_id = excluded.clinic_id, name = excluded.name, "
-                "role = excluded.role, pin_hash = excluded.pin_hash, active = 1",
-                opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash);
+                "role = excluded.role, pin_hash = excluded.pin_hash, npi = excluded.npi, "
+                "family_name = excluded.family_name, given_name = excluded.given_name, active = 1",
+                opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
+                opt(a, "family-name"), opt(a, "given-name"));
     if (!err.empty()) return runtimeError(err);
     std::printf("clinician %s added to clinic %s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str());
     return 0;

@@ -55,12 +55,8 @@ WireTime wallNow() {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-std::string hl7Now() {
-  std::string t = nowUtc();  // 2026-11-26T14:03:00Z
-  std::string out;
-  for (char c : t)
-    if (std::isdigit(static_cast<unsigned char>(c))) out.push_back(c);
-  return out;
+bool flagParam(const httplib::Request& req, const char* name) {
+  return req.has_param(name) && req.get_param_value(name) == "1";
 }
 
 }  // namespace
@@ -265,6 +261,68 @@ struct HttpServer::Impl {
     send(res, *reply);
   }
 
+  Result<Reply> releaseHeld(sql::Database& db, const Principal& who, const std::string& date,
+                            const std::string& body) {
+    if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return reject("", "the body is not a JSON object");
+    auto text = [&](const char* key) -> std::optional<std::string> {
+      auto it = j.find(key);
+      if (it == j.end() || !it->is_string()) return std::nullopt;
+      return it->get<std::string>();
+    };
+    auto mrn = text("patient_mrn");
+    if (!mrn || mrn->empty()) return reject("patient_mrn", "is required");
+    auto discipline = text("discipline");
+    if (!discipline || (*discipline != "ot" && *discipline != "pt" && *discipline != "slp"))
+      return reject("discipline", "must be one of ot, pt, slp");
+    auto reason = text("reason");
+    if (!reason || reason->empty() || reason->size() > 500)
+      return reject("reason", "is required (at most 500 characters)");
+    auto clinic = clinicFor(who, text("clinic").value_or(""));
+    if (!clinic) return fail(clinic.error());
+    auto tx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
+    if (!tx) return fail(storageError(tx.error()));
+    auto report = loadDay(db, *clinic, date);
+    if (!report) return fail(report.error());
+    const PatientDay* p = nullptr;
+    for (const auto& x : report->patients)
+      if (x.mrn == *mrn && x.discipline == *discipline) p = &x;
+    if (!p) return fail(ApiError{404, "patient_mrn", "no such patient-day on " + date});
+    if (p->holdFlags.empty()) return fail(ApiError{409, "", "this patient-day is not held"});
+    Reply r;
+    json out{{"clinic", *clinic}, {"date", date}, {"patient_mrn", *mrn}, {"discipline", *discipline}};
+    if (p->release) {  // already released for this content: the same release, nothing new stored
+      out.update({{"id", p->release->id},
+                  {"flags", p->release->flags},
+                  {"reason", p->release->reason},
+                  {"released_by", "token-" + std::to_string(p->release->releasedBy)},
+                  {"released_at", p->release->releasedAt}});
+      r.body = out.dump();
+      return r;
+    }
+    const std::string at = nowUtc();
+    auto st = db.prepare(
+        "INSERT INTO charge_releases(clinic_id, date, patient_mrn, discipline, content_hash, flags, reason, "
+        "released_by, released_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!st) return fail(storageError(st.error()));
+    if (!st->bind(1, *clinic) || !st->bind(2, date) || !st->bind(3, *mrn) || !st->bind(4, *discipline) ||
+        !st->bind(5, p->contentHash) || !st->bind(6, json(p->holdFlags).dump()) || !st->bind(7, *reason) ||
+        !st->bind(8, who.tokenId) || !st->bind(9, at)) {
+      return fail(ApiError{500, "", "cannot bind"});
+    }
+    if (auto run = st->run(); !run) return fail(storageError(run.error()));
+    out.update({{"id", db.lastInsertRowId()},
+                {"flags", p->holdFlags},
+                {"reason", *reason},
+                {"released_by", "token-" + std::to_string(who.tokenId)},
+                {"released_at", at}});
+    if (auto c = tx->commit(); !c) return fail(storageError(c.error()));
+    r.status = 201;
+    r.body = out.dump();
+    return r;
+  }
+
   void routes() {
     auto& s = *http;
 
@@ -444,32 +502,65 @@ struct HttpServer::Impl {
           if (!clinic) return fail(clinic.error());
           auto report = loadDay(db, *clinic, date);
           if (!report) return fail(report.error());
-          return render(*report);
+          return render(req, *report);
         });
       };
     };
     s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/summary)",
-          day(Access::DeviceOrSupervisor, [](const DayReport& r) {
+          day(Access::DeviceOrSupervisor, [](const httplib::Request&, const DayReport& r) {
             Reply reply;
             reply.body = toJson(r).dump();
             return Result<Reply>(reply);
           }));
-    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.csv)", day(Access::Supervisor, [](const DayReport& r) {
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.csv)",
+          day(Access::Supervisor, [](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
+            auto csv = chargesCsv(r, CsvOptions{flagParam(req, "bom")});
+            if (!csv) return fail(csv.error());
             Reply reply;
-            reply.body = chargesCsv(r);
+            reply.body = std::move(csv).value();
             reply.contentType = "text/csv; charset=utf-8";
             reply.headers.emplace("Content-Disposition",
                                   "attachment; filename=\"charges-" + r.date + ".csv\"");
             return Result<Reply>(reply);
           }));
-    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.hl7)", day(Access::Supervisor, [](const DayReport& r) {
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.hl7)",
+          day(Access::Supervisor, [this](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
+            auto hl7 = chargesHl7(r, Hl7Options{wallNow(), options.hl7ProcessingId, flagParam(req, "batch")});
+            if (!hl7) return fail(hl7.error());
             Reply reply;
-            reply.body = chargesHl7(r, hl7Now());
+            reply.body = std::move(hl7).value();
             reply.contentType = "application/hl7-v2; charset=utf-8";
             reply.headers.emplace("Content-Disposition",
                                   "attachment; filename=\"charges-" + r.date + ".hl7\"");
             return Result<Reply>(reply);
           }));
+    s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.json)",
+          day(Access::Supervisor, [](const httplib::Request&, const DayReport& r) -> Result<Reply> {
+            auto fhir = chargesFhir(r, wallNow());
+            if (!fhir) return fail(fhir.error());
+            Reply reply;
+            reply.body = std::move(fhir).value();
+            reply.contentType = "application/fhir+json";
+            return reply;
+          }));
+
+    // A supervisor releases a held patient-day with a reason; the release is its audit record and holds
+    // while the patient-day's content is unchanged (docs/sync-api.md, "Held charges").
+    s.Post(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/release)",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             auto dbr = connection();
+             if (!dbr) return sendError(res, dbr.error());
+             sql::Database& db = *dbr.value();
+             auto who = authenticate(db, req.get_header_value("Authorization"));
+             if (!who) return sendError(res, who.error());
+             if (who->role != Role::Supervisor) {
+               return sendError(res, ApiError{403, "", "this endpoint needs a supervisor token"});
+             }
+             res.set_header("X-Unitclock-Caller", "token-" + std::to_string(who->tokenId));
+             auto reply = releaseHeld(db, *who, req.matches[1], req.body);
+             if (!reply) return sendError(res, reply.error());
+             send(res, *reply);
+           });
 
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;

@@ -113,7 +113,29 @@ UPDATE rejections SET day = received_date;
 CREATE INDEX rejections_by_session_day ON rejections(clinic_id, day);
 )sql";
 
-constexpr std::array<sql::Migration, 2> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}}};
+// Billing exports (docs/sync-api.md): the rendering clinician's NPI and name parts for HL7 XCN and FHIR,
+// and the supervisors' releases of held patient-days, which are also their audit record (who = the
+// supervisor token, when, why, and the content they released: a later change of the patient-day's
+// content holds it again).
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE clinicians ADD COLUMN npi TEXT NOT NULL DEFAULT '';
+ALTER TABLE clinicians ADD COLUMN family_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE clinicians ADD COLUMN given_name TEXT NOT NULL DEFAULT '';
+CREATE TABLE charge_releases(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  date TEXT NOT NULL,
+  patient_mrn TEXT NOT NULL,
+  discipline TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  flags TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  released_by INTEGER NOT NULL REFERENCES api_tokens(id),
+  released_at TEXT NOT NULL);
+CREATE INDEX charge_releases_by_day ON charge_releases(clinic_id, date);
+)sql";
+
+constexpr std::array<sql::Migration, 3> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};

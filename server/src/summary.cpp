@@ -2,6 +2,7 @@
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/platform/catalog_json.h>
+#include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
 #include <algorithm>
 #include <set>
@@ -101,6 +102,78 @@ struct OneOnOne {
   WireTime start, end;
   const SessionUpload* session;
 };
+
+// [SECTION] Holds. A patient-day whose units may be wrong (a clinician billing more time than the clock
+// shows, or one-on-one with two patients at once) or could not be computed is held out of every export
+// until a supervisor releases it (docs/sync-api.md, "Held charges").
+void markHolds(DayReport& r, const std::vector<SessionUpload>& sessions) {
+  std::map<std::string, const SessionUpload*> byId;
+  for (const auto& s : sessions) byId[s.id] = &s;
+  for (auto& p : r.patients) {
+    std::set<std::string> furnishedBy;
+    nlohmann::json content{{"payer", p.payer},
+                           {"rendering", p.renderingClinician},
+                           {"diagnoses", p.diagnoses},
+                           {"sessions", nlohmann::json::array()}};
+    for (const auto& id : p.signedSessions) {
+      const SessionUpload* s = byId.at(id);
+      content["sessions"].push_back({id, s->revision});
+      for (const auto& seg : s->segments)
+        if (seg.date == r.date) furnishedBy.insert(seg.clinician);
+    }
+    std::set<std::string> holds;
+    for (const auto& f : p.flags)
+      if (f.id == "engine-error") holds.insert(f.id);
+    for (const auto& c : r.clinicians) {
+      for (const auto& f : c.flags) {
+        if (f.id == "units-exceed-time" && furnishedBy.count(c.id)) holds.insert(f.id);
+        if (f.id != "one-on-one-overlap") continue;
+        for (const auto& sid : f.sessions)
+          if (std::find(p.signedSessions.begin(), p.signedSessions.end(), sid) != p.signedSessions.end())
+            holds.insert(f.id);
+      }
+    }
+    p.holdFlags.assign(holds.begin(), holds.end());
+    nlohmann::json lines = nlohmann::json::array();
+    if (p.recomputed)
+      for (const auto& l : p.result.lines) lines.push_back({l.code, l.units, l.modifiers});
+    content["lines"] = lines;
+    content["holds"] = p.holdFlags;
+    p.contentHash = sha256Hex(content.dump());
+  }
+}
+
+// What each patient-day's voided sessions would have billed had they been signed: a billing system may
+// hold those charges from an earlier export, and the FHIR export marks them entered-in-error.
+void collectVoidedCharges(DayReport& r, const std::vector<SessionUpload>& sessions,
+                          const BillingRules& rules) {
+  std::map<std::pair<std::string, std::string>, std::vector<const SessionUpload*>> scopes;
+  for (const auto& s : sessions)
+    if (s.status == "voided") scopes[{s.patientMrn, s.discipline}].push_back(&s);
+  for (const auto& [key, list] : scopes) {
+    const core::PayerProfile* payer = rules.findPayer(list.front()->payer);
+    if (!payer) continue;
+    std::vector<core::EngineInput> inputs;
+    VoidedCharge v{
+        key.first, list.front()->patientInitials, key.second, list.front()->renderingClinician, {}, {}, {}};
+    for (const auto* s : list) {
+      inputs.push_back(engineInputFor(*s, r.date, rules.catalog));
+      v.sessions.push_back(s->id);
+      for (const auto& d : s->diagnoses)
+        if (std::find(v.diagnoses.begin(), v.diagnoses.end(), d) == v.diagnoses.end())
+          v.diagnoses.push_back(d);
+    }
+    auto merged = core::mergeInputs(inputs);
+    if (!merged) continue;
+    auto units = core::computeUnits(merged.value(), *payer, rules.catalog);
+    if (!units) continue;
+    for (const auto& line : units.value().lines) {
+      if (line.units <= 0) continue;
+      v.line = line;
+      r.voidedCharges.push_back(v);
+    }
+  }
+}
 
 }  // namespace
 
@@ -290,6 +363,8 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     }
     r.clinicians.push_back(c);
   }
+  markHolds(r, sessions);
+  collectVoidedCharges(r, sessions, rules);
   for (const auto& p : r.patients) r.flags.insert(r.flags.end(), p.flags.begin(), p.flags.end());
   for (const auto& c : r.clinicians) r.flags.insert(r.flags.end(), c.flags.begin(), c.flags.end());
   return r;
@@ -328,6 +403,30 @@ Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clin
   return rules;
 }
 
+static Result<bool> loadReleases(sql::Database& db, DayReport& r) {
+  auto q = db.prepare(
+      "SELECT id, patient_mrn, discipline, content_hash, flags, reason, released_by, released_at "
+      "FROM charge_releases WHERE clinic_id = ?1 AND date = ?2 ORDER BY id");
+  if (!q) return fail(storageError(q.error()));
+  if (!q->bind(1, r.clinicId) || !q->bind(2, r.date)) return fail(ApiError{500, "", "cannot bind"});
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    for (auto& p : r.patients) {
+      if (p.mrn != q->columnText(1) || p.discipline != q->columnText(2)) continue;
+      if (p.holdFlags.empty() || p.contentHash != q->columnText(3)) continue;
+      auto flags = nlohmann::json::parse(q->columnText(4), nullptr, false);
+      ChargeRelease rel{q->columnInt64(0), q->columnInt64(6), q->columnText(7), q->columnText(5), {}};
+      if (flags.is_array())
+        for (const auto& f : flags)
+          if (f.is_string()) rel.flags.push_back(f.get<std::string>());
+      p.release = std::move(rel);  // the latest release of this content wins
+    }
+  }
+  return true;
+}
+
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date) {
   std::vector<SessionUpload> sessions;
   auto q = db.prepare(
@@ -346,7 +445,8 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     sessions.push_back(std::move(s).value());
   }
   std::map<std::string, std::string> names;
-  auto n = db.prepare("SELECT id, name FROM clinicians WHERE clinic_id = ?1");
+  std::map<std::string, RosterEntry> roster;
+  auto n = db.prepare("SELECT id, name, npi, family_name, given_name FROM clinicians WHERE clinic_id = ?1");
   if (!n) return fail(storageError(n.error()));
   if (!n->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
   while (true) {
@@ -354,10 +454,33 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     if (!row) return fail(storageError(row.error()));
     if (!row.value()) break;
     names[n->columnText(0)] = n->columnText(1);
+    roster[n->columnText(0)] = {n->columnText(1), n->columnText(2), n->columnText(3), n->columnText(4)};
   }
   auto rules = loadBillingRules(db, clinicId);
   if (!rules) return fail(rules.error());
   DayReport r = computeDay(clinicId, date, sessions, names, rules.value());
+  r.roster = std::move(roster);
+  auto tz = db.prepare("SELECT timezone FROM clinics WHERE id = ?1");
+  if (!tz) return fail(storageError(tz.error()));
+  if (!tz->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
+  if (auto row = tz->step(); !row) {
+    return fail(storageError(row.error()));
+  } else if (row.value()) {
+    r.timeZone = tz->columnText(0);
+  }
+  // A US claim names the rendering clinician by NPI: a billed patient-day without one is flagged.
+  for (auto& p : r.patients) {
+    if (!p.recomputed || p.result.lines.empty()) continue;
+    auto it = r.roster.find(p.renderingClinician);
+    if (it != r.roster.end() && !it->second.npi.empty()) continue;
+    DayFlag f{
+        "npi-missing",        "rendering clinician " + p.renderingClinician + " has no NPI on the roster",
+        p.renderingClinician, p.mrn,
+        p.discipline,         p.signedSessions};
+    p.flags.push_back(f);
+    r.flags.push_back(f);
+  }
+  if (auto e = loadReleases(db, r); !e) return fail(e.error());
   auto rej = db.prepare(
       "SELECT session_id, status, field, message, received_at, device_id FROM rejections "
       "WHERE clinic_id = ?1 AND day = ?2 ORDER BY id");
@@ -416,7 +539,8 @@ nlohmann::json toJson(const DayReport& r) {
             {"recomputed", p.recomputed},
             {"device_units", p.deviceUnits},
             {"server_units", p.serverUnits},
-            {"flags", flagIds(p.flags)}};
+            {"flags", flagIds(p.flags)},
+            {"held", p.held()}};
     if (p.recomputed) {
       json lines = json::array();
       for (const auto& l : p.result.lines)
@@ -483,6 +607,25 @@ nlohmann::json toJson(const DayReport& r) {
   out["unsigned"] = refs(r.unsignedSessions);
   out["voided"] = refs(r.voidedSessions);
   out["rejected"] = rejected;
+  json held = json::array(), released = json::array();
+  for (const auto& p : r.patients) {
+    if (p.held()) {
+      held.push_back({{"patient_mrn", p.mrn},
+                      {"discipline", p.discipline},
+                      {"flags", p.holdFlags},
+                      {"sessions", p.signedSessions}});
+    } else if (p.release) {
+      released.push_back({{"id", p.release->id},
+                          {"patient_mrn", p.mrn},
+                          {"discipline", p.discipline},
+                          {"flags", p.release->flags},
+                          {"reason", p.release->reason},
+                          {"released_by", "token-" + std::to_string(p.release->releasedBy)},
+                          {"released_at", p.release->releasedAt}});
+    }
+  }
+  out["held"] = held;
+  out["released"] = released;
   out["flags"] = flags;
   return out;
 }

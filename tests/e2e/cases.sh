@@ -13,7 +13,8 @@ clinic_server() {  # a clinic with Dana Ortiz (PIN 1357); sets code (enrollment)
   srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
   "$srv" init --data-dir srv >/dev/null
   "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
-  "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
+  "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 \
+    --npi 1000000004 --family-name Ortiz --given-name Dana >/dev/null
   code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
   token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
 }
@@ -27,6 +28,15 @@ start_server() {  # start_server COMMAND...: runs it in the background, waits fo
 }
 get() {  # get PATH: a supervisor's GET on the server
   curl -sf -H "Authorization: Bearer $token" "$url$1"
+}
+hl7_check() {  # hl7_check: the day's HL7 export read back by Debian's python3-hl7; Dana's NPI in FT1-20
+  get "/api/v1/days/$day/charges.hl7" > export.hl7 || fail "no HL7 export"
+  local read
+  read="$(/usr/bin/python3 "$scripts/../../server/hl7_oracle.py" export.hl7 1:FT1.F20.R1.C1 1:FT1.F20.R1.C13)" ||
+    fail "python3-hl7 cannot parse the HL7 export"
+  echo "$read"
+  grep -q '"1:FT1.F20.R1.C1": "1000000004", "1:FT1.F20.R1.C13": "NPI"' <<<"$read" ||
+    fail "FT1-20 does not name the rendering clinician by NPI"
 }
 run_script() {  # run_script SCRIPT [extra args...]
   local s="$1"; shift
@@ -158,6 +168,7 @@ case "$case_name" in
     echo "$csv"
     grep -q "97110" <<<"$csv" || fail "97110 is not in the CSV export"
     hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7_check
     echo "$hl7"
     grep -q '^MSH|^~\\&|' <<<"$hl7" || fail "the HL7 export has no MSH segment"
     grep -q '^FT1|.*97110' <<<"$hl7" || fail "97110 is not an FT1 charge in the HL7 export"
@@ -185,6 +196,7 @@ case "$case_name" in
     grep -q ',97530,GO,1,' <<<"$csv" || fail "97530 x1 GO is not in the CSV"
     grep -q ',97110,GO:CO,1,' <<<"$csv" || fail "97110 x1 GO CO is not in the CSV"
     hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7_check
     echo "$hl7"
     [[ "$(grep -c '^FT1|' <<<"$hl7")" == 2 ]] || fail "the HL7 export should hold two FT1 charges"
     ls lock.png session.png review.png home.png >/dev/null || fail "the walkthrough's screenshots are missing"
@@ -233,8 +245,9 @@ case "$case_name" in
     grep -q 'MRN2042\|97530' <<<"$csv" && fail "A.B.'s voided session is billed in the CSV"
     [[ "$(grep -c ',97110,' <<<"$csv")" == 1 ]] || fail "J.D. is billed more than once in the CSV"
     hl7="$(get "/api/v1/days/$day/charges.hl7" | tr '\r' '\n')" || fail "no HL7 export"
+    hl7_check
     echo "$hl7"
-    grep -q '^FT1|.*97110^^CPT|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
+    grep -q '^FT1|.*97110^^C4|||1|' <<<"$hl7" || fail "J.D.'s 97110 x1 is not an FT1 charge in the HL7 export"
     grep -q 'MRN2042\|97530' <<<"$hl7" && fail "A.B.'s voided session is in the HL7 export"
     [[ "$(grep -c '^FT1|' <<<"$hl7")" == 1 ]] || fail "the HL7 export should hold one FT1 charge"
     ;;

@@ -106,3 +106,14 @@ TEST(RandomUuid, IsVersion4AndDoesNotRepeat) {
   }
   EXPECT_EQ(seen.size(), 1000u);
 }
+
+TEST(ClinicTimeZone, OffsetAtAnInstantFollowsTheClockChanges) {
+  // Chicago: CST (UTC-6) in November, CDT (UTC-5) in July; the 2026 change back is Nov 1, 07:00 UTC.
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 11, 26, 17, 0), "America/Chicago").value(), hours{-6});
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 7, 1, 17, 0), "America/Chicago").value(), hours{-5});
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 11, 1, 6, 59), "America/Chicago").value(), hours{-5});
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 11, 1, 7, 0), "America/Chicago").value(), hours{-6});
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 11, 26, 17, 0), "Asia/Kolkata").value(), minutes{330});
+  EXPECT_EQ(utcOffsetAt(wallAt(2026, 11, 26, 17, 0), "UTC").value(), seconds{0});
+  EXPECT_FALSE(utcOffsetAt(wallAt(2026, 11, 26, 17, 0), "Mars/Olympus").ok());
+}

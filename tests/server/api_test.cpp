@@ -8,6 +8,7 @@
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/database.h>
 
+#include "hl7_oracle.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
 
@@ -227,6 +228,7 @@ TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
   auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
   EXPECT_EQ(hl7.find("97110"), std::string::npos) << hl7;
   EXPECT_NE(hl7.find("97530"), std::string::npos) << hl7;
+  EXPECT_TRUE(testing::readWithPythonHl7(hl7).parsed) << hl7;
 }
 
 // A supervisor looking at a day sees the refused uploads of that day's sessions, however many days later
@@ -296,11 +298,13 @@ TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
   {
     auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
     ASSERT_TRUE(db);
-    ASSERT_TRUE(
-        db->exec("DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
-                 "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
-                 "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "
-                 "'2026-11-03T02:00:00Z', '2026-11-03'); PRAGMA user_version = 1;"));
+    ASSERT_TRUE(db->exec(
+        "DROP TABLE charge_releases; ALTER TABLE clinicians DROP COLUMN npi; "
+        "ALTER TABLE clinicians DROP COLUMN family_name; ALTER TABLE clinicians DROP COLUMN given_name; "
+        "DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
+        "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
+        "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "
+        "'2026-11-03T02:00:00Z', '2026-11-03'); PRAGMA user_version = 1;"));
   }
   ServerProcess server(clinic.dataDir);  // opening the data directory migrates it
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "PRAGMA user_version"), schemaVersion());
@@ -334,7 +338,21 @@ TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north"));
   EXPECT_EQ(hl7.status, 200);
   EXPECT_NE(hl7.body.find("FT1|1|"), std::string::npos) << hl7.body;
-  EXPECT_NE(hl7.body.find("|97110^^CPT|||1|"), std::string::npos) << hl7.body;
+  EXPECT_NE(hl7.body.find("|97110^^C4|||1|"), std::string::npos) << hl7.body;
+  auto read = testing::readWithPythonHl7(hl7.body, {"1:FT1.F7.R1.C3", "1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read["1:FT1.F7.R1.C3"], "C4");
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "1234567893");
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "NPI");
+  // Without an NPI on the roster: the clinic's id in XCN-1, PRN in XCN-13, and a summary flag.
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "ot1",
+                "--name", "Ana Ortiz", "--role", "ot"});
+  read = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                    {"1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "ot1");
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "PRN");
+  auto flags = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")))["flags"].dump();
+  EXPECT_NE(flags.find("npi-missing"), std::string::npos) << flags;
 
   // A device sees its own clinic's summary (the supervisor screen on the kiosk) but not the exports.
   auto d = device();
@@ -520,6 +538,22 @@ TEST_F(Api, UnknownEndpointsAndBadDatesAreClearErrors) {
   EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/summary")).status, 400);  // which clinic?
 }
 
+TEST(ServerCommands, ServeATrainingServerWhoseHl7SaysSo) {
+  Clinic clinic;
+  auto bad = testing::runServer({"serve", "--data-dir", clinic.dataDir, "--hl7-processing-id", "D"});
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  ServerProcess server(clinic.dataDir, {"--hl7-processing-id", "T"});
+  auto device = client(server.url(), enroll(server.url(), clinic.enrollCode));
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}});
+  ASSERT_EQ(must(device.put("/api/v1/sessions/" + sessionId(1), body.dump())).status, 201);
+  auto s = client(server.url(), clinic.supervisorToken);
+  auto read = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                         {"1:MSH.F11", "1:MSH.F7"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read["1:MSH.F11"], "T");
+  EXPECT_EQ(read["1:MSH.F7"].substr(14), "+0000") << "the test clinic's zone is UTC";
+}
+
 TEST(ServerCommands, RefuseToServeAMissingDataDirectory) {
   testing::TempDir dir;
   auto r = testing::runServer(
@@ -581,6 +615,142 @@ TEST(ServerCommands, ExplainUsageMistakes) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("--role must be supervisor"), std::string::npos);
   EXPECT_EQ(testing::runServer({"fly", "--data-dir", "/tmp/x"}).exitCode, 2);
+}
+
+// [SECTION] Billing exports: held charges, releases, NPIs, FHIR.
+
+TEST_F(Api, AHeldPatientDayLeavesOnlyAfterASupervisorReleasesItWithAReason) {
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "ot1",
+                "--name", "Ana Ortiz", "--role", "ot", "--npi", "1234567893", "--family-name", "Ortiz",
+                "--given-name", "Ana"});
+  // ot1 in one-on-one with two patients at once: both patient-days are held.
+  ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:30:00"}})).status, 201);
+  ASSERT_EQ(put(upload(sessionId(2), "MRN2", {{"97140", "15:10:00", "15:40:00"}})).status, 201);
+  auto s = supervisor();
+  auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  ASSERT_EQ(summary["held"].size(), 2u) << summary.dump();
+  EXPECT_NE(summary["held"][0]["flags"].dump().find("one-on-one-overlap"), std::string::npos);
+  EXPECT_EQ(summary["flags"].dump().find("npi-missing"), std::string::npos);
+  auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_EQ(csv.find("MRN1"), std::string::npos) << csv;
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
+  EXPECT_EQ(hl7, "");
+
+  const std::string release = R"({"clinic":"north","patient_mrn":"MRN1","discipline":"ot",)"
+                              R"("reason":"co-treatment with the assistant, documented"})";
+  EXPECT_EQ(must(device().post("/api/v1/days/2026-11-26/release", release)).status, 403);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", R"({"clinic":"north","patient_mrn":"MRN1",)"
+                                                           R"("discipline":"ot","reason":""})"))
+                .status,
+            400);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", R"({"clinic":"north","patient_mrn":"MRN8",)"
+                                                           R"("discipline":"ot","reason":"x"})"))
+                .status,
+            404);
+  auto r = must(s.post("/api/v1/days/2026-11-26/release", release));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json(r)["released_by"].get<std::string>().rfind("token-", 0), 0u);
+  EXPECT_EQ(must(s.post("/api/v1/days/2026-11-26/release", release)).status, 200) << "released already";
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM charge_releases"), 1);
+
+  summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["held"].size(), 1u) << summary.dump();
+  ASSERT_EQ(summary["released"].size(), 1u) << summary.dump();
+  EXPECT_EQ(summary["released"][0]["reason"], "co-treatment with the assistant, documented");
+  hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north&batch=1")).body;
+  auto read =
+      testing::readWithPythonHl7(hl7, {"1:PID.F3.R1.C1", "1:FT1.F2", "1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
+  ASSERT_TRUE(read.parsed) << read.error;
+  EXPECT_EQ(read.messages, 1);
+  EXPECT_EQ(read["1:PID.F3.R1.C1"], "MRN1");
+  EXPECT_EQ(read["1:FT1.F20.R1.C1"], "1234567893");
+  EXPECT_EQ(read["1:FT1.F20.R1.C13"], "NPI");
+  auto fhir = json(must(s.get("/api/v1/days/2026-11-26/charges.json?clinic=north")));
+  ASSERT_EQ(fhir["entry"].size(), 1u) << fhir.dump();
+  EXPECT_EQ(fhir["entry"][0]["resource"]["identifier"][0]["value"], read["1:FT1.F2"]);
+
+  // A new revision changes the patient-day: it is held again until released again.
+  auto revised = upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:35:00"}});
+  revised["revision"] = 2;
+  revised["reason"] = "end time corrected";
+  ASSERT_EQ(put(revised).status, 201);
+  summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["held"].size(), 2u) << summary.dump();
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.find("MRN1"),
+            std::string::npos);
+}
+
+// FT1-2 of each message's first charge, by MRN, as python3-hl7 reads the day's export.
+std::map<std::string, std::string> transactionIdsByMrn(HttpClient& s) {
+  auto hl7 = must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body;
+  std::vector<std::string> keys;
+  for (int m = 1; m <= 5; ++m)
+    for (const char* f : {":PID.F3.R1.C1", ":FT1.F2"}) keys.push_back(std::to_string(m) + f);
+  auto read = testing::readWithPythonHl7(hl7, keys);
+  EXPECT_TRUE(read.parsed) << read.error;
+  std::map<std::string, std::string> ids;
+  for (int m = 1; m <= read.messages; ++m)
+    ids[read[std::to_string(m) + ":PID.F3.R1.C1"]] = read[std::to_string(m) + ":FT1.F2"];
+  return ids;
+}
+
+TEST_F(Api, AChargeKeepsItsTransactionIdWhenALateSessionAndAVoidArrive) {
+  auto b = upload(sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}});
+  ASSERT_EQ(put(upload(sessionId(1), "MRN3", {{"97110", "09:00:00", "09:30:00"}})).status, 201);
+  ASSERT_EQ(put(b).status, 201);
+  ASSERT_EQ(put(upload(sessionId(3), "MRN7", {{"97110", "11:00:00", "11:30:00"}})).status, 201);
+  auto s = supervisor();
+  auto first = transactionIdsByMrn(s);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(transactionIdsByMrn(s), first) << "a re-export gives the same ids";
+
+  // A late session of a patient with a lower MRN, then MRN5's session voided.
+  ASSERT_EQ(put(upload(sessionId(4), "MRN1", {{"97110", "12:00:00", "12:30:00"}})).status, 201);
+  auto afterLate = transactionIdsByMrn(s);
+  ASSERT_EQ(afterLate.size(), 4u);
+  ASSERT_EQ(put(voidOf(b, "Wrong patient")).status, 201);
+  auto afterVoid = transactionIdsByMrn(s);
+  ASSERT_EQ(afterVoid.size(), 3u);
+  for (const char* mrn : {"MRN3", "MRN7"}) {
+    EXPECT_EQ(afterLate.at(mrn), first.at(mrn)) << mrn;
+    EXPECT_EQ(afterVoid.at(mrn), first.at(mrn)) << mrn;
+  }
+  EXPECT_EQ(afterVoid.at("MRN1"), afterLate.at("MRN1"));
+  for (const auto& [mrn, id] : afterVoid)
+    EXPECT_NE(id, first.at("MRN5")) << "the voided charge's id is not reused";
+  // The FHIR export marks the voided charge entered-in-error under its old id.
+  auto fhir = json(must(s.get("/api/v1/days/2026-11-26/charges.json?clinic=north")));
+  bool marked = false;
+  for (const auto& e : fhir["entry"])
+    if (e["resource"]["identifier"][0]["value"] == first.at("MRN5"))
+      marked = e["resource"]["status"] == "entered-in-error";
+  EXPECT_TRUE(marked) << fhir.dump();
+}
+
+TEST_F(Api, TheCsvExportCanStartWithAByteOrderMarkForSpreadsheets) {
+  ASSERT_EQ(put(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}})).status, 201);
+  auto s = supervisor();
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.rfind("charge_id,", 0), 0u);
+  EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north&bom=1"))
+                .body.rfind("\xEF\xBB\xBF"
+                            "charge_id,",
+                            0),
+            0u);
+}
+
+TEST(AdminCommands, ClinicianAddChecksTheNpi) {
+  Clinic clinic;
+  auto bad = testing::runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                 "--id", "pt1", "--name", "Pat Doe", "--role", "pt", "--npi", "1234567890"});
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  EXPECT_NE(bad.err.find("check digit"), std::string::npos) << bad.err;
+  auto good = testing::runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                  "--id", "pt1", "--name", "Pat Doe", "--role", "pt", "--npi", "1234567893",
+                                  "--family-name", "Doe", "--given-name", "Pat"});
+  EXPECT_EQ(good.exitCode, 0) << good.err;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir,
+                                "SELECT COUNT(*) FROM clinicians WHERE id = 'pt1' AND npi = '1234567893'"),
+            1);
 }
 
 }  // namespace

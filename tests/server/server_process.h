@@ -107,7 +107,7 @@ struct Clinic {
     must({"init", "--data-dir", dataDir});
     must({"clinic", "add", "--data-dir", dataDir, "--id", "north", "--name", "North Clinic"});
     must({"clinician", "add", "--data-dir", dataDir, "--clinic", "north", "--id", "ot1", "--name",
-          "Ana Ortiz", "--role", "ot", "--pin-hash",
+          "Ana Ortiz", "--role", "ot", "--npi", "1234567893", "--pin-hash",
           "$argon2id$v=19$m=32768,t=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"});
     must({"clinician", "add", "--data-dir", dataDir, "--clinic", "north", "--id", "ota1", "--name", "Ben Lee",
           "--role", "ota"});

@@ -128,6 +128,42 @@ TEST(DayRecomputation, FlagsAPayerTheServerDoesNotKnow) {
   EXPECT_FALSE(r.patients.at(0).recomputed);
 }
 
+TEST(DayHolds, HoldThePatientDaysOfAClinicianWhoseUnitsExceedTheClock) {
+  // Two patients seen 30 minutes each in the same half hour; a third patient by someone else goes out.
+  std::vector<SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(3), "MRN3", {SegmentSpec{"97110", "09:00:00", "09:30:00", "pt9"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  ASSERT_EQ(r.patients.size(), 3u);
+  EXPECT_TRUE(r.patients[0].held());
+  EXPECT_TRUE(r.patients[1].held());
+  EXPECT_FALSE(r.patients[2].held());
+  const auto& holds = r.patients[0].holdFlags;
+  EXPECT_NE(std::find(holds.begin(), holds.end(), "units-exceed-time"), holds.end());
+  auto j = toJson(r);
+  EXPECT_EQ(j["held"].size(), 2u);
+  EXPECT_EQ(j["patients"][2]["held"], false);
+}
+
+TEST(DayHolds, HoldAPatientDayTheEngineRefused) {
+  auto r = computeDay("north", "2026-11-26",
+                      {parsed(upload(sessionId(1), "MRN1", {{"99999", "09:00:00", "09:30:00"}}))});
+  ASSERT_EQ(r.patients.size(), 1u);
+  EXPECT_EQ(r.patients[0].holdFlags, std::vector<std::string>{"engine-error"});
+}
+
+TEST(DayHolds, TheContentHashChangesWithANewRevisionButNotWithAnotherPatient) {
+  auto one = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}});
+  auto before = computeDay("north", "2026-11-26", {parsed(one)}).patients.at(0).contentHash;
+  auto other = upload(sessionId(2), "MRN2", {{"97110", "11:00:00", "11:30:00"}});
+  EXPECT_EQ(computeDay("north", "2026-11-26", {parsed(one), parsed(other)}).patients.at(0).contentHash,
+            before);
+  one["revision"] = 2;
+  one["reason"] = "end time corrected";
+  EXPECT_NE(computeDay("north", "2026-11-26", {parsed(one)}).patients.at(0).contentHash, before);
+}
+
 TEST(DaySummaryJson, ShowsPerClinicianAndPerPatientFigures) {
   auto r = computeDay("north", "2026-11-26",
                       {parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:38:00"}}))},

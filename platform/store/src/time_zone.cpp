@@ -114,6 +114,12 @@ core::Result<UtcRange, TimeZoneError> localDayRange(std::chrono::year_month_day 
   return UtcRange{core::WallTime{firstSecondOf(**info, date)}, core::WallTime{firstSecondOf(**info, next)}};
 }
 
+core::Result<std::chrono::seconds, TimeZoneError> utcOffsetAt(core::WallTime utc, std::string_view zone) {
+  auto info = zoneCache().get(zone);
+  if (!info) return core::fail(info.error());
+  return (*info)->utcOffsetAt(floor<seconds>(utc));
+}
+
 std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto number = [&](std::size_t from, std::size_t len) -> std::optional<int> {

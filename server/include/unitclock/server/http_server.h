@@ -21,6 +21,7 @@ struct ServeOptions {
   std::size_t maxBodyBytes = 4 * 1024 * 1024;  // larger bodies get 413
   RateLimit rateLimit;
   int threads = 8;
+  std::string hl7ProcessingId = "P";  // MSH-11 of HL7 exports: P production, T training/test
 };
 
 class HttpServer {

@@ -9,6 +9,7 @@
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ namespace unitclock::server {
 //  payer-unknown        a session names a payer profile the server does not know; not recomputed
 //  engine-error         the engine refused a patient's day (unknown code, ...); not recomputed
 //  payer-mismatch       sessions of one patient's day name different payers (the first one is used)
+//  npi-missing          the rendering clinician of a billed patient-day has no NPI on the roster
 //  + every core engine warning id (no-diagnosis, ncci-overlap, ...) raised on a patient's day
 struct DayFlag {
   std::string id;
@@ -31,6 +33,16 @@ struct DayFlag {
   std::string patientMrn;
   std::string discipline;
   std::vector<std::string> sessions;
+};
+
+// A supervisor's release of a held patient-day (POST /api/v1/days/{date}/release): its audit record.
+// It holds only for the content it was given for (`PatientDay::contentHash`).
+struct ChargeRelease {
+  std::int64_t id = 0;
+  std::int64_t releasedBy = 0;  // the supervisor token's id
+  std::string releasedAt;       // UTC, ISO-8601
+  std::string reason;
+  std::vector<std::string> flags;  // the hold flags it released
 };
 
 struct PatientDay {
@@ -49,6 +61,15 @@ struct PatientDay {
   bool recomputed = false;
   core::UnitsResult result;  // valid when recomputed
   std::vector<DayFlag> flags;
+  // The flags that hold this patient-day out of every export until a supervisor releases it: its own
+  // engine-error, a one-on-one
+  // overlap in one of its sessions, units-exceed-time of a clinician who furnished part of it.
+  std::vector<std::string> holdFlags;
+  // SHA-256 of what the patient-day bills (signed sessions and revisions, payer, rendering clinician,
+  // diagnoses, lines) and its hold flags: a release holds while this is unchanged.
+  std::string contentHash;
+  std::optional<ChargeRelease> release;  // set by loadDay when a release matches contentHash
+  bool held() const { return !holdFlags.empty() && !release; }
 };
 
 struct ClinicianDay {
@@ -78,14 +99,37 @@ struct RejectionRef {
   std::int64_t deviceId = 0;
 };
 
+// What the exports name a clinician by (the roster: `clinician add --npi --family-name --given-name`).
+struct RosterEntry {
+  std::string name;
+  std::string npi;  // "" when unknown
+  std::string familyName;
+  std::string givenName;
+};
+
+// A charge line that voided sessions of a patient-day would have billed, computed as if they were
+// signed: what a billing system may already hold and should mark entered-in-error (FHIR export).
+struct VoidedCharge {
+  std::string mrn;
+  std::string initials;
+  std::string discipline;
+  std::string renderingClinician;
+  std::vector<std::string> diagnoses;
+  std::vector<std::string> sessions;
+  core::ClaimLine line;
+};
+
 struct DayReport {
   std::string clinicId;
   std::string date;
+  std::string timeZone = "UTC";  // the clinic's IANA zone (clinic add --timezone)
+  std::map<std::string, RosterEntry> roster;
   int sessionCount = 0;
   std::vector<PatientDay> patients;
   std::vector<ClinicianDay> clinicians;
   std::vector<SessionRef> unsignedSessions;
   std::vector<SessionRef> voidedSessions;
+  std::vector<VoidedCharge> voidedCharges;
   std::vector<RejectionRef> rejections;
   std::vector<DayFlag> flags;  // every flag of the day, also listed under its patient or clinician
 };

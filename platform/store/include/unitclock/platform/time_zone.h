@@ -37,6 +37,10 @@ bool isKnownTimeZone(std::string_view zone);
 core::Result<std::chrono::year_month_day, TimeZoneError> localDate(core::WallTime utc, std::string_view zone);
 core::Result<UtcRange, TimeZoneError> localDayRange(std::chrono::year_month_day date, std::string_view zone);
 
+// The zone's offset from UTC in force at `utc` (local = utc + offset): -6 h for America/Chicago in
+// November, -5 h in July. For timestamps that carry their offset (HL7 `-0600`, ISO `-06:00`).
+core::Result<std::chrono::seconds, TimeZoneError> utcOffsetAt(core::WallTime utc, std::string_view zone);
+
 // "YYYY-MM-DD" (strict: four-digit year, two-digit month and day, a real calendar date).
 std::optional<std::chrono::year_month_day> parseIsoDate(std::string_view text);
 std::string formatIsoDate(std::chrono::year_month_day date);
