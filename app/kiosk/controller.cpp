@@ -1,5 +1,7 @@
 #include "controller.h"
 
+#include "access.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -1295,11 +1297,15 @@ void Controller::saveClinician() {
   go(Screen::kSettings);
 }
 
-void Controller::apply(const Intent& in) {
+void Controller::apply(const Intent& tapped) {
   // Nothing that changes a session happens without a logged-in clinician (e.g. a tap that lands just as
-  // the screen auto-locks).
-  const bool sessionAction = in.kind >= IntentKind::kStartActivity && in.kind <= IntentKind::kSign;
-  if (sessionAction && m_clinicianId.empty()) return;
+  // the screen auto-locks); what each intent needs is in access.cpp.
+  const auto* who = findClinician(m_clinicianId);
+  const Caller caller{!m_clinicianId.empty(), who != nullptr ? core::parseRole(who->role) : std::nullopt};
+  if (const Access need = accessFor(tapped); !permits(need, caller)) {
+    if (need == Access::kAdministrator && caller.loggedIn) m_error = "Only an administrator can do that.";
+    return;
+  }
   auto* s = current();
   auto event = [&](core::Event e) {
     if (s == nullptr) return;
@@ -1307,383 +1313,331 @@ void Controller::apply(const Intent& in) {
     m_error = r ? std::string() : r.error();
   };
   const auto now = m_clock.now();
-  switch (in.kind) {
-    case IntentKind::kFocus: {
-      const auto f = static_cast<Field>(in.number);
-      if (f == Field::kClinic || f == Field::kRoom) {
-        // Clinic name and room: administrators only; an enrolled device takes the name from the server.
-        const auto* me = findClinician(m_clinicianId);
-        const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
-        if (me == nullptr || !isAdmin(me->role) || (f == Field::kClinic && fromServer)) break;
-      }
-      m_focus = f;
-      break;
-    }
-    case IntentKind::kKeyText:
-      typeText(in.text);
-      break;
-    case IntentKind::kKeyDelete:
-      deleteChar();
-      break;
-    case IntentKind::kPinDigit:
-      typeText(in.text);
-      break;
-    case IntentKind::kPinDelete:
-      deleteChar();
-      break;
-    case IntentKind::kPinSubmit:
-      submitPin();
-      break;
-    case IntentKind::kCancel:
-      switch (m_screen) {
-        case Screen::kPin:
-          m_pin.clear();
-          if (m_pinPurpose == PinPurpose::kSign) {
+  std::visit(
+      Overloaded{
+          [&](const intent::Focus& in) {
+            const auto f = in.field;
+            if (f == Field::kClinic || f == Field::kRoom) {
+              // An enrolled device takes the clinic name from the server.
+              const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
+              if (f == Field::kClinic && fromServer) return;
+            }
+            m_focus = f;
+          },
+          [&](const intent::KeyText& in) { typeText(in.text); },
+          [&](const intent::KeyDelete&) { deleteChar(); },
+          [&](const intent::PinDigit& in) { typeText(in.digit); },
+          [&](const intent::PinDelete&) { deleteChar(); },
+          [&](const intent::PinSubmit&) { submitPin(); },
+          [&](const intent::Back&) {
+            switch (m_screen) {
+              case Screen::kPin:
+                m_pin.clear();
+                if (m_pinPurpose == PinPurpose::kSign) {
+                  go(Screen::kReview);
+                } else if (m_pinPurpose == PinPurpose::kVoid) {
+                  const std::string reason = m_correctionReason;
+                  go(Screen::kReview);
+                  m_panel = Panel::kVoid;  // back to the void panel, reason kept
+                  m_correctionReason = reason;
+                } else {
+                  lock("");
+                }
+                return;
+              case Screen::kReview:
+                go(s != nullptr && s->status() == SessionStatus::open ? Screen::kSession : Screen::kHome);
+                return;
+              case Screen::kEvents:
+                go(Screen::kSupervisor);
+                return;
+              case Screen::kAddClinician:
+                go(Screen::kSettings);
+                return;
+              case Screen::kSettings:
+                go(m_clinicianId.empty() ? Screen::kLock : Screen::kHome);
+                return;
+              default:
+                go(Screen::kHome);
+                return;
+            }
+          },
+          [&](const intent::SetupSubmit&) { submitSetup(); },
+          [&](const intent::ChooseClinician& in) {
+            m_pinPurpose = PinPurpose::kLogin;
+            m_pinFor = in.clinicianId;
+            m_afterLogin.clear();
+            m_pin.clear();
+            go(Screen::kPin);
+          },
+          [&](const intent::OpenCard& in) {
+            if (const auto* target = session(in.sessionId)) {
+              m_pinPurpose = PinPurpose::kLogin;
+              m_pinFor = target->header().renderingClinicianId;
+              m_afterLogin = in.sessionId;
+              m_pin.clear();
+              go(Screen::kPin);
+            }
+          },
+          [&](const intent::Lock&) { lock(""); },
+          [&](const intent::NewSession&) {
+            m_mrn.clear();
+            m_initials.clear();
+            m_diagnoses.clear();
+            m_telehealth = false;
+            m_payer = "medicare";
+            if (const auto* me = findClinician(m_clinicianId)) m_discipline = disciplineForRole(me->role);
+            m_message.clear();
+            go(Screen::kNewSession);
+            m_focus = Field::kMrn;
+          },
+          [&](const intent::OpenSession& in) {
+            refreshFromStore();
+            if (const auto* target = session(in.sessionId)) {
+              m_sessionId = in.sessionId;
+              m_message.clear();
+              go(target->status() == SessionStatus::open ? Screen::kSession : Screen::kReview);
+            }
+          },
+          [&](const intent::GoSupervisor&) {
+            go(Screen::kSupervisor);
+            if (m_options.sync != nullptr) {
+              if (auto date = platform::localDate(m_clock.wallNow(), m_zone))
+                m_options.sync->requestDaySummary(platform::formatIsoDate(date.value()));
+            }
+          },
+          [&](const intent::GoSettings&) {
+            m_message.clear();
+            go(Screen::kSettings);
+          },
+          [&](const intent::PickSchedule& in) {
+            const auto schedule = settingOr(m_store, "schedule", "");
+            int n = 0;
+            std::size_t pos = 0;
+            while (pos < schedule.size()) {
+              const auto end = schedule.find(';', pos);
+              const auto item =
+                  schedule.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+              if (std::to_string(n) == in.entryId) {
+                std::vector<std::string> f;
+                std::size_t p = 0;
+                while (true) {
+                  const auto bar = item.find('|', p);
+                  f.push_back(item.substr(p, bar == std::string::npos ? std::string::npos : bar - p));
+                  if (bar == std::string::npos) return;
+                  p = bar + 1;
+                }
+                if (f.size() == 5) {
+                  m_mrn = f[1];
+                  m_initials = f[2];
+                  m_payer = f[3];
+                  m_discipline = core::parseDiscipline(f[4]).value_or(m_discipline);
+                }
+              }
+              ++n;
+              if (end == std::string::npos) return;
+              pos = end + 1;
+            }
+            m_focus = Field::kNone;
+          },
+          [&](const intent::SelectPayer& in) { m_payer = in.payer; },
+          [&](const intent::SelectDiscipline& in) {
+            m_discipline = core::parseDiscipline(in.discipline).value_or(m_discipline);
+          },
+          [&](const intent::ToggleDiagnosis& in) {
+            auto it = std::find(m_diagnoses.begin(), m_diagnoses.end(), in.code);
+            if (it != m_diagnoses.end())
+              m_diagnoses.erase(it);
+            else if (m_diagnoses.size() < static_cast<std::size_t>(core::Session::kMaxDiagnoses))
+              m_diagnoses.push_back(in.code);
+            else
+              m_error = "Up to 4 diagnoses.";
+          },
+          [&](const intent::ToggleTelehealth&) { m_telehealth = !m_telehealth; },
+          [&](const intent::StartSession&) { startSession(); },
+          [&](const intent::StartActivity& in) {
+            if (s == nullptr) return;
+            const auto sum = s->derive(now);
+            if (sum.running && sum.running->code == in.code)
+              return;  // already running: a second tap changes nothing
+            const auto performer = sum.running ? sum.running->performer : m_performer;
+            event(core::activityStarted(0, now, m_clinicianId, in.code, performer));
+            m_pauseOpen = false;
+          },
+          [&](const intent::StopActivity&) {
+            event(core::makeEvent(core::EventType::activity_stopped, 0, now, m_clinicianId));
+            m_pauseOpen = false;
+          },
+          [&](const intent::TogglePauseReasons&) { m_pauseOpen = !m_pauseOpen; },
+          [&](const intent::Pause& in) {
+            event(core::paused(0, now, m_clinicianId,
+                               core::parsePauseReason(in.reason).value_or(core::PauseReason::other)));
+            m_pauseOpen = false;
+          },
+          [&](const intent::Resume&) {
+            event(core::makeEvent(core::EventType::resumed, 0, now, m_clinicianId));
+          },
+          [&](const intent::SetPerformer& in) {
+            const auto p = in.performer;
+            m_performer = p;
+            if (s != nullptr) {
+              const auto sum = s->derive(now);
+              if (sum.running && sum.running->performer != p)
+                event(core::performerSwitched(0, now, m_clinicianId, p));
+            }
+          },
+          [&](const intent::ToggleUntimed&) { m_untimedOpen = !m_untimedOpen; },
+          [&](const intent::AdjustUntimedMinutes& in) {
+            m_untimedMinutes = std::clamp(m_untimedMinutes + static_cast<int>(in.delta.count()), 0, 240);
+          },
+          [&](const intent::AddUntimed& in) {
+            event(core::untimedAdded(
+                0, now, m_clinicianId, in.code, std::chrono::minutes(m_untimedMinutes),
+                m_performer == Performer::assistant ? std::chrono::minutes(m_untimedMinutes) : 0min));
+            if (m_error.empty()) m_untimedOpen = false;
+          },
+          [&](const intent::EndSession&) {
+            if (s != nullptr && s->status() == SessionStatus::open) {
+              event(core::makeEvent(core::EventType::session_ended, 0, now, m_clinicianId));
+              if (!m_error.empty()) return;
+            }
             go(Screen::kReview);
-          } else if (m_pinPurpose == PinPurpose::kVoid) {
-            const std::string reason = m_correctionReason;
-            go(Screen::kReview);
-            m_panel = Panel::kVoid;  // back to the void panel, reason kept
-            m_correctionReason = reason;
-          } else {
-            lock("");
-          }
-          break;
-        case Screen::kReview:
-          go(s != nullptr && s->status() == SessionStatus::open ? Screen::kSession : Screen::kHome);
-          break;
-        case Screen::kEvents:
-          go(Screen::kSupervisor);
-          break;
-        case Screen::kAddClinician:
-          go(Screen::kSettings);
-          break;
-        case Screen::kSettings:
-          go(m_clinicianId.empty() ? Screen::kLock : Screen::kHome);
-          break;
-        default:
-          go(Screen::kHome);
-          break;
-      }
-      break;
-    case IntentKind::kSetupSubmit:
-      submitSetup();
-      break;
-    case IntentKind::kChooseClinician:
-      m_pinPurpose = PinPurpose::kLogin;
-      m_pinFor = in.text;
-      m_afterLogin.clear();
-      m_pin.clear();
-      go(Screen::kPin);
-      break;
-    case IntentKind::kOpenCard:
-      if (const auto* target = session(in.text)) {
-        m_pinPurpose = PinPurpose::kLogin;
-        m_pinFor = target->header().renderingClinicianId;
-        m_afterLogin = in.text;
-        m_pin.clear();
-        go(Screen::kPin);
-      }
-      break;
-    case IntentKind::kLock:
-      lock("");
-      break;
-    case IntentKind::kNewSession:
-      m_mrn.clear();
-      m_initials.clear();
-      m_diagnoses.clear();
-      m_telehealth = false;
-      m_payer = "medicare";
-      if (const auto* me = findClinician(m_clinicianId)) m_discipline = disciplineForRole(me->role);
-      m_message.clear();
-      go(Screen::kNewSession);
-      m_focus = Field::kMrn;
-      break;
-    case IntentKind::kOpenSession:
-      refreshFromStore();
-      if (const auto* target = session(in.text)) {
-        m_sessionId = in.text;
-        m_message.clear();
-        go(target->status() == SessionStatus::open ? Screen::kSession : Screen::kReview);
-      }
-      break;
-    case IntentKind::kGoSupervisor:
-      go(Screen::kSupervisor);
-      if (m_options.sync != nullptr) {
-        if (auto date = platform::localDate(m_clock.wallNow(), m_zone))
-          m_options.sync->requestDaySummary(platform::formatIsoDate(date.value()));
-      }
-      break;
-    case IntentKind::kGoSettings:
-      m_message.clear();
-      go(Screen::kSettings);
-      break;
-    case IntentKind::kPickSchedule: {
-      const auto schedule = settingOr(m_store, "schedule", "");
-      int n = 0;
-      std::size_t pos = 0;
-      while (pos < schedule.size()) {
-        const auto end = schedule.find(';', pos);
-        const auto item = schedule.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-        if (std::to_string(n) == in.text) {
-          std::vector<std::string> f;
-          std::size_t p = 0;
-          while (true) {
-            const auto bar = item.find('|', p);
-            f.push_back(item.substr(p, bar == std::string::npos ? std::string::npos : bar - p));
-            if (bar == std::string::npos) break;
-            p = bar + 1;
-          }
-          if (f.size() == 5) {
-            m_mrn = f[1];
-            m_initials = f[2];
-            m_payer = f[3];
-            m_discipline = core::parseDiscipline(f[4]).value_or(m_discipline);
-          }
-        }
-        ++n;
-        if (end == std::string::npos) break;
-        pos = end + 1;
-      }
-      m_focus = Field::kNone;
-      break;
-    }
-    case IntentKind::kSelectPayer:
-      m_payer = in.text;
-      break;
-    case IntentKind::kSelectDiscipline:
-      m_discipline = core::parseDiscipline(in.text).value_or(m_discipline);
-      break;
-    case IntentKind::kToggleDiagnosis: {
-      auto it = std::find(m_diagnoses.begin(), m_diagnoses.end(), in.text);
-      if (it != m_diagnoses.end())
-        m_diagnoses.erase(it);
-      else if (m_diagnoses.size() < static_cast<std::size_t>(core::Session::kMaxDiagnoses))
-        m_diagnoses.push_back(in.text);
-      else
-        m_error = "Up to 4 diagnoses.";
-      break;
-    }
-    case IntentKind::kToggleTelehealth:
-      m_telehealth = !m_telehealth;
-      break;
-    case IntentKind::kStartSession:
-      startSession();
-      break;
-    case IntentKind::kStartActivity: {
-      if (s == nullptr) break;
-      const auto sum = s->derive(now);
-      if (sum.running && sum.running->code == in.text)
-        break;  // already running: a second tap changes nothing
-      const auto performer = sum.running ? sum.running->performer : m_performer;
-      event(core::activityStarted(0, now, m_clinicianId, in.text, performer));
-      m_pauseOpen = false;
-      break;
-    }
-    case IntentKind::kStopActivity:
-      event(core::makeEvent(core::EventType::activity_stopped, 0, now, m_clinicianId));
-      m_pauseOpen = false;
-      break;
-    case IntentKind::kOpenPause:
-      m_pauseOpen = !m_pauseOpen;
-      break;
-    case IntentKind::kPause:
-      event(core::paused(0, now, m_clinicianId,
-                         core::parsePauseReason(in.text).value_or(core::PauseReason::other)));
-      m_pauseOpen = false;
-      break;
-    case IntentKind::kResume:
-      event(core::makeEvent(core::EventType::resumed, 0, now, m_clinicianId));
-      break;
-    case IntentKind::kSetPerformer: {
-      const auto p = core::parsePerformer(in.text).value_or(Performer::therapist);
-      m_performer = p;
-      if (s != nullptr) {
-        const auto sum = s->derive(now);
-        if (sum.running && sum.running->performer != p)
-          event(core::performerSwitched(0, now, m_clinicianId, p));
-      }
-      break;
-    }
-    case IntentKind::kOpenUntimed:
-      m_untimedOpen = !m_untimedOpen;
-      break;
-    case IntentKind::kUntimedMinutes:
-      m_untimedMinutes = std::clamp(m_untimedMinutes + in.number, 0, 240);
-      break;
-    case IntentKind::kAddUntimed:
-      event(core::untimedAdded(
-          0, now, m_clinicianId, in.text, std::chrono::minutes(m_untimedMinutes),
-          m_performer == Performer::assistant ? std::chrono::minutes(m_untimedMinutes) : 0min));
-      if (m_error.empty()) m_untimedOpen = false;
-      break;
-    case IntentKind::kEndSession:
-      if (s != nullptr && s->status() == SessionStatus::open) {
-        event(core::makeEvent(core::EventType::session_ended, 0, now, m_clinicianId));
-        if (!m_error.empty()) break;
-      }
-      go(Screen::kReview);
-      break;
-    case IntentKind::kGoHome:
-      go(Screen::kHome);
-      break;
-    case IntentKind::kStartEdit: {
-      if (s == nullptr) break;
-      const auto sum = s->derive();
-      if (in.number < 0 || in.number >= static_cast<int>(sum.segments.size())) {
-        m_editIndex = -1;  // "Cancel edit"
-        break;
-      }
-      m_editIndex = in.number;
-      m_editStart = sum.segments[static_cast<std::size_t>(in.number)].start;
-      m_editEnd = sum.segments[static_cast<std::size_t>(in.number)].end;
-      m_editReason.clear();
-      m_error.clear();
-      break;
-    }
-    case IntentKind::kAdjustEdit:
-      if (in.text == "start")
-        m_editStart += std::chrono::minutes(in.number);
-      else
-        m_editEnd += std::chrono::minutes(in.number);
-      break;
-    case IntentKind::kEditReason:
-      m_editReason = in.text;
-      break;
-    case IntentKind::kSaveEdit: {
-      if (s == nullptr || m_editIndex < 0) break;
-      const auto sum = s->derive();
-      if (m_editIndex >= static_cast<int>(sum.segments.size())) {
-        m_editIndex = -1;
-        break;
-      }
-      const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
-      event(core::segmentEdited(0, now, m_clinicianId, m_editIndex, seg.start, seg.end, m_editStart,
-                                m_editEnd, m_editReason));
-      if (m_error.empty()) {
-        m_editIndex = -1;
-        m_message = "Segment edited; the reason is kept with the session.";
-      }
-      break;
-    }
-    case IntentKind::kPreferTie:
-      event(core::withCodes(core::EventType::tie_preference_set, 0, now, m_clinicianId, {in.text}));
-      break;
-    case IntentKind::kOpenCorrection: {
-      const Panel want = in.text == "void"      ? Panel::kVoid
-                         : in.text == "correct" ? Panel::kCorrect
-                                                : Panel::kNone;
-      m_panel = want == m_panel ? Panel::kNone : want;  // tapping the same button again closes it
-      m_correctionReason.clear();
-      m_editIndex = -1;
-      m_error.clear();
-      break;
-    }
-    case IntentKind::kCorrectionReason:
-      m_correctionReason = in.text;
-      break;
-    case IntentKind::kReopen: {
-      if (s == nullptr || m_panel != Panel::kCorrect) break;
-      refreshFromStore();
-      s = current();
-      if (s == nullptr) break;
-      auto r = record(*s, core::withReason(core::EventType::session_reopened, 0, m_clock.now(), m_clinicianId,
-                                           m_correctionReason));
-      if (!r) {
-        m_error = r.error();
-        break;
-      }
-      m_panel = Panel::kNone;
-      m_correctionReason.clear();
-      m_lastSigned.clear();
-      m_error.clear();
-      m_message = "Revision " + std::to_string(s->revision()) +
-                  ": edit the segments, then sign again. The signed revision stays on record.";
-      break;
-    }
-    case IntentKind::kVoid:
-      if (s == nullptr || m_panel != Panel::kVoid || m_correctionReason.empty()) break;
-      m_pinPurpose = PinPurpose::kVoid;
-      m_pinFor = m_clinicianId;
-      m_pin.clear();
-      m_screen = Screen::kPin;  // keeps the reason; go() would clear it
-      m_error.clear();
-      break;
-    case IntentKind::kSign:
-      m_pinPurpose = PinPurpose::kSign;
-      m_pinFor = m_clinicianId;
-      m_pin.clear();
-      go(Screen::kPin);
-      break;
-    case IntentKind::kShowEvents:
-      m_eventsFor = in.text;
-      go(Screen::kEvents);
-      break;
-    case IntentKind::kAutoLockMinutes:
-      saveSetting("auto_lock_minutes",
-                  std::to_string(std::clamp(m_settings.autoLockMinutes + in.number, 1, 30)));
-      break;
-    case IntentKind::kToggleSeconds:
-      saveSetting("show_seconds", m_settings.showSeconds ? "0" : "1");
-      break;
-    case IntentKind::kToggleNextUnit:
-      saveSetting("show_next_unit", m_settings.showNextUnit ? "0" : "1");
-      break;
-    case IntentKind::kTextSize:
-      saveSetting("text_size", in.text);
-      break;
-    case IntentKind::kToggleKiosk:
-      saveSetting("kiosk_mode", m_settings.kioskMode ? "0" : "1");
-      break;
-    case IntentKind::kEnroll:
-      if (m_settings.serverUrl.empty() || m_enrollCode.empty()) {
-        m_error = "Enter the server URL and the enrollment code from the server's administrator.";
-      } else if (m_options.sync == nullptr) {
-        m_error = "This device has no sync; it works fully offline.";
-      } else {
-        m_options.sync->beginEnroll(m_settings.serverUrl, m_enrollCode, m_settings.room);
-        m_message = "Enrolling this device…";
-        m_error.clear();
-      }
-      break;
-    case IntentKind::kSaveClinicRoom: {
-      const auto* me = findClinician(m_clinicianId);
-      if (me == nullptr || !isAdmin(me->role)) {
-        m_error = "Only an administrator changes the clinic name and room.";
-        break;
-      }
-      const std::string clinic = trim(m_clinicEdit);
-      const std::string room = trim(m_roomEdit);
-      if (clinic.empty() || room.empty()) {
-        m_error = "The clinic name and the room cannot be empty.";
-        break;
-      }
-      const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
-      m_error.clear();
-      if (!fromServer && clinic != m_settings.clinicName) saveSetting("clinic_name", clinic);
-      if (m_error.empty() && room != m_settings.room) saveSetting("room", room);
-      if (m_error.empty()) {
-        m_message = "Saved: " + m_settings.clinicName + " · " + m_settings.room + ".";
-        m_focus = Field::kNone;
-        m_clinicEdit = m_settings.clinicName;
-        m_roomEdit = m_settings.room;
-      }
-      break;
-    }
-    case IntentKind::kAddClinician:
-      m_name.clear();
-      m_pin.clear();
-      m_role = "OT";
-      go(Screen::kAddClinician);
-      m_focus = Field::kName;
-      break;
-    case IntentKind::kSelectRole:
-      m_role = in.text;
-      break;
-    case IntentKind::kSaveClinician:
-      saveClinician();
-      break;
-  }
+          },
+          [&](const intent::GoHome&) { go(Screen::kHome); },
+          [&](const intent::StartEdit& in) {
+            if (s == nullptr) return;
+            const auto sum = s->derive();
+            if (in.segment < 0 || in.segment >= static_cast<int>(sum.segments.size())) {
+              m_editIndex = -1;
+              return;
+            }
+            m_editIndex = in.segment;
+            m_editStart = sum.segments[static_cast<std::size_t>(in.segment)].start;
+            m_editEnd = sum.segments[static_cast<std::size_t>(in.segment)].end;
+            m_editReason.clear();
+            m_error.clear();
+          },
+          [&](const intent::AdjustEdit& in) {
+            (in.end == intent::SegmentEnd::kStart ? m_editStart : m_editEnd) += in.delta;
+          },
+          [&](const intent::CancelEdit&) { m_editIndex = -1; },
+          [&](const intent::EditReason& in) { m_editReason = in.reason; },
+          [&](const intent::SaveEdit&) {
+            if (s == nullptr || m_editIndex < 0) return;
+            const auto sum = s->derive();
+            if (m_editIndex >= static_cast<int>(sum.segments.size())) {
+              m_editIndex = -1;
+              return;
+            }
+            const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+            event(core::segmentEdited(0, now, m_clinicianId, m_editIndex, seg.start, seg.end, m_editStart,
+                                      m_editEnd, m_editReason));
+            if (m_error.empty()) {
+              m_editIndex = -1;
+              m_message = "Segment edited; the reason is kept with the session.";
+            }
+          },
+          [&](const intent::PreferTie& in) {
+            event(core::withCodes(core::EventType::tie_preference_set, 0, now, m_clinicianId, {in.code}));
+          },
+          [&](const intent::TogglePanel& in) {
+            const Panel want = in.panel == ReviewView::Panel::kVoid      ? Panel::kVoid
+                               : in.panel == ReviewView::Panel::kCorrect ? Panel::kCorrect
+                                                                         : Panel::kNone;
+            m_panel = want == m_panel ? Panel::kNone : want;  // tapping the same button again closes it
+            m_correctionReason.clear();
+            m_editIndex = -1;
+            m_error.clear();
+          },
+          [&](const intent::CorrectionReason& in) { m_correctionReason = in.reason; },
+          [&](const intent::Reopen&) {
+            if (s == nullptr || m_panel != Panel::kCorrect) return;
+            refreshFromStore();
+            s = current();
+            if (s == nullptr) return;
+            auto r = record(*s, core::withReason(core::EventType::session_reopened, 0, m_clock.now(),
+                                                 m_clinicianId, m_correctionReason));
+            if (!r) {
+              m_error = r.error();
+              return;
+            }
+            m_panel = Panel::kNone;
+            m_correctionReason.clear();
+            m_lastSigned.clear();
+            m_error.clear();
+            m_message = "Revision " + std::to_string(s->revision()) +
+                        ": edit the segments, then sign again. The signed revision stays on record.";
+          },
+          [&](const intent::Void&) {
+            if (s == nullptr || m_panel != Panel::kVoid || m_correctionReason.empty()) return;
+            m_pinPurpose = PinPurpose::kVoid;
+            m_pinFor = m_clinicianId;
+            m_pin.clear();
+            m_screen = Screen::kPin;  // keeps the reason; go() would clear it
+            m_error.clear();
+          },
+          [&](const intent::Sign&) {
+            m_pinPurpose = PinPurpose::kSign;
+            m_pinFor = m_clinicianId;
+            m_pin.clear();
+            go(Screen::kPin);
+          },
+          [&](const intent::ShowEvents& in) {
+            m_eventsFor = in.sessionId;
+            go(Screen::kEvents);
+          },
+          [&](const intent::AdjustAutoLock& in) {
+            saveSetting("auto_lock_minutes",
+                        std::to_string(std::clamp(
+                            m_settings.autoLockMinutes + static_cast<int>(in.delta.count()), 1, 30)));
+          },
+          [&](const intent::ToggleSeconds&) {
+            saveSetting("show_seconds", m_settings.showSeconds ? "0" : "1");
+          },
+          [&](const intent::ToggleNextUnit&) {
+            saveSetting("show_next_unit", m_settings.showNextUnit ? "0" : "1");
+          },
+          [&](const intent::SetTextSize& in) { saveSetting("text_size", in.size); },
+          [&](const intent::ToggleKiosk&) { saveSetting("kiosk_mode", m_settings.kioskMode ? "0" : "1"); },
+          [&](const intent::Enroll&) {
+            if (m_settings.serverUrl.empty() || m_enrollCode.empty()) {
+              m_error = "Enter the server URL and the enrollment code from the server's administrator.";
+            } else if (m_options.sync == nullptr) {
+              m_error = "This device has no sync; it works fully offline.";
+            } else {
+              m_options.sync->beginEnroll(m_settings.serverUrl, m_enrollCode, m_settings.room);
+              m_message = "Enrolling this device…";
+              m_error.clear();
+            }
+          },
+          [&](const intent::SaveClinicRoom&) {
+            const std::string clinic = trim(m_clinicEdit);
+            const std::string room = trim(m_roomEdit);
+            if (clinic.empty() || room.empty()) {
+              m_error = "The clinic name and the room cannot be empty.";
+              return;
+            }
+            const bool fromServer = m_options.sync != nullptr && m_options.sync->configured();
+            m_error.clear();
+            if (!fromServer && clinic != m_settings.clinicName) saveSetting("clinic_name", clinic);
+            if (m_error.empty() && room != m_settings.room) saveSetting("room", room);
+            if (m_error.empty()) {
+              m_message = "Saved: " + m_settings.clinicName + " · " + m_settings.room + ".";
+              m_focus = Field::kNone;
+              m_clinicEdit = m_settings.clinicName;
+              m_roomEdit = m_settings.room;
+            }
+          },
+          [&](const intent::AddClinician&) {
+            m_name.clear();
+            m_pin.clear();
+            m_role = "OT";
+            go(Screen::kAddClinician);
+            m_focus = Field::kName;
+          },
+          [&](const intent::SelectRole& in) { m_role = in.role; },
+          [&](const intent::SaveClinician&) { saveClinician(); },
+      },
+      tapped);
 }
 
 // [SECTION] Demo clinic
