@@ -84,12 +84,11 @@ platform::FrameResult KioskApp::frame() {
   if (!io.InputQueueCharacters.empty()) {
     std::string text;
     for (const ImWchar c : io.InputQueueCharacters) appendUtf8(text, c);
-    out.push_back({IntentKind::kKeyText, text, 0});
+    out.push_back(intent::KeyText{text});
   }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)))
-    out.push_back({IntentKind::kKeyDelete, {}, 0});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) out.push_back(intent::KeyDelete{});
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) && m_controller.screen() == Screen::kPin)
-    out.push_back({IntentKind::kPinSubmit, {}, 0});
+    out.push_back(intent::PinSubmit{});
   if (io.MouseClicked[0] || !out.empty()) m_controller.noteInput();
   m_controller.tick();
 

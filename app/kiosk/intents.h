@@ -1,82 +1,176 @@
 #pragma once
-// What a tap means. Screens emit intents; the controller turns them into store and session calls.
+// What a tap means. Screens emit intents; the controller routes each to the presenter of the screen
+// that shows it. Every intent is its own struct, grouped by the screen that emits it; what each needs
+// (a logged-in clinician, a supervisor, an administrator) is decided by `accessFor` (access.h).
 
+#include <chrono>
 #include <string>
+#include <variant>
 #include <vector>
+
+#include <unitclock/core/session.h>
+
+#include "views.h"
+
+namespace unitclock::app::intent {
+
+// [SECTION] Keyboard, PIN pad and navigation (every screen that shows them)
+struct Focus {
+  Field field = Field::kNone;
+};
+struct KeyText {
+  std::string text;  // characters typed, on the on-screen keys or a physical keyboard
+};
+struct KeyDelete {};
+struct PinDigit {
+  std::string digit;  // "0".."9"
+};
+struct PinDelete {};
+struct PinSubmit {};
+struct Back {};  // leave the current screen or step
+struct Lock {};
+
+// [SECTION] Setup and lock
+struct SetupSubmit {};
+struct ChooseClinician {
+  std::string clinicianId;
+};
+struct OpenCard {
+  std::string sessionId;  // asks that session's clinician for the PIN
+};
+
+// [SECTION] Home
+struct NewSession {};
+struct OpenSession {
+  std::string sessionId;
+};
+struct GoSupervisor {};
+struct GoSettings {};
+
+// [SECTION] New session
+struct PickSchedule {
+  std::string entryId;
+};
+struct SelectPayer {
+  std::string payer;  // payer profile name ("medicare", "commercial")
+};
+struct SelectDiscipline {
+  std::string discipline;  // "ot" "pt" "slp"
+};
+struct ToggleDiagnosis {
+  std::string code;  // ICD-10
+};
+struct ToggleTelehealth {};
+struct StartSession {};
+
+// [SECTION] Session
+struct StartActivity {
+  std::string code;  // CPT
+};
+struct StopActivity {};
+struct TogglePauseReasons {};
+struct Pause {
+  std::string reason;  // "rest", "toileting", ...
+};
+struct Resume {};
+struct SetPerformer {
+  core::Performer performer = core::Performer::therapist;
+};
+struct ToggleUntimed {};
+struct AdjustUntimedMinutes {
+  std::chrono::minutes delta{};
+};
+struct AddUntimed {
+  std::string code;
+};
+struct EndSession {};
+struct GoHome {};
+
+// [SECTION] Review: edits, ties, signing, corrections after signing and voiding
+struct StartEdit {
+  int segment = 0;  // index into the session's segments
+};
+struct CancelEdit {};
+enum class SegmentEnd { kStart, kEnd };
+struct AdjustEdit {
+  SegmentEnd end = SegmentEnd::kStart;
+  std::chrono::minutes delta{};
+};
+struct EditReason {
+  std::string reason;
+};
+struct SaveEdit {};
+struct PreferTie {
+  std::string code;
+};
+struct TogglePanel {
+  ReviewView::Panel panel = ReviewView::Panel::kNone;  // kNone closes the open one
+};
+struct CorrectionReason {
+  std::string reason;
+};
+struct Reopen {};  // a correction after signing: a new revision (needs a reason)
+struct Void {};    // asks for the PIN, then voids (needs a reason)
+struct Sign {};
+
+// [SECTION] Supervisor
+struct ShowEvents {
+  std::string sessionId;
+};
+
+// [SECTION] Settings and adding a clinician
+struct AdjustAutoLock {
+  std::chrono::minutes delta{};
+};
+struct ToggleSeconds {};
+struct ToggleNextUnit {};
+struct SetTextSize {
+  std::string size;  // "small" "normal" "large"
+};
+struct ToggleKiosk {};
+struct Enroll {};
+struct SaveClinicRoom {};
+struct AddClinician {};
+struct SelectRole {
+  std::string role;
+};
+struct SaveClinician {};
+
+}  // namespace unitclock::app::intent
 
 namespace unitclock::app {
 
-enum class IntentKind {
-  // keyboard and PIN pad (all screens that show them)
-  kFocus,    // number = Field
-  kKeyText,  // text = characters typed (on-screen key or physical keyboard)
-  kKeyDelete,
-  kPinDigit,  // text = "0".."9"
-  kPinDelete,
-  kPinSubmit,
-  kCancel,  // leave the current screen/step
-  // setup and lock
-  kSetupSubmit,
-  kChooseClinician,  // text = clinician id
-  kOpenCard,         // text = session id (asks that session's clinician for the PIN)
-  kLock,
-  // home
-  kNewSession,
-  kOpenSession,  // text = session id
-  kGoSupervisor,
-  kGoSettings,
-  // new session
-  kPickSchedule,      // text = schedule entry id
-  kSelectPayer,       // text = payer name
-  kSelectDiscipline,  // text = "ot" "pt" "slp"
-  kToggleDiagnosis,   // text = ICD-10 code
-  kToggleTelehealth,
-  kStartSession,
-  // session
-  kStartActivity,  // text = code
-  kStopActivity,
-  kOpenPause,
-  kPause,  // text = reason ("rest", ...)
-  kResume,
-  kSetPerformer,  // text = "therapist" | "assistant"
-  kOpenUntimed,
-  kUntimedMinutes,  // number = minutes delta
-  kAddUntimed,      // text = code
-  kEndSession,
-  kGoHome,
-  // review
-  kStartEdit,   // number = segment index
-  kAdjustEdit,  // text = "start" | "end", number = minutes delta
-  kEditReason,  // text = reason
-  kSaveEdit,
-  kPreferTie,  // text = code
-  // corrections of a signed session and voiding (review screen)
-  kOpenCorrection,    // text = "correct" | "void" | "" (close the panel)
-  kCorrectionReason,  // text = reason
-  kReopen,            // a correction after signing: a new revision (needs a reason)
-  kVoid,              // asks for the PIN, then voids (needs a reason)
-  kSign,
-  // supervisor
-  kShowEvents,  // text = session id
-  // settings
-  kAutoLockMinutes,  // number = delta
-  kToggleSeconds,
-  kToggleNextUnit,
-  kTextSize,  // text = "small" "normal" "large"
-  kToggleKiosk,
-  kEnroll,
-  kSaveClinicRoom,  // clinic name and room (administrators)
-  kAddClinician,
-  kSelectRole,  // text = role
-  kSaveClinician,
-};
-
-struct Intent {
-  IntentKind kind;
-  std::string text;
-  int number = 0;
-};
+using Intent = std::variant<
+    // keyboard, PIN pad, navigation
+    intent::Focus, intent::KeyText, intent::KeyDelete, intent::PinDigit, intent::PinDelete, intent::PinSubmit,
+    intent::Back, intent::Lock,
+    // setup, lock, home
+    intent::SetupSubmit, intent::ChooseClinician, intent::OpenCard, intent::NewSession, intent::OpenSession,
+    intent::GoSupervisor, intent::GoSettings,
+    // new session
+    intent::PickSchedule, intent::SelectPayer, intent::SelectDiscipline, intent::ToggleDiagnosis,
+    intent::ToggleTelehealth, intent::StartSession,
+    // session
+    intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause, intent::Resume,
+    intent::SetPerformer, intent::ToggleUntimed, intent::AdjustUntimedMinutes, intent::AddUntimed,
+    intent::EndSession, intent::GoHome,
+    // review
+    intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
+    intent::PreferTie, intent::TogglePanel, intent::CorrectionReason, intent::Reopen, intent::Void,
+    intent::Sign,
+    // supervisor, settings, add clinician
+    intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
+    intent::SetTextSize, intent::ToggleKiosk, intent::Enroll, intent::SaveClinicRoom, intent::AddClinician,
+    intent::SelectRole, intent::SaveClinician>;
 
 using Intents = std::vector<Intent>;
+
+// For std::visit with one lambda per intent.
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace unitclock::app

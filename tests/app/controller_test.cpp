@@ -54,22 +54,22 @@ struct Fixture : ::testing::Test {
     ASSERT_TRUE(controller->seedDemo());
     ASSERT_TRUE(controller->load());
   }
-  void tap(IntentKind k, std::string text = {}, int n = 0) {
+  void tap(const Intent& intent) {
     controller->noteInput();
-    controller->apply({k, std::move(text), n});
+    controller->apply(intent);
   }
   void login(const std::string& id, const std::string& pin) {
-    tap(IntentKind::kChooseClinician, id);
-    tap(IntentKind::kKeyText, pin);
-    tap(IntentKind::kPinSubmit);
+    tap(intent::ChooseClinician{id});
+    tap(intent::KeyText{pin});
+    tap(intent::PinSubmit{});
   }
   void newSession(const std::string& mrn, const std::string& initials) {
-    tap(IntentKind::kNewSession);
-    tap(IntentKind::kKeyText, mrn);
-    tap(IntentKind::kFocus, {}, static_cast<int>(Field::kInitials));
-    tap(IntentKind::kKeyText, initials);
-    tap(IntentKind::kToggleDiagnosis, "M54.50");
-    tap(IntentKind::kStartSession);
+    tap(intent::NewSession{});
+    tap(intent::KeyText{mrn});
+    tap(intent::Focus{Field::kInitials});
+    tap(intent::KeyText{initials});
+    tap(intent::ToggleDiagnosis{"M54.50"});
+    tap(intent::StartSession{});
   }
   // Time passes while the therapist keeps tapping now and then (no auto-lock).
   void advance(std::chrono::milliseconds d) {
@@ -103,8 +103,8 @@ TEST_F(Fixture, TheRightPinOpensHomeAndAWrongOneSaysHowManyTriesAreLeft) {
   EXPECT_EQ(controller->screen(), Screen::kPin);
   EXPECT_NE(controller->pinView().error.find("4 tries left"), std::string::npos);
   EXPECT_EQ(controller->pinView().enteredDigits, 0) << "a wrong PIN is cleared";
-  tap(IntentKind::kKeyText, "1111");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kHome);
   EXPECT_EQ(controller->homeView().clinician, "Dana Ortiz");
 }
@@ -113,8 +113,8 @@ TEST_F(Fixture, FiveWrongPinsLockOutForAGrowingDelayThatSurvivesARestart) {
   for (int i = 0; i < 5; ++i) login("c-sam", "0000");
   EXPECT_NE(controller->pinView().error.find("locked out for 1 min"), std::string::npos);
   // Even the right PIN is refused while locked out.
-  tap(IntentKind::kKeyText, "2222");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::KeyText{"2222"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kPin);
 
   // A restart (new controller over the same store) keeps the lock-out.
@@ -140,11 +140,11 @@ TEST_F(Fixture, EveryTapIsInTheStoreBeforeTheScreenShowsIt) {
   newSession("MRN5", "jd");
   ASSERT_EQ(controller->screen(), Screen::kSession);
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97530");
+  tap(intent::StartActivity{"97530"});
   advance(1min);
-  tap(IntentKind::kStartActivity, "97110");
-  tap(IntentKind::kOpenPause);
-  tap(IntentKind::kPause, "rest");
+  tap(intent::StartActivity{"97110"});
+  tap(intent::TogglePauseReasons{});
+  tap(intent::Pause{"rest"});
   const auto* model = controller->session(id);
   ASSERT_NE(model, nullptr);
   auto stored = store->loadSession(id);
@@ -156,23 +156,23 @@ TEST_F(Fixture, EveryTapIsInTheStoreBeforeTheScreenShowsIt) {
 TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
   login("c-dana", "1111");
   newSession("MRN6", "ab");
-  tap(IntentKind::kStartActivity, "97530");
+  tap(intent::StartActivity{"97530"});
   idle(1min + 59s);
   EXPECT_EQ(controller->screen(), Screen::kSession);
   idle(2s);
   EXPECT_EQ(controller->screen(), Screen::kLock);
   EXPECT_NE(controller->lockView().message.find("Timers keep running"), std::string::npos);
   // Taps meant for the session do nothing while the screen is locked.
-  controller->apply({IntentKind::kEndSession, {}, 0});
+  controller->apply(intent::EndSession{});
   idle(10min);
   const auto lock = controller->lockView();
   ASSERT_EQ(lock.cards.size(), 1u);
   EXPECT_TRUE(lock.cards[0].running);
   EXPECT_EQ(lock.cards[0].elapsed, "12 min");
   // Unlocking from the card goes straight back to the session, still running.
-  tap(IntentKind::kOpenCard, lock.cards[0].sessionId);
-  tap(IntentKind::kKeyText, "1111");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::OpenCard{lock.cards[0].sessionId});
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kSession);
   EXPECT_EQ(controller->sessionView().clock, "12:01");
 }
@@ -181,20 +181,20 @@ TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
   login("c-dana", "1111");
   newSession("MRN7", "kw");
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97530");
+  tap(intent::StartActivity{"97530"});
   advance(2min);
-  tap(IntentKind::kStartActivity, "97530");  // a second tap on the running tile changes nothing
+  tap(intent::StartActivity{"97530"});  // a second tap on the running tile changes nothing
   advance(10min);
-  tap(IntentKind::kStartActivity, "97110");
-  tap(IntentKind::kSetPerformer, "assistant");
+  tap(intent::StartActivity{"97110"});
+  tap(intent::SetPerformer{core::Performer::assistant});
   advance(1min);
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(12min);
   const auto bar = controller->sessionView().bar;
   EXPECT_EQ(bar.timed, "Timed 25 min");
   EXPECT_NE(bar.units.find("2 units"), std::string::npos) << bar.units;
   EXPECT_EQ(bar.nextUnit, "Next unit in 13 min");  // 38 minutes earn the third
-  tap(IntentKind::kEndSession);
+  tap(intent::EndSession{});
   ASSERT_EQ(controller->screen(), Screen::kReview);
   const auto review = controller->reviewView();
   const auto* model = controller->session(id);
@@ -213,18 +213,18 @@ TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   login("c-dana", "1111");
   newSession("MRN8", "rm");
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(1min);
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(9min);
-  tap(IntentKind::kEndSession);
-  tap(IntentKind::kSign);
+  tap(intent::EndSession{});
+  tap(intent::Sign{});
   ASSERT_EQ(controller->screen(), Screen::kPin);
-  tap(IntentKind::kKeyText, "9999");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::KeyText{"9999"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended) << "a wrong PIN signs nothing";
-  tap(IntentKind::kKeyText, "1111");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kHome);
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_);
   const auto outbox = store->outbox(id);
@@ -238,46 +238,46 @@ std::string signTenMinutes(Fixture& f) {
   f.login("c-dana", "1111");
   f.newSession("MRN8", "rm");
   const std::string id = f.controller->sessionView().sessionId;
-  f.tap(IntentKind::kStartActivity, "97110");
+  f.tap(intent::StartActivity{"97110"});
   f.advance(1min);
-  f.tap(IntentKind::kStartActivity, "97110");
+  f.tap(intent::StartActivity{"97110"});
   f.advance(9min);
-  f.tap(IntentKind::kEndSession);
-  f.tap(IntentKind::kSign);
-  f.tap(IntentKind::kKeyText, "1111");
-  f.tap(IntentKind::kPinSubmit);
+  f.tap(intent::EndSession{});
+  f.tap(intent::Sign{});
+  f.tap(intent::KeyText{"1111"});
+  f.tap(intent::PinSubmit{});
   return id;
 }
 
 TEST_F(Fixture, ACorrectionAfterSigningNeedsAReasonAndIsSignedAgainAsANewRevision) {
   const std::string id = signTenMinutes(*this);
-  tap(IntentKind::kOpenSession, id);
+  tap(intent::OpenSession{id});
   ASSERT_EQ(controller->screen(), Screen::kReview);
   auto v = controller->reviewView();
   EXPECT_TRUE(v.canCorrect);
   EXPECT_FALSE(v.canSign);
   EXPECT_FALSE(v.canEdit) << "a signed session is frozen until it is reopened";
-  tap(IntentKind::kOpenCorrection, "correct");
+  tap(intent::TogglePanel{ReviewView::Panel::kCorrect});
   v = controller->reviewView();
   ASSERT_EQ(v.panel, ReviewView::Panel::kCorrect);
   EXPECT_FALSE(v.canConfirm) << "no reason chosen yet";
-  tap(IntentKind::kReopen);
+  tap(intent::Reopen{});
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_) << "no reason, no correction";
 
-  tap(IntentKind::kCorrectionReason, "Times were wrong");
-  tap(IntentKind::kReopen);
+  tap(intent::CorrectionReason{"Times were wrong"});
+  tap(intent::Reopen{});
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended);
   EXPECT_EQ(controller->session(id)->revision(), 2);
   EXPECT_TRUE(controller->reviewView().canEdit);
   EXPECT_NE(controller->reviewView().status.find("revision 2"), std::string::npos);
 
-  tap(IntentKind::kStartEdit, {}, 0);
-  for (int i = 0; i < 3; ++i) tap(IntentKind::kAdjustEdit, "end", -1);
-  tap(IntentKind::kEditReason, "Forgot to stop");
-  tap(IntentKind::kSaveEdit);
-  tap(IntentKind::kSign);
-  tap(IntentKind::kKeyText, "1111");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::StartEdit{0});
+  for (int i = 0; i < 3; ++i) tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, std::chrono::minutes(-1)});
+  tap(intent::EditReason{"Forgot to stop"});
+  tap(intent::SaveEdit{});
+  tap(intent::Sign{});
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kHome);
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_);
   EXPECT_NE(controller->homeView().message.find("Signed RM (revision 2)"), std::string::npos)
@@ -301,23 +301,23 @@ TEST_F(Fixture, ACorrectionAfterSigningNeedsAReasonAndIsSignedAgainAsANewRevisio
 
 TEST_F(Fixture, VoidingNeedsAReasonAndThePinAndIsNeverDeleted) {
   const std::string id = signTenMinutes(*this);
-  tap(IntentKind::kOpenSession, id);
-  tap(IntentKind::kOpenCorrection, "void");
-  tap(IntentKind::kVoid);
+  tap(intent::OpenSession{id});
+  tap(intent::TogglePanel{ReviewView::Panel::kVoid});
+  tap(intent::Void{});
   EXPECT_EQ(controller->screen(), Screen::kReview) << "no reason: no PIN pad";
-  tap(IntentKind::kCorrectionReason, "Wrong patient");
-  tap(IntentKind::kVoid);
+  tap(intent::CorrectionReason{"Wrong patient"});
+  tap(intent::Void{});
   ASSERT_EQ(controller->screen(), Screen::kPin);
   EXPECT_EQ(controller->pinView().title, "Void with your PIN");
-  tap(IntentKind::kKeyText, "2222");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::KeyText{"2222"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::signed_) << "a wrong PIN voids nothing";
-  tap(IntentKind::kCancel);
+  tap(intent::Back{});
   ASSERT_EQ(controller->screen(), Screen::kReview);
   EXPECT_EQ(controller->reviewView().panel, ReviewView::Panel::kVoid) << "Back keeps the reason";
-  tap(IntentKind::kVoid);
-  tap(IntentKind::kKeyText, "1111");
-  tap(IntentKind::kPinSubmit);
+  tap(intent::Void{});
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
   EXPECT_EQ(controller->screen(), Screen::kHome);
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::voided);
   EXPECT_EQ(controller->homeView().message, "Voided RM. It will not be billed.");
@@ -345,7 +345,7 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
             std::string::npos)
       << home.message;
   ASSERT_EQ(home.notices.size(), 1u);
-  tap(IntentKind::kOpenSession, id);
+  tap(intent::OpenSession{id});
   const auto review = controller->reviewView();
   ASSERT_FALSE(review.warnings.empty());
   EXPECT_EQ(review.warnings.front(),
@@ -353,7 +353,7 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
             "it, and sign "
             "again.");
   EXPECT_TRUE(review.canCorrect);
-  tap(IntentKind::kCancel);
+  tap(intent::Back{});
 
   // Accepted on a retry: the worker marks it sent and appends session_synced behind the controller's back.
   ASSERT_TRUE(store->markOutboxSent(upload.id, clock.wallNow()));
@@ -366,10 +366,10 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
   EXPECT_TRUE(home.notices.empty());
 
   // A correction after that continues the store's sequence (no conflict with the worker's event).
-  tap(IntentKind::kOpenSession, id);
-  tap(IntentKind::kOpenCorrection, "correct");
-  tap(IntentKind::kCorrectionReason, "Late entry");
-  tap(IntentKind::kReopen);
+  tap(intent::OpenSession{id});
+  tap(intent::TogglePanel{ReviewView::Panel::kCorrect});
+  tap(intent::CorrectionReason{"Late entry"});
+  tap(intent::Reopen{});
   EXPECT_EQ(controller->reviewView().message.find("Could not"), std::string::npos)
       << controller->reviewView().message;
   EXPECT_EQ(controller->session(id)->revision(), 2);
@@ -377,23 +377,23 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
 
 TEST_F(Fixture, AnAdministratorRenamesTheClinicAndRoomATherapistCannot) {
   login("c-dana", "1111");
-  tap(IntentKind::kGoSettings);
-  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kRoom));
+  tap(intent::GoSettings{});
+  tap(intent::Focus{Field::kRoom});
   EXPECT_EQ(controller->settingsView().focus, Field::kNone) << "only administrators type here";
-  tap(IntentKind::kSaveClinicRoom);
+  tap(intent::SaveClinicRoom{});
   EXPECT_EQ(controller->settings().room, "Room 2 · Kiosk");
-  tap(IntentKind::kLock);
+  tap(intent::Lock{});
 
   login("admin-1", "0000");
-  tap(IntentKind::kGoSettings);
+  tap(intent::GoSettings{});
   EXPECT_FALSE(controller->settingsView().canSaveClinicRoom) << "nothing changed yet";
-  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kRoom));
-  for (int i = 0; i < 14; ++i) tap(IntentKind::kKeyDelete);
+  tap(intent::Focus{Field::kRoom});
+  for (int i = 0; i < 14; ++i) tap(intent::KeyDelete{});
   EXPECT_EQ(controller->settingsView().roomEdit, "");
   EXPECT_FALSE(controller->settingsView().canSaveClinicRoom) << "a room needs a name";
-  for (const char* k : {"G", "Y", "M", " ", "3"}) tap(IntentKind::kKeyText, k);
+  for (const char* k : {"G", "Y", "M", " ", "3"}) tap(intent::KeyText{k});
   EXPECT_EQ(controller->settingsView().roomEdit, "Gym 3") << "on-screen capitals continue in lower case";
-  tap(IntentKind::kSaveClinicRoom);
+  tap(intent::SaveClinicRoom{});
   EXPECT_EQ(controller->settings().room, "Gym 3");
   EXPECT_EQ(controller->lockView().room, "Gym 3");
   EXPECT_EQ(store->setting("room").value().value_or(""), "Gym 3");
@@ -403,17 +403,17 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   login("c-dana", "1111");
   newSession("MRN9", "ts");
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(1min);
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(9min);
-  tap(IntentKind::kEndSession);
-  tap(IntentKind::kStartEdit, {}, 0);
-  tap(IntentKind::kAdjustEdit, "start", -1);
+  tap(intent::EndSession{});
+  tap(intent::StartEdit{0});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(-1)});
   EXPECT_FALSE(controller->reviewView().edit.canSave);
-  tap(IntentKind::kEditReason, "Started late");
+  tap(intent::EditReason{"Started late"});
   EXPECT_TRUE(controller->reviewView().edit.canSave);
-  tap(IntentKind::kSaveEdit);
+  tap(intent::SaveEdit{});
   const auto review = controller->reviewView();
   EXPECT_EQ(review.edit.index, -1);
   ASSERT_FALSE(review.segments.empty());
@@ -426,13 +426,13 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
 
 TEST_F(Fixture, UnderAPerCodePayerTheHintCountsTheRunningCodesOwnMinutes) {
   login("c-dana", "1111");
-  tap(IntentKind::kNewSession);
-  tap(IntentKind::kKeyText, "MRN13");
-  tap(IntentKind::kFocus, {}, static_cast<int>(Field::kInitials));
-  tap(IntentKind::kKeyText, "kw");
-  tap(IntentKind::kSelectPayer, "commercial");
-  tap(IntentKind::kStartSession);
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::NewSession{});
+  tap(intent::KeyText{"MRN13"});
+  tap(intent::Focus{Field::kInitials});
+  tap(intent::KeyText{"kw"});
+  tap(intent::SelectPayer{"commercial"});
+  tap(intent::StartSession{});
+  tap(intent::StartActivity{"97110"});
   advance(5min);
   EXPECT_EQ(controller->sessionView().bar.nextUnit, "Next unit of 97110 in 3 min");
   advance(4min);
@@ -444,11 +444,11 @@ TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
   login("c-dana", "1111");
   newSession("MRN12", "ab");
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97530");
+  tap(intent::StartActivity{"97530"});
   advance(7min);
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(7min);
-  tap(IntentKind::kEndSession);
+  tap(intent::EndSession{});
   auto review = controller->reviewView();
   ASSERT_EQ(review.ties.size(), 1u) << "14 minutes: one unit, 7 and 7 minutes tie for it";
   ASSERT_EQ(review.ties[0].choices.size(), 1u);
@@ -459,7 +459,7 @@ TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
     return std::string("missing");
   };
   EXPECT_EQ(unitsOf(other), "0");
-  tap(IntentKind::kPreferTie, other);
+  tap(intent::PreferTie{other});
   EXPECT_EQ(unitsOf(other), "1") << "the clinician's choice is honoured";
   EXPECT_EQ(controller->session(id)->events().back().type, core::EventType::tie_preference_set);
 }
@@ -468,7 +468,7 @@ TEST_F(Fixture, AWallClockJumpDuringASessionIsRecordedAndFlaggedNotCounted) {
   login("c-dana", "1111");
   newSession("MRN11", "jd");
   const std::string id = controller->sessionView().sessionId;
-  tap(IntentKind::kStartActivity, "97110");
+  tap(intent::StartActivity{"97110"});
   advance(5min);
   clock.jumpWall(std::chrono::hours(1));  // someone sets the device's clock an hour ahead
   controller->tick();
@@ -492,7 +492,7 @@ TEST_F(Fixture, TheClockScreenWakesOncePerSecondAndAnIdleLockScreenOncePerMinute
   EXPECT_EQ(*next, 40s + 5ms);
   login("c-dana", "1111");
   newSession("MRN10", "jd");
-  tap(IntentKind::kStartActivity, "97530");
+  tap(intent::StartActivity{"97530"});
   clock.advance(1300ms);
   next = controller->nextChangeIn();
   ASSERT_TRUE(next);
@@ -508,17 +508,17 @@ TEST(FirstStart, AnEmptyDeviceAsksForAnAdministratorWhosePinIsStoredHashed) {
   Controller c(s.value(), clock, cheap());
   ASSERT_TRUE(c.load());
   EXPECT_EQ(c.screen(), Screen::kSetup);
-  c.apply({IntentKind::kKeyText, "Morgan", 0});
-  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
-  c.apply({IntentKind::kKeyText, "5678", 0});
-  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPinConfirm)});
-  c.apply({IntentKind::kKeyText, "5679", 0});
-  c.apply({IntentKind::kSetupSubmit, {}, 0});
+  c.apply(intent::KeyText{"Morgan"});
+  c.apply(intent::Focus{Field::kPin});
+  c.apply(intent::KeyText{"5678"});
+  c.apply(intent::Focus{Field::kPinConfirm});
+  c.apply(intent::KeyText{"5679"});
+  c.apply(intent::SetupSubmit{});
   EXPECT_NE(c.setupView().error.find("differ"), std::string::npos);
-  c.apply({IntentKind::kKeyText, "5678", 0});
-  c.apply({IntentKind::kFocus, {}, static_cast<int>(Field::kPinConfirm)});
-  c.apply({IntentKind::kKeyText, "5678", 0});
-  c.apply({IntentKind::kSetupSubmit, {}, 0});
+  c.apply(intent::KeyText{"5678"});
+  c.apply(intent::Focus{Field::kPinConfirm});
+  c.apply(intent::KeyText{"5678"});
+  c.apply(intent::SetupSubmit{});
   EXPECT_EQ(c.screen(), Screen::kSettings);
   const auto roster = s.value().roster();
   ASSERT_TRUE(roster);

@@ -51,8 +51,8 @@ TEST(LockScreen, TappingAClinicianAsksForTheirPin) {
   const auto view = sampleLock();
   const auto out = h.tap([&](Ui& ui, Intents& o) { drawLockScreen(view, ui, o); }, "Dana Ortiz");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kChooseClinician);
-  EXPECT_EQ(out[0].text, "c-dana");
+  ASSERT_TRUE(std::holds_alternative<intent::ChooseClinician>(out[0]));
+  EXPECT_EQ(std::get<intent::ChooseClinician>(out[0]).clinicianId, "c-dana");
 }
 
 TEST(LockScreen, TappingAnOpenSessionCardOpensThatSession) {
@@ -60,8 +60,8 @@ TEST(LockScreen, TappingAnOpenSessionCardOpensThatSession) {
   const auto view = sampleLock();
   const auto out = h.tap([&](Ui& ui, Intents& o) { drawLockScreen(view, ui, o); }, "JD");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kOpenCard);
-  EXPECT_EQ(out[0].text, "s-1");
+  ASSERT_TRUE(std::holds_alternative<intent::OpenCard>(out[0]));
+  EXPECT_EQ(std::get<intent::OpenCard>(out[0]).sessionId, "s-1");
 }
 
 TEST(PinScreen, ShowsStarsNeverDigitsAndOkOnlyOnceEnoughDigits) {
@@ -74,11 +74,11 @@ TEST(PinScreen, ShowsStarsNeverDigitsAndOkOnlyOnceEnoughDigits) {
   v.canSubmit = true;
   const auto out = h.tap(draw, "OK");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kPinSubmit);
+  ASSERT_TRUE(std::holds_alternative<intent::PinSubmit>(out[0]));
   const auto seven = h.tap(draw, "7");
   ASSERT_EQ(seven.size(), 1u);
-  EXPECT_EQ(seven[0].kind, IntentKind::kPinDigit);
-  EXPECT_EQ(seven[0].text, "7");
+  ASSERT_TRUE(std::holds_alternative<intent::PinDigit>(seven[0]));
+  EXPECT_EQ(std::get<intent::PinDigit>(seven[0]).digit, "7");
 }
 
 TEST(SessionScreen, ShowsRunningClockLiveBarAndNextUnitHint) {
@@ -98,21 +98,21 @@ TEST(SessionScreen, TappingATileStartsThatActivity) {
   const auto v = sampleSession();
   const auto out = h.tap([&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); }, "Therapeutic activities");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kStartActivity);
-  EXPECT_EQ(out[0].text, "97530");
+  ASSERT_TRUE(std::holds_alternative<intent::StartActivity>(out[0]));
+  EXPECT_EQ(std::get<intent::StartActivity>(out[0]).code, "97530");
 }
 
 TEST(SessionScreen, PauseOffersReasonChips) {
   HeadlessUi h;
   auto v = sampleSession();
   auto draw = [&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); };
-  EXPECT_EQ(h.tap(draw, "Pause").at(0).kind, IntentKind::kOpenPause);
+  ASSERT_TRUE(std::holds_alternative<intent::TogglePauseReasons>(h.tap(draw, "Pause").at(0)));
   EXPECT_TRUE(h.record().find("Rest").empty()) << "reasons appear only after Pause";
   v.pauseChipsOpen = true;
   const auto out = h.tap(draw, "Toileting");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kPause);
-  EXPECT_EQ(out[0].text, "toileting");
+  ASSERT_TRUE(std::holds_alternative<intent::Pause>(out[0]));
+  EXPECT_EQ(std::get<intent::Pause>(out[0]).reason, "toileting");
 }
 
 TEST(SessionScreen, AnEndedSessionCannotStartActivitiesAndOffersReview) {
@@ -123,7 +123,7 @@ TEST(SessionScreen, AnEndedSessionCannotStartActivitiesAndOffersReview) {
   auto draw = [&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); };
   EXPECT_TRUE(h.tap(draw, "Therapeutic activities").empty());
   EXPECT_TRUE(h.record().find("End session").empty());
-  EXPECT_EQ(h.tap(draw, "Review").at(0).kind, IntentKind::kEndSession);
+  ASSERT_TRUE(std::holds_alternative<intent::EndSession>(h.tap(draw, "Review").at(0)));
 }
 
 TEST(NewSessionScreen, KeyboardTypesIntoTheFocusedFieldAndStartNeedsAPatient) {
@@ -136,12 +136,12 @@ TEST(NewSessionScreen, KeyboardTypesIntoTheFocusedFieldAndStartNeedsAPatient) {
   auto draw = [&](Ui& ui, Intents& o) { drawNewSessionScreen(v, ui, o); };
   const auto key = h.tap(draw, "Q");
   ASSERT_EQ(key.size(), 1u);
-  EXPECT_EQ(key[0].kind, IntentKind::kKeyText);
-  EXPECT_EQ(key[0].text, "Q");
+  ASSERT_TRUE(std::holds_alternative<intent::KeyText>(key[0]));
+  EXPECT_EQ(std::get<intent::KeyText>(key[0]).text, "Q");
   EXPECT_TRUE(h.tap(draw, "Start session").empty()) << "disabled without MRN and initials";
   const auto dx = h.tap(draw, "M54.50");
   ASSERT_EQ(dx.size(), 1u);
-  EXPECT_EQ(dx[0].kind, IntentKind::kToggleDiagnosis);
+  ASSERT_TRUE(std::holds_alternative<intent::ToggleDiagnosis>(dx[0]));
 }
 
 TEST(ReviewScreen, ShowsLinesWarningsAndTieSwap) {
@@ -161,8 +161,8 @@ TEST(ReviewScreen, ShowsLinesWarningsAndTieSwap) {
     EXPECT_TRUE(h.record().shows(text)) << text;
   const auto out = h.tap(draw, "Give unit to 97530");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kPreferTie);
-  EXPECT_EQ(out[0].text, "97530");
+  ASSERT_TRUE(std::holds_alternative<intent::PreferTie>(out[0]));
+  EXPECT_EQ(std::get<intent::PreferTie>(out[0]).code, "97530");
 }
 
 TEST(ReviewScreen, ASignedSessionOffersCorrectAndVoidInsteadOfSigning) {
@@ -176,11 +176,11 @@ TEST(ReviewScreen, ASignedSessionOffersCorrectAndVoidInsteadOfSigning) {
   EXPECT_TRUE(h.record().find("Sign with PIN").empty());
   auto out = h.tap(draw, "Correct");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kOpenCorrection);
-  EXPECT_EQ(out[0].text, "correct");
+  ASSERT_TRUE(std::holds_alternative<intent::TogglePanel>(out[0]));
+  EXPECT_EQ(std::get<intent::TogglePanel>(out[0]).panel, ReviewView::Panel::kCorrect);
   out = h.tap(draw, "Void session");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].text, "void");
+  EXPECT_EQ(std::get<intent::TogglePanel>(out[0]).panel, ReviewView::Panel::kVoid);
 
   // The correction panel: a reason, then "Reopen for correction" (disabled until a reason is chosen).
   v.panel = ReviewView::Panel::kCorrect;
@@ -189,11 +189,11 @@ TEST(ReviewScreen, ASignedSessionOffersCorrectAndVoidInsteadOfSigning) {
   EXPECT_TRUE(h.tap(draw, "Reopen for correction").empty());
   out = h.tap(draw, "Times were wrong");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kCorrectionReason);
+  ASSERT_TRUE(std::holds_alternative<intent::CorrectionReason>(out[0]));
   v.canConfirm = true;
   out = h.tap(draw, "Reopen for correction");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, IntentKind::kReopen);
+  ASSERT_TRUE(std::holds_alternative<intent::Reopen>(out[0]));
 }
 
 // Every tappable thing on every screen is at least 9 mm tall (56 px at ~6 px/mm) at the default text size,

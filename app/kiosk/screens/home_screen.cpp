@@ -7,13 +7,13 @@ void drawHomeScreen(const HomeView& view, Ui& ui, Intents& out) {
   drawTopBar(ui, view.clinician, view.role, out, false, true);
   if (!view.sync.empty()) ui.text(view.sync, TextStyle::kMuted);
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
-  if (ui.button("New session", 12.0f, Tone::kPrimary)) out.push_back({IntentKind::kNewSession, {}, 0});
+  if (ui.button("New session", 12.0f, Tone::kPrimary)) out.push_back(intent::NewSession{});
   if (view.canSupervise) {
     ui.sameLine();
-    if (ui.button("Supervisor", 9.0f)) out.push_back({IntentKind::kGoSupervisor, {}, 0});
+    if (ui.button("Supervisor", 9.0f)) out.push_back(intent::GoSupervisor{});
   }
   ui.sameLine();
-  if (ui.button("Settings", 8.0f)) out.push_back({IntentKind::kGoSettings, {}, 0});
+  if (ui.button("Settings", 8.0f)) out.push_back(intent::GoSettings{});
   ui.gap();
   ui.text(view.sessions.empty() ? "No sessions today on this device" : "Your sessions today",
           TextStyle::kBold);
@@ -26,7 +26,7 @@ void drawHomeScreen(const HomeView& view, Ui& ui, Intents& out) {
     const Tone tone = s.status == "Running" ? Tone::kRunning : Tone::kNormal;
     if (ui.tile("##s" + s.sessionId, {s.initials, s.status, s.minutes + " · " + s.units}, ImVec2(w, 4.6f),
                 tone))
-      out.push_back({IntentKind::kOpenSession, s.sessionId, 0});
+      out.push_back(intent::OpenSession{s.sessionId});
   }
   ui.endRegion();
   ui.endScreen();

@@ -8,7 +8,7 @@ namespace unitclock::app {
 void drawTopBar(Ui& ui, std::string_view title, std::string_view subtitle, Intents& out, bool back,
                 bool lock) {
   if (back) {
-    if (ui.button("Back", 5.0f, Tone::kQuiet)) out.push_back({IntentKind::kCancel, {}, 0});
+    if (ui.button("Back", 5.0f, Tone::kQuiet)) out.push_back(intent::Back{});
     ui.sameLine(1.0f);
   }
   ImGui::BeginGroup();
@@ -18,7 +18,7 @@ void drawTopBar(Ui& ui, std::string_view title, std::string_view subtitle, Inten
   if (lock) {
     const float w = 5.0f;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ui.px(w)));
-    if (ui.button("Lock", w, Tone::kQuiet)) out.push_back({IntentKind::kLock, {}, 0});
+    if (ui.button("Lock", w, Tone::kQuiet)) out.push_back(intent::Lock{});
   }
   ui.gap(0.3f);
 }
@@ -35,20 +35,19 @@ void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly, bool punctuation) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) ui.sameLine(gapEm);
       const std::string key(1, row[i]);
-      if (ui.button(key, keyEm, Tone::kNormal)) out.push_back({IntentKind::kKeyText, key, 0});
+      if (ui.button(key, keyEm, Tone::kNormal)) out.push_back(intent::KeyText{key});
     }
     if (r == 2) {
       ui.sameLine(gapEm);
-      if (ui.button("Done", keyEm * 1.5f, Tone::kPrimary))
-        out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kNone)});
+      if (ui.button("Done", keyEm * 1.5f, Tone::kPrimary)) out.push_back(intent::Focus{Field::kNone});
     }
     if (r == 3) {
       ui.sameLine(gapEm);
-      if (ui.button("Space", keyEm * 1.5f, Tone::kNormal)) out.push_back({IntentKind::kKeyText, " ", 0});
+      if (ui.button("Space", keyEm * 1.5f, Tone::kNormal)) out.push_back(intent::KeyText{" "});
     }
     if (r == rows - 1) {
       ui.sameLine(gapEm);
-      if (ui.button("Delete", keyEm * 1.5f, Tone::kQuiet)) out.push_back({IntentKind::kKeyDelete, {}, 0});
+      if (ui.button("Delete", keyEm * 1.5f, Tone::kQuiet)) out.push_back(intent::KeyDelete{});
     }
   }
   if (punctuation && !digitsOnly) {
@@ -56,7 +55,7 @@ void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly, bool punctuation) {
     static constexpr const char* kMarks[] = {".", ":", "/", "-", "_"};
     for (std::size_t i = 0; i < std::size(kMarks); ++i) {
       if (i > 0) ui.sameLine(gapEm);
-      if (ui.button(kMarks[i], keyEm, Tone::kNormal)) out.push_back({IntentKind::kKeyText, kMarks[i], 0});
+      if (ui.button(kMarks[i], keyEm, Tone::kNormal)) out.push_back(intent::KeyText{kMarks[i]});
     }
   }
 }
@@ -67,14 +66,13 @@ void drawPinPad(Ui& ui, Intents& out, bool canSubmit) {
   static constexpr const char* kKeys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
   for (int i = 0; i < 9; ++i) {
     if (i % 3 != 0) ui.sameLine(0.5f);
-    if (ui.button(kKeys[i], keyW, Tone::kNormal, true, keyH))
-      out.push_back({IntentKind::kPinDigit, kKeys[i], 0});
+    if (ui.button(kKeys[i], keyW, Tone::kNormal, true, keyH)) out.push_back(intent::PinDigit{kKeys[i]});
   }
-  if (ui.button("Delete", keyW, Tone::kQuiet, true, keyH)) out.push_back({IntentKind::kPinDelete, {}, 0});
+  if (ui.button("Delete", keyW, Tone::kQuiet, true, keyH)) out.push_back(intent::PinDelete{});
   ui.sameLine(0.5f);
-  if (ui.button("0", keyW, Tone::kNormal, true, keyH)) out.push_back({IntentKind::kPinDigit, "0", 0});
+  if (ui.button("0", keyW, Tone::kNormal, true, keyH)) out.push_back(intent::PinDigit{"0"});
   ui.sameLine(0.5f);
-  if (ui.button("OK", keyW, Tone::kPrimary, canSubmit, keyH)) out.push_back({IntentKind::kPinSubmit, {}, 0});
+  if (ui.button("OK", keyW, Tone::kPrimary, canSubmit, keyH)) out.push_back(intent::PinSubmit{});
 }
 
 int columnsFor(const Ui& ui, float widthEm, float gapEm) {

@@ -27,7 +27,7 @@ void drawLockScreen(const LockView& view, Ui& ui, Intents& out) {
       const std::string id = "##card" + c.sessionId;
       if (ui.tile(id, {c.initials, c.activity, c.elapsed + " · " + c.clinician}, ImVec2(cardW, 4.6f),
                   c.running ? Tone::kRunning : Tone::kNormal))
-        out.push_back({IntentKind::kOpenCard, c.sessionId, 0});
+        out.push_back(intent::OpenCard{c.sessionId});
     }
     ui.gap();
   }
@@ -42,7 +42,7 @@ void drawLockScreen(const LockView& view, Ui& ui, Intents& out) {
     std::vector<std::string> lines{c.name, c.role};
     if (!c.note.empty()) lines.push_back(c.note);
     if (ui.tile("##clin" + c.id, lines, ImVec2(tileW, 4.4f), c.lockedOut ? Tone::kWarning : Tone::kNormal))
-      out.push_back({IntentKind::kChooseClinician, c.id, 0});
+      out.push_back(intent::ChooseClinician{c.id});
   }
   ui.endRegion();
   ui.endScreen();

@@ -3,13 +3,15 @@
 namespace unitclock::app {
 namespace {
 
-void chips(Ui& ui, const std::vector<Choice>& choices, IntentKind kind, float widthEm, Intents& out) {
+// One chip per choice; a tap emits `Chosen{id}` (SelectPayer, SelectDiscipline).
+template <class Chosen>
+void chips(Ui& ui, const std::vector<Choice>& choices, float widthEm, Intents& out) {
   const int cols = columnsFor(ui, widthEm);
   for (int i = 0; i < static_cast<int>(choices.size()); ++i) {
     const auto& c = choices[static_cast<std::size_t>(i)];
     flowItem(ui, i, cols);
     if (ui.button(c.label + "##" + c.id, widthEm, c.selected ? Tone::kSelected : Tone::kNormal))
-      out.push_back({kind, c.id, 0});
+      out.push_back(Chosen{c.id});
   }
 }
 
@@ -25,10 +27,10 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
   ui.beginRegion("patient", leftEm, -(kTouchEm + 0.8f));
   ui.text("Patient", TextStyle::kBold);
   if (ui.field("##mrn", "MRN", view.mrn, 12.0f, view.focus == Field::kMrn))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kMrn)});
+    out.push_back(intent::Focus{Field::kMrn});
   ui.sameLine();
   if (ui.field("##initials", "Initials", view.initials, 8.0f, view.focus == Field::kInitials))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kInitials)});
+    out.push_back(intent::Focus{Field::kInitials});
   if (view.focus == Field::kMrn || view.focus == Field::kInitials) {
     drawKeyboard(ui, out);
   } else if (!view.schedule.empty()) {
@@ -39,7 +41,7 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
       const auto& s = view.schedule[static_cast<std::size_t>(i)];
       flowItem(ui, i, cols);
       if (ui.tile("##sch" + s.id, {s.initials, s.time, s.detail}, ImVec2(8.4f, 4.4f), Tone::kNormal))
-        out.push_back({IntentKind::kPickSchedule, s.id, 0});
+        out.push_back(intent::PickSchedule{s.id});
     }
   }
   if (twoColumns) {
@@ -50,9 +52,9 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
     ui.gap();
   }
   ui.text("Payer", TextStyle::kBold);
-  chips(ui, view.payers, IntentKind::kSelectPayer, 9.6f, out);
+  chips<intent::SelectPayer>(ui, view.payers, 9.6f, out);
   ui.text("Discipline", TextStyle::kBold);
-  chips(ui, view.disciplines, IntentKind::kSelectDiscipline, 6.0f, out);
+  chips<intent::SelectDiscipline>(ui, view.disciplines, 6.0f, out);
   ui.text("Diagnoses (up to 4)", TextStyle::kBold);
   const int cols = columnsFor(ui, 9.6f);
   for (int i = 0; i < static_cast<int>(view.diagnoses.size()); ++i) {
@@ -60,16 +62,15 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
     flowItem(ui, i, cols);
     if (ui.tile("##dx" + d.id, {d.id, d.label}, ImVec2(9.6f, 3.1f),
                 d.selected ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kToggleDiagnosis, d.id, 0});
+      out.push_back(intent::ToggleDiagnosis{d.id});
   }
   ui.endRegion();
   ui.separator();
-  if (ui.button("Start session", 12.0f, Tone::kPrimary, view.canStart))
-    out.push_back({IntentKind::kStartSession, {}, 0});
+  if (ui.button("Start session", 12.0f, Tone::kPrimary, view.canStart)) out.push_back(intent::StartSession{});
   ui.sameLine();
   if (ui.button(view.telehealth ? "Telehealth: on" : "Telehealth: off", 10.0f,
                 view.telehealth ? Tone::kSelected : Tone::kNormal))
-    out.push_back({IntentKind::kToggleTelehealth, {}, 0});
+    out.push_back(intent::ToggleTelehealth{});
   if (!view.error.empty()) {
     ui.sameLine(1.0f);
     ImGui::AlignTextToFramePadding();

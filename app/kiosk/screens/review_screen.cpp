@@ -6,14 +6,15 @@ namespace {
 
 // Reason chips two to a row when they fit (a reason is up to ~10.5 em of bold text), else one per row,
 // each as wide as the column so no reason is ever cut off.
-void drawReasonChips(Ui& ui, const std::vector<Choice>& reasons, IntentKind kind, Intents& out) {
+template <class Chosen>  // EditReason or CorrectionReason
+void drawReasonChips(Ui& ui, const std::vector<Choice>& reasons, Intents& out) {
   const float avail = ui.availableEm();
   const bool two = (avail - 0.5f) / 2.0f >= 10.5f;
   const float w = two ? (avail - 0.5f) / 2.0f : avail;
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     if (two && i % 2 == 1) ui.sameLine();
     const auto& r = reasons[i];
-    if (ui.button(r.label, w, r.selected ? Tone::kSelected : Tone::kNormal)) out.push_back({kind, r.id, 0});
+    if (ui.button(r.label, w, r.selected ? Tone::kSelected : Tone::kNormal)) out.push_back(Chosen{r.id});
   }
 }
 
@@ -56,7 +57,7 @@ void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
     for (std::size_t i = 0; i < t.choices.size(); ++i) {
       if (i > 0) ui.sameLine();
       if (ui.button(t.choices[i].label, 10.0f, t.choices[i].selected ? Tone::kSelected : Tone::kNormal))
-        out.push_back({IntentKind::kPreferTie, t.choices[i].id, 0});
+        out.push_back(intent::PreferTie{t.choices[i].id});
     }
   }
 }
@@ -66,18 +67,21 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     ui.text("Edit " + std::to_string(view.edit.index + 1) + " · " + view.edit.code + ": " + view.edit.start +
                 "–" + view.edit.end,
             TextStyle::kTitle);
-    if (ui.button("Start -1 min", 7.0f)) out.push_back({IntentKind::kAdjustEdit, "start", -1});
+    if (ui.button("Start -1 min", 7.0f))
+      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(-1)});
     ui.sameLine();
-    if (ui.button("Start +1 min", 7.0f)) out.push_back({IntentKind::kAdjustEdit, "start", 1});
-    if (ui.button("End -1 min", 7.0f)) out.push_back({IntentKind::kAdjustEdit, "end", -1});
+    if (ui.button("Start +1 min", 7.0f))
+      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(1)});
+    if (ui.button("End -1 min", 7.0f))
+      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kEnd, std::chrono::minutes(-1)});
     ui.sameLine();
-    if (ui.button("End +1 min", 7.0f)) out.push_back({IntentKind::kAdjustEdit, "end", 1});
+    if (ui.button("End +1 min", 7.0f))
+      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kEnd, std::chrono::minutes(1)});
     ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
-    drawReasonChips(ui, view.edit.reasons, IntentKind::kEditReason, out);
-    if (ui.button("Save edit", 8.0f, Tone::kPrimary, view.edit.canSave))
-      out.push_back({IntentKind::kSaveEdit, {}, 0});
+    drawReasonChips<intent::EditReason>(ui, view.edit.reasons, out);
+    if (ui.button("Save edit", 8.0f, Tone::kPrimary, view.edit.canSave)) out.push_back(intent::SaveEdit{});
     ui.sameLine();
-    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back({IntentKind::kStartEdit, {}, -1});
+    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
     ui.separator();
   }
   ui.text("Segments", TextStyle::kBold);
@@ -85,7 +89,7 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     if (view.canEdit) {
       if (ui.button("Edit " + std::to_string(s.index + 1), 4.5f,
                     s.index == view.edit.index ? Tone::kSelected : Tone::kQuiet))
-        out.push_back({IntentKind::kStartEdit, {}, s.index});
+        out.push_back(intent::StartEdit{s.index});
       ui.sameLine();
     }
     ImGui::BeginGroup();
@@ -106,15 +110,14 @@ void drawCorrectionPanel(const ReviewView& view, Ui& ui, Intents& out) {
                            "signed revision and the reason stay on record.",
                  TextStyle::kMuted);
   ui.text("Reason (required)", TextStyle::kBold);
-  drawReasonChips(ui, view.correctionReasons, IntentKind::kCorrectionReason, out);
+  drawReasonChips<intent::CorrectionReason>(ui, view.correctionReasons, out);
   if (voiding) {
-    if (ui.button("Void with PIN", 9.0f, Tone::kDanger, view.canConfirm))
-      out.push_back({IntentKind::kVoid, {}, 0});
+    if (ui.button("Void with PIN", 9.0f, Tone::kDanger, view.canConfirm)) out.push_back(intent::Void{});
   } else if (ui.button("Reopen for correction", 11.0f, Tone::kPrimary, view.canConfirm)) {
-    out.push_back({IntentKind::kReopen, {}, 0});
+    out.push_back(intent::Reopen{});
   }
   ui.sameLine();
-  if (ui.button("Cancel", 6.0f, Tone::kQuiet)) out.push_back({IntentKind::kOpenCorrection, {}, 0});
+  if (ui.button("Cancel", 6.0f, Tone::kQuiet)) out.push_back(intent::TogglePanel{ReviewView::Panel::kNone});
   ui.separator();
 }
 
@@ -151,16 +154,16 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   if (view.canCorrect) {
     if (ui.button("Correct", 9.0f,
                   view.panel == ReviewView::Panel::kCorrect ? Tone::kSelected : Tone::kPrimary))
-      out.push_back({IntentKind::kOpenCorrection, "correct", 0});
+      out.push_back(intent::TogglePanel{ReviewView::Panel::kCorrect});
   } else if (ui.button("Sign with PIN", 12.0f, Tone::kPrimary, view.canSign)) {
-    out.push_back({IntentKind::kSign, {}, 0});
+    out.push_back(intent::Sign{});
   }
   if (view.canVoid) {
     ImGui::SameLine(
         std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(9.0f)));
     if (ui.button("Void session", 9.0f,
                   view.panel == ReviewView::Panel::kVoid ? Tone::kSelected : Tone::kQuiet))
-      out.push_back({IntentKind::kOpenCorrection, "void", 0});
+      out.push_back(intent::TogglePanel{ReviewView::Panel::kVoid});
   }
   ui.endScreen();
 }

@@ -4,14 +4,14 @@ namespace unitclock::app {
 
 void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   ui.beginScreen("session");
-  if (ui.button("Home", 5.0f, Tone::kQuiet)) out.push_back({IntentKind::kGoHome, {}, 0});
+  if (ui.button("Home", 5.0f, Tone::kQuiet)) out.push_back(intent::GoHome{});
   ui.sameLine(1.0f);
   ImGui::BeginGroup();
   ui.text(view.patient, TextStyle::kTitle);
   ui.text(view.context, TextStyle::kMuted);
   ImGui::EndGroup();
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ui.px(5.0f)));
-  if (ui.button("Lock", 5.0f, Tone::kQuiet)) out.push_back({IntentKind::kLock, {}, 0});
+  if (ui.button("Lock", 5.0f, Tone::kQuiet)) out.push_back(intent::Lock{});
 
   // Landscape: the running clock and controls on the left, the activity tiles on the right.
   // Portrait: the same, stacked.
@@ -40,14 +40,14 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   if (!view.runningName.empty()) {
     ui.textWrapped(view.runningName, TextStyle::kBold);
     ui.text(view.clock, TextStyle::kClock);
-    if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back({IntentKind::kStopActivity, {}, 0});
+    if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back(intent::StopActivity{});
     ui.sameLine();
     if (ui.button("Pause", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kOpenPause, {}, 0});
+      out.push_back(intent::TogglePauseReasons{});
   } else if (view.paused) {
     ui.text(view.pausedText, TextStyle::kWarning);
     ui.text(view.clock, TextStyle::kClock);
-    if (ui.button("Resume", 15.5f, Tone::kRunning)) out.push_back({IntentKind::kResume, {}, 0});
+    if (ui.button("Resume", 15.5f, Tone::kRunning)) out.push_back(intent::Resume{});
   } else if (!view.ended) {
     ui.textWrapped("Tap an activity to start its timer", TextStyle::kMuted);
   }
@@ -55,18 +55,18 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     for (std::size_t i = 0; i < view.pauseReasons.size(); ++i) {
       if (i % 2 == 1) ui.sameLine();
       if (ui.button(view.pauseReasons[i].label, 7.5f, Tone::kWarning))
-        out.push_back({IntentKind::kPause, view.pauseReasons[i].id, 0});
+        out.push_back(intent::Pause{view.pauseReasons[i].id});
     }
   }
   if (!view.ended) {
     ui.gap(0.3f);
     if (ui.button("Therapist", 7.5f, view.assistant ? Tone::kNormal : Tone::kSelected))
-      out.push_back({IntentKind::kSetPerformer, "therapist", 0});
+      out.push_back(intent::SetPerformer{core::Performer::therapist});
     ui.sameLine();
     if (ui.button("Assistant", 7.5f, view.assistant ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kSetPerformer, "assistant", 0});
+      out.push_back(intent::SetPerformer{core::Performer::assistant});
     if (ui.button("Add untimed service", 15.5f, view.untimedOpen ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kOpenUntimed, {}, 0});
+      out.push_back(intent::ToggleUntimed{});
   }
   if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
   if (twoColumns) {
@@ -77,18 +77,18 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   ui.beginRegion("tiles", 0.0f, -barEm);
   if (view.untimedOpen) {
     ui.text("Untimed service", TextStyle::kBold);
-    if (ui.button("-5 min", 5.0f)) out.push_back({IntentKind::kUntimedMinutes, {}, -5});
+    if (ui.button("-5 min", 5.0f)) out.push_back(intent::AdjustUntimedMinutes{std::chrono::minutes(-5)});
     ui.sameLine();
     ImGui::AlignTextToFramePadding();
     ui.text(std::to_string(view.untimedMinutes) + " min", TextStyle::kTitle);
     ui.sameLine();
-    if (ui.button("+5 min", 5.0f)) out.push_back({IntentKind::kUntimedMinutes, {}, 5});
+    if (ui.button("+5 min", 5.0f)) out.push_back(intent::AdjustUntimedMinutes{std::chrono::minutes(5)});
     const int cols = columnsFor(ui, 13.4f);
     for (int i = 0; i < static_cast<int>(view.untimedCodes.size()); ++i) {
       const auto& c = view.untimedCodes[static_cast<std::size_t>(i)];
       flowItem(ui, i, cols);
       if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(13.4f, 3.4f), Tone::kNormal))
-        out.push_back({IntentKind::kAddUntimed, c.id, 0});
+        out.push_back(intent::AddUntimed{c.id});
     }
     ui.separator();
   }
@@ -110,7 +110,7 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     flowItem(ui, i, cols);
     if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 5.2f),
                 t.running ? Tone::kRunning : Tone::kNormal, !view.ended))
-      out.push_back({IntentKind::kStartActivity, t.code, 0});
+      out.push_back(intent::StartActivity{t.code});
   }
   ui.endRegion();
 
@@ -127,9 +127,9 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   }
   const float endEm = buttonBelow ? 0.0f : 8.0f;  // below the text: the whole width
   if (view.ended) {
-    if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back({IntentKind::kEndSession, {}, 0});
+    if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back(intent::EndSession{});
   } else if (ui.button("End session", endEm, Tone::kDanger)) {
-    out.push_back({IntentKind::kEndSession, {}, 0});
+    out.push_back(intent::EndSession{});
   }
   ui.endScreen();
 }

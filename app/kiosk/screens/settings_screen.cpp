@@ -13,7 +13,7 @@ void drawClinicRoom(const SettingsView& view, Ui& ui, Intents& out) {
   if (editable && !view.clinicFromServer) {
     if (ui.field("##clinic", "Clinic name", view.clinicEdit, std::min(24.0f, avail),
                  view.focus == Field::kClinic))
-      out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kClinic)});
+      out.push_back(intent::Focus{Field::kClinic});
   } else {
     ui.textWrapped(view.clinic + (view.clinicFromServer ? " (from the server)" : ""), TextStyle::kBody);
   }
@@ -23,10 +23,10 @@ void drawClinicRoom(const SettingsView& view, Ui& ui, Intents& out) {
     const bool oneRow = avail >= 8.0f + 0.5f + saveEm;
     const float roomEm = oneRow ? std::min(12.5f, avail - 0.5f - saveEm) : std::min(24.0f, avail);
     if (ui.field("##room", "Room", view.roomEdit, roomEm, view.focus == Field::kRoom))
-      out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kRoom)});
+      out.push_back(intent::Focus{Field::kRoom});
     if (oneRow) ui.sameLine();
     if (ui.button("Save clinic and room", saveEm, Tone::kPrimary, view.canSaveClinicRoom))
-      out.push_back({IntentKind::kSaveClinicRoom, {}, 0});
+      out.push_back(intent::SaveClinicRoom{});
   } else {
     ui.textWrapped(view.room, TextStyle::kBody);
     ui.textWrapped("An administrator can change these.", TextStyle::kMuted);
@@ -46,37 +46,37 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
     ui.textWrapped("Auto-lock after " + std::to_string(view.autoLockMinutes) +
                        " min without a tap (timers keep running)",
                    TextStyle::kBold);
-    if (ui.button("-1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, -1});
+    if (ui.button("-1 min", 5.0f)) out.push_back(intent::AdjustAutoLock{std::chrono::minutes(-1)});
     ui.sameLine();
-    if (ui.button("+1 min", 5.0f)) out.push_back({IntentKind::kAutoLockMinutes, {}, 1});
+    if (ui.button("+1 min", 5.0f)) out.push_back(intent::AdjustAutoLock{std::chrono::minutes(1)});
     ui.gap();
     ui.text("Display", TextStyle::kBold);
     if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
                   view.showSeconds ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kToggleSeconds, {}, 0});
+      out.push_back(intent::ToggleSeconds{});
     ui.sameLine();
     if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 12.5f,
                   view.showNextUnit ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kToggleNextUnit, {}, 0});
+      out.push_back(intent::ToggleNextUnit{});
     for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
       if (i > 0) ui.sameLine();
       const auto& c = view.textSizes[i];
       if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal))
-        out.push_back({IntentKind::kTextSize, c.id, 0});
+        out.push_back(intent::SetTextSize{c.id});
     }
     if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 15.0f,
                   view.kioskMode ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kToggleKiosk, {}, 0});
+      out.push_back(intent::ToggleKiosk{});
     ui.gap();
   }
   ui.text("Server", TextStyle::kBold);
   if (ui.field("##url", "Server URL", view.serverUrl, 15.0f, view.focus == Field::kServerUrl))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kServerUrl)});
+    out.push_back(intent::Focus{Field::kServerUrl});
   ui.sameLine();
   if (ui.field("##code", "Enrollment code", view.enrollCode, 9.0f, view.focus == Field::kEnrollCode))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kEnrollCode)});
+    out.push_back(intent::Focus{Field::kEnrollCode});
   if (ui.button("Enroll this device", 12.0f, Tone::kPrimary, view.canAdminister))
-    out.push_back({IntentKind::kEnroll, {}, 0});
+    out.push_back(intent::Enroll{});
   if (typing) drawKeyboard(ui, out, false, true);
 }
 
@@ -85,7 +85,7 @@ void drawRoster(const SettingsView& view, Ui& ui, Intents& out) {
   ui.gap();
   ui.text("Clinicians on this device", TextStyle::kBold);
   if (view.canAdminister && ui.button("Add clinician", 10.0f, Tone::kPrimary))
-    out.push_back({IntentKind::kAddClinician, {}, 0});
+    out.push_back(intent::AddClinician{});
   const int cols = columnsFor(ui, 9.5f);
   for (int i = 0; i < static_cast<int>(view.roster.size()); ++i) {
     const auto& c = view.roster[static_cast<std::size_t>(i)];
@@ -130,10 +130,10 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) 
   drawTopBar(ui, "Add clinician", "Name, role and a PIN of 4 to 8 digits", out, true, false);
   const float rowEm = ui.availableEm();
   if (ui.field("##name", "Name", view.name, 16.0f, view.focus == Field::kName))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kName)});
+    out.push_back(intent::Focus{Field::kName});
   ui.sameLine();
   if (ui.field("##pin", "PIN", maskedPin(view.pinDigits), 8.0f, view.focus == Field::kPin))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
+    out.push_back(intent::Focus{Field::kPin});
   // "Save clinician" sits next to the fields when it fits, else right under the roles: never below the
   // keyboard, where a landscape screen cuts it off.
   const float saveEm = 10.0f;
@@ -141,7 +141,7 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) 
   if (saveBeside) {
     ui.sameLine();
     if (ui.button("Save clinician", saveEm, Tone::kPrimary, view.canSave))
-      out.push_back({IntentKind::kSaveClinician, {}, 0});
+      out.push_back(intent::SaveClinician{});
   }
   ui.text("Role", TextStyle::kBold);
   const int cols = columnsFor(ui, 7.0f);
@@ -149,11 +149,11 @@ void drawAddClinicianScreen(const AddClinicianView& view, Ui& ui, Intents& out) 
     flowItem(ui, i, cols);
     const auto& r = view.roles[static_cast<std::size_t>(i)];
     if (ui.button(r.label, 7.0f, r.selected ? Tone::kSelected : Tone::kNormal))
-      out.push_back({IntentKind::kSelectRole, r.id, 0});
+      out.push_back(intent::SelectRole{r.id});
   }
   if (!view.error.empty()) ui.text(view.error, TextStyle::kError);
   if (!saveBeside && ui.button("Save clinician", saveEm, Tone::kPrimary, view.canSave))
-    out.push_back({IntentKind::kSaveClinician, {}, 0});
+    out.push_back(intent::SaveClinician{});
   ui.gap();
   drawKeyboard(ui, out, view.focus == Field::kPin);
   ui.endScreen();

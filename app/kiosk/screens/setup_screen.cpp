@@ -13,19 +13,18 @@ void drawSetupScreen(const SetupView& view, Ui& ui, Intents& out) {
   ui.gap();
   const float w = std::min(14.0f, (ui.availableEm() - 1.0f) / 3.0f);
   if (ui.field("##name", "Administrator name", view.name, w, view.focus == Field::kName))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kName)});
+    out.push_back(intent::Focus{Field::kName});
   ui.sameLine();
   if (ui.field("##pin", "PIN", maskedPin(view.pinDigits), w, view.focus == Field::kPin))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPin)});
+    out.push_back(intent::Focus{Field::kPin});
   ui.sameLine();
   if (ui.field("##confirm", "PIN again", maskedPin(view.confirmDigits), w, view.focus == Field::kPinConfirm))
-    out.push_back({IntentKind::kFocus, {}, static_cast<int>(Field::kPinConfirm)});
+    out.push_back(intent::Focus{Field::kPinConfirm});
   if (!view.error.empty()) ui.text(view.error, TextStyle::kError);
   ui.gap();
   drawKeyboard(ui, out, view.focus == Field::kPin || view.focus == Field::kPinConfirm);
   ui.gap();
-  if (ui.button("Create administrator", 14.0f, Tone::kPrimary))
-    out.push_back({IntentKind::kSetupSubmit, {}, 0});
+  if (ui.button("Create administrator", 14.0f, Tone::kPrimary)) out.push_back(intent::SetupSubmit{});
   ui.endScreen();
 }
 

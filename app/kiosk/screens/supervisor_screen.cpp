@@ -48,7 +48,7 @@ void drawSupervisorScreen(const SupervisorView& view, Ui& ui, Intents& out) {
     flowItem(ui, i, cols);
     if (ui.tile("##sv" + s.sessionId, {s.initials, s.status, s.minutes + " · " + s.units},
                 ImVec2(13.0f, 4.6f), Tone::kNormal))
-      out.push_back({IntentKind::kShowEvents, s.sessionId, 0});
+      out.push_back(intent::ShowEvents{s.sessionId});
   }
   ui.endRegion();
   ui.endScreen();

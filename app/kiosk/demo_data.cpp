@@ -1,0 +1,48 @@
+// The demo clinic (`--demo`): seven clinicians, a schedule and favourite activities, seeded only into an
+// empty store. Kept apart from the controller so the demo roster can change on its own.
+#include "controller.h"
+
+namespace unitclock::app {
+
+core::Result<void, std::string> Controller::seedDemo() {
+  auto& store = m_ctx.store;
+  auto roster = store.roster();
+  if (!roster) return core::fail(roster.error().message);
+  if (!roster.value().empty()) return {};
+  struct Person {
+    const char* id;
+    const char* name;
+    const char* role;
+    const char* pin;
+  };
+  const Person people[] = {
+      {"c-dana", "Dana Ortiz", "OT", "1111"},       {"c-sam", "Sam Lee", "OTA", "2222"},
+      {"c-priya", "Priya Shah", "PT", "3333"},      {"c-marco", "Marco Reyes", "PTA", "4444"},
+      {"c-alex", "Alex Kim", "SLP", "5555"},        {"c-jordan", "Jordan Blake", "supervisor", "9999"},
+      {"admin-1", "Clinic Admin", "admin", "0000"},
+  };
+  for (const auto& p : people) {
+    auto hash = platform::hashPin(p.pin, m_ctx.options.pinLimits);
+    if (!hash) return core::fail(std::string("cannot hash a demo PIN"));
+    if (auto r = store.upsertClinician({p.id, p.name, p.role, *hash, true}); !r)
+      return core::fail(r.error().message);
+  }
+  const auto now = m_ctx.clock.wallNow();
+  const std::pair<const char*, const char*> settings[] = {
+      {"clinic_name", "Riverside Therapy (demo)"},
+      {"room", "Room 2 · Kiosk"},
+      {"clinic_id", "demo-clinic"},
+      {"device_id", "demo-kiosk-1"},
+      {"favourites.ot", "97530,97110,97535,97112,97140,97129"},
+      {"favourites.pt", "97110,97112,97116,97140,97530,97535"},
+      {"favourites.slp", "97129,97130,97530"},
+      {"schedule",
+       "08:30|MRN1001|JD|medicare|ot;09:15|MRN1002|AB|commercial|pt;10:00|MRN1003|KW|medicare|slp;"
+       "10:45|MRN1004|RM|medicare|pt;13:30|MRN1005|TS|commercial|ot"},
+  };
+  for (const auto& [k, v] : settings)
+    if (auto r = store.setSetting(k, v, "admin-1", now); !r) return core::fail(r.error().message);
+  return {};
+}
+
+}  // namespace unitclock::app

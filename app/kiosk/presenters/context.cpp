@@ -1,0 +1,211 @@
+#include "context.h"
+
+#include <algorithm>
+
+#include <unitclock/core/day.h>
+#include <unitclock/core/payer.h>
+#include <unitclock/platform/time_zone.h>
+
+#include "format.h"
+
+namespace unitclock::app {
+
+using core::SessionStatus;
+
+float emForTextSize(const std::string& textSize) {
+  if (textSize == "small") return 22.0f;
+  if (textSize == "large") return 31.0f;
+  return 26.0f;
+}
+
+std::string settingOr(platform::DeviceStore& store, const std::string& key, const std::string& fallback) {
+  auto v = store.setting(key);
+  if (v && v.value()) return *v.value();
+  return fallback;
+}
+
+KioskContext::KioskContext(platform::DeviceStore& s, const core::Clock& c, ControllerOptions o)
+    : store(s), clock(c), options(std::move(o)) {
+  lastInput = clock.monotonicNow();
+}
+
+// [SECTION] Settings and roster
+
+void KioskContext::loadSettings() {
+  auto z = store.clinicTimeZone();
+  zone = z && platform::isKnownTimeZone(z.value()) ? z.value() : "UTC";
+  settings.clinicName = settingOr(store, "clinic_name", settings.clinicName);
+  settings.room = settingOr(store, "room", settings.room);
+  settings.autoLockMinutes = std::clamp(std::atoi(settingOr(store, "auto_lock_minutes", "2").c_str()), 1, 30);
+  settings.showSeconds = settingOr(store, "show_seconds", "1") == "1";
+  settings.showNextUnit = settingOr(store, "show_next_unit", "1") == "1";
+  settings.textSize = settingOr(store, "text_size", "normal");
+  settings.kioskMode = settingOr(store, "kiosk_mode", "0") == "1";
+  settings.serverUrl = settingOr(store, "server_url", "");
+  settings.favouritesOt = settingOr(store, "favourites.ot", "");
+  settings.favouritesPt = settingOr(store, "favourites.pt", "");
+  settings.favouritesSlp = settingOr(store, "favourites.slp", "");
+  settings.diagnosisFavourites = settingOr(store, "diagnosis_favourites", "");
+  settings.schedule = settingOr(store, "schedule", "");
+}
+
+void KioskContext::reloadRoster() {
+  auto r = store.roster();
+  roster.clear();
+  if (r) {
+    for (auto& c : r.value())
+      if (c.active) roster.push_back(std::move(c));
+  }
+}
+
+void KioskContext::saveSetting(const std::string& key, const std::string& value) {
+  auto r = store.setSetting(key, value, clinicianId, clock.wallNow());
+  if (!r) error = "Could not save the setting: " + r.error().message;
+  loadSettings();
+}
+
+// [SECTION] Sessions
+
+std::vector<platform::SessionRow> KioskContext::todaysRows() const {
+  platform::SessionFilter f;
+  f.openedFrom = startOfLocalDay(clock.wallNow(), zone);
+  auto rows = store.listSessions(f);
+  return rows ? rows.value() : std::vector<platform::SessionRow>{};
+}
+
+core::Result<void, std::string> KioskContext::record(core::Session& s, core::Event event) {
+  const core::Instant now = clock.now();
+  if (auto jump = s.detectClockJump(now)) {
+    if (s.check(*jump)) {
+      auto stored = store.appendEvent(s.header().id, *jump);
+      if (!stored) return core::fail("Could not save: " + stored.error().message);
+      (void)s.apply(*jump);  // checked above: cannot fail
+    }
+  }
+  event.sequence = s.nextSequence();
+  if (auto ok = s.check(event); !ok) return core::fail(ok.error().message);
+  auto stored = store.appendEvent(s.header().id, event);
+  if (!stored) return core::fail("Could not save: " + stored.error().message);
+  if (auto applied = s.apply(event); !applied) return core::fail(applied.error().message);
+  return {};
+}
+
+core::Session* KioskContext::current() {
+  auto it = sessions.find(sessionId);
+  return it == sessions.end() ? nullptr : &it->second;
+}
+
+const core::Session* KioskContext::current() const {
+  return session(sessionId);
+}
+
+const core::Session* KioskContext::session(const std::string& id) const {
+  auto it = sessions.find(id);
+  return it == sessions.end() ? nullptr : &it->second;
+}
+
+core::Result<core::UnitsResult, std::string> KioskContext::unitsFor(const core::Session& s) const {
+  const auto payer = core::builtinPayer(s.header().payerProfile).value_or(core::PayerProfile::medicare());
+  const auto summary = s.derive(clock.now());
+  auto r = core::computeUnits(core::sessionInput(s.header(), summary), payer);
+  if (!r) return core::fail(r.error().message);
+  return r.value();
+}
+
+const platform::Clinician* KioskContext::findClinician(const std::string& id) const {
+  for (const auto& c : roster)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+std::string KioskContext::clinicianName(const std::string& id) const {
+  const auto* c = findClinician(id);
+  return c != nullptr ? c->displayName : (id.empty() ? "device" : id);
+}
+
+void KioskContext::refreshFromStore() {
+  // One query for today's rows; a session whose event count on disk differs is replayed again. Only
+  // finished sessions can change underneath us (the sync worker marks them synced); open ones are ours.
+  for (const auto& row : todaysRows()) {
+    auto it = sessions.find(row.header.id);
+    if (it == sessions.end() || it->second.status() == SessionStatus::open) continue;
+    if (row.eventCount == static_cast<std::int64_t>(it->second.events().size())) continue;
+    auto stored = store.loadSession(row.header.id);
+    if (!stored) continue;
+    auto restored = core::Session::restore(stored.value().row.header, stored.value().events);
+    if (restored) it->second = std::move(restored.value());
+  }
+}
+
+// [SECTION] Status texts
+
+std::optional<platform::OutboxEntry> KioskContext::latestUpload(const std::string& id) const {
+  auto entries = store.outbox(id);
+  if (!entries || entries.value().empty()) return std::nullopt;
+  return entries.value().back();
+}
+
+std::string KioskContext::statusFor(const core::Session& s, bool running) const {
+  const auto st = s.status();
+  if (st == SessionStatus::signed_ || st == SessionStatus::voided) {
+    const auto up = latestUpload(s.header().id);
+    if (up && up->state == platform::OutboxState::rejected) return "Rejected by the server";
+    if (up && up->state == platform::OutboxState::pending && syncConfigured()) {
+      const bool offline = options.sync->statusLine().find("offline") != std::string::npos;
+      return statusLabel(st, false) + (offline ? " · waiting (offline)" : " · uploading");
+    }
+  }
+  return statusLabel(st, running);
+}
+
+std::string KioskContext::afterSignMessage() const {
+  const auto* s = session(lastSigned);
+  if (s == nullptr) return {};
+  const std::string who = s->header().patient.initials;
+  const std::string rev = s->revision() > 1 ? " (revision " + std::to_string(s->revision()) + ")" : "";
+  const auto up = latestUpload(s->header().id);
+  const bool syncing = syncConfigured();
+  const bool offline = syncing && options.sync->statusLine().find("offline") != std::string::npos;
+  if (s->status() == SessionStatus::voided) {
+    if (!up) return "Voided " + who + ". It will not be billed.";
+    if (up->state == platform::OutboxState::rejected)
+      return "Voided " + who + ", but the server refused the void: " + up->lastError;
+    if (up->state == platform::OutboxState::sent) return "Voided " + who + ". The billing server has it.";
+    if (!syncing) return "Voided " + who + ". It will not be billed.";
+    return "Voided " + who +
+           (offline ? ". The billing server is told when the device is online."
+                    : ". Telling the billing server…");
+  }
+  if (s->status() == SessionStatus::synced)
+    return "Signed " + who + rev + " and uploaded to the billing server.";
+  if (s->status() != SessionStatus::signed_) return {};
+  if (up && up->state == platform::OutboxState::rejected)
+    return "Signed " + who + rev + ", but the server rejected it: " + up->lastError +
+           ". Open it and tap Correct to fix it.";
+  if (!syncing) return "Signed " + who + rev + ". Kept on this device (no billing server is set up).";
+  if (offline) return "Signed " + who + rev + ". It will upload when the device is online.";
+  return "Signed " + who + rev + ". Uploading to the billing server…";
+}
+
+std::string KioskContext::formatClock(std::chrono::milliseconds elapsed) const {
+  return clockText(elapsed, settings.showSeconds);
+}
+
+SessionCardView KioskContext::cardFor(const core::Session& s) const {
+  SessionCardView c;
+  const auto sum = s.derive(clock.now());
+  c.sessionId = s.header().id;
+  c.initials = s.header().patient.initials;
+  c.clinician = clinicianName(s.header().renderingClinicianId);
+  c.running = sum.running.has_value();
+  if (sum.running)
+    c.activity = sum.running->code + " " + codeName(sum.running->code);
+  else if (sum.pausedFor)
+    c.activity = "Paused: " + pauseLabel(*sum.pausedFor);
+  else
+    c.activity = statusLabel(s.status(), false);
+  c.elapsed = minutesText(sum.treatmentTime);
+  return c;
+}
+
+}  // namespace unitclock::app

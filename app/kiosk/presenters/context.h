@@ -1,0 +1,129 @@
+#pragma once
+// What every presenter shares: the store and the clock, the settings, the roster, the sessions in
+// memory, who is logged in, and the message or error on screen. Each presenter keeps its own screen's
+// state; the router (controller.h) owns which screen is shown.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <unitclock/core/clock.h>
+#include <unitclock/core/engine.h>
+#include <unitclock/core/session.h>
+#include <unitclock/platform/device_store.h>
+#include <unitclock/platform/pin_hash.h>
+
+#include "intents.h"
+#include "sync_link.h"
+#include "views.h"
+
+namespace unitclock::app {
+
+struct ControllerOptions {
+  platform::PinHashLimits pinLimits{};   // tests use cheaper limits
+  int maxPinFailures = 5;                // wrong PINs in a row before a lock-out
+  std::chrono::minutes firstLockout{1};  // doubles with each further lock-out, up to maxLockout
+  std::chrono::minutes maxLockout{60};
+  SyncLink* sync = nullptr;  // background sync; nullptr when this device has none
+};
+
+// Settings as stored (key → text) with their defaults, read in one place (KioskContext::loadSettings) so
+// that nothing drawn per frame reads the store.
+struct KioskSettings {
+  std::string clinicName = "Unitclock clinic";
+  std::string room = "Treatment room";
+  int autoLockMinutes = 2;
+  bool showSeconds = true;
+  bool showNextUnit = true;
+  std::string textSize = "normal";  // small | normal | large
+  bool kioskMode = false;
+  std::string serverUrl;
+  // Favourite activity codes per discipline, "97110,97530,…" (empty: the built-in list).
+  std::string favouritesOt, favouritesPt, favouritesSlp;
+  std::string diagnosisFavourites;  // "CODE=Label;…" (empty: the built-in list)
+  std::string schedule;             // today's schedule, "time|mrn|initials|payer|discipline;…"
+};
+
+float emForTextSize(const std::string& textSize);
+
+// Why the PIN pad is shown, and what happens after the right PIN.
+enum class PinPurpose { kLogin, kSign, kVoid };
+struct PinRequest {
+  PinPurpose purpose = PinPurpose::kLogin;
+  std::string clinicianId;
+  std::string afterLogin;  // login: the session to open afterwards (a lock-screen card)
+  std::string reason;      // void: the reason chosen on the review screen
+};
+
+// What a presenter may ask of the router.
+class Navigator {
+ public:
+  virtual void go(Screen screen) = 0;
+  virtual void lock(std::string message) = 0;
+  virtual void askPin(PinRequest request) = 0;
+  // The review screen with the void panel open and its reason kept (Back on the PIN pad, a failed void).
+  virtual void backToVoidPanel(std::string reason) = 0;
+  // A new session was created and is the current one: its screen, with the therapist performing.
+  virtual void sessionStarted() = 0;
+  // The events of one session (supervisors).
+  virtual void showEvents(std::string sessionId) = 0;
+
+ protected:
+  ~Navigator() = default;
+};
+
+std::string settingOr(platform::DeviceStore& store, const std::string& key, const std::string& fallback);
+
+class KioskContext {
+ public:
+  KioskContext(platform::DeviceStore& store, const core::Clock& clock, ControllerOptions options);
+
+  platform::DeviceStore& store;
+  const core::Clock& clock;
+  ControllerOptions options;
+  KioskSettings settings;
+  std::string zone = "UTC";  // the clinic's IANA time zone
+  std::vector<platform::Clinician> roster;
+  std::map<std::string, core::Session> sessions;  // every session not yet final, plus today's
+
+  std::string clinicianId;  // who is logged in; empty when locked
+  std::string sessionId;    // the session on the session/review screen
+  std::string message;
+  std::string error;
+  Field focus = Field::kNone;
+  std::string lastSigned;  // session signed or voided last, for the home message
+  std::chrono::nanoseconds lastInput{};
+
+  // Store first, then the model: the event is durable before the screen shows it.
+  core::Result<void, std::string> record(core::Session& s, core::Event event);
+  core::Session* current();
+  const core::Session* current() const;
+  const core::Session* session(const std::string& id) const;
+  core::Result<core::UnitsResult, std::string> unitsFor(const core::Session& s) const;
+  const platform::Clinician* findClinician(const std::string& id) const;
+  const platform::Clinician* me() const { return findClinician(clinicianId); }
+  std::string clinicianName(const std::string& id) const;
+  bool syncConfigured() const { return options.sync != nullptr && options.sync->configured(); }
+
+  void loadSettings();
+  void reloadRoster();
+  void saveSetting(const std::string& key, const std::string& value);
+  std::vector<platform::SessionRow> todaysRows() const;
+  // The sync worker writes to the same store (session_synced, rejections): bring the in-memory sessions
+  // up to date with what is on disk, so screens tell the truth and the next event has the right sequence.
+  void refreshFromStore();
+
+  // "Signed", "Signed · uploading", "Synced", "Rejected by the server", ... for a session's tile.
+  std::string statusFor(const core::Session& s, bool running) const;
+  // The latest outbox entry of a session (nullopt: never handed to sync).
+  std::optional<platform::OutboxEntry> latestUpload(const std::string& sessionId) const;
+  // What the home screen says about the session just signed or voided, as it stands now.
+  std::string afterSignMessage() const;
+  // The running clock, with or without seconds as the settings say.
+  std::string formatClock(std::chrono::milliseconds elapsed) const;
+  SessionCardView cardFor(const core::Session& s) const;
+};
+
+}  // namespace unitclock::app

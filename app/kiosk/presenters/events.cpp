@@ -1,0 +1,43 @@
+// Events: every event of one session, for a supervisor.
+#include "format.h"
+#include "presenters.h"
+
+namespace unitclock::app {
+
+EventsView EventsPresenter::build() const {
+  EventsView v;
+  auto stored = m_ctx.store.loadSession(m_sessionId);
+  if (!stored) {
+    v.title = "Session not found";
+    return v;
+  }
+  v.title = "Events · " + stored.value().row.header.patient.initials;
+  // What the supervisor should look at: the engine's warnings and the session's review flags.
+  if (auto restored = core::Session::restore(stored.value().row.header, stored.value().events)) {
+    if (auto units = m_ctx.unitsFor(restored.value())) {
+      for (const auto& w : units.value().warnings) v.flags.push_back(w.message);
+    }
+    for (const auto& f : restored.value().derive(m_ctx.clock.now()).flags) v.flags.push_back(f.message);
+  }
+  const auto& zone = m_ctx.zone;
+  for (const auto& e : stored.value().events) {
+    std::string line = timeOfDay(e.wall, zone, true) + "  " + std::string(core::toString(e.type));
+    if (!e.code.empty()) line += " " + e.code;
+    if (e.performer) line += " (" + std::string(core::toString(*e.performer)) + ")";
+    if (e.pauseReason) line += " " + std::string(core::toString(*e.pauseReason));
+    if (e.minutes) line += " " + std::to_string(e.minutes->count()) + " min";
+    for (const auto& c : e.codes) line += " " + c;
+    if (e.newStart && e.newEnd)
+      line += " to " + timeOfDay(*e.newStart, zone, false) + "–" + timeOfDay(*e.newEnd, zone, false);
+    if (!e.reason.empty()) line += " – " + e.reason;
+    if (!e.clinicianId.empty()) line += " – " + m_ctx.clinicianName(e.clinicianId);
+    v.events.push_back(std::move(line));
+  }
+  return v;
+}
+
+void EventsPresenter::apply(const Intent&) {
+  // Only Back and Lock, which the router handles.
+}
+
+}  // namespace unitclock::app

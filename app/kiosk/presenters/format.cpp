@@ -1,0 +1,153 @@
+#include "format.h"
+
+#include <cctype>
+#include <cstdio>
+
+#include <unitclock/core/catalog.h>
+#include <unitclock/core/payer.h>
+#include <unitclock/core/role.h>
+#include <unitclock/platform/time_zone.h>
+
+namespace unitclock::app {
+
+core::WallTime startOfLocalDay(core::WallTime t, const std::string& zone) {
+  auto date = platform::localDate(t, zone);
+  if (!date) return std::chrono::floor<std::chrono::days>(t);
+  auto range = platform::localDayRange(date.value(), zone);
+  return range ? range.value().start : std::chrono::floor<std::chrono::days>(t);
+}
+
+std::string timeOfDay(core::WallTime t, const std::string& zone, bool seconds) {
+  const long long since =
+      std::chrono::duration_cast<std::chrono::seconds>(t - startOfLocalDay(t, zone)).count();
+  char buf[48];
+  if (seconds)
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", since / 3600, (since / 60) % 60, since % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld", since / 3600, (since / 60) % 60);
+  return buf;
+}
+
+std::string dateText(core::WallTime t, const std::string& zone) {
+  static constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                          "Thursday", "Friday", "Saturday"};
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
+  auto date = platform::localDate(t, zone);
+  const std::chrono::year_month_day ymd =
+      date ? date.value() : std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
+  const std::chrono::weekday wd{std::chrono::sys_days{ymd}};
+  return std::string(kDays[wd.c_encoding()]) + " " + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+         kMonths[static_cast<unsigned>(ymd.month()) - 1];
+}
+
+std::string trim(const std::string& s) {
+  const auto a = s.find_first_not_of(' ');
+  if (a == std::string::npos) return {};
+  return s.substr(a, s.find_last_not_of(' ') - a + 1);
+}
+
+std::string minutesText(std::chrono::milliseconds d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(d).count()) + " min";
+}
+
+std::string unitsText(int units) {
+  return std::to_string(units) + (units == 1 ? " unit" : " units");
+}
+
+std::string clockText(std::chrono::milliseconds elapsed, bool seconds) {
+  const long long total = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+  char buf[32];
+  if (!seconds) {
+    std::snprintf(buf, sizeof buf, "%lld min", total / 60);
+  } else if (total >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, (total / 60) % 60, total % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", total / 60, total % 60);
+  }
+  return buf;
+}
+
+// Roles arrive as "OT" from this device's roster screen and as "ot" from the server: core parses both.
+bool isAdmin(const std::string& role) {
+  const auto r = core::parseRole(role);
+  return r && core::canAdminister(*r);
+}
+
+bool isSupervisor(const std::string& role) {
+  const auto r = core::parseRole(role);
+  return r && core::canSupervise(*r);
+}
+
+std::string roleLabel(const std::string& role) {
+  const auto r = core::parseRole(role);
+  std::string label = role;
+  for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!r) return label;
+  if (*r == core::Role::admin) return "Administrator";
+  if (*r == core::Role::supervisor) return "Supervisor";
+  return label;
+}
+
+core::Discipline disciplineForRole(const std::string& role) {
+  const auto r = core::parseRole(role);
+  return r ? core::usualDiscipline(*r) : core::Discipline::ot;
+}
+
+std::string disciplineLabel(core::Discipline d) {
+  switch (d) {
+    case core::Discipline::pt:
+      return "PT";
+    case core::Discipline::slp:
+      return "SLP";
+    default:
+      return "OT";
+  }
+}
+
+std::string payerLabel(const std::string& name) {
+  if (auto p = core::builtinPayer(name)) {
+    const auto paren = p->displayName.find(" (");
+    return paren == std::string::npos ? p->displayName : p->displayName.substr(0, paren);
+  }
+  return name;
+}
+
+std::string pauseLabel(core::PauseReason r) {
+  switch (r) {
+    case core::PauseReason::rest:
+      return "Rest";
+    case core::PauseReason::toileting:
+      return "Toileting";
+    case core::PauseReason::waiting:
+      return "Waiting";
+    case core::PauseReason::equipment:
+      return "Equipment";
+    default:
+      return "Other";
+  }
+}
+
+std::string statusLabel(core::SessionStatus s, bool running) {
+  switch (s) {
+    case core::SessionStatus::open:
+      return running ? "Running" : "Open";
+    case core::SessionStatus::ended:
+      return "Ended – review";
+    case core::SessionStatus::signed_:
+      return "Signed";
+    case core::SessionStatus::synced:
+      return "Synced";
+    case core::SessionStatus::voided:
+      return "Voided";
+  }
+  return "";
+}
+
+std::string codeName(const std::string& code) {
+  if (const auto* info = core::Catalog::builtin().find(code)) return info->shortName;
+  return code;
+}
+
+}  // namespace unitclock::app

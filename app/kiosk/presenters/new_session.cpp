@@ -1,0 +1,187 @@
+// A new session: today's schedule, the patient, payer, discipline, diagnoses and telehealth.
+#include <algorithm>
+
+#include <unitclock/core/payer.h>
+#include <unitclock/core/uuid.h>
+
+#include "format.h"
+#include "presenters.h"
+
+namespace unitclock::app {
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string>> kDefaultDiagnoses = {
+    {"M54.50", "Low back pain"},    {"M25.511", "R shoulder pain"}, {"I69.351", "Stroke hemiplegia"},
+    {"R26.89", "Gait abnormality"}, {"M62.81", "Muscle weakness"},  {"R13.12", "Dysphagia"},
+};
+
+// One entry of today's schedule as stored: "time|mrn|initials|payer|discipline", entries split by ';'.
+struct ScheduleEntry {
+  std::string time, mrn, initials, payer, discipline;
+};
+
+std::vector<std::optional<ScheduleEntry>> parseSchedule(const std::string& text) {
+  std::vector<std::optional<ScheduleEntry>> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto end = text.find(';', pos);
+    const auto item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    std::vector<std::string> f;
+    std::size_t p = 0;
+    while (true) {
+      const auto bar = item.find('|', p);
+      f.push_back(item.substr(p, bar == std::string::npos ? std::string::npos : bar - p));
+      if (bar == std::string::npos) break;
+      p = bar + 1;
+    }
+    if (f.size() == 5)
+      out.push_back(ScheduleEntry{f[0], f[1], f[2], f[3], f[4]});
+    else
+      out.push_back(std::nullopt);  // keeps the numbering of the entries after it
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void NewSessionPresenter::enter() {
+  m_mrn.clear();
+  m_initials.clear();
+  m_diagnoses.clear();
+  m_telehealth = false;
+  m_payer = "medicare";
+  if (const auto* me = m_ctx.me()) m_discipline = disciplineForRole(me->role);
+  m_ctx.focus = Field::kMrn;
+}
+
+std::vector<std::pair<std::string, std::string>> NewSessionPresenter::diagnosisChoices() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto& text = m_ctx.settings.diagnosisFavourites;
+  // "CODE=Label;CODE=Label"
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto end = text.find(';', pos);
+    const auto item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    const auto eq = item.find('=');
+    if (eq != std::string::npos) out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out.empty() ? kDefaultDiagnoses : out;
+}
+
+NewSessionView NewSessionPresenter::build() const {
+  NewSessionView v;
+  // Today's schedule: served by the server when enrolled; the demo clinic has one of its own.
+  const auto schedule = parseSchedule(m_ctx.settings.schedule);
+  for (std::size_t n = 0; n < schedule.size(); ++n) {
+    if (!schedule[n]) continue;
+    const auto& e = *schedule[n];
+    const auto d = core::parseDiscipline(e.discipline).value_or(core::Discipline::ot);
+    const auto payer = payerLabel(e.payer);
+    v.schedule.push_back({std::to_string(n), e.time, e.initials,
+                          payer.substr(0, payer.find(' ')) + " · " + disciplineLabel(d)});
+  }
+  v.mrn = m_mrn;
+  v.initials = m_initials;
+  v.focus = m_ctx.focus;
+  for (const auto& p : core::builtinPayers())
+    v.payers.push_back({p.name, payerLabel(p.name), p.name == m_payer});
+  for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp})
+    v.disciplines.push_back({std::string(core::toString(d)), disciplineLabel(d), d == m_discipline});
+  for (const auto& [code, label] : diagnosisChoices()) {
+    const bool sel = std::find(m_diagnoses.begin(), m_diagnoses.end(), code) != m_diagnoses.end();
+    v.diagnoses.push_back({code, label, sel});
+  }
+  v.telehealth = m_telehealth;
+  v.error = m_ctx.error;
+  v.canStart = !m_mrn.empty() && !m_initials.empty();
+  return v;
+}
+
+void NewSessionPresenter::apply(const Intent& intent) {
+  auto fieldText = [&]() -> std::string* {
+    if (m_ctx.focus == Field::kMrn) return &m_mrn;
+    if (m_ctx.focus == Field::kInitials) return &m_initials;
+    return nullptr;
+  };
+  std::visit(Overloaded{
+                 [&](const intent::Focus& i) { m_ctx.focus = i.field; },
+                 [&](const intent::KeyText& i) {
+                   if (auto* t = fieldText()) typeInto(m_ctx.focus, *t, i.text);
+                 },
+                 [&](const intent::KeyDelete&) {
+                   if (auto* t = fieldText()) deleteFrom(m_ctx.focus, *t);
+                 },
+                 [&](const intent::PickSchedule& i) {
+                   const auto schedule = parseSchedule(m_ctx.settings.schedule);
+                   for (std::size_t n = 0; n < schedule.size(); ++n) {
+                     if (std::to_string(n) != i.entryId || !schedule[n]) continue;
+                     m_mrn = schedule[n]->mrn;
+                     m_initials = schedule[n]->initials;
+                     m_payer = schedule[n]->payer;
+                     m_discipline = core::parseDiscipline(schedule[n]->discipline).value_or(m_discipline);
+                   }
+                   m_ctx.focus = Field::kNone;
+                 },
+                 [&](const intent::SelectPayer& i) { m_payer = i.payer; },
+                 [&](const intent::SelectDiscipline& i) {
+                   m_discipline = core::parseDiscipline(i.discipline).value_or(m_discipline);
+                 },
+                 [&](const intent::ToggleDiagnosis& i) {
+                   auto it = std::find(m_diagnoses.begin(), m_diagnoses.end(), i.code);
+                   if (it != m_diagnoses.end())
+                     m_diagnoses.erase(it);
+                   else if (m_diagnoses.size() < static_cast<std::size_t>(core::Session::kMaxDiagnoses))
+                     m_diagnoses.push_back(i.code);
+                   else
+                     m_ctx.error = "Up to 4 diagnoses.";
+                 },
+                 [&](const intent::ToggleTelehealth&) { m_telehealth = !m_telehealth; },
+                 [&](const intent::StartSession&) { start(); },
+                 [](const auto&) {},
+             },
+             intent);
+}
+
+void NewSessionPresenter::start() {
+  if (m_mrn.empty() || m_initials.empty()) {
+    m_ctx.error = "Enter the patient's MRN and initials.";
+    return;
+  }
+  const auto bytes = platform::randomBytes(16);
+  if (bytes.size() != 16) {
+    m_ctx.error = "No random numbers available for a session id.";
+    return;
+  }
+  core::UuidBytes ub{};
+  std::copy(bytes.begin(), bytes.end(), ub.begin());
+  core::SessionHeader h;
+  h.id = core::uuidV4(ub);
+  h.clinicId = settingOr(m_ctx.store, "clinic_id", "local");
+  h.deviceId = settingOr(m_ctx.store, "device_id", "device");
+  h.patient = {m_mrn, m_initials};
+  h.payerProfile = m_payer;
+  h.discipline = m_discipline;
+  h.telehealth = m_telehealth;
+  h.placeOfService = m_telehealth ? "10" : "11";  // 10: telehealth in the patient's home; 11: office
+  h.diagnoses = m_diagnoses;
+  h.renderingClinicianId = m_ctx.clinicianId;
+  auto s = core::Session::create(h, m_ctx.clock.now(), m_ctx.clinicianId);
+  if (!s) {
+    m_ctx.error = s.error().message;
+    return;
+  }
+  if (auto r = m_ctx.store.createSession(h, s.value().events().front()); !r) {
+    m_ctx.error = "Could not save: " + r.error().message;
+    return;
+  }
+  m_ctx.sessions.emplace(h.id, std::move(s.value()));
+  m_ctx.sessionId = h.id;
+  m_nav.sessionStarted();
+}
+
+}  // namespace unitclock::app

@@ -1,0 +1,171 @@
+#pragma once
+// One presenter per screen (beside screens/<screen>_screen.cpp): its own state, `build()` of its view
+// from memory, and `apply()` of the intents its screen emits. The router (controller.h) picks the
+// presenter of the current screen; what each intent needs is checked before (access.h).
+
+#include <string>
+#include <vector>
+
+#include "context.h"
+
+namespace unitclock::app {
+
+class Presenter {
+ public:
+  Presenter(KioskContext& ctx, Navigator& nav) : m_ctx(ctx), m_nav(nav) {}
+  virtual ~Presenter() = default;
+  Presenter(const Presenter&) = delete;
+  Presenter& operator=(const Presenter&) = delete;
+  // The screen is shown again (from another screen): forget the half-done steps of last time.
+  virtual void enter() {}
+  virtual void apply(const Intent& intent) = 0;
+
+ protected:
+  KioskContext& m_ctx;
+  Navigator& m_nav;
+};
+
+class SetupPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] SetupView build() const;
+  void apply(const Intent& intent) override;
+
+ private:
+  void submit();
+  std::string m_name, m_pin, m_pinConfirm;
+};
+
+class LockPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] LockView build() const;
+  void apply(const Intent& intent) override;
+};
+
+class PinPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] PinView build() const;
+  void apply(const Intent& intent) override;
+  void begin(PinRequest request);
+  [[nodiscard]] bool forLogin() const { return m_request.purpose == PinPurpose::kLogin; }
+
+ private:
+  void submit();
+  void finishSignOrVoid(const platform::Clinician& c);
+  PinRequest m_request;
+  std::string m_pin;
+};
+
+class HomePresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] HomeView build() const;
+  void apply(const Intent& intent) override;
+};
+
+class NewSessionPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] NewSessionView build() const;
+  void apply(const Intent& intent) override;
+  void enter() override;
+
+ private:
+  void start();
+  std::vector<std::pair<std::string, std::string>> diagnosisChoices() const;
+  std::string m_mrn, m_initials, m_payer = "medicare";
+  core::Discipline m_discipline = core::Discipline::ot;
+  std::vector<std::string> m_diagnoses;
+  bool m_telehealth = false;
+};
+
+class SessionPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] SessionView build() const;
+  void apply(const Intent& intent) override;
+  void enter() override;
+  void resetPerformer() { m_performer = core::Performer::therapist; }
+
+ private:
+  std::vector<std::string> favouritesFor(core::Discipline d) const;
+  void event(core::Event e);
+  bool m_pauseOpen = false;
+  bool m_untimedOpen = false;
+  int m_untimedMinutes = 15;
+  core::Performer m_performer = core::Performer::therapist;
+};
+
+class ReviewPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] ReviewView build() const;
+  void apply(const Intent& intent) override;
+  void enter() override;
+  void openVoidPanel(std::string reason);
+
+ private:
+  enum class Panel { kNone, kCorrect, kVoid };
+  void event(core::Event e);
+  int m_editIndex = -1;
+  core::WallTime m_editStart{}, m_editEnd{};
+  std::string m_editReason;
+  Panel m_panel = Panel::kNone;
+  std::string m_correctionReason;
+};
+
+class SupervisorPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] SupervisorView build() const;
+  void apply(const Intent& intent) override;
+};
+
+class EventsPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] EventsView build() const;
+  void apply(const Intent& intent) override;
+  void show(std::string sessionId) { m_sessionId = std::move(sessionId); }
+
+ private:
+  std::string m_sessionId;
+};
+
+class SettingsPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] SettingsView build() const;
+  void apply(const Intent& intent) override;
+  void enter() override;
+  // An enrollment in flight has finished (empty error: it worked).
+  void enrollFinished(const std::string& error);
+
+ private:
+  void saveClinicRoom();
+  std::string m_enrollCode;
+  std::string m_clinicEdit, m_roomEdit;  // as typed so far (administrators)
+};
+
+class AddClinicianPresenter final : public Presenter {
+ public:
+  using Presenter::Presenter;
+  [[nodiscard]] AddClinicianView build() const;
+  void apply(const Intent& intent) override;
+  void enter() override;
+
+ private:
+  void save();
+  std::string m_name, m_pin, m_role = "OT";
+};
+
+// [SECTION] Typing (typing.cpp): the on-screen keys and a physical keyboard, per field.
+
+// Appends what `field` accepts of `text` (digits for PINs, capitals for an MRN, ...).
+void typeInto(Field field, std::string& target, const std::string& text);
+// Removes the last character (a whole UTF-8 character for free text).
+void deleteFrom(Field field, std::string& target);
+
+}  // namespace unitclock::app

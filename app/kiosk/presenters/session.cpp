@@ -1,0 +1,195 @@
+// The session screen: activity tiles, the running clock, pauses, the performer and untimed services.
+#include <algorithm>
+
+#include <unitclock/core/catalog.h>
+#include <unitclock/core/day.h>
+#include <unitclock/core/payer.h>
+
+#include "format.h"
+#include "presenters.h"
+
+namespace unitclock::app {
+
+using namespace std::chrono_literals;
+using core::Performer;
+using core::SessionStatus;
+
+void SessionPresenter::enter() {
+  m_pauseOpen = false;
+  m_untimedOpen = false;
+}
+
+std::vector<std::string> SessionPresenter::favouritesFor(core::Discipline d) const {
+  const auto& st = m_ctx.settings;
+  std::string text = d == core::Discipline::pt    ? st.favouritesPt
+                     : d == core::Discipline::slp ? st.favouritesSlp
+                                                  : st.favouritesOt;
+  if (text.empty()) {
+    switch (d) {
+      case core::Discipline::pt:
+        text = "97110,97112,97116,97140,97530,97535";
+        break;
+      case core::Discipline::slp:
+        text = "92507,92526,97129,97130,92609";
+        break;
+      default:
+        text = "97110,97112,97140,97530,97535,97129";
+        break;
+    }
+  }
+  std::vector<std::string> codes;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto end = text.find(',', pos);
+    auto code = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (!code.empty() && core::Catalog::builtin().find(code) != nullptr) codes.push_back(code);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return codes;
+}
+
+SessionView SessionPresenter::build() const {
+  SessionView v;
+  const auto* s = m_ctx.current();
+  if (s == nullptr) return v;
+  const auto now = m_ctx.clock.now();
+  const auto sum = s->derive(now);
+  const auto& h = s->header();
+  v.sessionId = h.id;
+  v.patient = h.patient.initials;
+  v.context = payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
+              (h.telehealth ? " · Telehealth" : "");
+  v.ended = s->status() != SessionStatus::open;
+  auto minutesFor = [&](const std::string& code) {
+    std::chrono::milliseconds t{};
+    for (const auto& c : sum.codes)
+      if (c.code == code) t += c.total();
+    return t;
+  };
+  std::vector<std::string> codes = favouritesFor(h.discipline);
+  for (const auto& c : sum.codes)
+    if (std::find(codes.begin(), codes.end(), c.code) == codes.end()) codes.push_back(c.code);
+  for (const auto& code : codes) {
+    const auto* info = core::Catalog::builtin().find(code);
+    if (info != nullptr && !info->timed && minutesFor(code) == 0ms)
+      continue;  // untimed: via "Add untimed service"
+    v.tiles.push_back(
+        {code, codeName(code), minutesText(minutesFor(code)), sum.running && sum.running->code == code});
+  }
+  if (sum.running) {
+    v.runningName = sum.running->code + " " + codeName(sum.running->code) +
+                    (sum.running->performer == Performer::assistant ? " (assistant)" : "");
+    v.clock = m_ctx.formatClock(sum.running->elapsed);
+  } else if (sum.pausedFor) {
+    v.paused = true;
+    const auto pausedFor = sum.pauses.empty() ? 0ms : sum.pauses.back().end - sum.pauses.back().start;
+    v.pausedText = "Paused: " + pauseLabel(*sum.pausedFor);
+    v.clock = m_ctx.formatClock(pausedFor);
+  }
+  v.pauseChipsOpen = m_pauseOpen;
+  for (auto r : {core::PauseReason::rest, core::PauseReason::toileting, core::PauseReason::waiting,
+                 core::PauseReason::equipment, core::PauseReason::other})
+    v.pauseReasons.push_back({std::string(core::toString(r)), pauseLabel(r), false});
+  v.assistant =
+      sum.running ? sum.running->performer == Performer::assistant : m_performer == Performer::assistant;
+  v.untimedOpen = m_untimedOpen;
+  v.untimedMinutes = m_untimedMinutes;
+  for (const auto& info : core::Catalog::builtin().codes()) {
+    if (info.timed || info.group || !info.allowsDiscipline(h.discipline)) continue;
+    v.untimedCodes.push_back({info.code, info.shortName, false});
+  }
+  const auto payer = core::builtinPayer(h.payerProfile).value_or(core::PayerProfile::medicare());
+  auto units = core::computeUnits(core::sessionInput(h, sum), payer);
+  v.bar.timed = "Timed " + minutesText(sum.timedTime);
+  v.bar.treatment = "Treatment " + minutesText(sum.treatmentTime);
+  if (units) {
+    const auto& u = units.value();
+    v.bar.units = unitsText(u.totalUnits) + " (" + payerLabel(payer.name) +
+                  (payer.rule == core::UnitRule::cms ? ", 8-minute rule)" : ", per code)");
+    const bool hint = m_ctx.settings.showNextUnit;
+    if (hint && payer.rule == core::UnitRule::cms) {
+      v.bar.nextUnit =
+          "Next unit in " + std::to_string(core::minutesToNextCmsUnit(u.totalTimed).count()) + " min";
+    } else if (hint && sum.running) {
+      // Per-code rule: the running code's own next unit (its midpoint, then every unit length after it).
+      if (const auto* info = core::Catalog::builtin().find(sum.running->code);
+          info != nullptr && info->timed) {
+        const auto m = std::chrono::duration_cast<std::chrono::minutes>(minutesFor(sum.running->code));
+        const int have = core::unitsByMidpoint(m, info->unitLength, info->midpoint);
+        const auto nextAt = info->midpoint + info->unitLength * have;
+        v.bar.nextUnit =
+            "Next unit of " + sum.running->code + " in " + std::to_string((nextAt - m).count()) + " min";
+      }
+    }
+  } else {
+    v.bar.units = "Units: " + units.error().message;
+  }
+  v.error = m_ctx.error;
+  return v;
+}
+
+void SessionPresenter::event(core::Event e) {
+  auto* s = m_ctx.current();
+  if (s == nullptr) return;
+  auto r = m_ctx.record(*s, std::move(e));
+  m_ctx.error = r ? std::string() : r.error();
+}
+
+void SessionPresenter::apply(const Intent& intent) {
+  const auto now = m_ctx.clock.now();
+  const auto& who = m_ctx.clinicianId;
+  const auto* s = m_ctx.current();
+  std::visit(
+      Overloaded{
+          [&](const intent::StartActivity& i) {
+            if (s == nullptr) return;
+            const auto sum = s->derive(now);
+            if (sum.running && sum.running->code == i.code)
+              return;  // already running: a second tap changes nothing
+            const auto performer = sum.running ? sum.running->performer : m_performer;
+            event(core::activityStarted(0, now, who, i.code, performer));
+            m_pauseOpen = false;
+          },
+          [&](const intent::StopActivity&) {
+            event(core::makeEvent(core::EventType::activity_stopped, 0, now, who));
+            m_pauseOpen = false;
+          },
+          [&](const intent::TogglePauseReasons&) { m_pauseOpen = !m_pauseOpen; },
+          [&](const intent::Pause& i) {
+            event(core::paused(0, now, who,
+                               core::parsePauseReason(i.reason).value_or(core::PauseReason::other)));
+            m_pauseOpen = false;
+          },
+          [&](const intent::Resume&) { event(core::makeEvent(core::EventType::resumed, 0, now, who)); },
+          [&](const intent::SetPerformer& i) {
+            m_performer = i.performer;
+            if (s == nullptr) return;
+            const auto sum = s->derive(now);
+            if (sum.running && sum.running->performer != i.performer)
+              event(core::performerSwitched(0, now, who, i.performer));
+          },
+          [&](const intent::ToggleUntimed&) { m_untimedOpen = !m_untimedOpen; },
+          [&](const intent::AdjustUntimedMinutes& i) {
+            m_untimedMinutes = std::clamp(m_untimedMinutes + static_cast<int>(i.delta.count()), 0, 240);
+          },
+          [&](const intent::AddUntimed& i) {
+            const auto minutes = std::chrono::minutes(m_untimedMinutes);
+            event(core::untimedAdded(0, now, who, i.code, minutes,
+                                     m_performer == Performer::assistant ? minutes : 0min));
+            if (m_ctx.error.empty()) m_untimedOpen = false;
+          },
+          [&](const intent::EndSession&) {
+            if (s != nullptr && s->status() == SessionStatus::open) {
+              event(core::makeEvent(core::EventType::session_ended, 0, now, who));
+              if (!m_ctx.error.empty()) return;
+            }
+            m_nav.go(Screen::kReview);
+          },
+          [&](const intent::GoHome&) { m_nav.go(Screen::kHome); },
+          [](const auto&) {},
+      },
+      intent);
+}
+
+}  // namespace unitclock::app

@@ -1,0 +1,103 @@
+// Supervisor: today on this device per clinician, problems, and the clinic-wide day from the server.
+#include <cstdio>
+#include <map>
+
+#include "format.h"
+#include "presenters.h"
+
+namespace unitclock::app {
+
+namespace {
+
+std::string perHour(double unitsPerHour) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", unitsPerHour);
+  return buf;
+}
+
+}  // namespace
+
+SupervisorView SupervisorPresenter::build() const {
+  SupervisorView v;
+  const auto now = m_ctx.clock.now();
+  v.day = dateText(now.wall, m_ctx.zone);
+  struct Agg {
+    int sessions = 0;
+    long long timed = 0, treatment = 0;
+    int units = 0, flags = 0;
+  };
+  std::map<std::string, Agg> byClinician;
+  for (const auto& row : m_ctx.todaysRows()) {
+    const auto* s = m_ctx.session(row.header.id);
+    std::optional<core::Session> loaded;
+    if (s == nullptr) {
+      auto stored = m_ctx.store.loadSession(row.header.id);
+      if (!stored) continue;
+      auto r = core::Session::restore(stored.value().row.header, stored.value().events);
+      if (!r) continue;
+      loaded = std::move(r.value());
+      s = &*loaded;
+    }
+    const auto sum = s->derive(now);
+    auto& a = byClinician[s->header().renderingClinicianId];
+    ++a.sessions;
+    auto units = m_ctx.unitsFor(*s);
+    if (units) {
+      a.timed += units.value().totalTimed.count();
+      a.treatment += units.value().totalTreatment.count();
+      a.units += units.value().totalUnits;
+      a.flags += static_cast<int>(units.value().warnings.size());
+    }
+    a.flags += static_cast<int>(sum.flags.size());
+    SessionRowView r;
+    r.sessionId = row.header.id;
+    r.initials = row.header.patient.initials + " · " + m_ctx.clinicianName(row.header.renderingClinicianId);
+    r.status = m_ctx.statusFor(*s, sum.running.has_value());
+    r.minutes = minutesText(sum.timedTime) + " timed";
+    r.units = units ? unitsText(units.value().totalUnits) : "–";
+    if (auto outbox = m_ctx.store.outbox(row.header.id); outbox) {
+      for (const auto& e : outbox.value()) {
+        if (e.state != platform::OutboxState::rejected) continue;
+        r.status = "Rejected by the server";
+        v.problems.push_back(r.initials + ": rejected by the server – " + e.lastError);
+      }
+    }
+    if (s->status() == core::SessionStatus::ended)
+      v.problems.push_back(r.initials + ": ended, not signed yet");
+    v.sessions.push_back(std::move(r));
+  }
+  for (const auto& [id, a] : byClinician) {
+    ClinicianDayView c;
+    c.clinician = m_ctx.clinicianName(id);
+    c.sessions = std::to_string(a.sessions);
+    c.minutes = std::to_string(a.timed) + " / " + std::to_string(a.treatment);
+    c.units = std::to_string(a.units);
+    c.unitsPerHour = perHour(a.treatment > 0 ? a.units * 60.0 / static_cast<double>(a.treatment) : 0.0);
+    c.flags = a.flags == 0 ? "none" : std::to_string(a.flags);
+    v.clinicians.push_back(std::move(c));
+  }
+  if (m_ctx.options.sync != nullptr) {
+    v.sync = m_ctx.options.sync->statusLine();
+    if (auto day = m_ctx.options.sync->daySummary()) {
+      v.clinicWideTitle =
+          "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " + unitsText(day->units);
+      for (const auto& c : day->clinicians) {
+        v.clinicWide.push_back({c.name, std::to_string(c.sessions),
+                                std::to_string(c.timedMinutes) + " / " + std::to_string(c.treatmentMinutes),
+                                std::to_string(c.units), perHour(c.unitsPerHour),
+                                c.flags == 0 ? "none" : std::to_string(c.flags)});
+      }
+      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r);
+      if (day->unsignedSessions > 0)
+        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions) +
+                             " unsigned session(s) clinic-wide");
+    }
+  }
+  return v;
+}
+
+void SupervisorPresenter::apply(const Intent& intent) {
+  if (const auto* show = std::get_if<intent::ShowEvents>(&intent)) m_nav.showEvents(show->sessionId);
+}
+
+}  // namespace unitclock::app
