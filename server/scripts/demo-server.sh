@@ -13,7 +13,8 @@ listen="${3:-127.0.0.1:8470}"
 
 if [[ ! -f "$data/unitclock-server.db" ]]; then
   "$srv" init --data-dir "$data" >/dev/null
-  "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC >/dev/null
+  "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC \
+    --min-pin-digits 4 >/dev/null  # the kiosk demo's PINs; a real clinic keeps the default 6
   while IFS='|' read -r id name role pin; do
     "$srv" clinician add --data-dir "$data" --clinic demo-clinic --id "$id" --name "$name" --role "$role" \
       --pin "$pin" >/dev/null

@@ -113,7 +113,13 @@ UPDATE rejections SET day = received_date;
 CREATE INDEX rejections_by_session_day ON rejections(clinic_id, day);
 )sql";
 
-constexpr std::array<sql::Migration, 2> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}}};
+// Step 4 (step 3 belongs to the summary's holds): the fewest digits a new clinician's PIN may have in a
+// clinic. Six by default: the roster's hashes reach every kiosk, and a stolen kiosk can search them offline.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE clinics ADD COLUMN min_pin_digits INTEGER NOT NULL DEFAULT 6;
+)sql";
+
+constexpr std::array<sql::Migration, 3> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}, {4, kSchemaV4}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};
