@@ -20,6 +20,8 @@ packages=(
   time hyperfine curl procps
   # the test command's runs with the wall clock moved
   faketime
+  # the fuzzers (packaging/fuzz.sh): clang and its libFuzzer runtime; the main build stays gcc
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (unit, store crash, CLI, server, app under a
-# headless SDL driver and under Xvfb). This is the README's test command.
+# headless SDL driver and under Xvfb), then the fuzzers for a bounded time. This is the README's test command.
 #
 # Then the whole suite runs twice more with the wall clock moved (Debian's faketime; the monotonic clock
 # stays real, the sync worker's waits need it), to prove that no test depends on the day it runs: once 30 s
@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
 cmake --workflow --preset ci
+./packaging/fuzz.sh 30   # every parser of outside bytes, 30 s each, clang + libFuzzer (a separate build)
 for start in '2027-03-14 06:59:30' '2026-12-31 23:59:20'; do
   echo "== the whole suite again, with the wall clock starting at $start UTC =="
   FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$start UTC" ctest --preset ci
