@@ -61,7 +61,9 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
     m_pending.reset();
     if (!result) {
       enrollMessage = "Enrollment failed: " + result.error().message;
+      m_enrollFailure = result.error().message;
     } else {
+      m_enrollFailure.clear();
       const auto now = m_clock.wallNow();
       (void)store.setSetting("server_url", m_enrollUrl, "", now);
       (void)store.setSetting("device_token", result.value().token, "", now);
@@ -153,7 +155,9 @@ void SyncLink::nudge() {
 
 std::string SyncLink::statusLine() const {
   if (m_enrolling) return "Sync: enrolling this device…";
-  if (!m_worker) return {};
+  // Shown on every screen with a sync line: a kiosk started with --server/--enroll-code has no other place
+  // that would say why it never synced.
+  if (!m_worker) return m_enrollFailure.empty() ? std::string{} : "Sync: enrollment failed: " + m_enrollFailure;
   const auto s = m_worker->state();
   if (s.needsEnrollment) return "Sync: this device must be enrolled again (Settings)";
   if (!s.lastError.empty()) return "Sync: offline, " + std::to_string(s.pending) + " waiting (retrying)";

@@ -144,6 +144,13 @@ case "$case_name" in
     cat stats.json
     for k in frames seconds cpu_seconds; do grep -q "\"$k\":" stats.json || fail "no $k in stats"; done
     ;;
+  enroll-failure-shown)
+    # Started with --server/--enroll-code and the enrollment fails (nothing listens there): the sync line
+    # says so and why, instead of nothing.
+    printf 'wait-sync 15\nexpect "Sync: enrollment failed"\n' > enroll.txt
+    SDL_VIDEODRIVER=dummy "$app" --script enroll.txt --demo --data-dir data --server http://127.0.0.1:9 \
+      --enroll-code AAAA-BBBB-CCCC --clock-start 2026-11-26T15:00:00Z
+    ;;
   sync-to-server)
     # A device enrolled with a real unitclock-server on 127.0.0.1: the roster arrives from the server, a
     # session signed in the app is uploaded (wait-sync), and the server's day summary and CSV export show it.
