@@ -157,7 +157,8 @@ std::string SyncLink::statusLine() const {
   if (m_enrolling) return "Sync: enrolling this device…";
   // Shown on every screen with a sync line: a kiosk started with --server/--enroll-code has no other place
   // that would say why it never synced.
-  if (!m_worker) return m_enrollFailure.empty() ? std::string{} : "Sync: enrollment failed: " + m_enrollFailure;
+  if (!m_worker)
+    return m_enrollFailure.empty() ? std::string{} : "Sync: enrollment failed: " + m_enrollFailure;
   const auto s = m_worker->state();
   if (s.needsEnrollment) return "Sync: this device must be enrolled again (Settings)";
   if (!s.lastError.empty()) return "Sync: offline, " + std::to_string(s.pending) + " waiting (retrying)";
@@ -173,7 +174,8 @@ std::string SyncLink::waitUntilEmpty(double seconds) {
       return "enrollment did not finish in time";
     return {};
   }
-  if (!m_worker) return "sync is not configured";
+  // An enrollment that already failed has settled like one that just finished: the screen says why.
+  if (!m_worker) return m_enrollFailure.empty() ? std::string("sync is not configured") : std::string();
   m_worker->nudge();
 
   // Count what is really waiting in the store (a second, read-only connection), including uploads that

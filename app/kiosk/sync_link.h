@@ -66,7 +66,8 @@ class SyncLink {
   // enrollment (--server/--enroll-code at start, or Settings) "Sync: enrollment failed: REASON"; empty if
   // not configured.
   [[nodiscard]] std::string statusLine() const;
-  // Script mode's wait-sync: blocks up to `seconds` until the outbox is empty; error text or "".
+  // Script mode's wait-sync: blocks up to `seconds` until the outbox is empty, or an enrollment has
+  // finished or failed (the sync line then says why); error text or "".
   std::string waitUntilEmpty(double seconds);
 
  private:
