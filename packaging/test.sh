@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (unit, store crash, CLI, server, app under a
-# headless SDL driver and under Xvfb, and the long property run of core). This is the README's test command.
-# The core's tests run once more built by clang.
+# headless SDL driver and under Xvfb, and the long property run of core), then the fuzzers for a bounded
+# time. This is the README's test command. The core's tests run once more built by clang.
 #
 # Then the whole suite runs twice more with the wall clock moved (Debian's faketime; the monotonic clock
 # stays real, the sync worker's waits need it), to prove that no test depends on the day it runs: once 30 s
@@ -21,6 +21,7 @@ cmake -S . -B build/clang-core -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=R
   -DUNITCLOCK_BUILD_BENCH=OFF >/dev/null
 cmake --build build/clang-core -j2 --target core_tests
 build/clang-core/tests/core/core_tests --gtest_brief=1
+./packaging/fuzz.sh 30   # every parser of outside bytes, 30 s each, clang + libFuzzer (a separate build)
 for start in '2027-03-14 06:59:30' '2026-12-31 23:59:20'; do
   echo "== the whole suite again, with the wall clock starting at $start UTC =="
   FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$start UTC" ctest --preset ci -LE long  # the long run reads no clock

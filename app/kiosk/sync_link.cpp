@@ -63,8 +63,10 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
     m_pending.reset();
     if (!result) {
       enrollMessage = "Enrollment failed: " + result.error().message;
+      m_enrollFailure = result.error().message;
       journal("enrollment with " + m_enrollUrl + " failed: " + result.error().message);
     } else {
+      m_enrollFailure.clear();
       journal("enrolled with " + m_enrollUrl + " for clinic " + result.value().clinicId);
       const auto now = m_clock.wallNow();
       (void)store.setSetting("server_url", m_enrollUrl, "", now);
@@ -162,7 +164,10 @@ void SyncLink::nudge() {
 
 std::string SyncLink::statusLine() const {
   if (m_enrolling) return "Sync: enrolling this device…";
-  if (!m_worker) return {};
+  // Shown on every screen with a sync line: a kiosk started with --server/--enroll-code has no other place
+  // that would say why it never synced.
+  if (!m_worker)
+    return m_enrollFailure.empty() ? std::string{} : "Sync: enrollment failed: " + m_enrollFailure;
   const auto s = m_worker->state();
   if (s.needsEnrollment) return "Sync: this device must be enrolled again (Settings)";
   if (!s.lastError.empty()) return "Sync: offline, " + std::to_string(s.pending) + " waiting (retrying)";
@@ -178,7 +183,8 @@ std::string SyncLink::waitUntilEmpty(double seconds) {
       return "enrollment did not finish in time";
     return {};
   }
-  if (!m_worker) return "sync is not configured";
+  // An enrollment that already failed has settled like one that just finished: the screen says why.
+  if (!m_worker) return m_enrollFailure.empty() ? std::string("sync is not configured") : std::string();
   m_worker->nudge();
 
   // Count what is really waiting in the store (a second, read-only connection), including uploads that

@@ -62,10 +62,12 @@ class SyncLink {
     int unsignedSessions = 0;
   };
   [[nodiscard]] std::optional<DaySummary> daySummary() const;
-  // "Sync: up to date", "Sync: 2 waiting", "Sync: offline, 3 waiting (retrying)", ...; empty if not
-  // configured.
+  // "Sync: up to date", "Sync: 2 waiting", "Sync: offline, 3 waiting (retrying)", ...; after a failed
+  // enrollment (--server/--enroll-code at start, or Settings) "Sync: enrollment failed: REASON"; empty if
+  // not configured.
   [[nodiscard]] std::string statusLine() const;
-  // Script mode's wait-sync: blocks up to `seconds` until the outbox is empty; error text or "".
+  // Script mode's wait-sync: blocks up to `seconds` until the outbox is empty, or an enrollment has
+  // finished or failed (the sync line then says why); error text or "".
   std::string waitUntilEmpty(double seconds);
 
  private:
@@ -79,6 +81,7 @@ class SyncLink {
   std::string m_loggedError;  // the sync error last written to the journal
   bool m_enrolling = false;
   std::string m_enrollUrl;
+  std::string m_enrollFailure;  // the last enrollment's error, shown in the sync line until one succeeds
   struct Pending;
   std::unique_ptr<Pending> m_pending;
 };

@@ -13,8 +13,9 @@ listen="${3:-127.0.0.1:8470}"
 
 if [[ ! -f "$data/unitclock-server.db" ]]; then
   "$srv" init --data-dir "$data" >/dev/null
-  "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC >/dev/null
-  # The kiosk's --demo clinicians (app/kiosk/controller.cpp, seedDemo), with the names and NPIs the
+  "$srv" clinic add --data-dir "$data" --id demo-clinic --name "Riverside Therapy (demo)" --timezone UTC \
+    --min-pin-digits 4 >/dev/null  # the kiosk demo's PINs; a real clinic keeps the default 6
+  # The kiosk's --demo clinicians (app/kiosk/demo_data.cpp), with the names and NPIs the
   # server's exports need: valid check digits (Luhn over 80840 + the digits), obviously fictional
   # (the 100000000x series). The kiosk itself keeps no NPI.
   while IFS='|' read -r id name family given role pin npi; do

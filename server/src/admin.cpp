@@ -16,6 +16,7 @@
 #endif
 #include <unitclock/core/npi.h>
 #include <unitclock/platform/catalog_json.h>
+#include <unitclock/platform/time_zone.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
@@ -29,14 +30,16 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR [options]
 
-  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--max-body BYTES]
-        [--rate PER_SECOND] [--burst N] [--threads N] [--hl7-processing-id P|T]
-                                 serve API v1 (default 127.0.0.1:8470; port 0 picks a free port)
+  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE | --insecure-http] [--max-body BYTES]
+        [--rate PER_SECOND] [--burst N] [--threads N] [--max-connections N] [--hl7-processing-id P|T]
+                                 serve API v1 (default 127.0.0.1:8470; port 0 picks a free port);
+                                 an address other than loopback needs TLS, or --insecure-http
+                                 behind a TLS-terminating proxy on the same host
   init                           create the data directory and database
   backup --to FILE|DIR [--keep N]  a consistent copy while serving (0600, integrity-checked); into a
                                  directory as unitclock-server-YYYYMMDDTHHMMSSZ.db, keeping the newest N
   restore --from FILE            restore a backup into --data-dir, which must not hold a database yet
-  clinic add --id ID --name NAME [--timezone ZONE]
+  clinic add --id ID --name NAME [--timezone ZONE] [--min-pin-digits N (default 6)]
   clinician add --clinic ID --id ID --name NAME --role ot|ota|pt|pta|slp|supervisor [--pin PIN | --pin-hash HASH]
                 [--npi NPI] [--family-name NAME --given-name NAME]
   clinician remove --id ID
@@ -177,10 +180,32 @@ int restore(const Args& a) {
   return 0;
 }
 
+// 127.0.0.0/8, ::1 and localhost: addresses no other machine reaches.
+bool isLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Text from outside (a device's label) for a terminal: control characters as \xHH.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 int serve(const Args& a) {
-  if (auto e = checkOptions(
-          a, {"listen", "tls-cert", "tls-key", "max-body", "rate", "burst", "threads", "hl7-processing-id"},
-          {})) {
+  if (auto e = checkOptions(a,
+                            {"listen", "tls-cert", "tls-key", "insecure-http", "max-body", "rate", "burst",
+                             "threads", "max-connections", "hl7-processing-id"},
+                            {})) {
     return usageError(*e);
   }
   ServeOptions o;
@@ -203,13 +228,26 @@ int serve(const Args& a) {
   if (o.hl7ProcessingId != "P" && o.hl7ProcessingId != "T")
     return usageError("--hl7-processing-id must be P (production) or T (training)");
   o.tlsKey = opt(a, "tls-key");
+  if (a.options.count("insecure-http")) {
+    const auto v = opt(a, "insecure-http");
+    if (v != "yes" && v != "true" && v != "1") return usageError("--insecure-http takes yes");
+    if (!o.tlsCert.empty()) return usageError("--insecure-http and --tls-cert exclude each other");
+    o.insecureHttp = true;
+  }
+  if (!isLoopback(o.host) && o.tlsCert.empty() && !o.insecureHttp) {
+    return usageError("refusing plain HTTP on " + o.host +
+                      ": device tokens and patient data would cross the network unencrypted. Give "
+                      "--tls-cert and --tls-key, or --insecure-http yes when a TLS-terminating proxy on "
+                      "this host forwards to it");
+  }
   try {
     if (a.options.count("max-body")) o.maxBodyBytes = std::stoul(opt(a, "max-body"));
     if (a.options.count("rate")) o.rateLimit.perSecond = std::stod(opt(a, "rate"));
     if (a.options.count("burst")) o.rateLimit.burst = std::stod(opt(a, "burst"));
     if (a.options.count("threads")) o.threads = std::stoi(opt(a, "threads"));
+    if (a.options.count("max-connections")) o.maxConnections = std::stoul(opt(a, "max-connections"));
   } catch (...) {
-    return usageError("--max-body, --rate, --burst and --threads take numbers");
+    return usageError("--max-body, --rate, --burst, --threads and --max-connections take numbers");
   }
   if (o.rateLimit.perSecond <= 0 || o.rateLimit.burst < 1 || o.threads < 1) {
     return usageError("--rate must be > 0, --burst >= 1, --threads >= 1");
@@ -237,6 +275,12 @@ int serve(const Args& a) {
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
   });
+  if (o.insecureHttp && !isLoopback(o.host)) {
+    std::fprintf(stderr,
+                 "unitclock-server: serving plain HTTP on %s (--insecure-http): only a TLS-terminating proxy "
+                 "on this host may reach it\n",
+                 o.host.c_str());
+  }
   std::printf("listening %s\n", http->url().c_str());
   std::fflush(stdout);
   http->run();
@@ -248,12 +292,25 @@ int serve(const Args& a) {
 }
 
 int clinicAdd(const Args& a) {
-  if (auto e = checkOptions(a, {"id", "name", "timezone"}, {"id", "name"})) return usageError(*e);
+  if (auto e = checkOptions(a, {"id", "name", "timezone", "min-pin-digits"}, {"id", "name"}))
+    return usageError(*e);
   if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
+  const auto zone = opt(a, "timezone", "UTC");
+  if (!platform::isKnownTimeZone(zone))
+    return usageError("--timezone must name an IANA time zone, like America/Chicago");
+  int minPin = 6;
+  try {
+    if (a.options.count("min-pin-digits")) minPin = std::stoi(opt(a, "min-pin-digits"));
+  } catch (...) {
+    return usageError("--min-pin-digits takes a number");
+  }
+  if (minPin < 4 || minPin > 12) return usageError("--min-pin-digits must be between 4 and 12");
   return withDatabase(a, [&](sql::Database& db) {
     if (clinicExists(db, opt(a, "id"))) return runtimeError("clinic " + opt(a, "id") + " already exists");
-    auto err = execute(db, "INSERT INTO clinics(id, name, timezone, created_at) VALUES(?1, ?2, ?3, ?4)",
-                       opt(a, "id"), opt(a, "name"), opt(a, "timezone", "UTC"), nowUtc());
+    auto err = execute(db,
+                       "INSERT INTO clinics(id, name, timezone, created_at, min_pin_digits) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5)",
+                       opt(a, "id"), opt(a, "name"), zone, nowUtc(), minPin);
     if (!err.empty()) return runtimeError(err);
     std::printf("clinic %s added\n", opt(a, "id").c_str());
     return 0;
@@ -277,36 +334,77 @@ int clinicianAdd(const Args& a) {
   if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
   if (a.options.count("pin") && a.options.count("pin-hash"))
     return usageError("give --pin or --pin-hash, not both");
-  std::string hash = opt(a, "pin-hash");
+  const auto pin = opt(a, "pin");
   if (a.options.count("pin")) {
-    const auto pin = opt(a, "pin");
     if (pin.size() < 4 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos) {
       return usageError("--pin must be 4 to 12 digits");
     }
-#if UNITCLOCK_SERVER_HAS_PIN_HASHING
-    platform::PinHashFailure failure{};
-    auto h = platform::hashPin(pin, {}, &failure);
-    if (!h) return runtimeError("cannot hash the PIN: " + failure.message);
-    hash = *h;
-#else
-    return runtimeError("this build cannot hash PINs; give --pin-hash");
-#endif
-  } else if (!hash.empty() && hash.rfind("$argon2id$", 0) != 0) {
+  } else if (auto h = opt(a, "pin-hash"); !h.empty() && h.rfind("$argon2id$", 0) != 0) {
     return usageError("--pin-hash must be an Argon2id hash string ($argon2id$...)");
   }
   return withDatabase(a, [&](sql::Database& db) {
-    if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
-    auto err =
-        execute(db,
-                "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-                "ON CONFLICT(id) DO UPDATE SET clinic_id = excluded.clinic_id, name = excluded.name, "
-                "role = excluded.role, pin_hash = excluded.pin_hash, npi = excluded.npi, "
-                "family_name = excluded.family_name, given_name = excluded.given_name, active = 1",
-                opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
-                opt(a, "family-name"), opt(a, "given-name"));
+    auto clinic = db.prepare("SELECT min_pin_digits FROM clinics WHERE id = ?1");
+    if (!clinic || !clinic->bind(1, opt(a, "clinic"))) return runtimeError("cannot read the clinic");
+    auto found = clinic->step();
+    if (!found) return runtimeError(found.error().message);
+    if (!found.value()) return runtimeError("no clinic " + opt(a, "clinic"));
+    const auto minDigits = static_cast<std::size_t>(clinic->columnInt(0));
+    if (a.options.count("pin") && pin.size() < minDigits) {
+      return runtimeError("clinic " + opt(a, "clinic") + " needs PINs of at least " +
+                          std::to_string(minDigits) + " digits (clinic add --min-pin-digits)");
+    }
+    // An id names one person in one clinic: moving someone is an admin decision, not a side effect.
+    auto existing = db.prepare("SELECT clinic_id FROM clinicians WHERE id = ?1");
+    if (!existing || !existing->bind(1, opt(a, "id"))) return runtimeError("cannot read the roster");
+    auto row = existing->step();
+    if (!row) return runtimeError(row.error().message);
+    const bool exists = row.value();
+    if (exists && existing->columnText(0) != opt(a, "clinic")) {
+      return runtimeError("clinician " + opt(a, "id") + " belongs to clinic " + existing->columnText(0) +
+                          "; remove them there or choose another id");
+    }
+    const bool newPin = a.options.count("pin") || a.options.count("pin-hash");
+    std::string hash = opt(a, "pin-hash");
+    if (a.options.count("pin")) {
+#if UNITCLOCK_SERVER_HAS_PIN_HASHING
+      // Served to every kiosk of the clinic, so hashed at more than the kiosk's own cost (docs/server.md,
+      // threat model): the kiosk's passes over 4 times its memory, 4 times the work per guess.
+      platform::PinHashLimits limits;
+      limits.memLimitBytes = 64u << 20;  // 64 MiB, against the kiosk's 16 MiB
+      limits.opsLimit = platform::PinHashLimits{}.opsLimit;
+      platform::PinHashFailure failure{};
+      auto h = platform::hashPin(pin, limits, &failure);
+      if (!h) return runtimeError("cannot hash the PIN: " + failure.message);
+      hash = *h;
+#else
+      return runtimeError("this build cannot hash PINs; give --pin-hash");
+#endif
+    }
+    std::string err;
+    if (!exists) {
+      err = execute(db,
+                    "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
+                    opt(a, "family-name"), opt(a, "given-name"));
+    } else {
+      // An NPI or name parts given replace the stored ones; left out, they are kept.
+      err = execute(db,
+                    "UPDATE clinicians SET name = ?2, role = ?3, npi = COALESCE(NULLIF(?4, ''), npi), "
+                    "family_name = COALESCE(NULLIF(?5, ''), family_name), "
+                    "given_name = COALESCE(NULLIF(?6, ''), given_name), active = 1 WHERE id = ?1",
+                    opt(a, "id"), opt(a, "name"), opt(a, "role"), opt(a, "npi"), opt(a, "family-name"),
+                    opt(a, "given-name"));
+      if (err.empty() && newPin)
+        err = execute(db, "UPDATE clinicians SET pin_hash = ?2 WHERE id = ?1", opt(a, "id"), hash);
+    }
     if (!err.empty()) return runtimeError(err);
-    std::printf("clinician %s added to clinic %s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str());
+    if (!exists) {
+      std::printf("clinician %s added to clinic %s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str());
+    } else {
+      std::printf("clinician %s updated in clinic %s%s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str(),
+                  newPin ? "; PIN replaced" : "; PIN kept");
+    }
     return 0;
   });
 }
@@ -359,7 +457,7 @@ int deviceList(const Args& a) {
       if (!r) return runtimeError(r.error().message);
       if (!r.value()) break;
       std::printf("%lld\t%s\t%s\t%s\t%s\n", static_cast<long long>(st->columnInt64(0)),
-                  st->columnText(1).c_str(), st->columnText(2).c_str(), st->columnText(3).c_str(),
+                  st->columnText(1).c_str(), printable(st->columnText(2)).c_str(), st->columnText(3).c_str(),
                   st->columnText(4).c_str());
     }
     return 0;
@@ -417,8 +515,10 @@ int configSet(const Args& a) {
   if (!in) return runtimeError("cannot read " + opt(a, "file"));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  auto doc = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (doc.is_discarded()) return runtimeError(opt(a, "file") + " is not valid JSON");
+  // Served to every kiosk inside /config: no deeper than an upload may be (WireLimits::kMaxJsonDepth).
+  auto parsed = parseJsonBody(buffer.str());
+  if (!parsed) return runtimeError(opt(a, "file") + ": " + parsed.error().message);
+  const auto& doc = parsed.value();
   // The server recomputes units with these: refuse what the engine could not use.
   if (opt(a, "name") == "catalog") {
     if (auto c = platform::parseCatalogJson(buffer.str(), opt(a, "file")); !c)

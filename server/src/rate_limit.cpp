@@ -18,11 +18,14 @@ Result<RateDecision> takeToken(sql::Database& db, std::int64_t deviceId, const R
   }
   q->reset();
   RateDecision d;
-  cost = std::min(std::max(cost, 1.0), limit.burst);  // a batch larger than the burst waits for a full bucket
-  if (tokens < cost) {
+  // A batch is charged every session it holds. One larger than the burst waits for a full bucket and
+  // then leaves it in debt, which the refill pays back before the device's next request.
+  cost = std::max(cost, 1.0);
+  const double needed = std::min(cost, limit.burst);
+  if (tokens < needed) {
     d.allowed = false;
     d.retryAfter = std::chrono::seconds{std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::ceil((cost - tokens) / std::max(limit.perSecond, 1e-6))))};
+        1, static_cast<std::int64_t>(std::ceil((needed - tokens) / std::max(limit.perSecond, 1e-6))))};
   } else {
     tokens -= cost;
   }

@@ -10,14 +10,18 @@
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <functional>
 #include <future>
+#include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace unitclock::server {
@@ -55,6 +59,154 @@ WireTime wallNow() {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// The path as logged: bytes outside printable ASCII (a decoded %0a, a terminal escape) as %XX, so one
+// request is one line and a path cannot forge another.
+std::string loggedPath(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : path.substr(0, 512)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x21 || c > 0x7E || c == '%') {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The clinic-local day before `date` (YYYY-MM-DD).
+std::string dayBefore(const std::string& date) {
+  auto t = parseUtcTimestamp(date + "T00:00:00Z");
+  if (!t) return {};
+  return formatUtcTimestamp(*t - std::chrono::hours{24}).substr(0, 10);
+}
+
+// [SECTION] Connection threads. cpp-httplib gives each connection a thread from its task queue until the
+// connection closes, and has no deadline for a request's headers: with a fixed pool, a few clients that
+// send a header line now and then hold every worker. Here `base` threads stay (each keeps its SQLite
+// connection), and while every thread is busy a new one starts, up to `max`; those extra threads end
+// after kIdle without work. A slow client then holds one thread, not the server. Past `max` open
+// connections new ones wait in the queue, as before.
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  static constexpr auto kIdle = std::chrono::seconds{10};
+
+  ConnectionThreads(std::size_t base, std::size_t max) : m_max(std::max(base, max)) {
+    std::lock_guard lock(m_mutex);
+    for (std::size_t i = 0; i < base; ++i) startLocked(/*stays=*/true);
+  }
+  ~ConnectionThreads() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard lock(m_mutex);
+    m_jobs.push_back(std::move(fn));
+    if (m_jobs.size() > m_idle && m_live < m_max) startLocked(/*stays=*/false);
+    m_cv.notify_one();
+  }
+
+  void shutdown() override {
+    std::unique_lock lock(m_mutex);
+    if (m_stopping && m_live == 0) return;
+    m_stopping = true;
+    m_cv.notify_all();
+    m_ended.wait(lock, [&] { return m_live == 0; });
+    lock.unlock();
+    for (auto& t : m_threads) t.join();  // the threads that stay; the extra ones detached themselves
+    m_threads.clear();
+  }
+
+ private:
+  void startLocked(bool stays) {
+    ++m_live;
+    std::thread t([this, stays] { run(stays); });
+    if (stays) {
+      m_threads.push_back(std::move(t));
+    } else {
+      t.detach();
+    }
+  }
+
+  void run(bool stays) {
+    std::unique_lock lock(m_mutex);
+    while (true) {
+      ++m_idle;
+      const auto ready = [&] { return m_stopping || !m_jobs.empty(); };
+      bool woke = true;
+      if (stays) {
+        m_cv.wait(lock, ready);
+      } else {
+        woke = m_cv.wait_for(lock, kIdle, ready);
+      }
+      --m_idle;
+      if (m_jobs.empty()) {
+        if (m_stopping || !woke) break;
+        continue;
+      }
+      auto job = std::move(m_jobs.front());
+      m_jobs.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+    --m_live;
+    m_ended.notify_all();
+  }
+
+  const std::size_t m_max;
+  std::mutex m_mutex;
+  std::condition_variable m_cv, m_ended;
+  std::deque<std::function<void()>> m_jobs;
+  std::vector<std::thread> m_threads;
+  std::size_t m_idle = 0, m_live = 0;
+  bool m_stopping = false;
+};
+
+// [SECTION] A per-address limit for what has no device bucket: enrollment attempts, and requests whose
+// token is missing or wrong (a failure past the limit is answered 429 instead of 401, so a good token
+// behind the same proxy address still works). Kept in memory: guesses need no durable record.
+class AddressLimiter {
+ public:
+  static constexpr double kPerSecond = 2.0;
+  static constexpr double kBurst = 30.0;
+
+  // True when `address` may make one more such request; charges it.
+  bool take(const std::string& address) {
+    std::lock_guard lock(m_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (m_buckets.size() > 10000) m_buckets.clear();  // a flood of addresses: forget, never grow
+    auto [it, fresh] = m_buckets.try_emplace(address, Bucket{kBurst, now});
+    Bucket& b = it->second;
+    b.tokens = std::min(kBurst, b.tokens + std::chrono::duration<double>(now - b.at).count() * kPerSecond);
+    b.at = now;
+    if (b.tokens < 1.0) return false;
+    b.tokens -= 1.0;
+    return true;
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex m_mutex;
+  std::map<std::string, Bucket> m_buckets;
+};
+
+ApiError tooManyFromAddress() {
+  return ApiError{429, "", "too many failed or unauthenticated requests from this address; retry later"};
+}
+
+// What the pre-routing step learnt of a request's token before its body was read, for its handler on
+// the same thread. Reset at the start of every request.
+struct PreAuth {
+  std::string header;
+  Principal who;
+};
+thread_local std::optional<PreAuth> t_preAuth;
+
 bool flagParam(const httplib::Request& req, const char* name) {
   return req.has_param(name) && req.get_param_value(name) == "1";
 }
@@ -66,6 +218,7 @@ struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> http;
   bool tls = false;
   int port = 0;
+  AddressLimiter addressLimiter;
 
   // A connection per worker thread and data directory, opened on first use.
   Result<sql::Database*> connection() {
@@ -205,13 +358,30 @@ struct HttpServer::Impl {
 
   // Authenticates, checks the caller's role and rate limit, and runs `work`: uploads on the writer thread,
   // reads in a snapshot on this thread.
+  // The caller of `req`: known already when its token was checked before the body was read.
+  Result<Principal> caller(sql::Database& db, const httplib::Request& req) {
+    const auto header = req.get_header_value("Authorization");
+    if (t_preAuth && t_preAuth->header == header) {
+      Principal p = std::move(t_preAuth->who);
+      t_preAuth.reset();
+      return p;
+    }
+    auto who = authenticate(db, header);
+    if (!who && who.error().status < 500 && !addressLimiter.take(req.remote_addr))
+      return fail(tooManyFromAddress());
+    return who;
+  }
+
+  // Authenticates, checks the caller's role and rate limit, and runs `work`: uploads on the writer thread,
+  // reads in a snapshot on this thread. `prepare`, when given, runs after authentication and before the
+  // rate limit: it reads the body and says what the request costs.
   template <class Work>
   void handle(const httplib::Request& req, httplib::Response& res, Access access, bool recordRejections,
-              Work work, double cost = 1.0) {
+              Work work, const std::function<Result<double>()>& prepare = {}) {
     auto dbr = connection();
     if (!dbr) return sendError(res, dbr.error());
     sql::Database& db = *dbr.value();
-    auto who = authenticate(db, req.get_header_value("Authorization"));
+    auto who = caller(db, req);
     if (!who) return sendError(res, who.error());
     const Principal& p = who.value();
     if (access == Access::Device && p.role != Role::Device) {
@@ -219,6 +389,12 @@ struct HttpServer::Impl {
     }
     if (access == Access::Supervisor && p.role != Role::Supervisor) {
       return sendError(res, ApiError{403, "", "this endpoint needs a supervisor token"});
+    }
+    double cost = 1.0;
+    if (prepare) {
+      auto c = prepare();
+      if (!c) return sendError(res, c.error());
+      cost = c.value();
     }
     res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
                                                                 : "token-" + std::to_string(p.tokenId));
@@ -232,9 +408,9 @@ struct HttpServer::Impl {
       job.work = [&](sql::Database& wdb) { return work(wdb, p); };
       if (recordRejections) {
         job.refused = [&](sql::Database& wdb, const ApiError& e) {
-          auto body = json::parse(req.body, nullptr, false);
+          auto body = parseJsonBody(req.body);
           recordRejection(wdb, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e,
-                          body.is_discarded() ? nullptr : &body);
+                          body ? &body.value() : nullptr);
         };
       }
       WriteOutcome out = submit(job);
@@ -242,10 +418,13 @@ struct HttpServer::Impl {
       if (out.error.status == 429) res.set_header("Retry-After", std::to_string(out.retryAfter.count()));
       return sendError(res, out.error);
     }
-    if (p.role == Role::Device) {
+    {
+      // Reads settle the caller's bucket in a short transaction first: a device's by its id, a
+      // supervisor token's under the negated token id (the table's key is only a number).
       auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
       if (!rtx) return sendError(res, storageError(rtx.error()));
-      auto decision = takeToken(db, p.deviceId, options.rateLimit, nowMs(), cost);
+      const std::int64_t bucket = p.role == Role::Device ? p.deviceId : -p.tokenId;
+      auto decision = takeToken(db, bucket, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
       if (auto c = rtx->commit(); !c) return sendError(res, storageError(c.error()));
       if (!decision->allowed) {
@@ -331,9 +510,11 @@ struct HttpServer::Impl {
     });
 
     s.Post("/api/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
-      auto body = json::parse(req.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object())
-        return sendError(res, badRequest("", "the body is not a JSON object"));
+      if (!addressLimiter.take(req.remote_addr)) return sendError(res, tooManyFromAddress());
+      auto parsed = parseJsonBody(req.body);
+      if (!parsed) return sendError(res, parsed.error());
+      json& body = parsed.value();
+      if (!body.is_object()) return sendError(res, badRequest("", "the body is not a JSON object"));
       auto code = body.find("code");
       if (code == body.end() || !code->is_string() || code->get<std::string>().empty()) {
         return sendError(res, badRequest("code", "is required"));
@@ -342,6 +523,11 @@ struct HttpServer::Impl {
       if (auto l = body.find("label"); l != body.end()) {
         if (!l->is_string() || l->get<std::string>().size() > 100) {
           return sendError(res, badRequest("label", "must be a string of at most 100 characters"));
+        }
+        const auto& text = l->get_ref<const std::string&>();
+        if (std::any_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+          return sendError(res, badRequest("label", "must not hold control characters"));
         }
         label = l->get<std::string>();
       }
@@ -381,8 +567,9 @@ struct HttpServer::Impl {
     s.Put(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
       handle(req, res, Access::Device, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
-        auto j = json::parse(req.body, nullptr, false);
-        if (j.is_discarded()) return reject("", "the body is not valid JSON");
+        auto parsed = parseJsonBody(req.body);
+        if (!parsed) return fail(parsed.error());
+        const json& j = parsed.value();
         auto upload = sessionFromJson(j, std::string(req.matches[1]));
         if (!upload) return fail(upload.error());
         auto outcome = storeSession(db, p, *upload, j, sha256Hex(j.dump()));
@@ -398,16 +585,26 @@ struct HttpServer::Impl {
 
     // Several uploads in one request and one transaction (one fsync): how a device catches up.
     s.Post("/api/v1/sessions/batch", [this](const httplib::Request& req, httplib::Response& res) {
-      auto j = json::parse(req.body, nullptr, false);
-      if (j.is_discarded() || !j.is_object())
-        return sendError(res, badRequest("", "the body is not a JSON object"));
-      auto items = j.find("sessions");
-      if (items == j.end() || !items->is_array())
-        return sendError(res, badRequest("sessions", "must be an array"));
-      if (items->empty() || items->size() > kMaxBatch) {
-        return sendError(res,
-                         badRequest("sessions", "must hold 1 to " + std::to_string(kMaxBatch) + " sessions"));
-      }
+      json j;
+      const json* items = nullptr;
+      // Read after the token was checked: an unknown caller's body is never parsed.
+      auto prepare = [&]() -> Result<double> {
+        auto parsed = parseJsonBody(req.body);
+        if (!parsed) return fail(parsed.error());
+        j = std::move(parsed).value();
+        if (!j.is_object()) return reject("", "the body is not a JSON object");
+        if (auto unknown = std::find_if(j.items().begin(), j.items().end(),
+                                        [](const auto& kv) { return kv.key() != "sessions"; });
+            unknown != j.items().end()) {
+          return reject(unknown.key(), "is not a field of API v1");
+        }
+        auto it = j.find("sessions");
+        if (it == j.end() || !it->is_array()) return reject("sessions", "must be an array");
+        if (it->empty() || it->size() > kMaxBatch)
+          return reject("sessions", "must hold 1 to " + std::to_string(kMaxBatch) + " sessions");
+        items = &*it;
+        return static_cast<double>(items->size());
+      };
       handle(
           req, res, Access::Device, false,
           [&](sql::Database& db, const Principal& p) -> Result<Reply> {
@@ -417,6 +614,7 @@ struct HttpServer::Impl {
               std::string id;
               if (item.is_object() && item.contains("id") && item["id"].is_string())
                 id = item["id"].get<std::string>();
+              if (!isSessionId(id)) id.clear();  // a malformed id is never echoed or stored
               if (auto sp = db.exec("SAVEPOINT item"); !sp) return fail(storageError(sp.error()));
               Result<IngestOutcome> outcome = [&]() -> Result<IngestOutcome> {
                 if (!isSessionId(id))
@@ -429,7 +627,7 @@ struct HttpServer::Impl {
                 const ApiError& e = outcome.error();
                 if (e.status >= 500) return fail(e);  // the store failed: the whole batch is retried
                 (void)db.exec("ROLLBACK TO item");
-                recordRejection(db, p, id, e, &item);
+                recordRejection(db, p, isSessionId(id) ? id : std::string(), e, &item);
                 results.push_back(
                     {{"id", id}, {"status", e.status}, {"field", e.field}, {"message", e.message}});
               } else {
@@ -444,7 +642,7 @@ struct HttpServer::Impl {
             r.body = json{{"results", results}}.dump();
             return r;
           },
-          static_cast<double>(items->size()));
+          prepare);
     });
 
     s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
@@ -500,6 +698,14 @@ struct HttpServer::Impl {
           if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
           auto clinic = clinicFor(p, req.has_param("clinic") ? req.get_param_value("clinic") : "");
           if (!clinic) return fail(clinic.error());
+          if (p.role == Role::Device) {
+            // A kiosk shows today's and yesterday's day: a stolen token reads no further back.
+            const auto today = clinicToday(db, *clinic, wallNow());
+            if (date != today && date != dayBefore(today)) {
+              return fail(
+                  ApiError{403, "date", "a device token reads the clinic's today and yesterday only"});
+            }
+          }
           auto report = loadDay(db, *clinic, date);
           if (!report) return fail(report.error());
           return render(req, *report);
@@ -562,6 +768,49 @@ struct HttpServer::Impl {
              send(res, *reply);
            });
 
+    // Before any body is read: refuse chunked bodies (their length is unknown until read) and bodies over
+    // --max-body, and check the token of anything that carries a body, so an unknown caller's body is
+    // never read. A refusal closes the connection: the unread body cannot be taken for a request.
+    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      t_preAuth.reset();
+      auto refuse = [&](const ApiError& e) {
+        sendError(res, e);
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      };
+      if (req.has_header("Transfer-Encoding")) {
+        return refuse(
+            ApiError{411, "", "send the body with a Content-Length; chunked bodies are not accepted"});
+      }
+      std::size_t length = 0;
+      if (req.has_header("Content-Length")) {
+        const auto text = req.get_header_value("Content-Length");
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+        if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+          return refuse(badRequest("", "the Content-Length is not a number"));
+        }
+      }
+      if (length > options.maxBodyBytes) {
+        return refuse(ApiError{413, "",
+                               "the body is larger than this server accepts (" +
+                                   std::to_string(options.maxBodyBytes) + " bytes)"});
+      }
+      const bool open = req.path == "/api/v1/health" || req.path == "/api/v1/enroll";
+      if (!open && length > 0) {
+        auto dbr = connection();
+        if (!dbr) return refuse(dbr.error());
+        const auto header = req.get_header_value("Authorization");
+        auto who = authenticate(*dbr.value(), header);
+        if (!who) {
+          if (who.error().status < 500 && !addressLimiter.take(req.remote_addr))
+            return refuse(tooManyFromAddress());
+          return refuse(who.error());
+        }
+        t_preAuth = PreAuth{header, std::move(who).value()};
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       std::string message = res.status == 413   ? "the body is larger than this server accepts"
@@ -577,8 +826,8 @@ struct HttpServer::Impl {
     // No PHI in logs: method, path (ids and dates only, never a query string or a body), status, caller.
     s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       auto caller = res.get_header_value("X-Unitclock-Caller");
-      std::fprintf(stderr, "%s %s %d %s\n", req.method.c_str(), req.path.c_str(), res.status,
-                   caller.empty() ? "-" : caller.c_str());
+      std::fprintf(stderr, "%s %s %d %s\n", loggedPath(req.method).c_str(), loggedPath(req.path).c_str(),
+                   res.status, caller.empty() ? "-" : caller.c_str());
     });
   }
 };
@@ -614,8 +863,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
   impl->http->set_keep_alive_max_count(1000);
   impl->http->set_keep_alive_timeout(3);  // seconds an idle device connection is kept; also bounds shutdown
   const int threads = options.threads > 0 ? options.threads : 8;
-  impl->http->new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  const std::size_t maxConnections = std::max<std::size_t>(options.maxConnections, threads);
+  impl->http->new_task_queue = [threads, maxConnections] {
+    return new ConnectionThreads(static_cast<std::size_t>(threads), maxConnections);
   };
   impl->routes();
   impl->startWriter();

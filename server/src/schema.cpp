@@ -135,7 +135,14 @@ CREATE TABLE charge_releases(
 CREATE INDEX charge_releases_by_day ON charge_releases(clinic_id, date);
 )sql";
 
-constexpr std::array<sql::Migration, 3> kMigrations{{{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}}};
+// The fewest digits a new clinician's PIN may have in a clinic. Six by default: the roster's hashes reach
+// every kiosk, and a stolen kiosk can search them offline.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE clinics ADD COLUMN min_pin_digits INTEGER NOT NULL DEFAULT 6;
+)sql";
+
+constexpr std::array<sql::Migration, 4> kMigrations{
+    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};

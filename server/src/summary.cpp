@@ -322,25 +322,44 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   }
   for (auto& [id, iv] : intervals) clinician(id).clock = unionLength(iv);
 
+  // One-on-one overlaps as a sweep over segments in order of start. Each session open at that moment is
+  // kept once, with the latest end of its segments so far (`openEnd`), in a multimap ordered by that end
+  // (`byEnd`), so sessions that end before the tolerance past this start leave in log time. The sessions
+  // still open then overlap this segment by at least the tolerance. Each pair of sessions is reported
+  // once, and at most kMaxOverlapFlags per clinician (the first ones in time): past that the supervisor
+  // has enough to look at, and no upload can make the day's summary quadratic in its output.
+  constexpr std::size_t kMaxOverlapFlags = 50;
   for (auto& [id, list] : oneOnOne) {
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
     std::set<std::pair<std::string, std::string>> reported;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      for (std::size_t j = i + 1; j < list.size() && list[j].start < list[i].end; ++j) {
-        const auto& a = list[i];
-        const auto& b = list[j];
-        if (a.session->patientMrn == b.session->patientMrn) continue;
-        if (std::min(a.end, b.end) - b.start < kOverlapTolerance) continue;
-        auto key = std::minmax(a.session->id, b.session->id);
-        if (!reported.insert({key.first, key.second}).second) continue;
-        DayFlag f{"one-on-one-overlap",
-                  "clinician " + id + " was in one-on-one in sessions " + key.first + " and " + key.second +
-                      " at the same time (" + formatUtcTimestamp(b.start) + ")",
-                  id,
-                  "",
-                  "",
-                  {key.first, key.second}};
-        clinician(id).flags.push_back(f);
+    std::multimap<WireTime, const SessionUpload*> byEnd;
+    std::map<const SessionUpload*, std::multimap<WireTime, const SessionUpload*>::iterator> openEnd;
+    std::size_t flagged = 0;
+    for (const auto& b : list) {
+      const auto expired = byEnd.upper_bound(b.start + kOverlapTolerance - std::chrono::milliseconds{1});
+      for (auto it = byEnd.begin(); it != expired; ++it) openEnd.erase(it->second);
+      byEnd.erase(byEnd.begin(), expired);
+      if (b.end - b.start >= kOverlapTolerance && flagged < kMaxOverlapFlags) {
+        for (const auto& [end, a] : byEnd) {
+          if (a == b.session || a->patientMrn == b.session->patientMrn) continue;
+          auto key = std::minmax(a->id, b.session->id);
+          if (!reported.insert({key.first, key.second}).second) continue;
+          DayFlag f{"one-on-one-overlap",
+                    "clinician " + id + " was in one-on-one in sessions " + key.first + " and " + key.second +
+                        " at the same time (" + formatUtcTimestamp(b.start) + ")",
+                    id,
+                    "",
+                    "",
+                    {key.first, key.second}};
+          clinician(id).flags.push_back(f);
+          if (++flagged == kMaxOverlapFlags) break;
+        }
+      }
+      if (auto it = openEnd.find(b.session); it == openEnd.end()) {
+        openEnd.emplace(b.session, byEnd.emplace(b.end, b.session));
+      } else if (it->second->first < b.end) {
+        byEnd.erase(it->second);
+        it->second = byEnd.emplace(b.end, b.session);
       }
     }
   }

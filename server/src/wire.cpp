@@ -1,4 +1,5 @@
 #include <unitclock/server/wire.h>
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -7,7 +8,11 @@ namespace {
 
 using nlohmann::json;
 
+// Digits only: from_chars alone would take "-1" (a clock field of T-1:-1:-1Z).
 bool parseInt(std::string_view s, int& out) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size();
 }
@@ -19,8 +24,10 @@ class Fields {
 
   std::string path(std::string_view key) const { return m_prefix + std::string(key); }
 
+  // Ids, codes, MRNs and names: no control characters (they would end up in HL7, CSV, logs and
+  // terminals). Free text (`reason`) passes `freeText` and may hold line breaks and tabs only.
   std::optional<ApiError> string(std::string_view key, std::string& out, bool required,
-                                 std::size_t maxLen = 200) const {
+                                 std::size_t maxLen = 200, bool freeText = false) const {
     auto it = m_obj.find(key);
     if (it == m_obj.end() || it->is_null()) {
       if (required) return badRequest(path(key), "is required");
@@ -30,6 +37,22 @@ class Fields {
     out = it->get<std::string>();
     if (required && out.empty()) return badRequest(path(key), "must not be empty");
     if (out.size() > maxLen) return badRequest(path(key), "is too long");
+    for (char ch : out) {
+      const auto c = static_cast<unsigned char>(ch);
+      const bool allowedInText = freeText && (c == '\n' || c == '\t');
+      if ((c < 0x20 || c == 0x7F) && !allowedInText)
+        return badRequest(path(key), "must not hold control characters");
+    }
+    return std::nullopt;
+  }
+
+  // Refuses keys the format does not have: whatever a device sends is stored, so an unknown key would be
+  // a place for data nobody reviews.
+  std::optional<ApiError> onlyKeys(std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : m_obj.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        return badRequest(path(key), "is not a field of API v1");
+    }
     return std::nullopt;
   }
 
@@ -88,7 +111,56 @@ bool isCode(std::string_view s) {
   return true;
 }
 
+bool isDiagnosis(std::string_view s) {  // ICD-10: letters, digits and a dot
+  if (s.empty() || s.size() > 8) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.') return false;
+  return true;
+}
+
+std::size_t utf8Length(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
 }  // namespace
+
+std::size_t jsonNestingDepth(std::string_view text, std::size_t stopAt) {
+  std::size_t depth = 0, deepest = 0;
+  bool inString = false, escaped = false;
+  for (char c : text) {
+    if (inString) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest >= stopAt) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Result<nlohmann::json> parseJsonBody(std::string_view body) {
+  if (jsonNestingDepth(body) > WireLimits::kMaxJsonDepth) {
+    return reject("", "the body nests deeper than " + std::to_string(WireLimits::kMaxJsonDepth) + " levels");
+  }
+  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  if (j.is_discarded()) return reject("", "the body is not valid JSON");
+  return j;
+}
 
 std::string_view toString(Performer p) {
   return p == Performer::Therapist ? "therapist" : "assistant";
@@ -178,20 +250,42 @@ std::string formatUtcTimestamp(WireTime t) {
 }
 
 Result<SessionUpload> parseSessionUpload(std::string_view body, std::string_view pathId) {
-  json j = json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded()) return reject("", "the body is not valid JSON");
-  return sessionFromJson(j, pathId);
+  auto j = parseJsonBody(body);
+  if (!j) return fail(j.error());
+  return sessionFromJson(*j, pathId);
 }
 
 Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   if (!j.is_object()) return reject("", "the body must be a JSON object");
   SessionUpload s;
   Fields f(j, "");
+  if (auto e = f.onlyKeys({"id",
+                           "revision",
+                           "reason",
+                           "rules_version",
+                           "status",
+                           "service_date",
+                           "patient",
+                           "payer",
+                           "discipline",
+                           "place_of_service",
+                           "telehealth",
+                           "diagnoses",
+                           "rendering_clinician",
+                           "clinicians",
+                           "started_at",
+                           "ended_at",
+                           "events",
+                           "segments",
+                           "untimed",
+                           "lines"})) {
+    return fail(*e);
+  }
   if (auto e = f.string("id", s.id, true, 36)) return fail(*e);
   if (!isSessionId(s.id)) return reject("id", "must be a session UUID");
   if (s.id != pathId) return reject("id", "does not match the session id in the URL");
   if (auto e = f.integer("revision", s.revision, true, 1, 1000000)) return fail(*e);
-  if (auto e = f.string("reason", s.reason, false, 2000)) return fail(*e);
+  if (auto e = f.string("reason", s.reason, false, 2000, /*freeText=*/true)) return fail(*e);
   if (s.revision > 1 && s.reason.empty()) return reject("reason", "is required for revision 2 and later");
   if (auto e = f.string("rules_version", s.rulesVersion, true, 64)) return fail(*e);
   if (auto e = f.string("status", s.status, true, 16)) return fail(*e);
@@ -203,8 +297,14 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   auto pit = j.find("patient");
   if (pit == j.end() || !pit->is_object()) return reject("patient", "is required and must be an object");
   Fields pf(*pit, "patient.");
+  if (auto e = pf.onlyKeys({"mrn", "initials"})) return fail(*e);
   if (auto e = pf.string("mrn", s.patientMrn, true, 64)) return fail(*e);
-  if (auto e = pf.string("initials", s.patientInitials, false, 8)) return fail(*e);
+  if (auto e = pf.string("initials", s.patientInitials, false, 4 * WireLimits::kMaxInitialsChars))
+    return fail(*e);
+  if (utf8Length(s.patientInitials) > WireLimits::kMaxInitialsChars) {
+    return reject("patient.initials",
+                  "holds at most " + std::to_string(WireLimits::kMaxInitialsChars) + " characters");
+  }
 
   if (auto e = f.string("payer", s.payer, true, 64)) return fail(*e);
   if (auto e = f.string("discipline", s.discipline, true, 8)) return fail(*e);
@@ -222,7 +322,7 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
     if (dx->size() > 4) return reject("diagnoses", "holds at most 4 codes");
     for (std::size_t i = 0; i < dx->size(); ++i) {
       const auto& d = (*dx)[i];
-      if (!d.is_string() || d.get<std::string>().empty() || d.get<std::string>().size() > 8) {
+      if (!d.is_string() || !isDiagnosis(d.get_ref<const std::string&>())) {
         return reject("diagnoses[" + std::to_string(i) + "]", "must be an ICD-10 code");
       }
       s.diagnoses.push_back(d.get<std::string>());
@@ -232,9 +332,18 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   }
   if (auto e = f.string("rendering_clinician", s.renderingClinician, true, 64)) return fail(*e);
   if (const json* cl = f.array("clinicians", false, err)) {
+    if (cl->size() > WireLimits::kMaxClinicians)
+      return reject("clinicians", "holds at most " + std::to_string(WireLimits::kMaxClinicians) + " ids");
     for (std::size_t i = 0; i < cl->size(); ++i) {
-      if (!(*cl)[i].is_string()) return reject("clinicians[" + std::to_string(i) + "]", "must be a string");
-      s.clinicians.push_back((*cl)[i].get<std::string>());
+      const std::string path = "clinicians[" + std::to_string(i) + "]";
+      if (!(*cl)[i].is_string()) return reject(path, "must be a string");
+      const auto& id = (*cl)[i].get_ref<const std::string&>();
+      if (id.empty() || id.size() > 64 || std::any_of(id.begin(), id.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+          })) {
+        return reject(path, "must be a clinician id");
+      }
+      s.clinicians.push_back(id);
     }
   } else if (err) {
     return fail(*err);
@@ -243,17 +352,23 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   if (auto e = f.timestamp("ended_at", s.endedAt, false)) return fail(*e);
 
   if (const json* ev = f.array("events", true, err)) {
+    if (ev->size() > WireLimits::kMaxEvents)
+      return reject("events", "holds at most " + std::to_string(WireLimits::kMaxEvents) + " events");
     s.events = *ev;
   } else {
     return fail(*err);
   }
 
   if (const json* segs = f.array("segments", true, err)) {
+    if (segs->size() > WireLimits::kMaxSegments)
+      return reject("segments", "holds at most " + std::to_string(WireLimits::kMaxSegments) + " segments");
     for (std::size_t i = 0; i < segs->size(); ++i) {
       std::string prefix = "segments[" + std::to_string(i) + "].";
       const auto& sj = (*segs)[i];
       if (!sj.is_object()) return reject("segments[" + std::to_string(i) + "]", "must be an object");
       Fields sf(sj, prefix);
+      if (auto e = sf.onlyKeys({"code", "performer", "clinician", "mode", "start", "end", "date"}))
+        return fail(*e);
       WireSegment seg;
       if (auto e = sf.string("code", seg.code, true, 8)) return fail(*e);
       if (!isCode(seg.code)) return reject(prefix + "code", "must be a procedure code");
@@ -296,11 +411,14 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   }
 
   if (const json* un = f.array("untimed", false, err)) {
+    if (un->size() > WireLimits::kMaxUntimed)
+      return reject("untimed", "holds at most " + std::to_string(WireLimits::kMaxUntimed) + " services");
     for (std::size_t i = 0; i < un->size(); ++i) {
       std::string prefix = "untimed[" + std::to_string(i) + "].";
       const auto& uj = (*un)[i];
       if (!uj.is_object()) return reject("untimed[" + std::to_string(i) + "]", "must be an object");
       Fields uf(uj, prefix);
+      if (auto e = uf.onlyKeys({"code", "minutes", "clinician", "date"})) return fail(*e);
       WireUntimed u;
       if (auto e = uf.string("code", u.code, true, 8)) return fail(*e);
       if (!isCode(u.code)) return reject(prefix + "code", "must be a procedure code");
@@ -318,19 +436,24 @@ Result<SessionUpload> sessionFromJson(const json& j, std::string_view pathId) {
   }
 
   if (const json* ln = f.array("lines", true, err)) {
+    if (ln->size() > WireLimits::kMaxLines)
+      return reject("lines", "holds at most " + std::to_string(WireLimits::kMaxLines) + " lines");
     for (std::size_t i = 0; i < ln->size(); ++i) {
       std::string prefix = "lines[" + std::to_string(i) + "].";
       const auto& lj = (*ln)[i];
       if (!lj.is_object()) return reject("lines[" + std::to_string(i) + "]", "must be an object");
       Fields lf(lj, prefix);
+      if (auto e = lf.onlyKeys({"code", "units", "modifiers", "date"})) return fail(*e);
       WireLine line;
       if (auto e = lf.string("code", line.code, true, 8)) return fail(*e);
       if (!isCode(line.code)) return reject(prefix + "code", "must be a procedure code");
       if (auto e = lf.integer("units", line.units, true, 0, 96)) return fail(*e);
       if (const json* mods = lf.array("modifiers", false, err)) {
+        if (mods->size() > 4) return reject(prefix + "modifiers", "holds at most 4 modifiers");
         for (std::size_t k = 0; k < mods->size(); ++k) {
           const auto& m = (*mods)[k];
-          if (!m.is_string() || m.get<std::string>().size() != 2) {
+          if (!m.is_string() || m.get_ref<const std::string&>().size() != 2 ||
+              !isCode(m.get_ref<const std::string&>())) {
             return reject(prefix + "modifiers[" + std::to_string(k) + "]",
                           "must be a two-character modifier");
           }

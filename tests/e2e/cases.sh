@@ -12,7 +12,7 @@ fail() { echo "FAIL: $1"; exit 1; }
 clinic_server() {  # a clinic with Dana Ortiz (PIN 1357); sets code (enrollment) and token (supervisor)
   srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
   "$srv" init --data-dir srv >/dev/null
-  "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
+  "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC --min-pin-digits 4 >/dev/null
   "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 \
     --npi 1000000004 --family-name Ortiz --given-name Dana >/dev/null
   code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
@@ -153,6 +153,13 @@ case "$case_name" in
     wait "$pid" || fail "the app did not exit cleanly on SIGTERM"
     cat stats.json
     for k in frames seconds cpu_seconds; do grep -q "\"$k\":" stats.json || fail "no $k in stats"; done
+    ;;
+  enroll-failure-shown)
+    # Started with --server/--enroll-code and the enrollment fails (nothing listens there): the sync line
+    # says so and why, instead of nothing.
+    printf 'wait-sync 15\nexpect "Sync: enrollment failed"\n' > enroll.txt
+    SDL_VIDEODRIVER=dummy "$app" --script enroll.txt --demo --data-dir data --server http://127.0.0.1:9 \
+      --enroll-code AAAA-BBBB-CCCC --clock-start 2026-11-26T15:00:00Z
     ;;
   sync-to-server)
     # A device enrolled with a real unitclock-server on 127.0.0.1: the roster arrives from the server, a

@@ -128,11 +128,17 @@ TEST_F(DeviceSync, ASignedSessionInTheDeviceStoreReachesTheServerAndIsMarkedSync
   worker.start();
   ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 2 && worker.state().pending == 0; }))
       << worker.state().lastError;
-  worker.requestDaySummary("2026-11-26");
-  ASSERT_TRUE(waitFor([&] { return !worker.state().summaryJson.empty(); }));
   worker.stop();
 
-  auto summary = nlohmann::json::parse(worker.state().summaryJson);
+  // A past day: a device token reads only today's and yesterday's summary, a supervisor's any day.
+  platform::HttpClientOptions so;
+  so.baseUrl = server.url();
+  so.bearerToken = clinic.supervisorToken;
+  auto supervisor = platform::HttpClient::create(so);
+  ASSERT_TRUE(supervisor);
+  auto answer = supervisor.value().get("/api/v1/days/2026-11-26/summary?clinic=north");
+  ASSERT_TRUE(answer && answer.value().status == 200);
+  auto summary = nlohmann::json::parse(answer.value().body);
   ASSERT_EQ(summary["patients"].size(), 2u);
   for (const auto& p : summary["patients"]) {
     EXPECT_EQ(p["server_units"], (nlohmann::json{{"97110", 2}, {"97140", 1}}));

@@ -176,5 +176,52 @@ TEST(DaySummaryJson, ShowsPerClinicianAndPerPatientFigures) {
   EXPECT_EQ(j["patients"][0]["server"]["lines"][0]["units"], 3);
 }
 
+// Issue 10: the one-on-one overlap check is a sweep. Two sessions of 12,000 nested segments each (more
+// than an upload may hold, built here directly) took 19.6 s pairwise.
+TEST(DayRecomputation, OverlapCheckOfTwoHugeSessionsIsASweep) {
+  auto make = [](int n, const std::string& mrn) {
+    SessionUpload s = parsed(upload(sessionId(n), mrn, {{"97110", "08:00:00", "08:10:00"}}));
+    s.status = "ended";  // not billed: only the clinician section runs
+    const auto base = s.segments[0];
+    s.segments.clear();
+    for (int i = 0; i < 12000; ++i) {
+      auto seg = base;
+      seg.start = base.start + std::chrono::seconds{i};
+      seg.end = seg.start + std::chrono::hours{6};
+      s.segments.push_back(seg);
+    }
+    return s;
+  };
+  std::vector<SessionUpload> sessions{make(1, "MRN1"), make(2, "MRN2")};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = computeDay("north", "2026-11-26", sessions);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(took, std::chrono::seconds{2});
+  EXPECT_EQ(std::count_if(r.flags.begin(), r.flags.end(),
+                          [](const DayFlag& f) { return f.id == "one-on-one-overlap"; }),
+            1);
+}
+
+TEST(DayRecomputation, OverlapIsFoundBehindALongSegmentOfTheSameSession) {
+  // Session 1 has a long segment and many short ones; session 2 (another patient) starts late inside the
+  // long one.
+  std::vector<SegmentSpec> first{{"97110", "08:00:00", "12:00:00"}};
+  for (int m = 0; m < 30; ++m) {
+    char a[16], b[16];
+    std::snprintf(a, sizeof a, "08:%02d:00", m);
+    std::snprintf(b, sizeof b, "08:%02d:30", m);
+    first.push_back({"97110", a, b});
+  }
+  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", first)),
+                               parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
+                               parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
+  auto r = computeDay("north", "2026-11-26", s);
+  std::vector<std::vector<std::string>> pairs;
+  for (const auto& f : r.flags)
+    if (f.id == "one-on-one-overlap") pairs.push_back(f.sessions);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0], (std::vector<std::string>{sessionId(1), sessionId(2)}));
+}
+
 }  // namespace
 }  // namespace unitclock::server

@@ -7,6 +7,7 @@
 #include <unitclock/platform/session_upload.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/sync_worker.h>
+#include <unitclock/platform/time_zone.h>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -103,9 +104,13 @@ TEST(SyncWorkerWithServer, UploadsTheOutboxInOrderAndPullsTheConfigOnce) {
   auto token = enroll(server.url(), clinic.enrollCode);
   auto outbox = std::make_unique<QueueOutbox>();
   auto* box = outbox.get();
+  // Sessions of the clinic's today (UTC), so that the device token may read the day's summary below; if
+  // a midnight passes meanwhile, that day is yesterday, which it may read too.
+  const std::string day = platform::formatIsoDate(
+      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())});
   for (int i = 1; i <= 5; ++i) {
     box->add(testing::sessionId(i), testing::upload(testing::sessionId(i), "MRN" + std::to_string(i),
-                                                    {{"97110", "09:00:00", "09:20:00"}})
+                                                    {{"97110", "09:00:00", "09:20:00"}}, day)
                                         .dump());
   }
   std::atomic<int> wakes{0};
@@ -133,7 +138,7 @@ TEST(SyncWorkerWithServer, UploadsTheOutboxInOrderAndPullsTheConfigOnce) {
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 5);
 
   // The supervisor screen's clinic-wide summary, fetched on the worker thread.
-  worker.requestDaySummary("2026-11-26");
+  worker.requestDaySummary(day);
   ASSERT_TRUE(waitFor([&] { return !worker.state().summaryJson.empty(); }));
   auto summary = nlohmann::json::parse(worker.state().summaryJson);
   EXPECT_EQ(summary["sessions"], 5);
@@ -264,9 +269,15 @@ TEST(SyncWorkerWithServer, ASessionRecordedOnTheDeviceReachesTheServerWithTheSam
   SyncWorker worker(std::move(outbox), fastOptions(server.url(), token));
   worker.start();
   ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 1; })) << worker.state().lastError;
-  worker.requestDaySummary("2026-11-26");
-  ASSERT_TRUE(waitFor([&] { return !worker.state().summaryJson.empty(); }));
-  auto summary = nlohmann::json::parse(worker.state().summaryJson);
+  // A past day: a device token reads only today's and yesterday's summary, a supervisor's any day.
+  platform::HttpClientOptions so;
+  so.baseUrl = server.url();
+  so.bearerToken = clinic.supervisorToken;
+  auto supervisor = platform::HttpClient::create(so);
+  ASSERT_TRUE(supervisor);
+  auto answer = supervisor.value().get("/api/v1/days/2026-11-26/summary?clinic=north");
+  ASSERT_TRUE(answer && answer.value().status == 200);
+  auto summary = nlohmann::json::parse(answer.value().body);
   ASSERT_EQ(summary["patients"].size(), 1u);
   EXPECT_EQ(summary["patients"][0]["server_units"], (nlohmann::json{{"97110", 2}, {"97140", 1}}));
   EXPECT_EQ(summary["patients"][0]["device_units"], summary["patients"][0]["server_units"]);

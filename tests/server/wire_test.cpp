@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <unitclock/server/wire.h>
+#include <functional>
 
 #include "upload_fixtures.h"
 
@@ -77,6 +78,121 @@ TEST(UtcTimestamp, ParsesMillisecondsAndRoundTrips) {
   EXPECT_FALSE(parseUtcTimestamp("2026-11-26 14:00:00"));
   EXPECT_FALSE(parseUtcTimestamp("2026-11-26T14:00:00+01:00"));
   EXPECT_FALSE(parseUtcTimestamp("2026-11-26T25:00:00Z"));
+}
+
+// [SECTION] Hostile bodies (issue 10): none may crash, stall or slip through.
+
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+TEST(HostileUpload, ABodyNestedDeeperThanTheLimitIsRefusedWithoutRecursion) {
+  const std::string deep = nested(100000);
+  auto r = parseJsonBody(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().status, 400);
+  EXPECT_NE(r.error().message.find("nests deeper"), std::string::npos);
+  // As `events` of an otherwise well-formed upload.
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
+  std::string body = j.dump();
+  body.insert(body.find("\"events\":[") + 10, deep + ",");
+  auto s = parseSessionUpload(body, sessionId(1));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().status, 400);
+  EXPECT_TRUE(parseJsonBody(nested(WireLimits::kMaxJsonDepth)).ok());
+  EXPECT_FALSE(parseJsonBody(nested(WireLimits::kMaxJsonDepth + 1)).ok());
+}
+
+TEST(HostileUpload, BracketsInsideStringsDoNotCountAsNesting) {
+  EXPECT_EQ(jsonNestingDepth(R"({"a":"[[[[{{{{\"]]]","b":[1]})"), 2u);
+}
+
+TEST(HostileUpload, SegmentsEventsAndLinesPerSessionAreBounded) {
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
+  auto many = [](std::size_t n, const nlohmann::json& item) {
+    nlohmann::json a = nlohmann::json::array();
+    for (std::size_t i = 0; i < n; ++i) a.push_back(item);
+    return a;
+  };
+  for (const auto& [key, limit] :
+       std::vector<std::pair<std::string, std::size_t>>{{"segments", WireLimits::kMaxSegments},
+                                                        {"events", WireLimits::kMaxEvents},
+                                                        {"lines", WireLimits::kMaxLines},
+                                                        {"untimed", WireLimits::kMaxUntimed}}) {
+    auto b = j;
+    const nlohmann::json item = key == "events"     ? nlohmann::json::array({j["events"][0]})[0]
+                                : key == "segments" ? j["segments"][0]
+                                : key == "lines"    ? nlohmann::json{{"code", "97110"}, {"units", 1}}
+                                                    : nlohmann::json{{"code", "97750"}, {"minutes", 5}};
+    b[key] = many(limit, item);
+    EXPECT_TRUE(sessionFromJson(b, sessionId(1)).ok()) << key;
+    b[key] = many(limit + 1, item);
+    auto s = sessionFromJson(b, sessionId(1));
+    ASSERT_FALSE(s.ok()) << key;
+    EXPECT_EQ(s.error().field, key);
+  }
+}
+
+TEST(HostileUpload, ControlCharactersInIdsMrnAndInitialsAreRefused) {
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
+  std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases{
+      {[](auto& b) { b["patient"]["mrn"] = "MRN1\x0b"; }, "patient.mrn"},
+      {[](auto& b) {
+         b["patient"]["mrn"] =
+             "MRN\x1c"
+             "1";
+       },
+       "patient.mrn"},
+      {[](auto& b) { b["patient"]["initials"] = "J\nD"; }, "patient.initials"},
+      {[](auto& b) { b["rendering_clinician"] = "ot1\r"; }, "rendering_clinician"},
+      {[](auto& b) { b["clinicians"] = {"ot1\x1b[31m"}; }, "clinicians[0]"},
+      {[](auto& b) { b["segments"][0]["clinician"] = "ot\t1"; }, "segments[0].clinician"},
+      {[](auto& b) { b["payer"] = "medicare\x7f"; }, "payer"},
+      {[](auto& b) { b["diagnoses"] = {"M25|511"}; }, "diagnoses[0]"},
+  };
+  for (const auto& [breakIt, field] : cases) {
+    auto b = j;
+    breakIt(b);
+    auto s = sessionFromJson(b, sessionId(1));
+    ASSERT_FALSE(s.ok()) << field;
+    EXPECT_EQ(s.error().field, field);
+  }
+  auto withReason = j;
+  withReason["revision"] = 2;
+  withReason["reason"] = "Wrong code.\nCorrected after review.";
+  EXPECT_TRUE(sessionFromJson(withReason, sessionId(1)).ok());
+}
+
+TEST(HostileUpload, NegativeOrSignedClockFieldsAreNotTimestamps) {
+  EXPECT_FALSE(parseUtcTimestamp("2026-11-26T-1:-1:-1Z"));
+  EXPECT_FALSE(parseUtcTimestamp("2026-11-26T+1:00:00Z"));
+  EXPECT_FALSE(parseUtcTimestamp("2026-11-26T14:03:00.-5Z"));
+  EXPECT_FALSE(isCalendarDate("2026-+1-26"));
+  EXPECT_TRUE(parseUtcTimestamp("2026-11-26T14:03:00Z"));
+}
+
+TEST(HostileUpload, InitialsAreCountedInCharactersNotBytes) {
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
+  j["patient"]["initials"] = "ÅÖÜ-ÉÑ";  // 6 characters, 11 bytes
+  EXPECT_TRUE(sessionFromJson(j, sessionId(1)).ok());
+  j["patient"]["initials"] = "ÅÖÜÉÑÅÖÜÉ";  // 9 characters
+  EXPECT_FALSE(sessionFromJson(j, sessionId(1)).ok());
+}
+
+TEST(HostileUpload, KeysTheFormatDoesNotHaveAreRefusedNotStored) {
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
+  std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases{
+      {[](auto& b) { b["notes"] = "pt has HIV"; }, "notes"},
+      {[](auto& b) { b["patient"]["dob"] = "1950-01-01"; }, "patient.dob"},
+      {[](auto& b) { b["segments"][0]["memo"] = "x"; }, "segments[0].memo"},
+  };
+  for (const auto& [breakIt, field] : cases) {
+    auto b = j;
+    breakIt(b);
+    auto s = sessionFromJson(b, sessionId(1));
+    ASSERT_FALSE(s.ok()) << field;
+    EXPECT_EQ(s.error().field, field);
+  }
 }
 
 }  // namespace

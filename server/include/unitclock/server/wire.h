@@ -68,6 +68,25 @@ struct SessionUpload {
   std::vector<WireLine> lines;  // the device's computed charge lines
 };
 
+// [SECTION] Limits of API v1 (docs/sync-api.md, "Limits"). What a kiosk records in a day stays far below
+// them; they exist so that no body can make the server recurse deeply or do quadratic work.
+struct WireLimits {
+  static constexpr std::size_t kMaxJsonDepth = 32;     // nested arrays/objects in any body; an upload needs 4
+  static constexpr std::size_t kMaxSegments = 500;     // per session (a tap every minute for 8 hours is 480)
+  static constexpr std::size_t kMaxEvents = 5000;      // per session: its audit log
+  static constexpr std::size_t kMaxUntimed = 100;      // per session
+  static constexpr std::size_t kMaxLines = 100;        // per session
+  static constexpr std::size_t kMaxClinicians = 16;    // per session
+  static constexpr std::size_t kMaxInitialsChars = 8;  // characters (code points), not bytes
+};
+
+// The deepest nesting of arrays and objects in `text`, counted without parsing (strings are skipped), so
+// that a body can be refused before anything recursive touches it. Stops counting at `stopAt`.
+std::size_t jsonNestingDepth(std::string_view text, std::size_t stopAt = WireLimits::kMaxJsonDepth + 1);
+
+// Parses a JSON body from outside: nothing when it is not JSON or nests deeper than kMaxJsonDepth.
+Result<nlohmann::json> parseJsonBody(std::string_view body);
+
 // Parses and checks an upload. `pathId` is the {id} of the URL; the body's id must match it.
 Result<SessionUpload> parseSessionUpload(std::string_view body, std::string_view pathId);
 Result<SessionUpload> sessionFromJson(const nlohmann::json& j, std::string_view pathId);
