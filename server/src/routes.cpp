@@ -2,6 +2,7 @@
 // SAVEPOINT around the handler's own work makes sure an error stores nothing of the request, while the
 // rate-limit bucket and the record of a rejected upload still commit.
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <unitclock/server/auth.h>
 #include <unitclock/server/config.h>
@@ -213,11 +214,14 @@ bool flagParam(const httplib::Request& req, const char* name) {
 
 }  // namespace
 
+constexpr int kListenBacklog = 1024;  // pending connections the kernel queues before accept()
+
 struct HttpServer::Impl {
   ServeOptions options;
   std::unique_ptr<httplib::Server> http;
   bool tls = false;
   int port = 0;
+  int listenFd = -1;  // the listening socket, for bind() to lengthen its accept queue
   AddressLimiter addressLimiter;
 
   // A connection per worker thread and data directory, opened on first use.
@@ -858,6 +862,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
     impl->http = std::make_unique<httplib::Server>();
   }
   impl->http->set_tcp_nodelay(true);  // without it every request waits ~40 ms for delayed ACKs
+  // The listening socket: SO_REUSEADDR only (cpp-httplib's default, SO_REUSEPORT, would let another
+  // process of the same user bind the same port and take connections), and its fd kept so that bind()
+  // can lengthen the accept queue.
+  impl->http->set_socket_options([raw = impl.get()](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    raw->listenFd = sock;
+  });
   impl->http->set_payload_max_length(options.maxBodyBytes);
   impl->http->set_read_timeout(std::chrono::seconds{30});
   impl->http->set_keep_alive_max_count(1000);
@@ -883,6 +895,10 @@ Result<int> HttpServer::bind() {
         ApiError{500, "listen",
                  "cannot listen on " + m_impl->options.host + ":" + std::to_string(m_impl->options.port)});
   }
+  // Debian's libcpp-httplib is built with an accept queue of 5: a burst of new connections (kiosks waking
+  // at once, or clients holding connections open) overflows it, and the kernel drops SYNs that clients
+  // resend only after 1 s. Listening again on the bound socket sets a longer queue (capped by somaxconn).
+  if (m_impl->listenFd >= 0) ::listen(m_impl->listenFd, kListenBacklog);
   m_impl->port = port;
   return port;
 }

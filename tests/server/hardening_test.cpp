@@ -177,7 +177,8 @@ TEST_F(Hardening, SixtyFourSlowClientsDelayNeitherHealthNorAnUpload) {
     EXPECT_TRUE(within1s([&] {
       const auto id = sessionId(10 + 2 * round + n++);
       return put(id, upload(id, "MRN1", {{"97110", "14:00:00", "14:07:00"}}).dump()).status == 201;
-    })) << "round " << round;
+    })) << "round "
+        << round;
     const auto spent = std::chrono::steady_clock::now() - started;
     if (spent < 2s) std::this_thread::sleep_for(2s - spent);
   }

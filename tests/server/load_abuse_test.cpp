@@ -3,6 +3,8 @@
 // lost, nothing is doubled, and the server answers throughout. Every loop is bounded in count and time.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <unitclock/platform/http_client.h>
 #include <atomic>
 #include <mutex>
@@ -157,10 +159,11 @@ TEST(LoadAndAbuse, EightDevicesUploadWhileHostileClientsHitTheServer) {
             kDevices * kSessionsPerDevice);
   EXPECT_GT(healthProbes, 0);
   EXPECT_EQ(healthFailures, 0);
-  // The server answers throughout: every probe, almost all within 1 s (a shared 2-core test machine makes
-  // an odd one late), none near the 5 s that would mean waiting for a free worker.
-  EXPECT_LE(lateHealth * 10, healthProbes.load()) << "worst " << worstHealthMs << " ms";
-  EXPECT_LT(worstHealthMs, 5000);
+  // The server answers throughout, every probe within 1 s. (A probe of about 1 s here once meant a full
+  // accept queue: the kernel dropped the SYN and the client resent it a second later.)
+  EXPECT_LT(worstHealthMs, 1000);
+  std::printf("[ health   ] %d probes, %d over 1 s, worst %lld ms\n", healthProbes.load(), lateHealth.load(),
+              static_cast<long long>(worstHealthMs));
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log().substr(0, 2000);
 }
 
