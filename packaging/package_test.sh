@@ -66,7 +66,8 @@ UNITCLOCK_LISTEN=127.0.0.1:0
 $SUDO install -d -o unitclock -g unitclock -m 0700 "$UNITCLOCK_DATA_DIR"
 as_server() { $SUDO runuser -u unitclock -- "$@"; }
 as_server /usr/bin/unitclock-server init --data-dir "$UNITCLOCK_DATA_DIR"
-as_server /usr/bin/unitclock-server clinic add --data-dir "$UNITCLOCK_DATA_DIR" --id riverside --name "Riverside Therapy" --timezone UTC >/dev/null
+as_server /usr/bin/unitclock-server clinic add --data-dir "$UNITCLOCK_DATA_DIR" --id riverside --name "Riverside Therapy" --timezone UTC \
+  --min-pin-digits 4 >/dev/null  # the e2e kiosk script's PIN (1357); a real clinic keeps the default 6
 as_server /usr/bin/unitclock-server clinician add --data-dir "$UNITCLOCK_DATA_DIR" --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
 code="$(as_server /usr/bin/unitclock-server device enroll-code --data-dir "$UNITCLOCK_DATA_DIR" --clinic riverside | tail -1)"
 token="$(as_server /usr/bin/unitclock-server token add --data-dir "$UNITCLOCK_DATA_DIR" --role supervisor --clinic riverside | tail -1)"
