@@ -382,11 +382,12 @@ int clinicianAdd(const Args& a) {
     }
     std::string err;
     if (!exists) {
-      err = execute(db,
-                    "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
-                    opt(a, "family-name"), opt(a, "given-name"));
+      err =
+          execute(db,
+                  "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                  opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
+                  opt(a, "family-name"), opt(a, "given-name"));
     } else {
       // An NPI or name parts given replace the stored ones; left out, they are kept.
       err = execute(db,

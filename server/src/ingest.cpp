@@ -239,6 +239,7 @@ std::string rejectionDay(sql::Database& db, const std::string& clinicId, const n
     const auto& text = it->get_ref<const std::string&>();
     return isCalendarDate(text) ? text : std::string{};
   };
+  std::string zone;  // read once, only when a segment's start has to be placed on the clinic's calendar
   if (body != nullptr && body->is_object()) {
     if (auto d = dateOf(*body, "service_date"); !d.empty()) return d;
     for (const char* list : {"segments", "untimed"}) {
@@ -250,8 +251,8 @@ std::string rejectionDay(sql::Database& db, const std::string& clinicId, const n
         auto start = item.find("start");
         if (start == item.end() || !start->is_string()) continue;
         if (auto t = parseUtcTimestamp(start->get_ref<const std::string&>())) {
-          if (auto local = platform::localDate(*t, clinicTimeZone(db, clinicId)))
-            return platform::formatIsoDate(local.value());
+          if (zone.empty()) zone = clinicTimeZone(db, clinicId);
+          if (auto local = platform::localDate(*t, zone)) return platform::formatIsoDate(local.value());
         }
       }
     }

@@ -8,6 +8,7 @@
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/database.h>
 
+#include "api_client.h"
 #include "hl7_oracle.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
@@ -16,36 +17,18 @@ namespace unitclock::server {
 namespace {
 
 using platform::HttpClient;
-using platform::HttpClientOptions;
 using platform::HttpResponse;
 using testing::Clinic;
 using testing::ServerProcess;
 using testing::sessionId;
 using testing::upload;
 
-HttpClient client(const std::string& url, const std::string& token = {}) {
-  HttpClientOptions o;
-  o.baseUrl = url;
-  o.bearerToken = token;
-  auto c = HttpClient::create(o);
-  if (!c) throw std::runtime_error(c.error().message);
-  return std::move(c).value();
-}
-
-HttpResponse must(core::Result<HttpResponse, platform::HttpError> r) {
-  if (!r) throw std::runtime_error(r.error().message);
-  return std::move(r).value();
-}
-
-nlohmann::json json(const HttpResponse& r) {
-  return nlohmann::json::parse(r.body);
-}
+using testing::client;
+using testing::json;
+using testing::must;
 
 std::string enroll(const std::string& url, const std::string& code) {
-  auto c = client(url);
-  auto r = must(c.post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", "room 3 kiosk"}}.dump()));
-  if (r.status != 201) throw std::runtime_error("enroll: " + r.body);
-  return json(r)["token"];
+  return testing::enroll(url, code, "room 3 kiosk");
 }
 
 class Api : public ::testing::Test {

@@ -9,6 +9,7 @@
 
 #include <unitclock/platform/http_client.h>
 
+#include "api_client.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
 
@@ -16,29 +17,13 @@ namespace unitclock::server {
 namespace {
 
 namespace fs = std::filesystem;
-using platform::HttpClient;
-using platform::HttpClientOptions;
 using testing::Clinic;
 using testing::runServer;
 using testing::ServerProcess;
 using testing::sessionId;
 using testing::upload;
 
-HttpClient client(const std::string& url, const std::string& token) {
-  HttpClientOptions o;
-  o.baseUrl = url;
-  o.bearerToken = token;
-  auto c = HttpClient::create(o);
-  if (!c) throw std::runtime_error(c.error().message);
-  return std::move(c).value();
-}
-
-std::string deviceToken(const std::string& url, const std::string& code) {
-  auto c = client(url, "");
-  auto r = c.post("/api/v1/enroll", nlohmann::json{{"code", code}}.dump());
-  if (!r || r->status != 201) throw std::runtime_error("cannot enroll");
-  return nlohmann::json::parse(r->body)["token"];
-}
+using testing::client;
 
 std::string daySummary(const std::string& url, const std::string& token) {
   auto c = client(url, token);
@@ -56,7 +41,7 @@ unsigned mode(const fs::path& p) {
 TEST(Backup, TakenWhileDevicesUploadRestoresToTheSameDay) {
   Clinic clinic;
   ServerProcess server(clinic.dataDir);
-  const auto token = deviceToken(server.url(), clinic.enrollCode);
+  const auto token = testing::enroll(server.url(), clinic.enrollCode);
   const fs::path backups = fs::path(clinic.dataDir).parent_path() / "backups";
   fs::create_directories(backups);
 

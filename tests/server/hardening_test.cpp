@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "api_client.h"
 #include "raw_http.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
@@ -17,7 +18,6 @@ namespace unitclock::server {
 namespace {
 
 using platform::HttpClient;
-using platform::HttpClientOptions;
 using platform::HttpResponse;
 using testing::Clinic;
 using testing::RawConnection;
@@ -27,26 +27,9 @@ using testing::statusOf;
 using testing::upload;
 using namespace std::chrono_literals;
 
-HttpClient client(const std::string& url, const std::string& token = {}) {
-  HttpClientOptions o;
-  o.baseUrl = url;
-  o.bearerToken = token;
-  auto c = HttpClient::create(o);
-  if (!c) throw std::runtime_error(c.error().message);
-  return std::move(c).value();
-}
-
-HttpResponse must(core::Result<HttpResponse, platform::HttpError> r) {
-  if (!r) throw std::runtime_error(r.error().message);
-  return std::move(r).value();
-}
-
-std::string enroll(const std::string& url, const std::string& code, const std::string& label = "kiosk") {
-  auto c = client(url);
-  auto r = must(c.post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", label}}.dump()));
-  if (r.status != 201) throw std::runtime_error("enroll: " + r.body);
-  return nlohmann::json::parse(r.body)["token"];
-}
+using testing::client;
+using testing::enroll;
+using testing::must;
 
 bool healthy(const std::string& url) {
   auto c = client(url);

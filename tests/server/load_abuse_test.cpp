@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "api_client.h"
 #include "raw_http.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
@@ -19,7 +20,6 @@ namespace unitclock::server {
 namespace {
 
 using platform::HttpClient;
-using platform::HttpClientOptions;
 using testing::Clinic;
 using testing::RawConnection;
 using testing::ServerProcess;
@@ -27,21 +27,10 @@ using testing::sessionId;
 using testing::upload;
 using namespace std::chrono_literals;
 
-HttpClient client(const std::string& url, const std::string& token = {}) {
-  HttpClientOptions o;
-  o.baseUrl = url;
-  o.bearerToken = token;
-  o.timeout = 10s;
-  auto c = HttpClient::create(o);
-  if (!c) throw std::runtime_error(c.error().message);
-  return std::move(c).value();
-}
+using testing::enroll;
 
-std::string enroll(const std::string& url, const std::string& code) {
-  auto c = client(url);
-  auto r = c.post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", "kiosk"}}.dump());
-  if (!r || r.value().status != 201) throw std::runtime_error("enroll failed");
-  return nlohmann::json::parse(r.value().body)["token"];
+platform::HttpClient client(const std::string& url, const std::string& token = {}) {
+  return testing::client(url, token, 10s);
 }
 
 TEST(LoadAndAbuse, EightDevicesUploadWhileHostileClientsHitTheServer) {

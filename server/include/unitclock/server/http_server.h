@@ -20,9 +20,9 @@ struct ServeOptions {
   std::string tlsKey;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;  // larger bodies get 413
   RateLimit rateLimit;
-  int threads = 8;                   // connection threads that stay (each keeps a SQLite connection)
-  std::size_t maxConnections = 256;  // connections served at once; slow clients hold one each
-  bool insecureHttp = false;         // plain HTTP on a non-loopback address (behind a TLS proxy)
+  int threads = 8;                    // connection threads that stay (each keeps a SQLite connection)
+  std::size_t maxConnections = 256;   // connections served at once; slow clients hold one each
+  bool insecureHttp = false;          // plain HTTP on a non-loopback address (behind a TLS proxy)
   std::string hl7ProcessingId = "P";  // MSH-11 of HL7 exports: P production, T training/test
 };
 
