@@ -29,14 +29,8 @@ void AddClinicianPresenter::apply(const Intent& intent) {
     if (m_ctx.focus == Field::kPin) return &m_pin;
     return nullptr;
   };
+  if (applyTyping(m_ctx.focus, intent, fieldText())) return;
   std::visit(Overloaded{
-                 [&](const intent::Focus& i) { m_ctx.focus = i.field; },
-                 [&](const intent::KeyText& i) {
-                   if (auto* t = fieldText()) typeInto(m_ctx.focus, *t, i.text);
-                 },
-                 [&](const intent::KeyDelete&) {
-                   if (auto* t = fieldText()) deleteFrom(m_ctx.focus, *t);
-                 },
                  [&](const intent::SelectRole& i) { m_role = i.role; },
                  [&](const intent::SaveClinician&) { save(); },
                  [](const auto&) {},

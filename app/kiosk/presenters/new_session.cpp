@@ -108,14 +108,8 @@ void NewSessionPresenter::apply(const Intent& intent) {
     if (m_ctx.focus == Field::kInitials) return &m_initials;
     return nullptr;
   };
+  if (applyTyping(m_ctx.focus, intent, fieldText())) return;
   std::visit(Overloaded{
-                 [&](const intent::Focus& i) { m_ctx.focus = i.field; },
-                 [&](const intent::KeyText& i) {
-                   if (auto* t = fieldText()) typeInto(m_ctx.focus, *t, i.text);
-                 },
-                 [&](const intent::KeyDelete&) {
-                   if (auto* t = fieldText()) deleteFrom(m_ctx.focus, *t);
-                 },
                  [&](const intent::PickSchedule& i) {
                    const auto schedule = parseSchedule(m_ctx.settings.schedule);
                    for (std::size_t n = 0; n < schedule.size(); ++n) {

@@ -167,5 +167,9 @@ class AddClinicianPresenter final : public Presenter {
 void typeInto(Field field, std::string& target, const std::string& text);
 // Removes the last character (a whole UTF-8 character for free text).
 void deleteFrom(Field field, std::string& target);
+// The typing intents of a screen with text fields: Focus moves `focus`, KeyText and KeyDelete edit
+// `focused` (the text of the focused field, or null when no field of the screen has the focus).
+// Returns false for any other intent, for the screen to handle.
+bool applyTyping(Field& focus, const Intent& intent, std::string* focused);
 
 }  // namespace unitclock::app

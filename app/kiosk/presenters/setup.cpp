@@ -27,14 +27,8 @@ void SetupPresenter::apply(const Intent& intent) {
         return nullptr;
     }
   };
+  if (applyTyping(m_ctx.focus, intent, fieldText())) return;
   std::visit(Overloaded{
-                 [&](const intent::Focus& i) { m_ctx.focus = i.field; },
-                 [&](const intent::KeyText& i) {
-                   if (auto* t = fieldText()) typeInto(m_ctx.focus, *t, i.text);
-                 },
-                 [&](const intent::KeyDelete&) {
-                   if (auto* t = fieldText()) deleteFrom(m_ctx.focus, *t);
-                 },
                  [&](const intent::SetupSubmit&) { submit(); },
                  [](const auto&) {},
              },

@@ -52,4 +52,20 @@ void deleteFrom(Field field, std::string& t) {
   if (!t.empty()) t.pop_back();
 }
 
+bool applyTyping(Field& focus, const Intent& intent, std::string* focused) {
+  if (const auto* f = std::get_if<intent::Focus>(&intent)) {
+    focus = f->field;
+    return true;
+  }
+  if (const auto* k = std::get_if<intent::KeyText>(&intent)) {
+    if (focused != nullptr) typeInto(focus, *focused, k->text);
+    return true;
+  }
+  if (std::holds_alternative<intent::KeyDelete>(intent)) {
+    if (focused != nullptr) deleteFrom(focus, *focused);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace unitclock::app
