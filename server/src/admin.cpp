@@ -30,10 +30,10 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR [options]
 
-  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE | --insecure-http] [--max-body BYTES]
+  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE | --insecure-http yes] [--max-body BYTES]
         [--rate PER_SECOND] [--burst N] [--threads N] [--max-connections N] [--hl7-processing-id P|T]
                                  serve API v1 (default 127.0.0.1:8470; port 0 picks a free port);
-                                 an address other than loopback needs TLS, or --insecure-http
+                                 an address other than loopback needs TLS, or --insecure-http yes
                                  behind a TLS-terminating proxy on the same host
   init                           create the data directory and database
   backup --to FILE|DIR [--keep N]  a consistent copy while serving (0600, integrity-checked); into a
