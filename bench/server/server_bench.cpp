@@ -1,5 +1,5 @@
 // Server and sync benchmarks against a real unitclock-server process on 127.0.0.1 (docs/bench-server.md).
-// Each upload body is built by the device code (buildSessionUpload) from a real core Session: three
+// Each upload body is built by the device code (wire::describeSession) from a real core Session: three
 // activities with a pause, ended and signed, about 2 KB of JSON.
 #include <benchmark/benchmark.h>
 
@@ -7,7 +7,7 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/http_client.h>
-#include <unitclock/platform/session_upload.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/server/summary.h>
 #include <atomic>
@@ -69,7 +69,7 @@ Recorded record(int i) {
 
 std::string uploadBody(int i) {
   auto r = record(i);
-  return platform::buildSessionUpload(r.header, r.events, platform::utcDays()).value();
+  return wire::toJson(wire::describeSession(r.header, r.events, wire::utcDays(), {}).value()).dump();
 }
 
 class QueueOutbox : public platform::SyncOutbox {
@@ -284,11 +284,11 @@ BENCHMARK(BM_IngestParallel)
     ->Iterations(1);
 
 // [SECTION] The day summary over 10,000 sessions (200 clinicians, 5,000 patients).
-std::vector<server::SessionUpload> parsedDay() {
-  std::vector<server::SessionUpload> out;
+std::vector<wire::SessionUpload> parsedDay() {
+  std::vector<wire::SessionUpload> out;
   for (int i = 0; i < 10000; ++i) {
     auto body = uploadBody(i);
-    out.push_back(server::parseSessionUpload(body, server::testing::sessionId(i, 0x5e55)).value());
+    out.push_back(wire::parseSessionUpload(body, server::testing::sessionId(i, 0x5e55)).value());
   }
   return out;
 }

@@ -23,6 +23,7 @@
 #include <unitclock/server/database.h>
 #include <unitclock/server/http_server.h>
 #include <unitclock/server/secrets.h>
+#include <unitclock/server/ingest.h>
 #include <unitclock/server/wire.h>
 
 namespace unitclock::server {
@@ -48,6 +49,9 @@ constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR
   device revoke --id DEVICE_ID
   token add --role supervisor [--clinic ID] [--label TEXT]   prints a supervisor token
   token revoke --id TOKEN_ID
+  session transfer --clinic ID --session SESSION_ID --to-device DEVICE_ID
+                                 let another device of the clinic revise or void a session (a
+                                 replaced tablet); until then only the device that uploaded it may
   config set --clinic ID --name payers|catalog|favourites --file FILE.json
   schedule add --clinic ID --date YYYY-MM-DD --mrn MRN --initials AB [--time HH:MM] [--payer NAME]
                [--discipline ot|pt|slp] [--clinician ID]
@@ -484,6 +488,24 @@ int revoke(const Args& a, const char* table, const char* what) {
   });
 }
 
+int sessionTransfer(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic", "session", "to-device"}, {"clinic", "session", "to-device"}))
+    return usageError(*e);
+  long long device = 0;
+  try {
+    device = std::stoll(opt(a, "to-device"));
+  } catch (...) {
+    return usageError("--to-device takes a device id (device list)");
+  }
+  if (!isSessionId(opt(a, "session"))) return usageError("--session takes a session id in lower case");
+  return withDatabase(a, [&](sql::Database& db) {
+    auto moved = transferSession(db, opt(a, "clinic"), opt(a, "session"), device);
+    if (!moved) return runtimeError(moved.error().message);
+    std::printf("session %s now belongs to device %lld\n", opt(a, "session").c_str(), device);
+    return 0;
+  });
+}
+
 int tokenAdd(const Args& a) {
   if (auto e = checkOptions(a, {"role", "clinic", "label"}, {"role"})) return usageError(*e);
   if (opt(a, "role") != "supervisor") return usageError("--role must be supervisor");
@@ -597,6 +619,7 @@ int runCommandLine(const std::vector<std::string>& argv) {
   if (is({"device", "revoke"})) return revoke(a, "devices", "device");
   if (is({"token", "add"})) return tokenAdd(a);
   if (is({"token", "revoke"})) return revoke(a, "api_tokens", "token");
+  if (is({"session", "transfer"})) return sessionTransfer(a);
   if (is({"config", "set"})) return configSet(a);
   if (is({"schedule", "add"})) return scheduleAdd(a);
   std::string cmd;

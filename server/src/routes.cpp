@@ -574,14 +574,16 @@ struct HttpServer::Impl {
         auto parsed = parseJsonBody(req.body);
         if (!parsed) return fail(parsed.error());
         const json& j = parsed.value();
-        auto upload = sessionFromJson(j, std::string(req.matches[1]));
-        if (!upload) return fail(upload.error());
-        auto outcome = storeSession(db, p, *upload, j, sha256Hex(j.dump()));
+        auto upload = wire::parseSessionUpload(j, std::string(req.matches[1]));
+        if (!upload) return fail(badRequest(upload.error()));
+        auto replayed = replayUpload(db, p, std::move(upload).value());
+        if (!replayed) return fail(replayed.error());
+        auto outcome = storeSession(db, p, *replayed, j, sha256Hex(j.dump()));
         if (!outcome) return fail(outcome.error());
         Reply r;
         r.status = outcome->result == IngestResult::Unchanged ? 200 : 201;
         r.body =
-            json{{"id", upload->id}, {"revision", outcome->revision}, {"result", toString(outcome->result)}}
+            json{{"id", replayed->id}, {"revision", outcome->revision}, {"result", toString(outcome->result)}}
                 .dump();
         return r;
       });
@@ -623,9 +625,11 @@ struct HttpServer::Impl {
               Result<IngestOutcome> outcome = [&]() -> Result<IngestOutcome> {
                 if (!isSessionId(id))
                   return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
-                auto upload = sessionFromJson(item, id);
-                if (!upload) return fail(upload.error());
-                return storeSession(db, p, *upload, item, sha256Hex(item.dump()));
+                auto upload = wire::parseSessionUpload(item, id);
+                if (!upload) return fail(badRequest(upload.error()));
+                auto replayed = replayUpload(db, p, std::move(upload).value());
+                if (!replayed) return fail(replayed.error());
+                return storeSession(db, p, *replayed, item, sha256Hex(item.dump()));
               }();
               if (!outcome) {
                 const ApiError& e = outcome.error();

@@ -21,8 +21,8 @@ using testing::upload;
 const WireTime kExportedAt = parseUtcTimestamp("2026-11-26T17:14:19Z").value();
 
 DayReport dayWith(std::vector<nlohmann::json> uploads, std::string zone = "America/Chicago") {
-  std::vector<SessionUpload> s;
-  for (auto& j : uploads) s.push_back(sessionFromJson(j, j["id"].get<std::string>()).value());
+  std::vector<wire::SessionUpload> s;
+  for (auto& j : uploads) s.push_back(wire::parseSessionUpload(j, j["id"].get<std::string>()).value());
   auto r = computeDay("north", "2026-11-26", s, {{"ot1", "Ana Ortiz"}});
   r.timeZone = std::move(zone);
   r.roster["ot1"] = RosterEntry{"Ana Ortiz", "1234567893", "Ortiz", "Ana"};

@@ -2,7 +2,8 @@
 
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
-#include <unitclock/platform/session_upload.h>
+#include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/time_zone.h>
 #include <algorithm>
 
@@ -70,13 +71,13 @@ struct DeviceStoreOutbox::Impl {
     return z ? z.value() : "UTC";
   }
 
-  DayOf dayOf() {
-    return [z = zone()](core::WallTime t) -> std::optional<LocalDay> {
+  wire::DayOf dayOf() {
+    return [z = zone()](core::WallTime t) -> std::optional<wire::LocalDay> {
       auto date = localDate(t, z);
       if (!date) return std::nullopt;
       auto range = localDayRange(date.value(), z);
       if (!range) return std::nullopt;
-      return LocalDay{formatIsoDate(date.value()), range->start, range->end};
+      return wire::LocalDay{formatIsoDate(date.value()), range->start, range->end};
     };
   }
 };
@@ -102,19 +103,21 @@ std::vector<PendingUpload> DeviceStoreOutbox::nextUploads(std::size_t max, std::
     return out;
   }
   auto dayOf = m_impl->dayOf();
+  const wire::BillingRules rules;
   for (const OutboxEntry& e : pending.value()) {
     auto stored = s->loadSession(e.sessionId);
     if (!stored) {
       error = stored.error().message;
       return out;  // what was read so far still goes
     }
-    auto body = buildSessionUpload(stored->row.header, eventsOfRevision(stored->events, e.revision), dayOf);
-    if (!body) {
+    auto upload = wire::describeSession(stored->row.header, eventsOfRevision(stored->events, e.revision), dayOf,
+                                        rules);
+    if (!upload) {
       // A log the device cannot replay will not get better by retrying: refuse it locally, visibly.
-      (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + body.error());
+      (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + upload.error());
       continue;
     }
-    out.push_back(PendingUpload{e.id, e.sessionId, e.revision, std::move(body).value()});
+    out.push_back(PendingUpload{e.id, e.sessionId, e.revision, wire::toJson(upload.value()).dump()});
   }
   return out;
 }
