@@ -104,15 +104,10 @@ TEST(DayRecomputation, ListsUnsignedAndVoidedSessionsAndBillsNeither) {
 }
 
 TEST(DayRecomputation, CountsOnlyTheMinutesOfTheDayAsked) {
-  auto j = upload(sessionId(1), "MRN1", {});
-  j["segments"] = nlohmann::json::array({{{"code", "97110"},
-                                          {"start", "2026-11-26T23:50:00Z"},
-                                          {"end", "2026-11-27T00:00:00Z"},
-                                          {"date", "2026-11-26"}},
-                                         {{"code", "97110"},
-                                          {"start", "2026-11-27T00:00:00Z"},
-                                          {"end", "2026-11-27T00:10:00Z"},
-                                          {"date", "2026-11-27"}}});
+  // One activity across midnight (a UTC clinic): the device cuts it into a part for each day.
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "2026-11-26T23:50:00Z", "2026-11-27T00:10:00Z"}});
+  ASSERT_EQ(j["segments"].size(), 2u);
+  EXPECT_EQ(j["segments"][1]["date"], "2026-11-27");
   auto first = computeDay("north", "2026-11-26", {parsed(j)});
   auto second = computeDay("north", "2026-11-27", {parsed(j)});
   EXPECT_EQ(first.patients.at(0).result.totalTimed, std::chrono::minutes{10});
@@ -203,15 +198,16 @@ TEST(DayRecomputation, OverlapCheckOfTwoHugeSessionsIsASweep) {
 }
 
 TEST(DayRecomputation, OverlapIsFoundBehindALongSegmentOfTheSameSession) {
-  // Session 1 has a long segment and many short ones; session 2 (another patient) starts late inside the
-  // long one.
-  std::vector<SegmentSpec> first{{"97110", "08:00:00", "12:00:00"}};
+  // Session 1 has many short segments and then a long one; session 2 (another patient) starts late inside
+  // the long one.
+  std::vector<SegmentSpec> first;
   for (int m = 0; m < 30; ++m) {
     char a[16], b[16];
     std::snprintf(a, sizeof a, "08:%02d:00", m);
     std::snprintf(b, sizeof b, "08:%02d:30", m);
     first.push_back({"97110", a, b});
   }
+  first.push_back({"97110", "08:30:00", "12:00:00"});
   std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", first)),
                                parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
                                parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
