@@ -117,7 +117,8 @@ TEST_F(Api, ReuploadingTheSameSessionChangesNothing) {
 }
 
 TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
-  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  testing::RecordedSession session{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  auto v1 = upload(session);
   ASSERT_EQ(put(v1).status, 201);
 
   auto changedSameRevision = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:25:00"}});
@@ -125,13 +126,15 @@ TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
   EXPECT_EQ(conflict.status, 409);
   EXPECT_EQ(json(conflict)["field"], "revision");
 
-  auto v2 = changedSameRevision;
-  v2["revision"] = 2;
-  auto noReason = put(v2);
-  EXPECT_EQ(noReason.status, 400);
-  EXPECT_EQ(json(noReason)["field"], "reason");
+  auto corrected = session;
+  corrected.revision = 2;
+  corrected.correctionReason = "end time corrected: treatment ran until 09:25";
+  corrected.corrections = {{0, "09:00:00", "09:25:00"}};
+  auto v2 = upload(corrected);
+  auto noReason = v2;
+  noReason.erase("reason");
+  EXPECT_EQ(json(put(noReason))["field"], "reason");
 
-  v2["reason"] = "end time corrected: treatment ran until 09:25";
   auto revised = put(v2);
   EXPECT_EQ(revised.status, 201) << revised.body;
   EXPECT_EQ(json(revised)["result"], "revised");
@@ -149,42 +152,43 @@ TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
   EXPECT_EQ(j["revision"], 2);
   ASSERT_EQ(j["revisions"].size(), 2u);
   EXPECT_EQ(j["revisions"][1]["reason"], "end time corrected: treatment ran until 09:25");
-  EXPECT_EQ(j["session"]["segments"][0]["end"], "2026-11-26T09:25:00Z");
+  EXPECT_EQ(j["session"]["segments"][0]["end"], "2026-11-26T09:25:00.000Z");
   EXPECT_EQ(j["session"]["events"][0]["type"], "session_opened");
 }
 
 // A therapist voids a session the server already has: the device sends the same revision again with the
-// status voided, the signed log followed by the void (and the device's synced mark), and no lines.
-nlohmann::json voidOf(nlohmann::json signedBody, const std::string& reason) {
-  signedBody["status"] = "voided";
-  signedBody["lines"] = nlohmann::json::array();
-  const auto next = signedBody["events"].size() + 1;
-  signedBody["events"].push_back({{"sequence", next}, {"type", "session_synced"}});
-  signedBody["events"].push_back({{"sequence", next + 1}, {"type", "session_voided"}, {"reason", reason}});
-  return signedBody;
+// status voided, the signed log followed by the device's synced mark and the void, and no lines.
+nlohmann::json voidOf(testing::RecordedSession session, const std::string& reason) {
+  session.status = "voided";
+  session.voidReason = reason;
+  return upload(session);
 }
 
 TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
-  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  testing::RecordedSession session{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  auto v1 = upload(session);
   ASSERT_EQ(put(v1).status, 201);
   auto other = upload(sessionId(2), "MRN2", {{"97530", "10:00:00", "10:09:00"}});
   ASSERT_EQ(put(other).status, 201);
 
-  // Only a void is accepted under the stored revision: a void that also changes what was billed, adds
-  // anything but the void to the log, or gives no reason is a conflict, and nothing changes.
-  auto changedToo = voidOf(v1, "Wrong patient");
-  changedToo["segments"][0]["end"] = "2026-11-26T09:25:00Z";
-  auto extraEvent = v1;
-  extraEvent["events"].push_back({{"sequence", 2}, {"type", "activity_started"}, {"code", "97140"}});
-  extraEvent = voidOf(extraEvent, "Wrong patient");
-  auto noReason = voidOf(v1, "");
-  for (const auto& bad : {changedToo, extraEvent, noReason}) {
-    auto r = put(bad);
-    EXPECT_EQ(r.status, 409) << r.body;
-  }
+  // Only a void is accepted under the stored revision: a void that also changes what was billed is a
+  // conflict; a log that adds anything after signing or a void without a reason is one core refuses; and
+  // nothing changes.
+  auto longer = session;
+  longer.segments[0].end = "09:25:00";
+  auto changedToo = voidOf(longer, "Wrong patient");
+  auto extraEvent = voidOf(session, "Wrong patient");
+  auto& events = extraEvent["events"];
+  events.push_back(events[1]);
+  events.back()["sequence"] = events.size();
+  auto noReason = voidOf(session, "Wrong patient");
+  noReason["events"].back().erase("reason");
+  EXPECT_EQ(put(changedToo).status, 409);
+  EXPECT_EQ(json(put(extraEvent))["field"], "events[" + std::to_string(events.size() - 1) + "]");
+  EXPECT_EQ(json(put(noReason))["field"], "events[" + std::to_string(noReason["events"].size() - 1) + "]");
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'signed'"), 2);
 
-  auto voided = voidOf(v1, "Wrong patient");
+  auto voided = voidOf(session, "Wrong patient");
   auto accepted = put(voided);
   EXPECT_EQ(accepted.status, 201) << accepted.body;
   EXPECT_EQ(json(accepted)["result"], "voided");
@@ -198,8 +202,9 @@ TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
   auto detail = json(must(s.get("/api/v1/sessions/" + sessionId(1))));
   EXPECT_EQ(detail["status"], "voided");
   EXPECT_EQ(detail["revisions"].size(), 1u);
-  ASSERT_EQ(detail["session"]["events"].size(), 3u);  // the signed log is kept, the void follows it
-  EXPECT_EQ(detail["session"]["events"][2]["reason"], "Wrong patient");
+  // The signed log is kept, the void follows it.
+  ASSERT_EQ(detail["session"]["events"].size(), v1["events"].size() + 2);
+  EXPECT_EQ(detail["session"]["events"].back()["reason"], "Wrong patient");
 
   auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
   EXPECT_NE(summary["voided"].dump().find(sessionId(1)), std::string::npos) << summary.dump();
@@ -237,6 +242,7 @@ TEST_F(Api, ARefusedUploadIsListedUnderItsSessionsDayHoweverLateItArrives) {
   // 2. No service_date: the day of its first segment in the clinic's zone (the evening of 2026-11-20).
   auto noDate = upload(sessionId(2), "MRN2", {{"97110", "03:30:00", "03:45:00"}}, "2026-11-21");
   noDate.erase("service_date");
+  noDate["segments"][0].erase("date");
   ASSERT_EQ(must(lake.put("/api/v1/sessions/" + sessionId(2), noDate.dump())).status, 400);
   // 3. The same refusal inside a batch.
   auto batchBad = upload(sessionId(3), "MRN3", {{"97110", "15:00:00", "15:20:00"}}, "2026-11-02");
@@ -657,10 +663,12 @@ TEST_F(Api, AHeldPatientDayLeavesOnlyAfterASupervisorReleasesItWithAReason) {
   EXPECT_EQ(fhir["entry"][0]["resource"]["identifier"][0]["value"], read["1:FT1.F2"]);
 
   // A new revision changes the patient-day: it is held again until released again.
-  auto revised = upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:35:00"}});
-  revised["revision"] = 2;
-  revised["reason"] = "end time corrected";
-  ASSERT_EQ(put(revised).status, 201);
+  testing::RecordedSession corrected{sessionId(1), "MRN1", {{"97110", "15:00:00", "15:30:00"}}};
+  corrected.revision = 2;
+  corrected.correctionReason = "end time corrected";
+  corrected.corrections = {{0, "15:00:00", "15:35:00"}};
+  auto revised = put(upload(corrected));
+  ASSERT_EQ(revised.status, 201) << revised.body;
   summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
   EXPECT_EQ(summary["held"].size(), 2u) << summary.dump();
   EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.find("MRN1"),
@@ -682,9 +690,9 @@ std::map<std::string, std::string> transactionIdsByMrn(HttpClient& s) {
 }
 
 TEST_F(Api, AChargeKeepsItsTransactionIdWhenALateSessionAndAVoidArrive) {
-  auto b = upload(sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}});
+  testing::RecordedSession b{sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}}};
   ASSERT_EQ(put(upload(sessionId(1), "MRN3", {{"97110", "09:00:00", "09:30:00"}})).status, 201);
-  ASSERT_EQ(put(b).status, 201);
+  ASSERT_EQ(put(upload(b)).status, 201);
   ASSERT_EQ(put(upload(sessionId(3), "MRN7", {{"97110", "11:00:00", "11:30:00"}})).status, 201);
   auto s = supervisor();
   auto first = transactionIdsByMrn(s);

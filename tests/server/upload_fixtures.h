@@ -45,6 +45,13 @@ struct UntimedSpec {
   std::string clinician = "ot1";
 };
 
+// A segment's times corrected at review (segment_edited): the segment's index and its new times.
+struct EditSpec {
+  int segment = 0;
+  std::string start;
+  std::string end;
+};
+
 struct RecordedSession {
   std::string id;
   std::string mrn;
@@ -58,7 +65,9 @@ struct RecordedSession {
   std::vector<UntimedSpec> untimed;
   std::vector<std::string> tiePreference;  // tie_preference_set at review
   std::string status = "signed";           // open | ended | signed | voided (a void after signing)
-  int revision = 1;                        // > 1: reopened "Corrected" and signed again, revision − 1 times
+  int revision = 1;                        // > 1: reopened and signed again, revision − 1 times
+  std::string correctionReason = "Corrected";
+  std::vector<EditSpec> corrections;  // segment times edited in the last correction (revision > 1)
   std::string voidReason = "Wrong patient";
   bool syncedBeforeVoid = true;  // a void of an uploaded revision: session_synced comes first
   std::string clinicId = "north";
@@ -121,8 +130,19 @@ inline std::vector<core::Event> eventsOf(const RecordedSession& s) {
     add(core::withCodes(core::EventType::tie_preference_set, session->nextSequence(), instant(last), s.rendering, s.tiePreference));
   if (s.status == "ended") return session->events();
   add(core::makeEvent(core::EventType::session_signed, session->nextSequence(), instant(last), s.rendering));
+  // Corrections come later in the day, after every corrected time.
+  for (const auto& edit : s.corrections) last = std::max(last, at(s, edit.end));
+  if (s.revision > 1) last += std::chrono::hours{1};
   for (int r = 1; r < s.revision; ++r) {
-    add(core::withReason(core::EventType::session_reopened, session->nextSequence(), instant(last), s.rendering, "Corrected"));
+    add(core::withReason(core::EventType::session_reopened, session->nextSequence(), instant(last), s.rendering,
+                         s.correctionReason));
+    if (r + 1 == s.revision) {
+      for (const auto& edit : s.corrections) {
+        const auto& seg = session->derive().segments.at(static_cast<std::size_t>(edit.segment));
+        add(core::segmentEdited(session->nextSequence(), instant(last), s.rendering, edit.segment, seg.start, seg.end,
+                                at(s, edit.start), at(s, edit.end), s.correctionReason));
+      }
+    }
     add(core::makeEvent(core::EventType::session_signed, session->nextSequence(), instant(last), s.rendering));
   }
   if (s.status == "voided") {
