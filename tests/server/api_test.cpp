@@ -748,5 +748,152 @@ TEST(AdminCommands, ClinicianAddChecksTheNpi) {
             1);
 }
 
+
+// [SECTION] One contract: the server bills what the therapist signed, and derives it from the log.
+
+namespace contract {
+
+nlohmann::json dayLines(HttpClient& s) {
+  auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["patients"].size(), 1u) << summary.dump();
+  return summary["patients"][0];
+}
+
+}  // namespace contract
+
+TEST_F(Api, ATieGivenToTheSecondCodeIsBilledToItOnTheServerToo) {
+  // 97530 8 min and 97110 8 min: one unit between them; the therapist gives it to 97110 at review.
+  testing::RecordedSession tie{sessionId(1), "MRN1", {{"97530", "09:00:00", "09:08:00"}, {"97110", "09:08:00", "09:16:00"}}};
+  tie.tiePreference = {"97110"};
+  auto body = upload(tie);
+  ASSERT_EQ(body["lines"].size(), 1u) << body.dump();
+  EXPECT_EQ(body["lines"][0]["code"], "97110");
+  ASSERT_EQ(put(body).status, 201);
+  auto s = supervisor();
+  auto patient = contract::dayLines(s);
+  ASSERT_EQ(patient["server"]["lines"].size(), 1u) << patient.dump();
+  EXPECT_EQ(patient["server"]["lines"][0]["code"], "97110");
+  EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
+  const auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_NE(csv.find("97110"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("97530"), std::string::npos) << csv;
+  auto hl7 = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                        {"1:FT1.F7.R1.C1"});
+  ASSERT_TRUE(hl7.parsed) << hl7.error;
+  EXPECT_EQ(hl7["1:FT1.F7.R1.C1"], "97110");
+}
+
+TEST_F(Api, AnUntimedServiceAnAssistantFurnishedIsBilledWithCoOnTheServerToo) {
+  // An evaluation-day reassessment furnished by the assistant: the device signs 97168 GO CO.
+  testing::RecordedSession s1{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  s1.untimed = {{"97168", 30, 30, "09:20:00", "ota1"}};
+  auto body = upload(s1);
+  bool coOnDevice = false;
+  for (const auto& l : body["lines"])
+    if (l["code"] == "97168") coOnDevice = l["modifiers"].dump().find("CO") != std::string::npos;
+  ASSERT_TRUE(coOnDevice) << body.dump();
+  ASSERT_EQ(put(body).status, 201);
+  auto s = supervisor();
+  auto patient = contract::dayLines(s);
+  bool coOnServer = false;
+  for (const auto& l : patient["server"]["lines"])
+    if (l["code"] == "97168") coOnServer = l["modifiers"].dump().find("CO") != std::string::npos;
+  EXPECT_TRUE(coOnServer) << patient.dump();
+  EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
+  const auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_NE(csv.find("CO"), std::string::npos) << csv;
+}
+
+TEST_F(Api, SegmentsTheLogDoesNotGiveAreRefusedAndNothingIsStored) {
+  // Two overlapping 8-hour segments for 8 clock hours: 64 units if the server believed them.
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "16:00:00"}});
+  body["segments"].push_back(body["segments"][0]);
+  body["segments"][1]["code"] = "97530";
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "segments");
+  // A segment longer than the log says.
+  auto longer = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  longer["segments"][0]["end"] = "2026-11-26T16:00:00.000Z";
+  auto r2 = put(longer);
+  EXPECT_EQ(r2.status, 400) << r2.body;
+  EXPECT_EQ(json(r2)["field"], "segments[0]");
+  // An untimed service the log does not hold, or with the assistant's minutes removed.
+  auto extra = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  extra["untimed"] = nlohmann::json::array({{{"code", "97168"}, {"minutes", 60}}});
+  EXPECT_EQ(json(put(extra))["field"], "untimed");
+  // A log core refuses: an activity started in a signed session.
+  auto late = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  auto started = late["events"][1];
+  started["sequence"] = late["events"].size() + 1;
+  late["events"].push_back(started);
+  auto r3 = put(late);
+  EXPECT_EQ(r3.status, 400);
+  EXPECT_EQ(json(r3)["field"], "events[" + std::to_string(late["events"].size() - 1) + "]");
+  EXPECT_NE(json(r3)["message"].get<std::string>().find("activity_started"), std::string::npos) << r3.body;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
+}
+
+TEST_F(Api, AClinicianWhoIsOnNoRosterIsNotBilled) {
+  testing::RecordedSession stranger{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00", "ot9"}}};
+  stranger.rendering = "ot9";
+  auto r = put(upload(stranger));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "rendering_clinician");
+  // A contributor who is on no roster, in an otherwise known session.
+  testing::RecordedSession helper{sessionId(2), "MRN1", {{"97110", "09:00:00", "09:20:00"}, {"97530", "09:20:00", "09:30:00", "ot9"}}};
+  auto r2 = put(upload(helper));
+  EXPECT_EQ(r2.status, 400) << r2.body;
+  EXPECT_EQ(json(r2)["field"], "clinicians[1]");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
+TEST_F(Api, ASessionIdIsOneSpellingInLowerCase) {
+  auto body = upload(sessionId(0xabc), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  std::string upper = body["id"];
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  body["id"] = upper;
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "id");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
+TEST_F(Api, OnlyTheDeviceThatUploadedASessionRevisesOrVoidsIt) {
+  testing::RecordedSession mine{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  ASSERT_EQ(put(upload(mine)).status, 201);
+  auto other = client(server->url(), enroll(server->url(), clinic.newEnrollCode()));
+  auto corrected = mine;
+  corrected.revision = 2;
+  corrected.corrections = {{0, "09:00:00", "09:40:00"}};
+  auto v2 = upload(corrected);
+  auto stolen = must(other.put("/api/v1/sessions/" + sessionId(1), v2.dump()));
+  EXPECT_EQ(stolen.status, 403) << stolen.body;
+  EXPECT_EQ(json(stolen)["field"], "id");
+  auto voided = mine;
+  voided.status = "voided";
+  EXPECT_EQ(must(other.put("/api/v1/sessions/" + sessionId(1), upload(voided).dump())).status, 403);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT revision FROM sessions"), 1);
+
+  // A revision that skips numbers would freeze the session: refused.
+  auto far = mine;
+  far.revision = 5;
+  auto jump = put(upload(far));
+  EXPECT_EQ(jump.status, 409) << jump.body;
+  EXPECT_EQ(json(jump)["field"], "revision");
+
+  // An admin moves the session to the new tablet: from then on, it revises it and the old one cannot.
+  Clinic::must({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session", sessionId(1),
+                "--to-device", "2"});
+  auto moved = must(other.put("/api/v1/sessions/" + sessionId(1), v2.dump()));
+  EXPECT_EQ(moved.status, 201) << moved.body;
+  EXPECT_EQ(put(upload(voided)).status, 403);
+  EXPECT_EQ(testing::runServer({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session",
+                                sessionId(9), "--to-device", "2"})
+                .exitCode,
+            1);
+}
+
 }  // namespace
 }  // namespace unitclock::server
