@@ -22,8 +22,8 @@
 #include <unitclock/server/config.h>
 #include <unitclock/server/database.h>
 #include <unitclock/server/http_server.h>
-#include <unitclock/server/secrets.h>
 #include <unitclock/server/ingest.h>
+#include <unitclock/server/secrets.h>
 #include <unitclock/server/wire.h>
 
 namespace unitclock::server {

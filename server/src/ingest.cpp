@@ -80,7 +80,9 @@ bool isVoidOf(const nlohmann::json& signedBody, const nlohmann::json& voided) {
 }
 
 // What a day's summary reads: the whole upload, log included, since the server replays the log.
-std::string factsOf(const nlohmann::json& canonical) { return canonical.dump(); }
+std::string factsOf(const nlohmann::json& canonical) {
+  return canonical.dump();
+}
 
 // The void replaces the revision's stored body: its log holds the signed log unchanged, followed by the
 // void, so the revision's history keeps everything that was signed.
@@ -196,9 +198,9 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   }
   if (s.revision > stored + 1) {
     return fail(ApiError{409, "revision",
-                         "revision " + std::to_string(s.revision) + " skips revisions: the stored revision is " +
-                             std::to_string(stored) + ", so a correction is revision " +
-                             std::to_string(stored + 1)});
+                         "revision " + std::to_string(s.revision) +
+                             " skips revisions: the stored revision is " + std::to_string(stored) +
+                             ", so a correction is revision " + std::to_string(stored + 1)});
   }
   if (s.revision < stored) {
     auto old = db.prepare("SELECT body_hash FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
@@ -241,16 +243,17 @@ std::string describe(const std::vector<std::string>& v) {
 
 std::string describe(const wire::Segment& s) {
   return s.code + " " + std::string(core::toString(s.performer)) + " " + std::string(core::toString(s.mode)) +
-         " by " + s.clinician + " " + wire::formatUtcTimestamp(s.start) + "–" + wire::formatUtcTimestamp(s.end) +
-         " on " + s.date;
+         " by " + s.clinician + " " + wire::formatUtcTimestamp(s.start) + "–" +
+         wire::formatUtcTimestamp(s.end) + " on " + s.date;
 }
 
 std::string describe(const wire::Untimed& u) {
-  return u.code + " " + std::to_string(u.minutes.count()) + " min (" + std::to_string(u.assistantMinutes.count()) +
-         " by an assistant) by " + u.clinician + " on " + u.date;
+  return u.code + " " + std::to_string(u.minutes.count()) + " min (" +
+         std::to_string(u.assistantMinutes.count()) + " by an assistant) by " + u.clinician + " on " + u.date;
 }
 
-std::optional<ApiError> differs(const std::string& field, const std::string& sent, const std::string& derived) {
+std::optional<ApiError> differs(const std::string& field, const std::string& sent,
+                                const std::string& derived) {
   if (sent == derived) return std::nullopt;
   return badRequest(field, "is " + sent + " but the session's event log gives " + derived);
 }
@@ -261,8 +264,9 @@ std::optional<ApiError> listDiffers(const std::string& field, const std::vector<
                                     const std::vector<T>& derived) {
   for (std::size_t i = 0; i < std::min(sent.size(), derived.size()); ++i) {
     if (!(sent[i] == derived[i])) {
-      return badRequest(field + "[" + std::to_string(i) + "]",
-                        "is " + describe(sent[i]) + " but the session's event log gives " + describe(derived[i]));
+      return badRequest(
+          field + "[" + std::to_string(i) + "]",
+          "is " + describe(sent[i]) + " but the session's event log gives " + describe(derived[i]));
     }
   }
   if (sent.size() != derived.size()) {
@@ -274,7 +278,8 @@ std::optional<ApiError> listDiffers(const std::string& field, const std::vector<
 
 }  // namespace
 
-Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& device, wire::SessionUpload upload) {
+Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& device,
+                                         wire::SessionUpload upload) {
   // Everyone the upload names must be on the clinic's roster (inactive clinicians too: a session recorded
   // before a clinician left still arrives).
   std::set<std::string> roster;
@@ -292,10 +297,12 @@ Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& dev
   const std::string notOnRoster = "is not a clinician on this clinic's roster";
   if (!roster.count(upload.renderingClinician)) return reject("rendering_clinician", notOnRoster);
   for (std::size_t i = 0; i < upload.clinicians.size(); ++i)
-    if (!roster.count(upload.clinicians[i])) return reject("clinicians[" + std::to_string(i) + "]", notOnRoster);
+    if (!roster.count(upload.clinicians[i]))
+      return reject("clinicians[" + std::to_string(i) + "]", notOnRoster);
   for (std::size_t i = 0; i < upload.events.size(); ++i) {
     const auto& who = upload.events[i].clinicianId;
-    if (!who.empty() && !roster.count(who)) return reject("events[" + std::to_string(i) + "].clinician", notOnRoster);
+    if (!who.empty() && !roster.count(who))
+      return reject("events[" + std::to_string(i) + "].clinician", notOnRoster);
   }
 
   // The log, replayed event by event so that a refusal names the event.
@@ -305,8 +312,9 @@ Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& dev
     if (!session) return reject("events[0]", session.error().message);
     for (std::size_t i = 1; i < upload.events.size(); ++i) {
       if (auto ok = session->apply(upload.events[i]); !ok) {
-        return reject("events[" + std::to_string(i) + "]", "(" + std::string(core::toString(upload.events[i].type)) +
-                                                             ") cannot be replayed: " + ok.error().message);
+        return reject("events[" + std::to_string(i) + "]",
+                      "(" + std::string(core::toString(upload.events[i].type)) +
+                          ") cannot be replayed: " + ok.error().message);
       }
     }
   }
@@ -324,9 +332,12 @@ Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& dev
   auto derived = wire::describeSession(header, upload.events, dayOf, rules.value());
   if (!derived) return reject("events", derived.error());
   const auto& d = derived.value();
-  auto time = [](const std::optional<WireTime>& t) { return t ? wire::formatUtcTimestamp(*t) : std::string("absent"); };
+  auto time = [](const std::optional<WireTime>& t) {
+    return t ? wire::formatUtcTimestamp(*t) : std::string("absent");
+  };
   std::optional<ApiError> e;
-  if ((e = differs("status", std::string(core::toString(upload.status)), std::string(core::toString(d.status)))) ||
+  if ((e = differs("status", std::string(core::toString(upload.status)),
+                   std::string(core::toString(d.status)))) ||
       (e = differs("revision", std::to_string(upload.revision), std::to_string(d.revision))) ||
       (e = differs("service_date", upload.serviceDate, d.serviceDate)) ||
       (e = differs("diagnoses", describe(upload.diagnoses), describe(d.diagnoses))) ||
@@ -349,7 +360,9 @@ Result<bool> transferSession(sql::Database& db, const std::string& clinicId, con
   UC_TRY_BIND(dev->bind(2, clinicId));
   auto found = dev->step();
   if (!found) return fail(storageError(found.error()));
-  if (!found.value()) return fail(ApiError{404, "device", "device " + std::to_string(toDevice) + " is not a device of clinic " + clinicId});
+  if (!found.value())
+    return fail(ApiError{404, "device",
+                         "device " + std::to_string(toDevice) + " is not a device of clinic " + clinicId});
   dev->reset();
   auto up = db.prepare("UPDATE sessions SET device_id = ?3 WHERE id = ?1 AND clinic_id = ?2");
   if (!up) return fail(storageError(up.error()));
@@ -357,7 +370,8 @@ Result<bool> transferSession(sql::Database& db, const std::string& clinicId, con
   UC_TRY_BIND(up->bind(2, clinicId));
   UC_TRY_BIND(up->bind(3, toDevice));
   if (auto r = up->run(); !r) return fail(storageError(r.error()));
-  if (db.changes() == 0) return fail(ApiError{404, "session", "session " + sessionId + " is not a session of clinic " + clinicId});
+  if (db.changes() == 0)
+    return fail(ApiError{404, "session", "session " + sessionId + " is not a session of clinic " + clinicId});
   return true;
 }
 

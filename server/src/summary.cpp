@@ -1,6 +1,7 @@
 #include <unitclock/core/catalog.h>
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
+#include <unitclock/core/productivity.h>
 #include <unitclock/platform/catalog_json.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/ingest.h>
@@ -23,8 +24,12 @@ bool isTimedCode(const core::Catalog& catalog, const std::string& code) {
   return info == nullptr || info->timed;  // unknown codes go to the engine as timed, which names them
 }
 
-std::string disciplineOf(const SessionUpload& s) { return std::string(core::toString(s.discipline)); }
-std::string statusOf(const SessionUpload& s) { return std::string(core::toString(s.status)); }
+std::string disciplineOf(const SessionUpload& s) {
+  return std::string(core::toString(s.discipline));
+}
+std::string statusOf(const SessionUpload& s) {
+  return std::string(core::toString(s.status));
+}
 
 // The session as its log says, or why the log cannot be replayed (a session stored before the server
 // replayed logs). A voided session `asIfSigned` is its log without the void: what it would have billed.
@@ -41,25 +46,6 @@ core::Result<core::Session, std::string> replay(const std::string& clinicId, con
   auto session = core::Session::restore(wire::headerOf(s, clinicId, "stored"), events);
   if (!session) return core::fail("session " + s.id + " cannot be replayed: " + session.error().message);
   return std::move(session).value();
-}
-
-std::chrono::milliseconds unionLength(std::vector<std::pair<WireTime, WireTime>> iv) {
-  std::sort(iv.begin(), iv.end());
-  std::chrono::milliseconds total{};
-  WireTime curStart{}, curEnd{};
-  bool open = false;
-  for (const auto& [a, b] : iv) {
-    if (!open || a > curEnd) {
-      if (open) total += curEnd - curStart;
-      curStart = a;
-      curEnd = b;
-      open = true;
-    } else {
-      curEnd = std::max(curEnd, b);
-    }
-  }
-  if (open) total += curEnd - curStart;
-  return total;
 }
 
 struct OneOnOne {
@@ -118,15 +104,16 @@ void collectVoidedCharges(DayReport& r, const std::vector<SessionUpload>& sessio
     const core::PayerProfile* payer = rules.findPayer(list.front()->payer);
     if (!payer) continue;
     std::vector<core::Session> replayed;
-    VoidedCharge v{key.first, list.front()->patient.initials, key.second, list.front()->renderingClinician, {}, {},
-                   {}};
+    VoidedCharge v{
+        key.first, list.front()->patient.initials, key.second, list.front()->renderingClinician, {}, {}, {}};
     for (const auto* s : list) {
       auto session = replay(r.clinicId, *s, /*asIfSigned=*/true);
       if (!session) continue;
       replayed.push_back(std::move(session).value());
       v.sessions.push_back(s->id);
       for (const auto& d : s->diagnoses)
-        if (std::find(v.diagnoses.begin(), v.diagnoses.end(), d) == v.diagnoses.end()) v.diagnoses.push_back(d);
+        if (std::find(v.diagnoses.begin(), v.diagnoses.end(), d) == v.diagnoses.end())
+          v.diagnoses.push_back(d);
     }
     std::vector<const core::Session*> pointers;
     for (const auto& x : replayed) pointers.push_back(&x);
@@ -239,8 +226,9 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       } else {
         std::vector<const core::Session*> pointers;
         for (const auto& x : replayed) pointers.push_back(&x);
-        auto units = replayErrors.empty() ? wire::dayUnits(pointers, day, *payer, catalog)
-                                          : core::Result<core::UnitsResult, std::string>(core::fail(replayErrors.front()));
+        auto units = replayErrors.empty()
+                         ? wire::dayUnits(pointers, day, *payer, catalog)
+                         : core::Result<core::UnitsResult, std::string>(core::fail(replayErrors.front()));
         {
           if (!units) {
             p.flags.push_back({"engine-error", units.error(), first->renderingClinician, p.mrn, p.discipline,
@@ -255,10 +243,11 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
                   {w.id, w.message, first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
             }
             if (p.serverLines != p.deviceLines) {
-              p.flags.push_back({"units-differ",
-                                 "the lines the device showed (codes, units, modifiers) differ from the server's "
-                                 "for this patient's day",
-                                 first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
+              p.flags.push_back(
+                  {"units-differ",
+                   "the lines the device showed (codes, units, modifiers) differ from the server's "
+                   "for this patient's day",
+                   first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
             }
             // Attribute each timed code's units to the clinician who furnished most of its time.
             std::set<std::string> credited;
@@ -292,12 +281,13 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       c.treatment += seg.duration();
       if (seg.mode != core::ActivityMode::group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
       intervals[seg.clinician].push_back({seg.start, seg.end});
-      if (seg.mode == core::ActivityMode::one_on_one) oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
+      if (seg.mode == core::ActivityMode::one_on_one)
+        oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
     }
     for (const auto& u : s.untimed)
       if (u.date == date) clinician(u.clinician).treatment += std::chrono::duration_cast<seconds>(u.minutes);
   }
-  for (auto& [id, iv] : intervals) clinician(id).clock = unionLength(iv);
+  for (auto& [id, iv] : intervals) clinician(id).clock = core::clockTime(std::move(iv));
 
   // One-on-one overlaps as a sweep over segments in order of start. Each session open at that moment is
   // kept once, with the latest end of its segments so far (`openEnd`), in a multimap ordered by that end
@@ -438,8 +428,8 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     auto facts = nlohmann::json::parse(q->columnText(1), nullptr, false);
     auto s = wire::parseSessionUpload(facts, id);
     if (!s) {
-      return fail(ApiError{500, "", "stored session " + id + " cannot be read: " + s.error().field + " " +
-                                        s.error().message});
+      return fail(ApiError{
+          500, "", "stored session " + id + " cannot be read: " + s.error().field + " " + s.error().message});
     }
     sessions.push_back(std::move(s).value());
   }
@@ -560,7 +550,6 @@ nlohmann::json toJson(const DayReport& r) {
   }
   json clinicians = json::array();
   for (const auto& c : r.clinicians) {
-    double hours = static_cast<double>(c.clock.count()) / 3'600'000.0;
     clinicians.push_back({{"id", c.id},
                           {"name", c.name},
                           {"sessions", c.sessions},
@@ -568,7 +557,7 @@ nlohmann::json toJson(const DayReport& r) {
                           {"treatment_minutes", minutesOf(c.treatment)},
                           {"clock_minutes", minutesOf(c.clock)},
                           {"units", c.units},
-                          {"units_per_hour", hours > 0 ? static_cast<double>(c.units) / hours : 0.0},
+                          {"units_per_hour", core::unitsPerHour(c.units, c.clock)},
                           {"flags", flagIds(c.flags)}});
   }
   auto refs = [](const std::vector<SessionRef>& v) {

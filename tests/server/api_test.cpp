@@ -748,7 +748,6 @@ TEST(AdminCommands, ClinicianAddChecksTheNpi) {
             1);
 }
 
-
 // [SECTION] One contract: the server bills what the therapist signed, and derives it from the log.
 
 namespace contract {
@@ -763,7 +762,8 @@ nlohmann::json dayLines(HttpClient& s) {
 
 TEST_F(Api, ATieGivenToTheSecondCodeIsBilledToItOnTheServerToo) {
   // 97530 8 min and 97110 8 min: one unit between them; the therapist gives it to 97110 at review.
-  testing::RecordedSession tie{sessionId(1), "MRN1", {{"97530", "09:00:00", "09:08:00"}, {"97110", "09:08:00", "09:16:00"}}};
+  testing::RecordedSession tie{
+      sessionId(1), "MRN1", {{"97530", "09:00:00", "09:08:00"}, {"97110", "09:08:00", "09:16:00"}}};
   tie.tiePreference = {"97110"};
   auto body = upload(tie);
   ASSERT_EQ(body["lines"].size(), 1u) << body.dump();
@@ -842,7 +842,8 @@ TEST_F(Api, AClinicianWhoIsOnNoRosterIsNotBilled) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json(r)["field"], "rendering_clinician");
   // A contributor who is on no roster, in an otherwise known session.
-  testing::RecordedSession helper{sessionId(2), "MRN1", {{"97110", "09:00:00", "09:20:00"}, {"97530", "09:20:00", "09:30:00", "ot9"}}};
+  testing::RecordedSession helper{
+      sessionId(2), "MRN1", {{"97110", "09:00:00", "09:20:00"}, {"97530", "09:20:00", "09:30:00", "ot9"}}};
   auto r2 = put(upload(helper));
   EXPECT_EQ(r2.status, 400) << r2.body;
   EXPECT_EQ(json(r2)["field"], "clinicians[1]");
@@ -884,13 +885,13 @@ TEST_F(Api, OnlyTheDeviceThatUploadedASessionRevisesOrVoidsIt) {
   EXPECT_EQ(json(jump)["field"], "revision");
 
   // An admin moves the session to the new tablet: from then on, it revises it and the old one cannot.
-  Clinic::must({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session", sessionId(1),
-                "--to-device", "2"});
+  Clinic::must({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session",
+                sessionId(1), "--to-device", "2"});
   auto moved = must(other.put("/api/v1/sessions/" + sessionId(1), v2.dump()));
   EXPECT_EQ(moved.status, 201) << moved.body;
   EXPECT_EQ(put(upload(voided)).status, 403);
-  EXPECT_EQ(testing::runServer({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session",
-                                sessionId(9), "--to-device", "2"})
+  EXPECT_EQ(testing::runServer({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                "--session", sessionId(9), "--to-device", "2"})
                 .exitCode,
             1);
 }

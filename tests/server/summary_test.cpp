@@ -24,8 +24,9 @@ bool hasFlag(const std::vector<DayFlag>& flags, const std::string& id) {
 }
 
 TEST(DayRecomputation, TwoSevenMinuteSessionsOfOneCodeOnOneDayMakeOneUnit) {
-  std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
-                               parsed(upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+      parsed(upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   ASSERT_EQ(r.patients.size(), 1u);
   const auto& p = r.patients[0];
@@ -51,17 +52,18 @@ TEST(DayRecomputation, AgreesWithDevicesThatBilledTheSameUnits) {
 TEST(DayRecomputation, KeepsPatientsAndDisciplinesApart) {
   auto pt = upload(sessionId(3), "MRN1", {{"97110", "11:00:00", "11:07:00"}});
   pt["discipline"] = "pt";
-  std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:07:00"}})),
-                               parsed(pt)};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:07:00"}})), parsed(pt)};
   auto r = computeDay("north", "2026-11-26", s);
   ASSERT_EQ(r.patients.size(), 3u);
   for (const auto& p : r.patients) EXPECT_EQ(p.result.totalUnits, 0) << p.mrn << " " << p.discipline;
 }
 
 TEST(DayRecomputation, FlagsAClinicianInOneOnOneWithTwoPatientsAtOnce) {
-  std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97140", "09:20:00", "09:45:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97140", "09:20:00", "09:45:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   EXPECT_TRUE(hasFlag(r.flags, "one-on-one-overlap"));
   auto c = std::find_if(r.clinicians.begin(), r.clinicians.end(), [](auto& x) { return x.id == "ot1"; });
@@ -84,8 +86,9 @@ TEST(DayRecomputation, DoesNotFlagBackToBackPatientsOrGroupTime) {
 
 TEST(DayRecomputation, FlagsUnitsBeyondWhatTheClockAllows) {
   // Two patients seen 30 minutes each, in the same half hour: 4 units from 30 minutes of clock time.
-  std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   EXPECT_TRUE(hasFlag(r.flags, "units-exceed-time"));
 }
@@ -208,9 +211,10 @@ TEST(DayRecomputation, OverlapIsFoundBehindALongSegmentOfTheSameSession) {
     first.push_back({"97110", a, b});
   }
   first.push_back({"97110", "08:30:00", "12:00:00"});
-  std::vector<wire::SessionUpload> s{parsed(upload(sessionId(1), "MRN1", first)),
-                               parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
-                               parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", first)),
+      parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
+      parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   std::vector<std::vector<std::string>> pairs;
   for (const auto& f : r.flags)

@@ -98,7 +98,8 @@ inline core::SessionHeader headerOf(const RecordedSession& s) {
 inline std::vector<core::Event> eventsOf(const RecordedSession& s) {
   auto header = headerOf(s);
   std::vector<SegmentSpec> segs = s.segments;
-  std::stable_sort(segs.begin(), segs.end(), [&](const auto& a, const auto& b) { return at(s, a.start) < at(s, b.start); });
+  std::stable_sort(segs.begin(), segs.end(),
+                   [&](const auto& a, const auto& b) { return at(s, a.start) < at(s, b.start); });
   const core::WallTime opened = segs.empty() ? at(s, "09:00:00") : at(s, segs.front().start);
   core::WallTime last = opened;
   auto instant = [&](core::WallTime t) {
@@ -113,41 +114,50 @@ inline std::vector<core::Event> eventsOf(const RecordedSession& s) {
   std::optional<core::WallTime> running;
   for (const auto& seg : segs) {
     const auto start = at(s, seg.start);
-    if (running && *running < start) add(core::makeEvent(core::EventType::activity_stopped, session->nextSequence(), instant(*running), seg.clinician));
+    if (running && *running < start)
+      add(core::makeEvent(core::EventType::activity_stopped, session->nextSequence(), instant(*running),
+                          seg.clinician));
     add(core::activityStarted(session->nextSequence(), instant(start), seg.clinician, seg.code,
-                              core::parsePerformer(seg.performer).value(), core::parseActivityMode(seg.mode).value()));
+                              core::parsePerformer(seg.performer).value(),
+                              core::parseActivityMode(seg.mode).value()));
     running = at(s, seg.end);
   }
-  if (running) add(core::makeEvent(core::EventType::activity_stopped, session->nextSequence(), instant(*running), s.rendering));
+  if (running)
+    add(core::makeEvent(core::EventType::activity_stopped, session->nextSequence(), instant(*running),
+                        s.rendering));
   for (const auto& u : s.untimed) {
     const auto when = u.at.empty() ? last : at(s, u.at);
-    add(core::untimedAdded(session->nextSequence(), instant(when), u.clinician, u.code, std::chrono::minutes{u.minutes},
-                           std::chrono::minutes{u.assistantMinutes}));
+    add(core::untimedAdded(session->nextSequence(), instant(when), u.clinician, u.code,
+                           std::chrono::minutes{u.minutes}, std::chrono::minutes{u.assistantMinutes}));
   }
   if (s.status == "open") return session->events();
   add(core::makeEvent(core::EventType::session_ended, session->nextSequence(), instant(last), s.rendering));
   if (!s.tiePreference.empty())
-    add(core::withCodes(core::EventType::tie_preference_set, session->nextSequence(), instant(last), s.rendering, s.tiePreference));
+    add(core::withCodes(core::EventType::tie_preference_set, session->nextSequence(), instant(last),
+                        s.rendering, s.tiePreference));
   if (s.status == "ended") return session->events();
   add(core::makeEvent(core::EventType::session_signed, session->nextSequence(), instant(last), s.rendering));
   // Corrections come later in the day, after every corrected time.
   for (const auto& edit : s.corrections) last = std::max(last, at(s, edit.end));
   if (s.revision > 1) last += std::chrono::hours{1};
   for (int r = 1; r < s.revision; ++r) {
-    add(core::withReason(core::EventType::session_reopened, session->nextSequence(), instant(last), s.rendering,
-                         s.correctionReason));
+    add(core::withReason(core::EventType::session_reopened, session->nextSequence(), instant(last),
+                         s.rendering, s.correctionReason));
     if (r + 1 == s.revision) {
       for (const auto& edit : s.corrections) {
         const auto& seg = session->derive().segments.at(static_cast<std::size_t>(edit.segment));
-        add(core::segmentEdited(session->nextSequence(), instant(last), s.rendering, edit.segment, seg.start, seg.end,
-                                at(s, edit.start), at(s, edit.end), s.correctionReason));
+        add(core::segmentEdited(session->nextSequence(), instant(last), s.rendering, edit.segment, seg.start,
+                                seg.end, at(s, edit.start), at(s, edit.end), s.correctionReason));
       }
     }
-    add(core::makeEvent(core::EventType::session_signed, session->nextSequence(), instant(last), s.rendering));
+    add(core::makeEvent(core::EventType::session_signed, session->nextSequence(), instant(last),
+                        s.rendering));
   }
   if (s.status == "voided") {
-    if (s.syncedBeforeVoid) add(core::makeEvent(core::EventType::session_synced, session->nextSequence(), instant(last), ""));
-    add(core::withReason(core::EventType::session_voided, session->nextSequence(), instant(last), s.rendering, s.voidReason));
+    if (s.syncedBeforeVoid)
+      add(core::makeEvent(core::EventType::session_synced, session->nextSequence(), instant(last), ""));
+    add(core::withReason(core::EventType::session_voided, session->nextSequence(), instant(last), s.rendering,
+                         s.voidReason));
   }
   return session->events();
 }
@@ -161,8 +171,9 @@ inline nlohmann::json upload(const RecordedSession& s, const wire::BillingRules&
 
 // A signed one-patient session of `segments` on `date`. `deviceUnits` > 0 replaces the device's lines with
 // one line of that many units (a device that computed differently).
-inline nlohmann::json upload(const std::string& id, const std::string& mrn, const std::vector<SegmentSpec>& segments,
-                             const std::string& date = "2026-11-26", int deviceUnits = -1) {
+inline nlohmann::json upload(const std::string& id, const std::string& mrn,
+                             const std::vector<SegmentSpec>& segments, const std::string& date = "2026-11-26",
+                             int deviceUnits = -1) {
   RecordedSession s{id, mrn, segments};
   s.date = date;
   auto j = upload(s);

@@ -3,9 +3,9 @@
 #include <unitclock/platform/session_json.h>
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
 namespace unitclock::platform {
 
@@ -71,9 +71,9 @@ std::optional<core::WallTime> parseWallTime(std::string_view t) {
     return std::nullopt;
   }
   int y = 0, mo = 0, d = 0, hh = 0, mm = 0, ss = 0;
-  if (!parseDigits(t.substr(0, 4), y) || !parseDigits(t.substr(5, 2), mo) || !parseDigits(t.substr(8, 2), d) ||
-      !parseDigits(t.substr(11, 2), hh) || !parseDigits(t.substr(14, 2), mm) ||
-      !parseDigits(t.substr(17, 2), ss)) {
+  if (!parseDigits(t.substr(0, 4), y) || !parseDigits(t.substr(5, 2), mo) ||
+      !parseDigits(t.substr(8, 2), d) || !parseDigits(t.substr(11, 2), hh) ||
+      !parseDigits(t.substr(14, 2), mm) || !parseDigits(t.substr(17, 2), ss)) {
     return std::nullopt;
   }
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
@@ -102,15 +102,17 @@ core::Result<core::Event, EventFieldError> eventFromJson(const nlohmann::json& j
   };
   if (!j.is_object()) return bad("", "must be an object");
   static constexpr std::string_view kKnown[] = {
-      f::kSequence, f::kType,     f::kAt,         f::kClinician,  f::kCode,           f::kPerformer,
-      f::kMode,     f::kPauseReason, f::kMinutes, f::kAssistantMinutes, f::kCodes,   f::kSegmentIndex,
-      f::kOldStart, f::kOldEnd,   f::kNewStart,   f::kNewEnd,     f::kReason,         f::kWallDeltaMs,
-      f::kMonotonicDeltaMs, f::kRun, f::kMonotonicNs};
+      f::kSequence,   f::kType,         f::kAt,          f::kClinician,        f::kCode,
+      f::kPerformer,  f::kMode,         f::kPauseReason, f::kMinutes,          f::kAssistantMinutes,
+      f::kCodes,      f::kSegmentIndex, f::kOldStart,    f::kOldEnd,           f::kNewStart,
+      f::kNewEnd,     f::kReason,       f::kWallDeltaMs, f::kMonotonicDeltaMs, f::kRun,
+      f::kMonotonicNs};
   for (const auto& [key, value] : j.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
       return bad(key, "is not a field of an event");
   }
-  auto text = [&](std::string_view key, std::string& out, std::size_t maxLen) -> std::optional<EventFieldError> {
+  auto text = [&](std::string_view key, std::string& out,
+                  std::size_t maxLen) -> std::optional<EventFieldError> {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return std::nullopt;
     if (!it->is_string()) return EventFieldError{std::string(key), "must be a string"};
@@ -136,12 +138,14 @@ core::Result<core::Event, EventFieldError> eventFromJson(const nlohmann::json& j
     out = v;
     return std::nullopt;
   };
-  auto time = [&](std::string_view key, std::optional<core::WallTime>& out) -> std::optional<EventFieldError> {
+  auto time = [&](std::string_view key,
+                  std::optional<core::WallTime>& out) -> std::optional<EventFieldError> {
     std::string t;
     if (auto e = text(key, t, 40)) return e;
     if (t.empty()) return std::nullopt;
     out = parseWallTime(t);
-    if (!out) return EventFieldError{std::string(key), "must be a UTC timestamp like 2026-11-26T14:03:00.000Z"};
+    if (!out)
+      return EventFieldError{std::string(key), "must be a UTC timestamp like 2026-11-26T14:03:00.000Z"};
     return std::nullopt;
   };
 
@@ -192,7 +196,8 @@ core::Result<core::Event, EventFieldError> eventFromJson(const nlohmann::json& j
   if (auto it = j.find(f::kCodes); it != j.end() && !it->is_null()) {
     if (!it->is_array() || it->size() > 8) return bad(f::kCodes, "must be a list of at most 8 codes");
     for (const auto& c : *it) {
-      if (!c.is_string() || c.get_ref<const std::string&>().empty() || c.get_ref<const std::string&>().size() > 8)
+      if (!c.is_string() || c.get_ref<const std::string&>().empty() ||
+          c.get_ref<const std::string&>().size() > 8)
         return bad(f::kCodes, "must hold codes of 1 to 8 characters");
       for (char ch : c.get_ref<const std::string&>())
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.')

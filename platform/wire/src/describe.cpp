@@ -90,7 +90,8 @@ core::Result<SessionUpload, std::string> describeSession(const core::SessionHead
       if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
       noteDay(*day);
       const core::WallTime to = std::min(seg.end, day->end);
-      u.segments.push_back({seg.code, seg.performer, tappedBy(seg.startSequence), seg.mode, from, to, day->date});
+      u.segments.push_back(
+          {seg.code, seg.performer, tappedBy(seg.startSequence), seg.mode, from, to, day->date});
       if (to <= from) break;
       from = to;
     }
@@ -99,7 +100,8 @@ core::Result<SessionUpload, std::string> describeSession(const core::SessionHead
     auto day = dayOf(entry.at);
     if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
     noteDay(*day);
-    u.untimed.push_back({entry.code, entry.minutes, entry.assistantMinutes, tappedBy(entry.sequence), day->date});
+    u.untimed.push_back(
+        {entry.code, entry.minutes, entry.assistantMinutes, tappedBy(entry.sequence), day->date});
   }
 
   // The charge lines, per day, as the review screen showed them. A payer the rules do not know bills

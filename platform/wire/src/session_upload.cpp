@@ -7,10 +7,12 @@
 namespace unitclock::wire {
 namespace {
 
-using nlohmann::json;
 using core::fail;
+using nlohmann::json;
 
-Error badRequest(std::string field, std::string message) { return Error{std::move(field), std::move(message)}; }
+Error badRequest(std::string field, std::string message) {
+  return Error{std::move(field), std::move(message)};
+}
 core::Failure<Error> reject(std::string field, std::string message) {
   return fail(badRequest(std::move(field), std::move(message)));
 }
@@ -33,8 +35,8 @@ class Fields {
 
   // Ids, codes, MRNs and names: no control characters (they would end up in HL7, CSV, logs and
   // terminals). Free text (`reason`) passes `freeText` and may hold line breaks and tabs only.
-  std::optional<Error> string(std::string_view key, std::string& out, bool required,
-                                 std::size_t maxLen = 200, bool freeText = false) const {
+  std::optional<Error> string(std::string_view key, std::string& out, bool required, std::size_t maxLen = 200,
+                              bool freeText = false) const {
     auto it = m_obj.find(key);
     if (it == m_obj.end() || it->is_null()) {
       if (required) return badRequest(path(key), "is required");
@@ -191,7 +193,9 @@ bool isSessionId(std::string_view t) {
   return true;
 }
 
-std::optional<WireTime> parseUtcTimestamp(std::string_view t) { return platform::parseWallTime(t); }
+std::optional<WireTime> parseUtcTimestamp(std::string_view t) {
+  return platform::parseWallTime(t);
+}
 
 std::string formatUtcTimestamp(WireTime t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
@@ -209,7 +213,6 @@ std::string formatUtcTimestamp(WireTime t) {
   }
   return out + "Z";
 }
-
 
 // [SECTION] Parsing an upload
 
@@ -270,7 +273,8 @@ std::optional<Error> parseUntimed(const json& uj, const std::string& prefix, con
   return std::nullopt;
 }
 
-std::optional<Error> parseLine(const json& lj, const std::string& prefix, const SessionUpload& s, Line& line) {
+std::optional<Error> parseLine(const json& lj, const std::string& prefix, const SessionUpload& s,
+                               Line& line) {
   Fields lf(lj, prefix);
   if (auto e = lf.onlyKeys({"code", "units", "modifiers", "date"})) return e;
   if (auto e = lf.string("code", line.code, true, 8)) return e;
@@ -283,7 +287,8 @@ std::optional<Error> parseLine(const json& lj, const std::string& prefix, const 
       const auto& m = (*mods)[k];
       if (!m.is_string() || m.get_ref<const std::string&>().size() != 2 ||
           !isCode(m.get_ref<const std::string&>())) {
-        return badRequest(prefix + "modifiers[" + std::to_string(k) + "]", "must be a two-character modifier");
+        return badRequest(prefix + "modifiers[" + std::to_string(k) + "]",
+                          "must be a two-character modifier");
       }
       line.modifiers.push_back(m.get<std::string>());
     }
@@ -297,13 +302,12 @@ std::optional<Error> parseLine(const json& lj, const std::string& prefix, const 
 
 // Parses each element of the array `key` with `parseOne`, refusing more than `max`.
 template <class T, class ParseOne>
-std::optional<Error> parseList(const Fields& f, const json& j, const char* key, bool required, std::size_t max,
-                               const char* what, std::vector<T>& out, ParseOne parseOne) {
+std::optional<Error> parseList(const Fields& f, const json& j, const char* key, bool required,
+                               std::size_t max, const char* what, std::vector<T>& out, ParseOne parseOne) {
   std::optional<Error> err;
   const json* list = f.array(key, required, err);
   if (!list) return err;
-  if (list->size() > max)
-    return badRequest(key, "holds at most " + std::to_string(max) + " " + what);
+  if (list->size() > max) return badRequest(key, "holds at most " + std::to_string(max) + " " + what);
   (void)j;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string item = std::string(key) + "[" + std::to_string(i) + "]";
@@ -321,10 +325,26 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
   if (!j.is_object()) return reject("", "the body must be a JSON object");
   SessionUpload s;
   Fields f(j, "");
-  if (auto e = f.onlyKeys({"id", "revision", "reason", "rules_version", "status", "service_date", "patient",
-                           "payer", "discipline", "place_of_service", "telehealth", "diagnoses",
-                           "rendering_clinician", "clinicians", "started_at", "ended_at", "events", "segments",
-                           "untimed", "lines"})) {
+  if (auto e = f.onlyKeys({"id",
+                           "revision",
+                           "reason",
+                           "rules_version",
+                           "status",
+                           "service_date",
+                           "patient",
+                           "payer",
+                           "discipline",
+                           "place_of_service",
+                           "telehealth",
+                           "diagnoses",
+                           "rendering_clinician",
+                           "clinicians",
+                           "started_at",
+                           "ended_at",
+                           "events",
+                           "segments",
+                           "untimed",
+                           "lines"})) {
     return fail(*e);
   }
   if (auto e = f.string("id", s.id, true, 36)) return fail(*e);
@@ -347,9 +367,11 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
   Fields pf(*pit, "patient.");
   if (auto e = pf.onlyKeys({"mrn", "initials"})) return fail(*e);
   if (auto e = pf.string("mrn", s.patient.mrn, true, 64)) return fail(*e);
-  if (auto e = pf.string("initials", s.patient.initials, false, 4 * Limits::kMaxInitialsChars)) return fail(*e);
+  if (auto e = pf.string("initials", s.patient.initials, false, 4 * Limits::kMaxInitialsChars))
+    return fail(*e);
   if (utf8Length(s.patient.initials) > Limits::kMaxInitialsChars) {
-    return reject("patient.initials", "holds at most " + std::to_string(Limits::kMaxInitialsChars) + " characters");
+    return reject("patient.initials",
+                  "holds at most " + std::to_string(Limits::kMaxInitialsChars) + " characters");
   }
 
   if (auto e = f.string("payer", s.payer, true, 64)) return fail(*e);
@@ -417,11 +439,13 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
     return fail(*err);
   }
 
-  if (auto e = parseList(f, j, "segments", true, Limits::kMaxSegments, "segments", s.segments,
-                         [&](const json& o, const std::string& p, Segment& v) { return parseSegment(o, p, s, v); }))
+  if (auto e = parseList(
+          f, j, "segments", true, Limits::kMaxSegments, "segments", s.segments,
+          [&](const json& o, const std::string& p, Segment& v) { return parseSegment(o, p, s, v); }))
     return fail(*e);
-  if (auto e = parseList(f, j, "untimed", false, Limits::kMaxUntimed, "services", s.untimed,
-                         [&](const json& o, const std::string& p, Untimed& v) { return parseUntimed(o, p, s, v); }))
+  if (auto e = parseList(
+          f, j, "untimed", false, Limits::kMaxUntimed, "services", s.untimed,
+          [&](const json& o, const std::string& p, Untimed& v) { return parseUntimed(o, p, s, v); }))
     return fail(*e);
   if (auto e = parseList(f, j, "lines", true, Limits::kMaxLines, "lines", s.lines,
                          [&](const json& o, const std::string& p, Line& v) { return parseLine(o, p, s, v); }))
