@@ -127,35 +127,20 @@ void SyncLink::requestDaySummary(const std::string& isoDate) {
   if (m_worker) m_worker->requestDaySummary(isoDate);
 }
 
-std::optional<SyncLink::DaySummary> SyncLink::daySummary() const {
-  if (!m_worker) return std::nullopt;
+const wire::DaySummary* SyncLink::daySummary() const {
+  if (!m_worker) return nullptr;
   const auto state = m_worker->state();
-  if (state.summaryJson.empty()) return std::nullopt;
-  const auto j = nlohmann::json::parse(state.summaryJson, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  DaySummary d;
-  d.date = state.summaryDate;
-  d.sessions = j.value("sessions", 0);
-  if (j.contains("totals") && j["totals"].is_object()) d.units = j["totals"].value("units", 0);
-  if (j.contains("clinicians") && j["clinicians"].is_array()) {
-    for (const auto& c : j["clinicians"]) {
-      ClinicianSummary cs;
-      cs.name = c.value("name", c.value("id", std::string("?")));
-      cs.sessions = c.value("sessions", 0);
-      cs.timedMinutes = c.value("timed_minutes", 0);
-      cs.treatmentMinutes = c.value("treatment_minutes", 0);
-      cs.units = c.value("units", 0);
-      cs.unitsPerHour = c.value("units_per_hour", 0.0);
-      cs.flags = c.contains("flags") && c["flags"].is_array() ? static_cast<int>(c["flags"].size()) : 0;
-      d.clinicians.push_back(std::move(cs));
+  if (state.summaryAt != m_summaryAt) {
+    m_summaryAt = state.summaryAt;
+    m_summary.reset();
+    if (auto parsed = wire::parseDaySummary(nlohmann::json::parse(state.summaryJson, nullptr, false))) {
+      m_summary = std::move(parsed).value();
+    } else {
+      journal("sync: the server's day summary is not understood (" + parsed.error().field + " " +
+              parsed.error().message + ")");
     }
   }
-  if (j.contains("rejected") && j["rejected"].is_array()) {
-    for (const auto& r : j["rejected"]) d.rejected.push_back(r.value("message", std::string("rejected")));
-  }
-  if (j.contains("unsigned") && j["unsigned"].is_array())
-    d.unsignedSessions = static_cast<int>(j["unsigned"].size());
-  return d;
+  return m_summary ? &*m_summary : nullptr;
 }
 
 void SyncLink::nudge() {

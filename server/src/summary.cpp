@@ -4,6 +4,7 @@
 #include <unitclock/core/productivity.h>
 #include <unitclock/platform/catalog_json.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
@@ -487,10 +488,10 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
 
 namespace {
 
-nlohmann::json flagIds(const std::vector<DayFlag>& flags) {
-  auto a = nlohmann::json::array();
-  for (const auto& f : flags) a.push_back(f.id);
-  return a;
+std::vector<std::string> flagIds(const std::vector<DayFlag>& flags) {
+  std::vector<std::string> ids;
+  for (const auto& f : flags) ids.push_back(f.id);
+  return ids;
 }
 
 std::map<std::string, int> unitsByCode(const std::map<PatientDay::LineKey, int>& lines) {
@@ -503,117 +504,78 @@ long long minutesOf(std::chrono::milliseconds s) {
   return std::chrono::duration_cast<std::chrono::minutes>(s).count();
 }
 
+core::Discipline disciplineNamed(const std::string& name) {
+  return core::parseDiscipline(name).value_or(core::Discipline::ot);
+}
+
+wire::SummarySession sessionRef(const SessionRef& s) {
+  return {s.id, core::parseSessionStatus(s.status).value_or(core::SessionStatus::open), s.revision,
+          s.renderingClinician};
+}
+
 }  // namespace
 
-nlohmann::json toJson(const DayReport& r) {
-  using nlohmann::json;
-  json out;
-  out["clinic"] = r.clinicId;
-  out["date"] = r.date;
-  out["sessions"] = r.sessionCount;
-  int units = 0;
-  long long timed = 0, treatment = 0;
-  json patients = json::array();
+wire::DaySummary toSummary(const DayReport& r) {
+  wire::DaySummary d;
+  d.clinic = r.clinicId;
+  d.date = r.date;
+  d.sessions = r.sessionCount;
   for (const auto& p : r.patients) {
-    json pj{{"mrn", p.mrn},
-            {"initials", p.initials},
-            {"discipline", p.discipline},
-            {"payer", p.payer},
-            {"rendering_clinician", p.renderingClinician},
-            {"sessions", p.sessions},
-            {"signed_sessions", p.signedSessions},
-            {"diagnoses", p.diagnoses},
-            {"recomputed", p.recomputed},
-            {"device_units", unitsByCode(p.deviceLines)},
-            {"server_units", unitsByCode(p.serverLines)},
-            {"flags", flagIds(p.flags)},
-            {"held", p.held()}};
+    wire::SummaryPatient sp{p.mrn,
+                            p.initials,
+                            disciplineNamed(p.discipline),
+                            p.payer,
+                            p.renderingClinician,
+                            p.sessions,
+                            p.signedSessions,
+                            p.diagnoses,
+                            p.recomputed,
+                            unitsByCode(p.deviceLines),
+                            unitsByCode(p.serverLines),
+                            flagIds(p.flags),
+                            p.held(),
+                            std::nullopt};
     if (p.recomputed) {
-      json lines = json::array();
-      for (const auto& l : p.result.lines)
-        lines.push_back({{"code", l.code}, {"units", l.units}, {"modifiers", l.modifiers}});
-      json warnings = json::array();
-      for (const auto& w : p.result.warnings)
-        warnings.push_back({{"id", w.id}, {"message", w.message}, {"code", w.code}});
-      pj["server"] = {{"rule", std::string(core::toString(p.result.rule))},
-                      {"total_units", p.result.totalUnits},
-                      {"total_timed_minutes", p.result.totalTimed.count()},
-                      {"total_treatment_minutes", p.result.totalTreatment.count()},
-                      {"lines", lines},
-                      {"zero_unit_codes", p.result.zeroUnitCodes},
-                      {"warnings", warnings}};
-      units += p.result.totalUnits;
-      timed += p.result.totalTimed.count();
-      treatment += p.result.totalTreatment.count();
+      wire::SummaryComputation c;
+      c.rule = p.result.rule;
+      c.totalUnits = p.result.totalUnits;
+      c.totalTimedMinutes = p.result.totalTimed.count();
+      c.totalTreatmentMinutes = p.result.totalTreatment.count();
+      for (const auto& l : p.result.lines) c.lines.push_back({l.code, l.units, l.modifiers});
+      c.zeroUnitCodes = p.result.zeroUnitCodes;
+      for (const auto& w : p.result.warnings) c.warnings.push_back({w.id, w.message, w.code});
+      d.totalUnits += c.totalUnits;
+      d.totalTimedMinutes += c.totalTimedMinutes;
+      d.totalTreatmentMinutes += c.totalTreatmentMinutes;
+      sp.server = std::move(c);
     }
-    patients.push_back(pj);
+    d.patients.push_back(std::move(sp));
   }
-  json clinicians = json::array();
   for (const auto& c : r.clinicians) {
-    clinicians.push_back({{"id", c.id},
-                          {"name", c.name},
-                          {"sessions", c.sessions},
-                          {"timed_minutes", minutesOf(c.timed)},
-                          {"treatment_minutes", minutesOf(c.treatment)},
-                          {"clock_minutes", minutesOf(c.clock)},
-                          {"units", c.units},
-                          {"units_per_hour", core::unitsPerHour(c.units, c.clock)},
-                          {"flags", flagIds(c.flags)}});
+    d.clinicians.push_back({c.id, c.name, c.sessions, minutesOf(c.timed), minutesOf(c.treatment),
+                            minutesOf(c.clock), c.units, core::unitsPerHour(c.units, c.clock),
+                            flagIds(c.flags)});
   }
-  auto refs = [](const std::vector<SessionRef>& v) {
-    json a = json::array();
-    for (const auto& s : v)
-      a.push_back({{"id", s.id},
-                   {"status", s.status},
-                   {"revision", s.revision},
-                   {"rendering_clinician", s.renderingClinician}});
-    return a;
-  };
-  json rejected = json::array();
-  for (const auto& x : r.rejections) {
-    rejected.push_back({{"session_id", x.sessionId},
-                        {"status", x.status},
-                        {"field", x.field},
-                        {"message", x.message},
-                        {"received_at", x.receivedAt},
-                        {"device_id", x.deviceId}});
-  }
-  json flags = json::array();
-  for (const auto& f : r.flags) {
-    flags.push_back({{"id", f.id},
-                     {"message", f.message},
-                     {"clinician", f.clinician},
-                     {"patient_mrn", f.patientMrn},
-                     {"discipline", f.discipline},
-                     {"sessions", f.sessions}});
-  }
-  out["totals"] = {{"units", units}, {"timed_minutes", timed}, {"treatment_minutes", treatment}};
-  out["clinicians"] = clinicians;
-  out["patients"] = patients;
-  out["unsigned"] = refs(r.unsignedSessions);
-  out["voided"] = refs(r.voidedSessions);
-  out["rejected"] = rejected;
-  json held = json::array(), released = json::array();
+  for (const auto& s : r.unsignedSessions) d.unsignedSessions.push_back(sessionRef(s));
+  for (const auto& s : r.voidedSessions) d.voided.push_back(sessionRef(s));
+  for (const auto& x : r.rejections)
+    d.rejected.push_back({x.sessionId, x.status, x.field, x.message, x.receivedAt, x.deviceId});
   for (const auto& p : r.patients) {
     if (p.held()) {
-      held.push_back({{"patient_mrn", p.mrn},
-                      {"discipline", p.discipline},
-                      {"flags", p.holdFlags},
-                      {"sessions", p.signedSessions}});
+      d.held.push_back({p.mrn, disciplineNamed(p.discipline), p.holdFlags, p.signedSessions});
     } else if (p.release) {
-      released.push_back({{"id", p.release->id},
-                          {"patient_mrn", p.mrn},
-                          {"discipline", p.discipline},
-                          {"flags", p.release->flags},
-                          {"reason", p.release->reason},
-                          {"released_by", "token-" + std::to_string(p.release->releasedBy)},
-                          {"released_at", p.release->releasedAt}});
+      d.released.push_back({p.release->id, p.mrn, disciplineNamed(p.discipline), p.release->flags,
+                            p.release->reason, "token-" + std::to_string(p.release->releasedBy),
+                            p.release->releasedAt});
     }
   }
-  out["held"] = held;
-  out["released"] = released;
-  out["flags"] = flags;
-  return out;
+  for (const auto& f : r.flags)
+    d.flags.push_back({f.id, f.message, f.clinician, f.patientMrn, f.discipline, f.sessions});
+  return d;
+}
+
+nlohmann::json toJson(const DayReport& r) {
+  return wire::toJson(toSummary(r));
 }
 
 }  // namespace unitclock::server

@@ -6,6 +6,7 @@
 #include <unitclock/platform/http_client.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/database.h>
 
 #include "api_client.h"
@@ -774,6 +775,12 @@ TEST_F(Api, ATieGivenToTheSecondCodeIsBilledToItOnTheServerToo) {
   ASSERT_EQ(patient["server"]["lines"].size(), 1u) << patient.dump();
   EXPECT_EQ(patient["server"]["lines"][0]["code"], "97110");
   EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
+  // The summary a kiosk reads is the wire's document, read back to the same JSON.
+  auto raw = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  auto typed = wire::parseDaySummary(raw);
+  ASSERT_TRUE(typed.ok()) << typed.error().field << " " << typed.error().message;
+  EXPECT_EQ(typed->patients.at(0).server->lines.at(0).code, "97110");
+  EXPECT_EQ(wire::toJson(typed.value()), raw);
   const auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
   EXPECT_NE(csv.find("97110"), std::string::npos) << csv;
   EXPECT_EQ(csv.find("97530"), std::string::npos) << csv;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unitclock/platform/wire/answers.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/wire.h>
 #include <functional>
 
@@ -189,6 +191,40 @@ TEST(HostileUpload, KeysTheFormatDoesNotHaveAreRefusedNotStored) {
     ASSERT_FALSE(s.ok()) << field;
     EXPECT_EQ(s.error().field, field);
   }
+}
+
+}  // namespace
+}  // namespace unitclock::server
+
+namespace unitclock::server {
+namespace {
+
+TEST(WireAnswers, ABatchAnswerIsReadBackAsWritten) {
+  wire::BatchAnswer a;
+  a.results.push_back({testing::sessionId(1), 201, 2, wire::UploadResult::revised, {}, {}});
+  a.results.push_back({"", 400, 0, std::nullopt, "sessions[1].id", "must be a session UUID in lower case"});
+  auto back = wire::parseBatchAnswer(wire::toJson(a));
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->results.size(), 2u);
+  EXPECT_EQ(back->results[0].result, wire::UploadResult::revised);
+  EXPECT_EQ(back->results[0].revision, 2);
+  EXPECT_FALSE(back->results[1].accepted());
+  EXPECT_EQ(back->results[1].field, "sessions[1].id");
+  auto unknown = wire::toJson(a);
+  unknown["results"][0]["result"] = "merged";
+  ASSERT_FALSE(wire::parseBatchAnswer(unknown).ok());
+  EXPECT_EQ(wire::parseBatchAnswer(unknown).error().field, "results[0].result");
+}
+
+TEST(WireDaySummary, AFieldOfTheWrongKindIsNamed) {
+  auto j = nlohmann::json::parse(R"({"clinic": "north", "date": "2026-11-26", "sessions": 1,
+      "clinicians": [{"id": "ot1", "units": "three"}], "patients": []})");
+  auto d = wire::parseDaySummary(j);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().field, "clinicians[0].units");
+  j["clinicians"][0]["units"] = 3;
+  j["patients"] = nlohmann::json::array({{{"mrn", "MRN1"}, {"discipline", "dance"}}});
+  EXPECT_EQ(wire::parseDaySummary(j).error().field, "patients[0].discipline");
 }
 
 }  // namespace

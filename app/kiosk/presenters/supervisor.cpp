@@ -84,18 +84,18 @@ SupervisorView SupervisorPresenter::build() const {
   }
   if (m_ctx.options.sync != nullptr) {
     v.sync = m_ctx.options.sync->statusLine();
-    if (auto day = m_ctx.options.sync->daySummary()) {
-      v.clinicWideTitle =
-          "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " + unitsText(day->units);
+    if (const auto* day = m_ctx.options.sync->daySummary()) {
+      v.clinicWideTitle = "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " +
+                          unitsText(day->totalUnits);
       for (const auto& c : day->clinicians) {
-        v.clinicWide.push_back({c.name, std::to_string(c.sessions),
+        v.clinicWide.push_back({c.name.empty() ? c.id : c.name, std::to_string(c.sessions),
                                 std::to_string(c.timedMinutes) + " / " + std::to_string(c.treatmentMinutes),
                                 std::to_string(c.units), perHour(c.unitsPerHour),
-                                c.flags == 0 ? "none" : std::to_string(c.flags)});
+                                c.flags.empty() ? "none" : std::to_string(c.flags.size())});
       }
-      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r);
-      if (day->unsignedSessions > 0)
-        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions) +
+      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r.message);
+      if (!day->unsignedSessions.empty())
+        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions.size()) +
                              " unsigned session(s) clinic-wide");
     }
   }

@@ -6,6 +6,7 @@
 #include <unitclock/core/engine.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/server/database.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <map>
@@ -155,6 +156,8 @@ Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clin
 // Loads the day's sessions, rejections and clinician names and computes the report.
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date);
 
+// The day as the wire's document (platform/wire/day_summary.h), and its JSON.
+wire::DaySummary toSummary(const DayReport& report);
 nlohmann::json toJson(const DayReport& report);
 
 }  // namespace unitclock::server
