@@ -8,6 +8,7 @@
 
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/sync_worker.h>
+#include <unitclock/platform/wire/device_config.h>
 
 namespace unitclock::app {
 
@@ -95,30 +96,26 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
 }
 
 void SyncLink::applyConfig(platform::DeviceStore& store) {
-  const auto body = settingOr(store, platform::DeviceStoreOutbox::kConfigSetting);
-  const auto config = nlohmann::json::parse(body, nullptr, false);
-  if (config.is_discarded() || !config.is_object()) return;
-  const auto now = m_clock.wallNow();
-  if (config.contains("clinic") && config["clinic"].is_object()) {
-    const auto& c = config["clinic"];
-    if (c.contains("name") && c["name"].is_string())
-      (void)store.setSetting("clinic_name", c["name"].get<std::string>(), "", now);
-    if (c.contains("timezone") && c["timezone"].is_string() && !c["timezone"].get<std::string>().empty())
-      (void)store.setSetting("clinic_time_zone", c["timezone"].get<std::string>(), "", now);
+  // The outbox kept it only after it parsed (DeviceStoreOutbox::saveConfig); the payers, catalog and
+  // favourites in it are read by KioskContext::loadSettings.
+  auto config = wire::parseDeviceConfigBody(settingOr(store, platform::DeviceStoreOutbox::kConfigSetting));
+  if (!config) {
+    journal("sync: the clinic's configuration cannot be read: " + config.error().field + ": " +
+            config.error().message);
+    return;
   }
+  const auto now = m_clock.wallNow();
+  if (!config->clinic.name.empty()) (void)store.setSetting("clinic_name", config->clinic.name, "", now);
+  if (!config->clinic.timezone.empty())
+    (void)store.setSetting("clinic_time_zone", config->clinic.timezone, "", now);
   // Today's schedule in the kiosk's own compact form: time|mrn|initials|payer|discipline;...
   std::string schedule;
-  if (config.contains("schedule") && config["schedule"].is_array()) {
-    for (const auto& e : config["schedule"]) {
-      auto field = [&](const char* k) {
-        return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-      };
-      const std::string line = field("time") + "|" + field("mrn") + "|" + field("initials") + "|" +
-                               (field("payer").empty() ? "medicare" : field("payer")) + "|" +
-                               (field("discipline").empty() ? "ot" : field("discipline"));
-      if (line.find(';') != std::string::npos) continue;
-      schedule += (schedule.empty() ? "" : ";") + line;
-    }
+  for (const auto& e : config->schedule) {
+    const std::string line = e.time + "|" + e.mrn + "|" + e.initials + "|" +
+                             (e.payer.empty() ? "medicare" : e.payer) + "|" +
+                             std::string(core::toString(e.discipline.value_or(core::Discipline::ot)));
+    if (line.find(';') != std::string::npos) continue;
+    schedule += (schedule.empty() ? "" : ";") + line;
   }
   (void)store.setSetting("schedule", schedule, "", now);
 }

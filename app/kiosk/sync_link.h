@@ -2,7 +2,8 @@
 // The kiosk's side of sync: starts platform/sync's background worker when the device is enrolled, runs an
 // enrollment without blocking a frame, turns the worker's state into the on-screen sync line, and applies
 // a new configuration from the server (roster already replaced by the outbox; schedule and clinic name
-// here). The worker wakes the UI loop through the runner's wake callback.
+// here; its payers, catalog and favourites are read by KioskContext::loadSettings). The worker wakes the
+// UI loop through the runner's wake callback.
 
 #include <unitclock/platform/wire/day_summary.h>
 #include <functional>

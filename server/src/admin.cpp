@@ -15,7 +15,6 @@
 #include <unitclock/platform/pin_hash.h>
 #endif
 #include <unitclock/core/npi.h>
-#include <unitclock/platform/catalog_json.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
@@ -542,14 +541,9 @@ int configSet(const Args& a) {
   auto parsed = parseJsonBody(buffer.str());
   if (!parsed) return runtimeError(opt(a, "file") + ": " + parsed.error().message);
   const auto& doc = parsed.value();
-  // The server recomputes units with these: refuse what the engine could not use.
-  if (opt(a, "name") == "catalog") {
-    if (auto c = platform::parseCatalogJson(buffer.str(), opt(a, "file")); !c)
-      return runtimeError(c.error().message);
-  } else if (opt(a, "name") == "payers") {
-    if (auto p = platform::parsePayersJson(buffer.str(), opt(a, "file")); !p)
-      return runtimeError(p.error().message);
-  }
+  // Devices read it and the server recomputes units with it: refuse what either could not use.
+  if (auto checked = checkConfigDocument(opt(a, "name"), doc); !checked)
+    return runtimeError(opt(a, "file") + ": " + checked.error());
   return withDatabase(a, [&](sql::Database& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err = execute(db,
@@ -569,6 +563,9 @@ int scheduleAdd(const Args& a) {
     return usageError(*e);
   }
   if (!isCalendarDate(opt(a, "date"))) return usageError("--date must be YYYY-MM-DD");
+  // Served to devices in /config (wire::ScheduleEntry): a discipline they could not read is refused here.
+  if (!opt(a, "discipline").empty() && !core::parseDiscipline(opt(a, "discipline")))
+    return usageError("--discipline must be ot, pt or slp");
   return withDatabase(a, [&](sql::Database& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err =

@@ -2,9 +2,9 @@
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/core/productivity.h>
-#include <unitclock/platform/catalog_json.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/platform/wire/day_summary.h>
+#include <unitclock/server/config.h>
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
@@ -358,36 +358,10 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
 }
 
 Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId) {
-  BillingRules rules;
-  auto q = db.prepare(
-      "SELECT name, body FROM clinic_documents WHERE clinic_id = ?1 AND name IN ('catalog', 'payers')");
-  if (!q) return fail(storageError(q.error()));
-  if (!q->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    const std::string name = q->columnText(0);
-    const std::string body = q->columnText(1);
-    if (name == "catalog" && body != "null") {
-      auto c = platform::parseCatalogJson(body, "catalog of clinic " + clinicId);
-      if (!c) return fail(ApiError{500, "", c.error().message});
-      rules.catalog = std::move(c).value();
-    } else if (name == "payers" && body != "[]") {
-      auto p = platform::parsePayersJson(body, "payers of clinic " + clinicId);
-      if (!p) return fail(ApiError{500, "", p.error().message});
-      for (auto& profile : p.value()) {  // the clinic's profiles replace built-ins of the same name
-        auto it = std::find_if(rules.payers.begin(), rules.payers.end(),
-                               [&](auto& x) { return x.name == profile.name; });
-        if (it != rules.payers.end()) {
-          *it = profile;
-        } else {
-          rules.payers.push_back(profile);
-        }
-      }
-    }
-  }
-  return rules;
+  // The documents read as devices read them from /config, and the rules derived as devices derive them.
+  wire::DeviceConfig documents;
+  if (auto loaded = loadClinicDocuments(db, clinicId, documents); !loaded) return fail(loaded.error());
+  return wire::rulesOf(documents);
 }
 
 static Result<bool> loadReleases(sql::Database& db, DayReport& r) {

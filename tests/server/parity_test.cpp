@@ -3,7 +3,8 @@
 // every tap, then the device store makes it durable), uploaded by the device's own SyncWorker from two
 // enrolled devices to a real unitclock-server, and then, for every patient-day, the lines core computes on
 // the device (patientDayInput over the patient's sessions of that day on both devices, computeUnits with
-// the payer profile the kiosk uses) are compared with the server's lines in the day summary.
+// the payer profile the kiosk uses: the clinic's, from the configuration the device pulled) are compared
+// with the server's lines in the day summary.
 //
 //   unitclock_parity_tests                                   // 5,000 sessions from the fixed base seed
 //   UNITCLOCK_PROPERTY_CASES=20000 unitclock_parity_tests    // at least 20,000 sessions
@@ -44,6 +45,7 @@
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/device_config.h>
 
 #include "api_client.h"
 #include "property_support.h"
@@ -140,11 +142,14 @@ const T& pick(PropertyRng& rng, const std::vector<T>& items) {
   return items[static_cast<std::size_t>(rng.below(static_cast<int>(items.size())))];
 }
 
-// The payer profile the kiosk computes a session's units with (KioskContext::unitsFor in
-// app/kiosk/presenters/context.cpp): the built-in profile of that name, Medicare for any other name.
-// This is what the therapist sees on the review screen and signs.
-core::PayerProfile kioskPayer(const std::string& name) {
-  return core::builtinPayer(name).value_or(core::PayerProfile::medicare());
+// The payer profile the kiosk computes a session's units with (KioskContext::unitsFor and payerOf in
+// app/kiosk/presenters/context.cpp): the profile of that name among the rules of the configuration the
+// device pulled from the server (`kiosk`, wire::rulesOf), Medicare's for a name they do not know. This is
+// what the therapist sees on the review screen and signs.
+core::PayerProfile kioskPayer(const wire::BillingRules& kiosk, const std::string& name) {
+  if (const auto* p = kiosk.findPayer(name)) return *p;
+  if (const auto* p = kiosk.findPayer("medicare")) return *p;
+  return core::PayerProfile::medicare();
 }
 
 // The server's profile of that name: the clinic's (kClinicPayers), else the built-in one.
@@ -244,6 +249,9 @@ struct Device {
   platform::SyncOptions sync;
   std::optional<platform::DeviceStore> store;  // the app's connection, used to record
   int refusedTaps = 0;                         // events core refused, not recorded
+  // The rules the kiosk on this device bills with (KioskContext::rules): those of the configuration its
+  // sync worker pulled from the server and keeps in the store.
+  wire::BillingRules rules;
 };
 
 // One session on one device, recorded the way the kiosk records a tap (KioskContext::record): core
@@ -267,6 +275,7 @@ class Recorder {
 
   const core::Session& session() const { return m_session; }
   const core::SessionHeader& header() const { return m_session.header(); }
+  const Device& device() const { return m_device; }
 
  private:
   Device& m_device;
@@ -478,9 +487,10 @@ class PatientGenerator {
   // The review screen's choice between tied codes (app/kiosk/presenters/review.cpp): the units the kiosk
   // shows, and mostly the code the engine did not pick.
   void chooseTie(Recorder& r, WallTime t) {
-    const auto summary = r.session().derive();
-    const auto units =
-        core::computeUnits(core::sessionInput(r.header(), summary), kioskPayer(r.header().payerProfile));
+    const auto& rules = r.device().rules;
+    const auto summary = r.session().derive(rules.catalog);
+    const auto units = core::computeUnits(core::sessionInput(r.header(), summary, rules.catalog),
+                                          kioskPayer(rules, r.header().payerProfile), rules.catalog);
     if (units && !units->ties.empty() && !m_rng.oneIn(4)) {
       const auto& tie =
           units->ties[static_cast<std::size_t>(m_rng.below(static_cast<int>(units->ties.size())))];
@@ -642,6 +652,7 @@ struct Oracle {
   bool keepTiePreference = true;
   bool keepUntimedAssistantMinutes = true;
   bool clinicPayerProfile = false;
+  const wire::BillingRules* kiosk = nullptr;  // the devices' rules (Device::rules)
 
   Billing operator()(const std::vector<const core::Session*>& sessions, const platform::UtcRange& range,
                      const std::string& payerName) const {
@@ -669,7 +680,7 @@ struct Oracle {
       }
     }
     if (!keepTiePreference) input.tiePreference.clear();
-    if (!clinicPayerProfile) return billingOf(core::computeUnits(input, kioskPayer(payerName)));
+    if (!clinicPayerProfile) return billingOf(core::computeUnits(input, kioskPayer(*kiosk, payerName)));
     const auto payer = clinicPayer(payerName);
     if (!payer) return {false, "no payer " + payerName, {}};
     return billingOf(core::computeUnits(input, *payer));
@@ -768,19 +779,20 @@ std::map<std::string, int> coverageOf(const std::map<std::string, std::vector<St
 constexpr const char* kTieCause = "the server ignores the tie preference";
 constexpr const char* kUntimedCause = "the server drops the assistant's minutes of untimed services";
 constexpr const char* kPayerCause =
-    "the server bills with the clinic's payer profile, the kiosk with its built-in one";
+    "the server bills with the clinic's payer profile, the kiosk with another (not the one in the "
+    "configuration it pulled)";
 constexpr const char* kUnexplained = "unexplained by these";
 
 // The departures that, together, turn the device's lines into the server's, each of them needed; or
 // kUnexplained.
 std::vector<std::string> causesOf(const std::vector<const core::Session*>& sessions,
                                   const platform::UtcRange& range, const std::string& payer,
-                                  const Billing& billed) {
-  if (Oracle{false, false, true}(sessions, range, payer) != billed) return {kUnexplained};
+                                  const Billing& billed, const wire::BillingRules& kiosk) {
+  if (Oracle{false, false, true, &kiosk}(sessions, range, payer) != billed) return {kUnexplained};
   std::vector<std::string> causes;
-  if (Oracle{true, false, true}(sessions, range, payer) != billed) causes.push_back(kTieCause);
-  if (Oracle{false, true, true}(sessions, range, payer) != billed) causes.push_back(kUntimedCause);
-  if (Oracle{false, false, false}(sessions, range, payer) != billed) causes.push_back(kPayerCause);
+  if (Oracle{true, false, true, &kiosk}(sessions, range, payer) != billed) causes.push_back(kTieCause);
+  if (Oracle{false, true, true, &kiosk}(sessions, range, payer) != billed) causes.push_back(kUntimedCause);
+  if (Oracle{false, false, false, &kiosk}(sessions, range, payer) != billed) causes.push_back(kPayerCause);
   return causes;
 }
 
@@ -847,7 +859,22 @@ TEST(Parity, TheServerBillsEveryPatientDayAsTheDevicesComputeIt) {
     // What the kiosk stores from the configuration it pulls (and what its sync worker stores again).
     const WallTime installed{std::chrono::sys_days{std::chrono::year{2026} / 10 / 1}};
     ASSERT_TRUE(d.store->setSetting("clinic_time_zone", kZone, "", installed));
+    // The configuration the device pulls before its first session, and the rules its kiosk reads from it.
+    SyncClock pullClock(installed);
+    platform::SyncWorker puller(std::make_unique<platform::DeviceStoreOutbox>(d.storePath, pullClock),
+                                d.sync);
+    puller.start();
+    ASSERT_TRUE(testing::waitFor([&] { return puller.state().configVersion > 0; }, 30s))
+        << d.label << " pulled no configuration: " << puller.state().lastError;
+    puller.stop();
+    auto cached = d.store->setting(platform::DeviceStoreOutbox::kConfigSetting);
+    ASSERT_TRUE(cached && cached.value()) << d.label << " keeps no configuration";
+    auto config = wire::parseDeviceConfigBody(*cached.value());
+    ASSERT_TRUE(config) << config.error().field << ": " << config.error().message;
+    d.rules = wire::rulesOf(config.value());
   }
+  ASSERT_EQ(devices[0].rules.payers, devices[1].rules.payers);
+  const wire::BillingRules& kioskRules = devices[0].rules;
   const auto setUp = Steady::now();
 
   // Record.
@@ -947,14 +974,14 @@ TEST(Parity, TheServerBillsEveryPatientDayAsTheDevicesComputeIt) {
       for (const auto& s : list)
         if (s.days.count(date)) ofDay.push_back(&s.session);
       const auto range = dayRange(date);
-      const Billing device = Oracle{}(ofDay, range, p.payer);
+      const Billing device = Oracle{true, true, false, &kioskRules}(ofDay, range, p.payer);
       const auto key = std::make_pair(date, mrn);
       compared.insert(key);
       const auto it = serverPatients.find(key);
       const Billing billed = serverBilling(it == serverPatients.end() ? nullptr : &it->second);
       if (device == billed) continue;
 
-      const auto causes = causesOf(ofDay, range, p.payer, billed);
+      const auto causes = causesOf(ofDay, range, p.payer, billed, kioskRules);
       std::size_t events = 0;
       for (const auto* s : ofDay) events += s->events().size();
 

@@ -41,7 +41,7 @@ SupervisorView SupervisorPresenter::build() const {
       loaded = std::move(r.value());
       s = &*loaded;
     }
-    const auto sum = s->derive(now);
+    const auto sum = s->derive(now, m_ctx.rules.catalog);
     auto& a = byClinician[s->header().renderingClinicianId];
     ++a.sessions;
     auto units = m_ctx.unitsFor(*s);
