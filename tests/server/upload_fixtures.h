@@ -145,7 +145,7 @@ inline std::vector<core::Event> eventsOf(const RecordedSession& s) {
                          s.rendering, s.correctionReason));
     if (r + 1 == s.revision) {
       for (const auto& edit : s.corrections) {
-        const auto& seg = session->derive().segments.at(static_cast<std::size_t>(edit.segment));
+        const auto seg = session->derive().segments.at(static_cast<std::size_t>(edit.segment));
         add(core::segmentEdited(session->nextSequence(), instant(last), s.rendering, edit.segment, seg.start,
                                 seg.end, at(s, edit.start), at(s, edit.end), s.correctionReason));
       }
