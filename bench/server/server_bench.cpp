@@ -110,6 +110,16 @@ class QueueOutbox : public platform::SyncOutbox {
   int rejected = 0;
 };
 
+// The bench's 200 clinicians on the clinic's roster (the server refuses sessions of anyone else).
+void addRoster(const server::testing::Clinic& clinic) {
+  auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
+  if (!db) throw std::runtime_error(db.error().message);
+  std::string sql = "BEGIN;";
+  for (int c = 0; c < kClinicians; ++c)
+    sql += "INSERT INTO clinicians(id, clinic_id, name, role) VALUES('c" + std::to_string(c) + "', 'north', 'C', 'ot');";
+  if (auto r = db->exec(sql + "COMMIT;"); !r) throw std::runtime_error(r.error().message);
+}
+
 std::string enroll(const std::string& url, server::testing::Clinic& clinic) {
   platform::HttpClientOptions o;
   o.baseUrl = url;
@@ -144,6 +154,7 @@ void BM_UploadBacklog5000(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir);
     auto outbox = std::make_unique<QueueOutbox>();
     for (int i = 0; i < kBacklog; ++i) {
@@ -188,6 +199,7 @@ void BM_UploadBacklog5000FromDeviceStore(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir);
     platform::SyncOptions o;
     o.client.baseUrl = srv.url();
@@ -229,6 +241,7 @@ void BM_IngestParallel(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
     std::vector<std::string> tokens;
     for (int d = 0; d < devices; ++d) tokens.push_back(enroll(srv.url(), clinic));
@@ -288,7 +301,7 @@ std::vector<wire::SessionUpload> parsedDay() {
   std::vector<wire::SessionUpload> out;
   for (int i = 0; i < 10000; ++i) {
     auto body = uploadBody(i);
-    out.push_back(wire::parseSessionUpload(body, server::testing::sessionId(i, 0x5e55)).value());
+    out.push_back(wire::parseSessionUploadBody(body, server::testing::sessionId(i, 0x5e55)).value());
   }
   return out;
 }
@@ -305,6 +318,7 @@ BENCHMARK(BM_DaySummary10000_Compute)->Unit(benchmark::kMillisecond)->UseRealTim
 
 void BM_DaySummary10000_Http(benchmark::State& state) {
   server::testing::Clinic clinic;
+  addRoster(clinic);
   server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
   {
     std::vector<std::thread> threads;

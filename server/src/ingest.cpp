@@ -278,22 +278,29 @@ std::optional<ApiError> listDiffers(const std::string& field, const std::vector<
 
 }  // namespace
 
-Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& device,
+Result<ReplayContext> loadReplayContext(sql::Database& db, const std::string& clinicId) {
+  ReplayContext c;
+  auto q = db.prepare("SELECT id FROM clinicians WHERE clinic_id = ?1");
+  if (!q) return fail(storageError(q.error()));
+  UC_TRY_BIND(q->bind(1, clinicId));
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    c.roster.insert(q->columnText(0));
+  }
+  auto rules = loadBillingRules(db, clinicId);
+  if (!rules) return fail(rules.error());
+  c.rules = std::move(rules).value();
+  c.zone = clinicTimeZone(db, clinicId);
+  return c;
+}
+
+Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Principal& device,
                                          wire::SessionUpload upload) {
   // Everyone the upload names must be on the clinic's roster (inactive clinicians too: a session recorded
   // before a clinician left still arrives).
-  std::set<std::string> roster;
-  {
-    auto q = db.prepare("SELECT id FROM clinicians WHERE clinic_id = ?1");
-    if (!q) return fail(storageError(q.error()));
-    UC_TRY_BIND(q->bind(1, device.clinicId));
-    while (true) {
-      auto row = q->step();
-      if (!row) return fail(storageError(row.error()));
-      if (!row.value()) break;
-      roster.insert(q->columnText(0));
-    }
-  }
+  const auto& roster = clinic.roster;
   const std::string notOnRoster = "is not a clinician on this clinic's roster";
   if (!roster.count(upload.renderingClinician)) return reject("rendering_clinician", notOnRoster);
   for (std::size_t i = 0; i < upload.clinicians.size(); ++i)
@@ -319,9 +326,7 @@ Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& dev
     }
   }
 
-  auto rules = loadBillingRules(db, device.clinicId);
-  if (!rules) return fail(rules.error());
-  const std::string zone = clinicTimeZone(db, device.clinicId);
+  const std::string& zone = clinic.zone;
   const wire::DayOf dayOf = [&zone](core::WallTime t) -> std::optional<wire::LocalDay> {
     auto date = platform::localDate(t, zone);
     if (!date) return std::nullopt;
@@ -329,7 +334,7 @@ Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& dev
     if (!range) return std::nullopt;
     return wire::LocalDay{platform::formatIsoDate(date.value()), range->start, range->end};
   };
-  auto derived = wire::describeSession(header, upload.events, dayOf, rules.value());
+  auto derived = wire::describeSession(header, upload.events, dayOf, clinic.rules);
   if (!derived) return reject("events", derived.error());
   const auto& d = derived.value();
   auto time = [](const std::optional<WireTime>& t) {

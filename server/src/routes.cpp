@@ -590,7 +590,9 @@ struct HttpServer::Impl {
         const json& j = parsed.value();
         auto upload = wire::parseSessionUpload(j, std::string(req.matches[1]));
         if (!upload) return fail(badRequest(upload.error()));
-        auto replayed = replayUpload(db, p, std::move(upload).value());
+        auto clinic = loadReplayContext(db, p.clinicId);
+        if (!clinic) return fail(clinic.error());
+        auto replayed = replayUpload(clinic.value(), p, std::move(upload).value());
         if (!replayed) return fail(replayed.error());
         auto outcome = storeSession(db, p, *replayed, j, sha256Hex(j.dump()));
         if (!outcome) return fail(outcome.error());
@@ -629,6 +631,7 @@ struct HttpServer::Impl {
           req, res, Access::Device, false,
           [&](sql::Database& db, const Principal& p) -> Result<Reply> {
             wire::BatchAnswer answer;
+            std::optional<ReplayContext> clinic;  // read at the first item that needs it
             for (std::size_t i = 0; i < items->size(); ++i) {
               const json& item = (*items)[i];
               std::string id;
@@ -641,7 +644,9 @@ struct HttpServer::Impl {
                   return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
                 auto upload = wire::parseSessionUpload(item, id);
                 if (!upload) return fail(badRequest(upload.error()));
-                auto replayed = replayUpload(db, p, std::move(upload).value());
+                auto clinic = loadReplayContext(db, p.clinicId);
+        if (!clinic) return fail(clinic.error());
+        auto replayed = replayUpload(clinic.value(), p, std::move(upload).value());
                 if (!replayed) return fail(replayed.error());
                 return storeSession(db, p, *replayed, item, sha256Hex(item.dump()));
               }();

@@ -4,6 +4,7 @@
 #include <unitclock/server/auth.h>
 #include <unitclock/server/database.h>
 #include <unitclock/server/wire.h>
+#include <set>
 #include <string>
 
 namespace unitclock::server {
@@ -21,7 +22,15 @@ struct IngestOutcome {
 // (`segments[2].end`, `untimed[0].assistant_minutes`, `status`, ...), or when a clinician the upload
 // names is not on the clinic's roster. What the device computed (`lines`) is kept as sent: the day's
 // summary compares it with the server's lines (`units-differ`).
-Result<wire::SessionUpload> replayUpload(sql::Database& db, const Principal& device, wire::SessionUpload upload);
+// What a replay needs of the clinic, read once per request (a batch replays up to 200 uploads with it).
+struct ReplayContext {
+  std::set<std::string> roster;  // every clinician id of the clinic, active or not
+  wire::BillingRules rules;      // the clinic's payer profiles and catalog (loadBillingRules)
+  std::string zone = "UTC";      // the clinic's IANA time zone
+};
+Result<ReplayContext> loadReplayContext(sql::Database& db, const std::string& clinicId);
+Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Principal& device,
+                                         wire::SessionUpload upload);
 
 // `bodyHash` is the SHA-256 of the canonical JSON of the upload; the same hash for the same revision
 // is a repeat and changes nothing. Runs inside the caller's transaction.

@@ -123,6 +123,9 @@ struct SessionUpload {
 // Parses and checks an upload. `pathId` is the {id} of the URL; the body's id must match it.
 Result<SessionUpload> parseSessionUploadBody(std::string_view body, std::string_view pathId);
 Result<SessionUpload> parseSessionUpload(const nlohmann::json& j, std::string_view pathId);
+// Text is parseSessionUploadBody: a std::string would silently become a JSON string here.
+Result<SessionUpload> parseSessionUpload(const std::string& text, std::string_view pathId) = delete;
+Result<SessionUpload> parseSessionUpload(const char* text, std::string_view pathId) = delete;
 nlohmann::json toJson(const SessionUpload& s);
 
 // The header the log was recorded under (for core::Session::restore), on the clinic and device that sent it.
