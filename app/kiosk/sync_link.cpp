@@ -8,6 +8,7 @@
 
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/sync_worker.h>
+#include <unitclock/platform/wire/device_config.h>
 
 namespace unitclock::app {
 
@@ -95,30 +96,26 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
 }
 
 void SyncLink::applyConfig(platform::DeviceStore& store) {
-  const auto body = settingOr(store, platform::DeviceStoreOutbox::kConfigSetting);
-  const auto config = nlohmann::json::parse(body, nullptr, false);
-  if (config.is_discarded() || !config.is_object()) return;
-  const auto now = m_clock.wallNow();
-  if (config.contains("clinic") && config["clinic"].is_object()) {
-    const auto& c = config["clinic"];
-    if (c.contains("name") && c["name"].is_string())
-      (void)store.setSetting("clinic_name", c["name"].get<std::string>(), "", now);
-    if (c.contains("timezone") && c["timezone"].is_string() && !c["timezone"].get<std::string>().empty())
-      (void)store.setSetting("clinic_time_zone", c["timezone"].get<std::string>(), "", now);
+  // The outbox kept it only after it parsed (DeviceStoreOutbox::saveConfig); the payers, catalog and
+  // favourites in it are read by KioskContext::loadSettings.
+  auto config = wire::parseDeviceConfigBody(settingOr(store, platform::DeviceStoreOutbox::kConfigSetting));
+  if (!config) {
+    journal("sync: the clinic's configuration cannot be read: " + config.error().field + ": " +
+            config.error().message);
+    return;
   }
+  const auto now = m_clock.wallNow();
+  if (!config->clinic.name.empty()) (void)store.setSetting("clinic_name", config->clinic.name, "", now);
+  if (!config->clinic.timezone.empty())
+    (void)store.setSetting("clinic_time_zone", config->clinic.timezone, "", now);
   // Today's schedule in the kiosk's own compact form: time|mrn|initials|payer|discipline;...
   std::string schedule;
-  if (config.contains("schedule") && config["schedule"].is_array()) {
-    for (const auto& e : config["schedule"]) {
-      auto field = [&](const char* k) {
-        return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-      };
-      const std::string line = field("time") + "|" + field("mrn") + "|" + field("initials") + "|" +
-                               (field("payer").empty() ? "medicare" : field("payer")) + "|" +
-                               (field("discipline").empty() ? "ot" : field("discipline"));
-      if (line.find(';') != std::string::npos) continue;
-      schedule += (schedule.empty() ? "" : ";") + line;
-    }
+  for (const auto& e : config->schedule) {
+    const std::string line = e.time + "|" + e.mrn + "|" + e.initials + "|" +
+                             (e.payer.empty() ? "medicare" : e.payer) + "|" +
+                             std::string(core::toString(e.discipline.value_or(core::Discipline::ot)));
+    if (line.find(';') != std::string::npos) continue;
+    schedule += (schedule.empty() ? "" : ";") + line;
   }
   (void)store.setSetting("schedule", schedule, "", now);
 }
@@ -127,35 +124,20 @@ void SyncLink::requestDaySummary(const std::string& isoDate) {
   if (m_worker) m_worker->requestDaySummary(isoDate);
 }
 
-std::optional<SyncLink::DaySummary> SyncLink::daySummary() const {
-  if (!m_worker) return std::nullopt;
+const wire::DaySummary* SyncLink::daySummary() const {
+  if (!m_worker) return nullptr;
   const auto state = m_worker->state();
-  if (state.summaryJson.empty()) return std::nullopt;
-  const auto j = nlohmann::json::parse(state.summaryJson, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  DaySummary d;
-  d.date = state.summaryDate;
-  d.sessions = j.value("sessions", 0);
-  if (j.contains("totals") && j["totals"].is_object()) d.units = j["totals"].value("units", 0);
-  if (j.contains("clinicians") && j["clinicians"].is_array()) {
-    for (const auto& c : j["clinicians"]) {
-      ClinicianSummary cs;
-      cs.name = c.value("name", c.value("id", std::string("?")));
-      cs.sessions = c.value("sessions", 0);
-      cs.timedMinutes = c.value("timed_minutes", 0);
-      cs.treatmentMinutes = c.value("treatment_minutes", 0);
-      cs.units = c.value("units", 0);
-      cs.unitsPerHour = c.value("units_per_hour", 0.0);
-      cs.flags = c.contains("flags") && c["flags"].is_array() ? static_cast<int>(c["flags"].size()) : 0;
-      d.clinicians.push_back(std::move(cs));
+  if (state.summaryAt != m_summaryAt) {
+    m_summaryAt = state.summaryAt;
+    m_summary.reset();
+    if (auto parsed = wire::parseDaySummary(nlohmann::json::parse(state.summaryJson, nullptr, false))) {
+      m_summary = std::move(parsed).value();
+    } else {
+      journal("sync: the server's day summary is not understood (" + parsed.error().field + " " +
+              parsed.error().message + ")");
     }
   }
-  if (j.contains("rejected") && j["rejected"].is_array()) {
-    for (const auto& r : j["rejected"]) d.rejected.push_back(r.value("message", std::string("rejected")));
-  }
-  if (j.contains("unsigned") && j["unsigned"].is_array())
-    d.unsignedSessions = static_cast<int>(j["unsigned"].size());
-  return d;
+  return m_summary ? &*m_summary : nullptr;
 }
 
 void SyncLink::nudge() {

@@ -2,8 +2,10 @@
 // The kiosk's side of sync: starts platform/sync's background worker when the device is enrolled, runs an
 // enrollment without blocking a frame, turns the worker's state into the on-screen sync line, and applies
 // a new configuration from the server (roster already replaced by the outbox; schedule and clinic name
-// here). The worker wakes the UI loop through the runner's wake callback.
+// here; its payers, catalog and favourites are read by KioskContext::loadSettings). The worker wakes the
+// UI loop through the runner's wake callback.
 
+#include <unitclock/platform/wire/day_summary.h>
 #include <functional>
 #include <future>
 #include <memory>
@@ -44,24 +46,8 @@ class SyncLink {
   void nudge();
   // The clinic-wide day summary from the server (fetched in the background; the worker wakes the UI).
   void requestDaySummary(const std::string& isoDate);
-  struct ClinicianSummary {
-    std::string name;
-    int sessions = 0;
-    int timedMinutes = 0;
-    int treatmentMinutes = 0;
-    int units = 0;
-    double unitsPerHour = 0;
-    int flags = 0;
-  };
-  struct DaySummary {
-    std::string date;
-    int sessions = 0;
-    int units = 0;
-    std::vector<ClinicianSummary> clinicians;
-    std::vector<std::string> rejected;  // "session …: message"
-    int unsignedSessions = 0;
-  };
-  [[nodiscard]] std::optional<DaySummary> daySummary() const;
+  // The last clinic-wide day summary the server sent (parsed once when it arrives, not per frame).
+  [[nodiscard]] const wire::DaySummary* daySummary() const;
   // "Sync: up to date", "Sync: 2 waiting", "Sync: offline, 3 waiting (retrying)", ...; after a failed
   // enrollment (--server/--enroll-code at start, or Settings) "Sync: enrollment failed: REASON"; empty if
   // not configured.
@@ -78,6 +64,9 @@ class SyncLink {
   std::function<void()> m_wake;
   std::unique_ptr<platform::SyncWorker> m_worker;
   std::uint64_t m_configVersion = 0;
+  // The summary as parsed from the worker's last answer, and when that answer arrived.
+  mutable std::optional<std::chrono::system_clock::time_point> m_summaryAt;
+  mutable std::optional<wire::DaySummary> m_summary;
   std::string m_loggedError;  // the sync error last written to the journal
   bool m_enrolling = false;
   std::string m_enrollUrl;

@@ -1,5 +1,5 @@
 // Server and sync benchmarks against a real unitclock-server process on 127.0.0.1 (docs/bench-server.md).
-// Each upload body is built by the device code (buildSessionUpload) from a real core Session: three
+// Each upload body is built by the device code (wire::describeSession) from a real core Session: three
 // activities with a pause, ended and signed, about 2 KB of JSON.
 #include <benchmark/benchmark.h>
 
@@ -7,7 +7,7 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/http_client.h>
-#include <unitclock/platform/session_upload.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/server/summary.h>
 #include <atomic>
@@ -69,7 +69,7 @@ Recorded record(int i) {
 
 std::string uploadBody(int i) {
   auto r = record(i);
-  return platform::buildSessionUpload(r.header, r.events, platform::utcDays()).value();
+  return wire::toJson(wire::describeSession(r.header, r.events, wire::utcDays(), {}).value()).dump();
 }
 
 class QueueOutbox : public platform::SyncOutbox {
@@ -110,6 +110,16 @@ class QueueOutbox : public platform::SyncOutbox {
   int rejected = 0;
 };
 
+// The bench's 200 clinicians on the clinic's roster (the server refuses sessions of anyone else).
+void addRoster(const server::testing::Clinic& clinic) {
+  auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
+  if (!db) throw std::runtime_error(db.error().message);
+  std::string sql = "BEGIN;";
+  for (int c = 0; c < kClinicians; ++c)
+    sql += "INSERT INTO clinicians(id, clinic_id, name, role) VALUES('c" + std::to_string(c) + "', 'north', 'C', 'ot');";
+  if (auto r = db->exec(sql + "COMMIT;"); !r) throw std::runtime_error(r.error().message);
+}
+
 std::string enroll(const std::string& url, server::testing::Clinic& clinic) {
   platform::HttpClientOptions o;
   o.baseUrl = url;
@@ -144,6 +154,7 @@ void BM_UploadBacklog5000(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir);
     auto outbox = std::make_unique<QueueOutbox>();
     for (int i = 0; i < kBacklog; ++i) {
@@ -188,6 +199,7 @@ void BM_UploadBacklog5000FromDeviceStore(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir);
     platform::SyncOptions o;
     o.client.baseUrl = srv.url();
@@ -229,6 +241,7 @@ void BM_IngestParallel(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
+    addRoster(clinic);
     server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
     std::vector<std::string> tokens;
     for (int d = 0; d < devices; ++d) tokens.push_back(enroll(srv.url(), clinic));
@@ -284,11 +297,11 @@ BENCHMARK(BM_IngestParallel)
     ->Iterations(1);
 
 // [SECTION] The day summary over 10,000 sessions (200 clinicians, 5,000 patients).
-std::vector<server::SessionUpload> parsedDay() {
-  std::vector<server::SessionUpload> out;
+std::vector<wire::SessionUpload> parsedDay() {
+  std::vector<wire::SessionUpload> out;
   for (int i = 0; i < 10000; ++i) {
     auto body = uploadBody(i);
-    out.push_back(server::parseSessionUpload(body, server::testing::sessionId(i, 0x5e55)).value());
+    out.push_back(wire::parseSessionUploadBody(body, server::testing::sessionId(i, 0x5e55)).value());
   }
   return out;
 }
@@ -305,6 +318,7 @@ BENCHMARK(BM_DaySummary10000_Compute)->Unit(benchmark::kMillisecond)->UseRealTim
 
 void BM_DaySummary10000_Http(benchmark::State& state) {
   server::testing::Clinic clinic;
+  addRoster(clinic);
   server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
   {
     std::vector<std::thread> threads;

@@ -15,13 +15,13 @@
 #include <unitclock/platform/pin_hash.h>
 #endif
 #include <unitclock/core/npi.h>
-#include <unitclock/platform/catalog_json.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/database.h>
 #include <unitclock/server/http_server.h>
+#include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/wire.h>
 
@@ -48,6 +48,9 @@ constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR
   device revoke --id DEVICE_ID
   token add --role supervisor [--clinic ID] [--label TEXT]   prints a supervisor token
   token revoke --id TOKEN_ID
+  session transfer --clinic ID --session SESSION_ID --to-device DEVICE_ID
+                                 let another device of the clinic revise or void a session (a
+                                 replaced tablet); until then only the device that uploaded it may
   config set --clinic ID --name payers|catalog|favourites --file FILE.json
   schedule add --clinic ID --date YYYY-MM-DD --mrn MRN --initials AB [--time HH:MM] [--payer NAME]
                [--discipline ot|pt|slp] [--clinician ID]
@@ -484,6 +487,24 @@ int revoke(const Args& a, const char* table, const char* what) {
   });
 }
 
+int sessionTransfer(const Args& a) {
+  if (auto e = checkOptions(a, {"clinic", "session", "to-device"}, {"clinic", "session", "to-device"}))
+    return usageError(*e);
+  long long device = 0;
+  try {
+    device = std::stoll(opt(a, "to-device"));
+  } catch (...) {
+    return usageError("--to-device takes a device id (device list)");
+  }
+  if (!isSessionId(opt(a, "session"))) return usageError("--session takes a session id in lower case");
+  return withDatabase(a, [&](sql::Database& db) {
+    auto moved = transferSession(db, opt(a, "clinic"), opt(a, "session"), device);
+    if (!moved) return runtimeError(moved.error().message);
+    std::printf("session %s now belongs to device %lld\n", opt(a, "session").c_str(), device);
+    return 0;
+  });
+}
+
 int tokenAdd(const Args& a) {
   if (auto e = checkOptions(a, {"role", "clinic", "label"}, {"role"})) return usageError(*e);
   if (opt(a, "role") != "supervisor") return usageError("--role must be supervisor");
@@ -520,14 +541,9 @@ int configSet(const Args& a) {
   auto parsed = parseJsonBody(buffer.str());
   if (!parsed) return runtimeError(opt(a, "file") + ": " + parsed.error().message);
   const auto& doc = parsed.value();
-  // The server recomputes units with these: refuse what the engine could not use.
-  if (opt(a, "name") == "catalog") {
-    if (auto c = platform::parseCatalogJson(buffer.str(), opt(a, "file")); !c)
-      return runtimeError(c.error().message);
-  } else if (opt(a, "name") == "payers") {
-    if (auto p = platform::parsePayersJson(buffer.str(), opt(a, "file")); !p)
-      return runtimeError(p.error().message);
-  }
+  // Devices read it and the server recomputes units with it: refuse what either could not use.
+  if (auto checked = checkConfigDocument(opt(a, "name"), doc); !checked)
+    return runtimeError(opt(a, "file") + ": " + checked.error());
   return withDatabase(a, [&](sql::Database& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err = execute(db,
@@ -547,6 +563,9 @@ int scheduleAdd(const Args& a) {
     return usageError(*e);
   }
   if (!isCalendarDate(opt(a, "date"))) return usageError("--date must be YYYY-MM-DD");
+  // Served to devices in /config (wire::ScheduleEntry): a discipline they could not read is refused here.
+  if (!opt(a, "discipline").empty() && !core::parseDiscipline(opt(a, "discipline")))
+    return usageError("--discipline must be ot, pt or slp");
   return withDatabase(a, [&](sql::Database& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto err =
@@ -597,6 +616,7 @@ int runCommandLine(const std::vector<std::string>& argv) {
   if (is({"device", "revoke"})) return revoke(a, "devices", "device");
   if (is({"token", "add"})) return tokenAdd(a);
   if (is({"token", "revoke"})) return revoke(a, "api_tokens", "token");
+  if (is({"session", "transfer"})) return sessionTransfer(a);
   if (is({"config", "set"})) return configSet(a);
   if (is({"schedule", "add"})) return scheduleAdd(a);
   std::string cmd;

@@ -1,9 +1,13 @@
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/ingest.h>
+#include <unitclock/server/summary.h>
 #include <set>
 
 namespace unitclock::server {
 namespace {
+
+using wire::SessionUpload;
+using wire::WireTime;
 
 #define UC_TRY_BIND(expr) \
   if (auto _b = (expr); !_b) return fail(storageError(_b.error()))
@@ -75,10 +79,9 @@ bool isVoidOf(const nlohmann::json& signedBody, const nlohmann::json& voided) {
          !voidEvent["reason"].get<std::string>().empty();
 }
 
+// What a day's summary reads: the whole upload, log included, since the server replays the log.
 std::string factsOf(const nlohmann::json& canonical) {
-  nlohmann::json facts = canonical;
-  facts["events"] = nlohmann::json::array();  // the log stays in session_revisions; summaries need no events
-  return facts.dump();
+  return canonical.dump();
 }
 
 // The void replaces the revision's stored body: its log holds the signed log unchanged, followed by the
@@ -93,7 +96,7 @@ Result<bool> storeVoid(sql::Database& db, const Principal& device, const Session
   UC_TRY_BIND(up->bind(1, s.id));
   UC_TRY_BIND(up->bind(2, device.deviceId));
   UC_TRY_BIND(up->bind(3, hash));
-  UC_TRY_BIND(up->bind(4, s.status));
+  UC_TRY_BIND(up->bind(4, std::string(core::toString(s.status))));
   UC_TRY_BIND(up->bind(5, factsOf(canonical)));
   UC_TRY_BIND(up->bind(6, now));
   if (auto r = up->run(); !r) return fail(storageError(r.error()));
@@ -130,7 +133,7 @@ std::string_view toString(IngestResult r) {
 Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, const SessionUpload& s,
                                    const nlohmann::json& canonical, const std::string& hash) {
   auto now = nowUtc();
-  auto q = db.prepare("SELECT clinic_id, revision, body_hash FROM sessions WHERE id = ?1");
+  auto q = db.prepare("SELECT clinic_id, revision, body_hash, device_id FROM sessions WHERE id = ?1");
   if (!q) return fail(storageError(q.error()));
   UC_TRY_BIND(q->bind(1, s.id));
   auto row = q->step();
@@ -149,7 +152,7 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
     UC_TRY_BIND(ins->bind(4, s.revision));
     UC_TRY_BIND(ins->bind(5, hash));
     UC_TRY_BIND(ins->bind(6, s.serviceDate));
-    UC_TRY_BIND(ins->bind(7, s.status));
+    UC_TRY_BIND(ins->bind(7, std::string(core::toString(s.status))));
     UC_TRY_BIND(ins->bind(8, factsOf(canonical)));
     UC_TRY_BIND(ins->bind(9, now));
     if (auto r = ins->run(); !r) return fail(storageError(r.error()));
@@ -161,8 +164,15 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   const std::string clinic = q->columnText(0);
   const int stored = q->columnInt(1);
   const std::string storedHash = q->columnText(2);
+  const std::int64_t owner = q->columnInt64(3);
   q->reset();
   if (clinic != device.clinicId) return fail(ApiError{403, "id", "this session belongs to another clinic"});
+  if (owner != device.deviceId) {
+    return fail(ApiError{403, "id",
+                         "this session was uploaded by device " + std::to_string(owner) +
+                             "; only that device may revise or void it (an admin can transfer it: "
+                             "unitclock-server session transfer)"});
+  }
   if (s.revision == stored) {
     if (hash == storedHash) return IngestOutcome{IngestResult::Unchanged, stored};
     // A void of this revision, or a late retry of the revision's signed body after its void.
@@ -186,6 +196,12 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
                              " is already stored with different content; a correction needs revision " +
                              std::to_string(stored + 1) + " and a reason"});
   }
+  if (s.revision > stored + 1) {
+    return fail(ApiError{409, "revision",
+                         "revision " + std::to_string(s.revision) +
+                             " skips revisions: the stored revision is " + std::to_string(stored) +
+                             ", so a correction is revision " + std::to_string(stored + 1)});
+  }
   if (s.revision < stored) {
     auto old = db.prepare("SELECT body_hash FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
     if (!old) return fail(storageError(old.error()));
@@ -208,13 +224,160 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   UC_TRY_BIND(up->bind(3, s.revision));
   UC_TRY_BIND(up->bind(4, hash));
   UC_TRY_BIND(up->bind(5, s.serviceDate));
-  UC_TRY_BIND(up->bind(6, s.status));
+  UC_TRY_BIND(up->bind(6, std::string(core::toString(s.status))));
   UC_TRY_BIND(up->bind(7, factsOf(canonical)));
   UC_TRY_BIND(up->bind(8, now));
   if (auto r = up->run(); !r) return fail(storageError(r.error()));
   if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
   if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
   return IngestOutcome{IngestResult::Revised, s.revision};
+}
+
+namespace {
+
+std::string describe(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (const auto& x : v) out += (out.size() > 1 ? ", " : "") + x;
+  return out + "]";
+}
+
+std::string describe(const wire::Segment& s) {
+  return s.code + " " + std::string(core::toString(s.performer)) + " " + std::string(core::toString(s.mode)) +
+         " by " + s.clinician + " " + wire::formatUtcTimestamp(s.start) + "–" +
+         wire::formatUtcTimestamp(s.end) + " on " + s.date;
+}
+
+std::string describe(const wire::Untimed& u) {
+  return u.code + " " + std::to_string(u.minutes.count()) + " min (" +
+         std::to_string(u.assistantMinutes.count()) + " by an assistant) by " + u.clinician + " on " + u.date;
+}
+
+std::optional<ApiError> differs(const std::string& field, const std::string& sent,
+                                const std::string& derived) {
+  if (sent == derived) return std::nullopt;
+  return badRequest(field, "is " + sent + " but the session's event log gives " + derived);
+}
+
+// The first derived list element that differs from what was sent, by index.
+template <class T>
+std::optional<ApiError> listDiffers(const std::string& field, const std::vector<T>& sent,
+                                    const std::vector<T>& derived) {
+  for (std::size_t i = 0; i < std::min(sent.size(), derived.size()); ++i) {
+    if (!(sent[i] == derived[i])) {
+      return badRequest(
+          field + "[" + std::to_string(i) + "]",
+          "is " + describe(sent[i]) + " but the session's event log gives " + describe(derived[i]));
+    }
+  }
+  if (sent.size() != derived.size()) {
+    return badRequest(field, "holds " + std::to_string(sent.size()) + " but the session's event log gives " +
+                                 std::to_string(derived.size()));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ReplayContext> loadReplayContext(sql::Database& db, const std::string& clinicId) {
+  ReplayContext c;
+  auto q = db.prepare("SELECT id FROM clinicians WHERE clinic_id = ?1");
+  if (!q) return fail(storageError(q.error()));
+  UC_TRY_BIND(q->bind(1, clinicId));
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(storageError(row.error()));
+    if (!row.value()) break;
+    c.roster.insert(q->columnText(0));
+  }
+  auto rules = loadBillingRules(db, clinicId);
+  if (!rules) return fail(rules.error());
+  c.rules = std::move(rules).value();
+  c.zone = clinicTimeZone(db, clinicId);
+  return c;
+}
+
+Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Principal& device,
+                                         wire::SessionUpload upload) {
+  // Everyone the upload names must be on the clinic's roster (inactive clinicians too: a session recorded
+  // before a clinician left still arrives).
+  const auto& roster = clinic.roster;
+  const std::string notOnRoster = "is not a clinician on this clinic's roster";
+  if (!roster.count(upload.renderingClinician)) return reject("rendering_clinician", notOnRoster);
+  for (std::size_t i = 0; i < upload.clinicians.size(); ++i)
+    if (!roster.count(upload.clinicians[i]))
+      return reject("clinicians[" + std::to_string(i) + "]", notOnRoster);
+  for (std::size_t i = 0; i < upload.events.size(); ++i) {
+    const auto& who = upload.events[i].clinicianId;
+    if (!who.empty() && !roster.count(who))
+      return reject("events[" + std::to_string(i) + "].clinician", notOnRoster);
+  }
+
+  // The log, replayed event by event so that a refusal names the event.
+  const auto header = wire::headerOf(upload, device.clinicId, "device-" + std::to_string(device.deviceId));
+  {
+    auto session = core::Session::restore(header, {upload.events.front()});
+    if (!session) return reject("events[0]", session.error().message);
+    for (std::size_t i = 1; i < upload.events.size(); ++i) {
+      if (auto ok = session->apply(upload.events[i]); !ok) {
+        return reject("events[" + std::to_string(i) + "]",
+                      "(" + std::string(core::toString(upload.events[i].type)) +
+                          ") cannot be replayed: " + ok.error().message);
+      }
+    }
+  }
+
+  const std::string& zone = clinic.zone;
+  const wire::DayOf dayOf = [&zone](core::WallTime t) -> std::optional<wire::LocalDay> {
+    auto date = platform::localDate(t, zone);
+    if (!date) return std::nullopt;
+    auto range = platform::localDayRange(date.value(), zone);
+    if (!range) return std::nullopt;
+    return wire::LocalDay{platform::formatIsoDate(date.value()), range->start, range->end};
+  };
+  auto derived = wire::describeSession(header, upload.events, dayOf, clinic.rules);
+  if (!derived) return reject("events", derived.error());
+  const auto& d = derived.value();
+  auto time = [](const std::optional<WireTime>& t) {
+    return t ? wire::formatUtcTimestamp(*t) : std::string("absent");
+  };
+  std::optional<ApiError> e;
+  if ((e = differs("status", std::string(core::toString(upload.status)),
+                   std::string(core::toString(d.status)))) ||
+      (e = differs("revision", std::to_string(upload.revision), std::to_string(d.revision))) ||
+      (e = differs("service_date", upload.serviceDate, d.serviceDate)) ||
+      (e = differs("diagnoses", describe(upload.diagnoses), describe(d.diagnoses))) ||
+      (e = differs("clinicians", describe(upload.clinicians), describe(d.clinicians))) ||
+      (upload.startedAt && (e = differs("started_at", time(upload.startedAt), time(d.startedAt)))) ||
+      (upload.endedAt && (e = differs("ended_at", time(upload.endedAt), time(d.endedAt)))) ||
+      (upload.revision > 1 && (e = differs("reason", upload.reason, d.reason))) ||
+      (e = listDiffers("segments", upload.segments, d.segments)) ||
+      (e = listDiffers("untimed", upload.untimed, d.untimed))) {
+    return fail(*e);
+  }
+  return upload;
+}
+
+Result<bool> transferSession(sql::Database& db, const std::string& clinicId, const std::string& sessionId,
+                             std::int64_t toDevice) {
+  auto dev = db.prepare("SELECT 1 FROM devices WHERE id = ?1 AND clinic_id = ?2");
+  if (!dev) return fail(storageError(dev.error()));
+  UC_TRY_BIND(dev->bind(1, toDevice));
+  UC_TRY_BIND(dev->bind(2, clinicId));
+  auto found = dev->step();
+  if (!found) return fail(storageError(found.error()));
+  if (!found.value())
+    return fail(ApiError{404, "device",
+                         "device " + std::to_string(toDevice) + " is not a device of clinic " + clinicId});
+  dev->reset();
+  auto up = db.prepare("UPDATE sessions SET device_id = ?3 WHERE id = ?1 AND clinic_id = ?2");
+  if (!up) return fail(storageError(up.error()));
+  UC_TRY_BIND(up->bind(1, sessionId));
+  UC_TRY_BIND(up->bind(2, clinicId));
+  UC_TRY_BIND(up->bind(3, toDevice));
+  if (auto r = up->run(); !r) return fail(storageError(r.error()));
+  if (db.changes() == 0)
+    return fail(ApiError{404, "session", "session " + sessionId + " is not a session of clinic " + clinicId});
+  return true;
 }
 
 std::string clinicTimeZone(sql::Database& db, const std::string& clinicId) {
@@ -225,19 +388,19 @@ std::string clinicTimeZone(sql::Database& db, const std::string& clinicId) {
   return q->columnText(0);
 }
 
-std::string clinicToday(sql::Database& db, const std::string& clinicId, WireTime now) {
+std::string clinicToday(sql::Database& db, const std::string& clinicId, wire::WireTime now) {
   auto date = platform::localDate(now, clinicTimeZone(db, clinicId));
-  if (!date) return formatUtcTimestamp(now).substr(0, 10);  // an unreadable zone: UTC, never nothing
+  if (!date) return wire::formatUtcTimestamp(now).substr(0, 10);  // an unreadable zone: UTC, never nothing
   return platform::formatIsoDate(date.value());
 }
 
 std::string rejectionDay(sql::Database& db, const std::string& clinicId, const nlohmann::json* body,
-                         WireTime arrived) {
+                         wire::WireTime arrived) {
   const auto dateOf = [](const nlohmann::json& o, const char* key) -> std::string {
     auto it = o.find(key);
     if (it == o.end() || !it->is_string()) return {};
     const auto& text = it->get_ref<const std::string&>();
-    return isCalendarDate(text) ? text : std::string{};
+    return wire::isCalendarDate(text) ? text : std::string{};
   };
   std::string zone;  // read once, only when a segment's start has to be placed on the clinic's calendar
   if (body != nullptr && body->is_object()) {
@@ -250,7 +413,7 @@ std::string rejectionDay(sql::Database& db, const std::string& clinicId, const n
         if (auto d = dateOf(item, "date"); !d.empty()) return d;
         auto start = item.find("start");
         if (start == item.end() || !start->is_string()) continue;
-        if (auto t = parseUtcTimestamp(start->get_ref<const std::string&>())) {
+        if (auto t = wire::parseUtcTimestamp(start->get_ref<const std::string&>())) {
           if (zone.empty()) zone = clinicTimeZone(db, clinicId);
           if (auto local = platform::localDate(*t, zone)) return platform::formatIsoDate(local.value());
         }
@@ -268,7 +431,7 @@ void recordRejection(sql::Database& db, const Principal& device, std::string_vie
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?7, 1, 10), ?8)");
   if (!ins) return;
   const auto arrived = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  auto now = formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(arrived));
+  auto now = wire::formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(arrived));
   auto day = rejectionDay(db, device.clinicId, body, arrived);
   if (!ins->bind(1, device.clinicId) || !ins->bind(2, device.deviceId) ||
       !ins->bind(3, sessionId.substr(0, 64)) || !ins->bind(4, e.status) || !ins->bind(5, e.field) ||

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <unitclock/platform/wire/answers.h>
 #include <unitclock/server/auth.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/exports.h>
@@ -42,7 +43,21 @@ enum class Access { Device, Supervisor, DeviceOrSupervisor };
 constexpr std::size_t kMaxBatch = 200;  // sessions per POST /api/v1/sessions/batch
 
 std::string errorBody(const ApiError& e) {
-  return json{{"status", e.status}, {"field", e.field}, {"message", e.message}}.dump();
+  return wire::toJson(wire::ErrorBody{e.status, e.field, e.message}).dump();
+}
+
+wire::UploadResult toWire(IngestResult r) {
+  switch (r) {
+    case IngestResult::Created:
+      return wire::UploadResult::created;
+    case IngestResult::Revised:
+      return wire::UploadResult::revised;
+    case IngestResult::Voided:
+      return wire::UploadResult::voided;
+    case IngestResult::Unchanged:
+      return wire::UploadResult::unchanged;
+  }
+  return wire::UploadResult::unchanged;
 }
 
 void sendError(httplib::Response& res, const ApiError& e) {
@@ -544,9 +559,8 @@ struct HttpServer::Impl {
       if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
       res.status = 201;
       res.set_header("X-Unitclock-Caller", "device-" + std::to_string(e->deviceId));
-      res.set_content(
-          json{{"device_id", e->deviceId}, {"clinic_id", e->clinicId}, {"token", e->token}}.dump(),
-          "application/json");
+      res.set_content(wire::toJson(wire::Enrollment{e->deviceId, e->clinicId, e->token}).dump(),
+                      "application/json");
     });
 
     s.Get("/api/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
@@ -574,15 +588,19 @@ struct HttpServer::Impl {
         auto parsed = parseJsonBody(req.body);
         if (!parsed) return fail(parsed.error());
         const json& j = parsed.value();
-        auto upload = sessionFromJson(j, std::string(req.matches[1]));
-        if (!upload) return fail(upload.error());
-        auto outcome = storeSession(db, p, *upload, j, sha256Hex(j.dump()));
+        auto upload = wire::parseSessionUpload(j, std::string(req.matches[1]));
+        if (!upload) return fail(badRequest(upload.error()));
+        auto clinic = loadReplayContext(db, p.clinicId);
+        if (!clinic) return fail(clinic.error());
+        auto replayed = replayUpload(clinic.value(), p, std::move(upload).value());
+        if (!replayed) return fail(replayed.error());
+        auto outcome = storeSession(db, p, *replayed, j, sha256Hex(j.dump()));
         if (!outcome) return fail(outcome.error());
         Reply r;
         r.status = outcome->result == IngestResult::Unchanged ? 200 : 201;
-        r.body =
-            json{{"id", upload->id}, {"revision", outcome->revision}, {"result", toString(outcome->result)}}
-                .dump();
+        r.body = wire::toJson(wire::UploadAnswer{
+                                  replayed->id, r.status, outcome->revision, toWire(outcome->result), {}, {}})
+                     .dump();
         return r;
       });
     });
@@ -612,7 +630,8 @@ struct HttpServer::Impl {
       handle(
           req, res, Access::Device, false,
           [&](sql::Database& db, const Principal& p) -> Result<Reply> {
-            json results = json::array();
+            wire::BatchAnswer answer;
+            std::optional<ReplayContext> clinic;  // read at the first item that needs it
             for (std::size_t i = 0; i < items->size(); ++i) {
               const json& item = (*items)[i];
               std::string id;
@@ -623,27 +642,32 @@ struct HttpServer::Impl {
               Result<IngestOutcome> outcome = [&]() -> Result<IngestOutcome> {
                 if (!isSessionId(id))
                   return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
-                auto upload = sessionFromJson(item, id);
-                if (!upload) return fail(upload.error());
-                return storeSession(db, p, *upload, item, sha256Hex(item.dump()));
+                auto upload = wire::parseSessionUpload(item, id);
+                if (!upload) return fail(badRequest(upload.error()));
+                auto clinic = loadReplayContext(db, p.clinicId);
+        if (!clinic) return fail(clinic.error());
+        auto replayed = replayUpload(clinic.value(), p, std::move(upload).value());
+                if (!replayed) return fail(replayed.error());
+                return storeSession(db, p, *replayed, item, sha256Hex(item.dump()));
               }();
               if (!outcome) {
                 const ApiError& e = outcome.error();
                 if (e.status >= 500) return fail(e);  // the store failed: the whole batch is retried
                 (void)db.exec("ROLLBACK TO item");
                 recordRejection(db, p, isSessionId(id) ? id : std::string(), e, &item);
-                results.push_back(
-                    {{"id", id}, {"status", e.status}, {"field", e.field}, {"message", e.message}});
+                answer.results.push_back({id, e.status, 0, std::nullopt, e.field, e.message});
               } else {
-                results.push_back({{"id", id},
-                                   {"status", outcome->result == IngestResult::Unchanged ? 200 : 201},
-                                   {"revision", outcome->revision},
-                                   {"result", toString(outcome->result)}});
+                answer.results.push_back({id,
+                                          outcome->result == IngestResult::Unchanged ? 200 : 201,
+                                          outcome->revision,
+                                          toWire(outcome->result),
+                                          {},
+                                          {}});
               }
               if (auto rel = db.exec("RELEASE item"); !rel) return fail(storageError(rel.error()));
             }
             Reply r;
-            r.body = json{{"results", results}}.dump();
+            r.body = wire::toJson(answer).dump();
             return r;
           },
           prepare);

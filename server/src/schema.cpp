@@ -141,8 +141,16 @@ constexpr std::string_view kSchemaV4 = R"sql(
 ALTER TABLE clinics ADD COLUMN min_pin_digits INTEGER NOT NULL DEFAULT 6;
 )sql";
 
-constexpr std::array<sql::Migration, 4> kMigrations{
-    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}}};
+// The server replays each session's event log for the day's summary: a session's facts hold its whole
+// latest upload, log included (before, the log was only in session_revisions).
+constexpr std::string_view kSchemaV5 = R"sql(
+UPDATE sessions SET facts = (SELECT r.body FROM session_revisions r
+                             WHERE r.session_id = sessions.id AND r.revision = sessions.revision)
+WHERE EXISTS (SELECT 1 FROM session_revisions r WHERE r.session_id = sessions.id AND r.revision = sessions.revision);
+)sql";
+
+constexpr std::array<sql::Migration, 5> kMigrations{
+    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};

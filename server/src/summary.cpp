@@ -1,7 +1,11 @@
 #include <unitclock/core/catalog.h>
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
-#include <unitclock/platform/catalog_json.h>
+#include <unitclock/core/productivity.h>
+#include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/day_summary.h>
+#include <unitclock/server/config.h>
+#include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
 #include <algorithm>
@@ -11,91 +15,38 @@ namespace unitclock::server {
 namespace {
 
 using std::chrono::seconds;
+using wire::SessionUpload;
+using wire::WireTime;
 constexpr std::chrono::milliseconds kOverlapTolerance{
     60000};  // a shared whole minute; device clocks may differ by seconds
-
-core::Performer toCore(Performer p) {
-  return p == Performer::Therapist ? core::Performer::therapist : core::Performer::assistant;
-}
 
 bool isTimedCode(const core::Catalog& catalog, const std::string& code) {
   const auto* info = catalog.find(code);
   return info == nullptr || info->timed;  // unknown codes go to the engine as timed, which names them
 }
 
-// One session's part of the day, as engine input, built the way the device builds it (core/day.h):
-// one-on-one and co-treatment segments of timed codes sum their milliseconds per code and performer,
-// floored to seconds once; group segments are 97150 whatever was tapped (billing-rules.md G2, G4);
-// segments of untimed codes and untimed services become untimed services.
-core::EngineInput engineInputFor(const SessionUpload& s, const std::string& date,
-                                 const core::Catalog& catalog) {
-  using std::chrono::milliseconds;
-  core::EngineInput in;
-  in.discipline = core::parseDiscipline(s.discipline).value_or(core::Discipline::ot);
-  in.telehealth = s.telehealth;
-  in.diagnoses = s.diagnoses;
-  std::vector<const WireSegment*> segs;
-  for (const auto& seg : s.segments)
-    if (seg.date == date) segs.push_back(&seg);
-  std::stable_sort(segs.begin(), segs.end(), [](auto* a, auto* b) { return a->start < b->start; });
-  struct Acc {
-    milliseconds therapist{}, assistant{};
-    std::vector<core::TimeBlock> blocks;
-  };
-  std::vector<std::string> timedOrder, untimedOrder;
-  std::map<std::string, Acc> timed, untimed;
-  auto floorS = [](milliseconds ms) { return std::chrono::floor<seconds>(ms); };
-  for (const auto* seg : segs) {
-    core::TimeBlock b{std::chrono::floor<seconds>(seg->start), std::chrono::floor<seconds>(seg->end),
-                      toCore(seg->performer)};
-    std::string code = seg->mode == Mode::Group ? std::string(core::kGroupTherapyCode) : seg->code;
-    bool isTimed = seg->mode != Mode::Group && isTimedCode(catalog, code);
-    auto& order = isTimed ? timedOrder : untimedOrder;
-    auto& map = isTimed ? timed : untimed;
-    if (!map.count(code)) order.push_back(code);
-    auto& acc = map[code];
-    (seg->performer == Performer::Assistant ? acc.assistant : acc.therapist) += seg->duration();
-    acc.blocks.push_back(b);
-  }
-  for (const auto& u : s.untimed) {
-    if (u.date != date) continue;
-    if (!untimed.count(u.code)) untimedOrder.push_back(u.code);
-    untimed[u.code].therapist += u.minutes;
-  }
-  for (const auto& code : timedOrder) {
-    auto& a = timed[code];
-    core::TimedService t;
-    t.code = code;
-    t.therapist = floorS(a.therapist);
-    t.assistant = floorS(a.assistant);
-    t.blocks = a.blocks;
-    in.timed.push_back(std::move(t));
-  }
-  for (const auto& code : untimedOrder) {
-    auto& a = untimed[code];
-    in.untimed.push_back(
-        core::UntimedService{code, floorS(a.therapist + a.assistant), floorS(a.assistant), a.blocks});
-  }
-  return in;
+std::string disciplineOf(const SessionUpload& s) {
+  return std::string(core::toString(s.discipline));
+}
+std::string statusOf(const SessionUpload& s) {
+  return std::string(core::toString(s.status));
 }
 
-std::chrono::milliseconds unionLength(std::vector<std::pair<WireTime, WireTime>> iv) {
-  std::sort(iv.begin(), iv.end());
-  std::chrono::milliseconds total{};
-  WireTime curStart{}, curEnd{};
-  bool open = false;
-  for (const auto& [a, b] : iv) {
-    if (!open || a > curEnd) {
-      if (open) total += curEnd - curStart;
-      curStart = a;
-      curEnd = b;
-      open = true;
-    } else {
-      curEnd = std::max(curEnd, b);
+// The session as its log says, or why the log cannot be replayed (a session stored before the server
+// replayed logs). A voided session `asIfSigned` is its log without the void: what it would have billed.
+core::Result<core::Session, std::string> replay(const std::string& clinicId, const SessionUpload& s,
+                                                bool asIfSigned = false) {
+  std::vector<core::Event> events = s.events;
+  if (asIfSigned) {
+    while (!events.empty() && (events.back().type == core::EventType::session_voided ||
+                               events.back().type == core::EventType::session_synced)) {
+      events.pop_back();
     }
   }
-  if (open) total += curEnd - curStart;
-  return total;
+  if (events.empty()) return core::fail("session " + s.id + " has no event log");
+  auto session = core::Session::restore(wire::headerOf(s, clinicId, "stored"), events);
+  if (!session) return core::fail("session " + s.id + " cannot be replayed: " + session.error().message);
+  return std::move(session).value();
 }
 
 struct OneOnOne {
@@ -145,27 +96,30 @@ void markHolds(DayReport& r, const std::vector<SessionUpload>& sessions) {
 
 // What each patient-day's voided sessions would have billed had they been signed: a billing system may
 // hold those charges from an earlier export, and the FHIR export marks them entered-in-error.
-void collectVoidedCharges(DayReport& r, const std::vector<SessionUpload>& sessions,
-                          const BillingRules& rules) {
+void collectVoidedCharges(DayReport& r, const std::vector<SessionUpload>& sessions, const BillingRules& rules,
+                          const wire::LocalDay& day) {
   std::map<std::pair<std::string, std::string>, std::vector<const SessionUpload*>> scopes;
   for (const auto& s : sessions)
-    if (s.status == "voided") scopes[{s.patientMrn, s.discipline}].push_back(&s);
+    if (s.status == core::SessionStatus::voided) scopes[{s.patient.mrn, disciplineOf(s)}].push_back(&s);
   for (const auto& [key, list] : scopes) {
     const core::PayerProfile* payer = rules.findPayer(list.front()->payer);
     if (!payer) continue;
-    std::vector<core::EngineInput> inputs;
+    std::vector<core::Session> replayed;
     VoidedCharge v{
-        key.first, list.front()->patientInitials, key.second, list.front()->renderingClinician, {}, {}, {}};
+        key.first, list.front()->patient.initials, key.second, list.front()->renderingClinician, {}, {}, {}};
     for (const auto* s : list) {
-      inputs.push_back(engineInputFor(*s, r.date, rules.catalog));
+      auto session = replay(r.clinicId, *s, /*asIfSigned=*/true);
+      if (!session) continue;
+      replayed.push_back(std::move(session).value());
       v.sessions.push_back(s->id);
       for (const auto& d : s->diagnoses)
         if (std::find(v.diagnoses.begin(), v.diagnoses.end(), d) == v.diagnoses.end())
           v.diagnoses.push_back(d);
     }
-    auto merged = core::mergeInputs(inputs);
-    if (!merged) continue;
-    auto units = core::computeUnits(merged.value(), *payer, rules.catalog);
+    std::vector<const core::Session*> pointers;
+    for (const auto& x : replayed) pointers.push_back(&x);
+    if (pointers.empty()) continue;
+    auto units = wire::dayUnits(pointers, day, *payer, rules.catalog);
     if (!units) continue;
     for (const auto& line : units.value().lines) {
       if (line.units <= 0) continue;
@@ -177,17 +131,20 @@ void collectVoidedCharges(DayReport& r, const std::vector<SessionUpload>& sessio
 
 }  // namespace
 
-const core::PayerProfile* BillingRules::findPayer(std::string_view name) const {
-  for (const auto& p : payers)
-    if (p.name == name) return &p;
-  return nullptr;
-}
-
 DayReport computeDay(const std::string& clinicId, const std::string& date,
                      const std::vector<SessionUpload>& sessions,
-                     const std::map<std::string, std::string>& clinicianNames, const BillingRules& rules) {
+                     const std::map<std::string, std::string>& clinicianNames, const BillingRules& rules,
+                     const std::string& timeZone) {
   const auto& catalog = rules.catalog;
+  wire::LocalDay day{date, {}, {}};
+  if (auto ymd = platform::parseIsoDate(date)) {
+    if (auto range = platform::localDayRange(*ymd, timeZone)) {
+      day.start = range->start;
+      day.end = range->end;
+    }
+  }
   DayReport r;
+  r.timeZone = timeZone;
   r.clinicId = clinicId;
   r.date = date;
   r.sessionCount = static_cast<int>(sessions.size());
@@ -195,18 +152,18 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   // [SECTION] Group by patient × discipline (the day is fixed).
   std::map<std::pair<std::string, std::string>, std::vector<const SessionUpload*>> scopes;
   for (const auto& s : sessions) {
-    if (s.status == "voided") {
-      r.voidedSessions.push_back({s.id, s.status, s.revision, s.renderingClinician});
+    if (s.status == core::SessionStatus::voided) {
+      r.voidedSessions.push_back({s.id, statusOf(s), s.revision, s.renderingClinician});
       continue;
     }
-    if (s.status != "signed") {
-      r.unsignedSessions.push_back({s.id, s.status, s.revision, s.renderingClinician});
-      DayFlag f{"unsigned",           "session " + s.id + " is " + s.status + ", not signed",
-                s.renderingClinician, s.patientMrn,
-                s.discipline,         {s.id}};
+    if (s.status != core::SessionStatus::signed_) {
+      r.unsignedSessions.push_back({s.id, statusOf(s), s.revision, s.renderingClinician});
+      DayFlag f{"unsigned",           "session " + s.id + " is " + statusOf(s) + ", not signed",
+                s.renderingClinician, s.patient.mrn,
+                disciplineOf(s),      {s.id}};
       r.flags.push_back(f);
     }
-    scopes[{s.patientMrn, s.discipline}].push_back(&s);
+    scopes[{s.patient.mrn, disciplineOf(s)}].push_back(&s);
   }
 
   std::map<std::string, ClinicianDay> clinicians;
@@ -226,12 +183,14 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     p.mrn = key.first;
     p.discipline = key.second;
     const SessionUpload* first = nullptr;
-    std::vector<core::EngineInput> inputs;
+    std::vector<core::Session> replayed;
+    std::vector<std::string> replayErrors;
     std::map<std::string, std::map<std::string, std::chrono::milliseconds>> secondsByCodeAndClinician;
+    replayed.reserve(list.size());
     for (const auto* s : list) {
       p.sessions.push_back(s->id);
-      if (p.initials.empty()) p.initials = s->patientInitials;
-      if (s->status != "signed") continue;
+      if (p.initials.empty()) p.initials = s->patient.initials;
+      if (s->status != core::SessionStatus::signed_) continue;
       p.signedSessions.push_back(s->id);
       if (!first) {
         first = s;
@@ -251,10 +210,14 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
         if (std::find(p.diagnoses.begin(), p.diagnoses.end(), d) == p.diagnoses.end())
           p.diagnoses.push_back(d);
       for (const auto& line : s->lines)
-        if (line.units > 0 && line.date == date) p.deviceUnits[line.code] += line.units;
+        if (line.units > 0 && line.date == date) p.deviceLines[{line.code, line.modifiers}] += line.units;
       for (const auto& seg : s->segments)
         if (seg.date == date) secondsByCodeAndClinician[seg.code][seg.clinician] += seg.duration();
-      inputs.push_back(engineInputFor(*s, date, catalog));
+      if (auto session = replay(clinicId, *s)) {
+        replayed.push_back(std::move(session).value());
+      } else {
+        replayErrors.push_back(session.error());
+      }
     }
     if (first) {
       const core::PayerProfile* payer = rules.findPayer(first->payer);
@@ -262,26 +225,30 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
         p.flags.push_back({"payer-unknown", "payer profile '" + first->payer + "' is not known to the server",
                            first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
       } else {
-        auto merged = core::mergeInputs(inputs);
-        if (!merged) {
-          p.flags.push_back({"engine-error", merged.error(), first->renderingClinician, p.mrn, p.discipline,
-                             p.signedSessions});
-        } else {
-          auto units = core::computeUnits(merged.value(), *payer, catalog);
+        std::vector<const core::Session*> pointers;
+        for (const auto& x : replayed) pointers.push_back(&x);
+        auto units = replayErrors.empty()
+                         ? wire::dayUnits(pointers, day, *payer, catalog)
+                         : core::Result<core::UnitsResult, std::string>(core::fail(replayErrors.front()));
+        {
           if (!units) {
-            p.flags.push_back({"engine-error", units.error().message, first->renderingClinician, p.mrn,
-                               p.discipline, p.signedSessions});
+            p.flags.push_back({"engine-error", units.error(), first->renderingClinician, p.mrn, p.discipline,
+                               p.signedSessions});
           } else {
             p.recomputed = true;
             p.result = std::move(units).value();
-            for (const auto& line : p.result.lines) p.serverUnits[line.code] += line.units;
+            for (const auto& line : p.result.lines)
+              if (line.units > 0) p.serverLines[{line.code, line.modifiers}] += line.units;
             for (const auto& w : p.result.warnings) {
               p.flags.push_back(
                   {w.id, w.message, first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
             }
-            if (p.serverUnits != p.deviceUnits) {
-              p.flags.push_back({"units-differ", "device and server units differ for this patient's day",
-                                 first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
+            if (p.serverLines != p.deviceLines) {
+              p.flags.push_back(
+                  {"units-differ",
+                   "the lines the device showed (codes, units, modifiers) differ from the server's "
+                   "for this patient's day",
+                   first->renderingClinician, p.mrn, p.discipline, p.signedSessions});
             }
             // Attribute each timed code's units to the clinician who furnished most of its time.
             std::set<std::string> credited;
@@ -307,20 +274,21 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   std::map<std::string, std::vector<std::pair<WireTime, WireTime>>> intervals;
   std::map<std::string, std::vector<OneOnOne>> oneOnOne;
   for (const auto& s : sessions) {
-    if (s.status == "voided") continue;
+    if (s.status == core::SessionStatus::voided) continue;
     ++clinician(s.renderingClinician).sessions;
     for (const auto& seg : s.segments) {
       if (seg.date != date) continue;
       auto& c = clinician(seg.clinician);
       c.treatment += seg.duration();
-      if (seg.mode != Mode::Group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
+      if (seg.mode != core::ActivityMode::group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
       intervals[seg.clinician].push_back({seg.start, seg.end});
-      if (seg.mode == Mode::OneOnOne) oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
+      if (seg.mode == core::ActivityMode::one_on_one)
+        oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
     }
     for (const auto& u : s.untimed)
       if (u.date == date) clinician(u.clinician).treatment += std::chrono::duration_cast<seconds>(u.minutes);
   }
-  for (auto& [id, iv] : intervals) clinician(id).clock = unionLength(iv);
+  for (auto& [id, iv] : intervals) clinician(id).clock = core::clockTime(std::move(iv));
 
   // One-on-one overlaps as a sweep over segments in order of start. Each session open at that moment is
   // kept once, with the latest end of its segments so far (`openEnd`), in a multimap ordered by that end
@@ -341,12 +309,12 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       byEnd.erase(byEnd.begin(), expired);
       if (b.end - b.start >= kOverlapTolerance && flagged < kMaxOverlapFlags) {
         for (const auto& [end, a] : byEnd) {
-          if (a == b.session || a->patientMrn == b.session->patientMrn) continue;
+          if (a == b.session || a->patient.mrn == b.session->patient.mrn) continue;
           auto key = std::minmax(a->id, b.session->id);
           if (!reported.insert({key.first, key.second}).second) continue;
           DayFlag f{"one-on-one-overlap",
                     "clinician " + id + " was in one-on-one in sessions " + key.first + " and " + key.second +
-                        " at the same time (" + formatUtcTimestamp(b.start) + ")",
+                        " at the same time (" + wire::formatUtcTimestamp(b.start) + ")",
                     id,
                     "",
                     "",
@@ -383,43 +351,17 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     r.clinicians.push_back(c);
   }
   markHolds(r, sessions);
-  collectVoidedCharges(r, sessions, rules);
+  collectVoidedCharges(r, sessions, rules, day);
   for (const auto& p : r.patients) r.flags.insert(r.flags.end(), p.flags.begin(), p.flags.end());
   for (const auto& c : r.clinicians) r.flags.insert(r.flags.end(), c.flags.begin(), c.flags.end());
   return r;
 }
 
 Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId) {
-  BillingRules rules;
-  auto q = db.prepare(
-      "SELECT name, body FROM clinic_documents WHERE clinic_id = ?1 AND name IN ('catalog', 'payers')");
-  if (!q) return fail(storageError(q.error()));
-  if (!q->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    const std::string name = q->columnText(0);
-    const std::string body = q->columnText(1);
-    if (name == "catalog" && body != "null") {
-      auto c = platform::parseCatalogJson(body, "catalog of clinic " + clinicId);
-      if (!c) return fail(ApiError{500, "", c.error().message});
-      rules.catalog = std::move(c).value();
-    } else if (name == "payers" && body != "[]") {
-      auto p = platform::parsePayersJson(body, "payers of clinic " + clinicId);
-      if (!p) return fail(ApiError{500, "", p.error().message});
-      for (auto& profile : p.value()) {  // the clinic's profiles replace built-ins of the same name
-        auto it = std::find_if(rules.payers.begin(), rules.payers.end(),
-                               [&](auto& x) { return x.name == profile.name; });
-        if (it != rules.payers.end()) {
-          *it = profile;
-        } else {
-          rules.payers.push_back(profile);
-        }
-      }
-    }
-  }
-  return rules;
+  // The documents read as devices read them from /config, and the rules derived as devices derive them.
+  wire::DeviceConfig documents;
+  if (auto loaded = loadClinicDocuments(db, clinicId, documents); !loaded) return fail(loaded.error());
+  return wire::rulesOf(documents);
 }
 
 static Result<bool> loadReleases(sql::Database& db, DayReport& r) {
@@ -459,8 +401,11 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     if (!row.value()) break;
     auto id = q->columnText(0);
     auto facts = nlohmann::json::parse(q->columnText(1), nullptr, false);
-    auto s = sessionFromJson(facts, id);
-    if (!s) return fail(ApiError{500, "", "stored session " + id + " cannot be read: " + s.error().field});
+    auto s = wire::parseSessionUpload(facts, id);
+    if (!s) {
+      return fail(ApiError{
+          500, "", "stored session " + id + " cannot be read: " + s.error().field + " " + s.error().message});
+    }
     sessions.push_back(std::move(s).value());
   }
   std::map<std::string, std::string> names;
@@ -477,16 +422,8 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
   }
   auto rules = loadBillingRules(db, clinicId);
   if (!rules) return fail(rules.error());
-  DayReport r = computeDay(clinicId, date, sessions, names, rules.value());
+  DayReport r = computeDay(clinicId, date, sessions, names, rules.value(), clinicTimeZone(db, clinicId));
   r.roster = std::move(roster);
-  auto tz = db.prepare("SELECT timezone FROM clinics WHERE id = ?1");
-  if (!tz) return fail(storageError(tz.error()));
-  if (!tz->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  if (auto row = tz->step(); !row) {
-    return fail(storageError(row.error()));
-  } else if (row.value()) {
-    r.timeZone = tz->columnText(0);
-  }
   // A US claim names the rendering clinician by NPI: a billed patient-day without one is flagged.
   for (auto& p : r.patients) {
     if (!p.recomputed || p.result.lines.empty()) continue;
@@ -525,128 +462,94 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
 
 namespace {
 
-nlohmann::json flagIds(const std::vector<DayFlag>& flags) {
-  auto a = nlohmann::json::array();
-  for (const auto& f : flags) a.push_back(f.id);
-  return a;
+std::vector<std::string> flagIds(const std::vector<DayFlag>& flags) {
+  std::vector<std::string> ids;
+  for (const auto& f : flags) ids.push_back(f.id);
+  return ids;
+}
+
+std::map<std::string, int> unitsByCode(const std::map<PatientDay::LineKey, int>& lines) {
+  std::map<std::string, int> out;
+  for (const auto& [key, units] : lines) out[key.first] += units;
+  return out;
 }
 
 long long minutesOf(std::chrono::milliseconds s) {
   return std::chrono::duration_cast<std::chrono::minutes>(s).count();
 }
 
+core::Discipline disciplineNamed(const std::string& name) {
+  return core::parseDiscipline(name).value_or(core::Discipline::ot);
+}
+
+wire::SummarySession sessionRef(const SessionRef& s) {
+  return {s.id, core::parseSessionStatus(s.status).value_or(core::SessionStatus::open), s.revision,
+          s.renderingClinician};
+}
+
 }  // namespace
 
-nlohmann::json toJson(const DayReport& r) {
-  using nlohmann::json;
-  json out;
-  out["clinic"] = r.clinicId;
-  out["date"] = r.date;
-  out["sessions"] = r.sessionCount;
-  int units = 0;
-  long long timed = 0, treatment = 0;
-  json patients = json::array();
+wire::DaySummary toSummary(const DayReport& r) {
+  wire::DaySummary d;
+  d.clinic = r.clinicId;
+  d.date = r.date;
+  d.sessions = r.sessionCount;
   for (const auto& p : r.patients) {
-    json pj{{"mrn", p.mrn},
-            {"initials", p.initials},
-            {"discipline", p.discipline},
-            {"payer", p.payer},
-            {"rendering_clinician", p.renderingClinician},
-            {"sessions", p.sessions},
-            {"signed_sessions", p.signedSessions},
-            {"diagnoses", p.diagnoses},
-            {"recomputed", p.recomputed},
-            {"device_units", p.deviceUnits},
-            {"server_units", p.serverUnits},
-            {"flags", flagIds(p.flags)},
-            {"held", p.held()}};
+    wire::SummaryPatient sp{p.mrn,
+                            p.initials,
+                            disciplineNamed(p.discipline),
+                            p.payer,
+                            p.renderingClinician,
+                            p.sessions,
+                            p.signedSessions,
+                            p.diagnoses,
+                            p.recomputed,
+                            unitsByCode(p.deviceLines),
+                            unitsByCode(p.serverLines),
+                            flagIds(p.flags),
+                            p.held(),
+                            std::nullopt};
     if (p.recomputed) {
-      json lines = json::array();
-      for (const auto& l : p.result.lines)
-        lines.push_back({{"code", l.code}, {"units", l.units}, {"modifiers", l.modifiers}});
-      json warnings = json::array();
-      for (const auto& w : p.result.warnings)
-        warnings.push_back({{"id", w.id}, {"message", w.message}, {"code", w.code}});
-      pj["server"] = {{"rule", std::string(core::toString(p.result.rule))},
-                      {"total_units", p.result.totalUnits},
-                      {"total_timed_minutes", p.result.totalTimed.count()},
-                      {"total_treatment_minutes", p.result.totalTreatment.count()},
-                      {"lines", lines},
-                      {"zero_unit_codes", p.result.zeroUnitCodes},
-                      {"warnings", warnings}};
-      units += p.result.totalUnits;
-      timed += p.result.totalTimed.count();
-      treatment += p.result.totalTreatment.count();
+      wire::SummaryComputation c;
+      c.rule = p.result.rule;
+      c.totalUnits = p.result.totalUnits;
+      c.totalTimedMinutes = p.result.totalTimed.count();
+      c.totalTreatmentMinutes = p.result.totalTreatment.count();
+      for (const auto& l : p.result.lines) c.lines.push_back({l.code, l.units, l.modifiers});
+      c.zeroUnitCodes = p.result.zeroUnitCodes;
+      for (const auto& w : p.result.warnings) c.warnings.push_back({w.id, w.message, w.code});
+      d.totalUnits += c.totalUnits;
+      d.totalTimedMinutes += c.totalTimedMinutes;
+      d.totalTreatmentMinutes += c.totalTreatmentMinutes;
+      sp.server = std::move(c);
     }
-    patients.push_back(pj);
+    d.patients.push_back(std::move(sp));
   }
-  json clinicians = json::array();
   for (const auto& c : r.clinicians) {
-    double hours = static_cast<double>(c.clock.count()) / 3'600'000.0;
-    clinicians.push_back({{"id", c.id},
-                          {"name", c.name},
-                          {"sessions", c.sessions},
-                          {"timed_minutes", minutesOf(c.timed)},
-                          {"treatment_minutes", minutesOf(c.treatment)},
-                          {"clock_minutes", minutesOf(c.clock)},
-                          {"units", c.units},
-                          {"units_per_hour", hours > 0 ? static_cast<double>(c.units) / hours : 0.0},
-                          {"flags", flagIds(c.flags)}});
+    d.clinicians.push_back({c.id, c.name, c.sessions, minutesOf(c.timed), minutesOf(c.treatment),
+                            minutesOf(c.clock), c.units, core::unitsPerHour(c.units, c.clock),
+                            flagIds(c.flags)});
   }
-  auto refs = [](const std::vector<SessionRef>& v) {
-    json a = json::array();
-    for (const auto& s : v)
-      a.push_back({{"id", s.id},
-                   {"status", s.status},
-                   {"revision", s.revision},
-                   {"rendering_clinician", s.renderingClinician}});
-    return a;
-  };
-  json rejected = json::array();
-  for (const auto& x : r.rejections) {
-    rejected.push_back({{"session_id", x.sessionId},
-                        {"status", x.status},
-                        {"field", x.field},
-                        {"message", x.message},
-                        {"received_at", x.receivedAt},
-                        {"device_id", x.deviceId}});
-  }
-  json flags = json::array();
-  for (const auto& f : r.flags) {
-    flags.push_back({{"id", f.id},
-                     {"message", f.message},
-                     {"clinician", f.clinician},
-                     {"patient_mrn", f.patientMrn},
-                     {"discipline", f.discipline},
-                     {"sessions", f.sessions}});
-  }
-  out["totals"] = {{"units", units}, {"timed_minutes", timed}, {"treatment_minutes", treatment}};
-  out["clinicians"] = clinicians;
-  out["patients"] = patients;
-  out["unsigned"] = refs(r.unsignedSessions);
-  out["voided"] = refs(r.voidedSessions);
-  out["rejected"] = rejected;
-  json held = json::array(), released = json::array();
+  for (const auto& s : r.unsignedSessions) d.unsignedSessions.push_back(sessionRef(s));
+  for (const auto& s : r.voidedSessions) d.voided.push_back(sessionRef(s));
+  for (const auto& x : r.rejections)
+    d.rejected.push_back({x.sessionId, x.status, x.field, x.message, x.receivedAt, x.deviceId});
   for (const auto& p : r.patients) {
     if (p.held()) {
-      held.push_back({{"patient_mrn", p.mrn},
-                      {"discipline", p.discipline},
-                      {"flags", p.holdFlags},
-                      {"sessions", p.signedSessions}});
+      d.held.push_back({p.mrn, disciplineNamed(p.discipline), p.holdFlags, p.signedSessions});
     } else if (p.release) {
-      released.push_back({{"id", p.release->id},
-                          {"patient_mrn", p.mrn},
-                          {"discipline", p.discipline},
-                          {"flags", p.release->flags},
-                          {"reason", p.release->reason},
-                          {"released_by", "token-" + std::to_string(p.release->releasedBy)},
-                          {"released_at", p.release->releasedAt}});
+      d.released.push_back({p.release->id, p.mrn, disciplineNamed(p.discipline), p.release->flags,
+                            p.release->reason, "token-" + std::to_string(p.release->releasedBy),
+                            p.release->releasedAt});
     }
   }
-  out["held"] = held;
-  out["released"] = released;
-  out["flags"] = flags;
-  return out;
+  for (const auto& f : r.flags)
+    d.flags.push_back({f.id, f.message, f.clinician, f.patientMrn, f.discipline, f.sessions});
+  return d;
+}
+
+nlohmann::json toJson(const DayReport& r) {
+  return wire::toJson(toSummary(r));
 }
 
 }  // namespace unitclock::server

@@ -5,6 +5,9 @@
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/platform/device_store.h>
+#include <unitclock/platform/device_store_outbox.h>
+#include <unitclock/platform/wire/device_config.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <algorithm>
 #include <filesystem>
 
@@ -438,6 +441,106 @@ TEST_F(Fixture, UnderAPerCodePayerTheHintCountsTheRunningCodesOwnMinutes) {
   advance(4min);
   EXPECT_EQ(controller->sessionView().bar.nextUnit, "Next unit of 97110 in 14 min");
   EXPECT_NE(controller->sessionView().bar.units.find("per code"), std::string::npos);
+}
+
+// The configuration a clinic's server sent (as the sync worker keeps it): its own Medicare without
+// assistant modifiers, a plan of its own under the per-code rule, its favourites for OT and its own name
+// for one code.
+wire::DeviceConfig clinicConfig() {
+  wire::DeviceConfig c;
+  c.clinic = {"north", "North Clinic", "UTC"};
+  c.roster.push_back({"c-dana", "Dana Ortiz", core::Role::ot, ""});
+  c.payers = wire::parsePayersDocument(nlohmann::json::parse(R"json({"payers": [
+    {"name": "medicare", "display_name": "Medicare Part B (our MAC)", "rule": "cms", "assistant_modifiers": false},
+    {"name": "regional", "display_name": "Regional plan (HMO)", "rule": "ama", "assistant_modifiers": true,
+     "assistant_de_minimis_percent": 0}]})json"))
+                 .value();
+  auto catalog = wire::catalogDocument(core::Catalog::builtin());
+  for (auto& code : catalog["codes"])
+    if (code["code"] == "97530") code["short_name"] = "Functional tasks";
+  c.catalog = wire::parseCatalogDocument(catalog).value();
+  c.favourites = {{core::Discipline::ot, {"97530", "97110"}}};
+  return c;
+}
+
+TEST_F(Fixture, TheKioskOffersAndBillsTheClinicsOwnPayersCatalogAndFavourites) {
+  const auto config = clinicConfig();
+  ASSERT_TRUE(store->setSetting(platform::DeviceStoreOutbox::kConfigSetting, wire::toJson(config).dump(),
+                                "sync", clock.wallNow()));
+  ASSERT_TRUE(controller->load());
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  std::vector<std::pair<std::string, std::string>> payers;
+  for (const auto& p : controller->newSessionView().payers) payers.emplace_back(p.id, p.label);
+  EXPECT_EQ(payers, (std::vector<std::pair<std::string, std::string>>{{"medicare", "Medicare Part B"},
+                                                                      {"commercial", "Commercial"},
+                                                                      {"regional", "Regional plan"}}));
+  tap(intent::KeyText{"MRN21"});
+  tap(intent::Focus{Field::kInitials});
+  tap(intent::KeyText{"kw"});
+  tap(intent::SelectPayer{"regional"});
+  tap(intent::StartSession{});
+  const std::string id = controller->sessionView().sessionId;
+  ASSERT_FALSE(id.empty());
+
+  // The clinic's favourites replace the demo clinic's own, under the clinic's names.
+  const auto tiles = controller->sessionView().tiles;
+  ASSERT_EQ(tiles.size(), 2u);
+  EXPECT_EQ(tiles[0].code, "97530");
+  EXPECT_EQ(tiles[0].name, "Functional tasks");
+  EXPECT_EQ(tiles[1].code, "97110");
+  tap(intent::StartActivity{"97110"});
+  advance(20min);
+  tap(intent::SetPerformer{core::Performer::assistant});
+  advance(10min);
+  tap(intent::SetPerformer{core::Performer::therapist});
+  tap(intent::StartActivity{"97530"});
+  advance(15min);
+  EXPECT_NE(controller->sessionView().bar.units.find("Regional plan, per code"), std::string::npos)
+      << controller->sessionView().bar.units;
+  tap(intent::EndSession{});
+  const auto review = controller->reviewView();
+  EXPECT_EQ(review.context.rfind("Regional plan", 0), 0u) << review.context;
+  ASSERT_EQ(review.lines.size(), 2u);
+  EXPECT_EQ(review.lines[0].code, "97110");
+  EXPECT_EQ(review.lines[0].modifiers, "GO CO");  // any assistant minute, under this plan
+  tap(intent::Sign{});
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
+  ASSERT_EQ(controller->session(id)->status(), core::SessionStatus::signed_);
+
+  // What the therapist saw and signed is what the device uploads: the lines under the clinic's rules.
+  const auto* session = controller->session(id);
+  const auto shown = controller->unitsFor(*session);
+  ASSERT_TRUE(shown) << shown.error();
+  platform::DeviceStoreOutbox outbox(dir.file("device.db"), clock);
+  std::string error;
+  const auto uploads = outbox.nextUploads(10, error);
+  ASSERT_EQ(uploads.size(), 1u) << error;
+  const auto body = nlohmann::json::parse(uploads[0].body);
+  std::vector<std::string> uploaded, signedLines;
+  for (const auto& l : body["lines"])
+    uploaded.push_back(l["code"].get<std::string>() + " x" + std::to_string(l["units"].get<int>()) + " " +
+                       l["modifiers"].dump());
+  for (const auto& l : shown->lines)
+    if (l.units > 0)
+      signedLines.push_back(l.code + " x" + std::to_string(l.units) + " " +
+                            nlohmann::json(l.modifiers).dump());
+  std::sort(uploaded.begin(), uploaded.end());
+  std::sort(signedLines.begin(), signedLines.end());
+  EXPECT_EQ(uploaded, signedLines);
+  const auto expected =
+      wire::describeSession(session->header(), session->events(), wire::utcDays(), wire::rulesOf(config));
+  ASSERT_TRUE(expected) << expected.error();
+  EXPECT_EQ(body["lines"], wire::toJson(*expected)["lines"]);
+}
+
+TEST_F(Fixture, WithoutAConfigurationTheKioskOffersTheBuiltInPayers) {
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  std::vector<std::string> payers;
+  for (const auto& p : controller->newSessionView().payers) payers.push_back(p.id);
+  EXPECT_EQ(payers, (std::vector<std::string>{"medicare", "commercial"}));
 }
 
 TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {

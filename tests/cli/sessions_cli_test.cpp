@@ -244,7 +244,7 @@ TEST(SessionsCli, ListFiltersByStatusAndShowPrintsTheEventLog) {
   // Each event in the form the billing server receives it (docs/sync-api.md), field for field.
   EXPECT_EQ(s["events"][1], Json::parse(R"({"sequence": 2, "type": "activity_started",
       "at": "2026-11-02T09:00:00.000Z", "clinician": "c-ot-1", "code": "97110", "performer": "therapist",
-      "mode": "one_on_one"})"));
+      "mode": "one_on_one", "run": "run-1", "monotonic_ns": 1000000000000})"));
   EXPECT_EQ(s["events"][4]["type"], "session_signed");
   EXPECT_EQ(s["events"][4]["sequence"], 5);
   EXPECT_EQ(s["events"][4]["at"], "2026-11-02T09:40:00.000Z");

@@ -6,6 +6,7 @@
 #include <unitclock/platform/http_client.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/database.h>
 
 #include "api_client.h"
@@ -117,7 +118,8 @@ TEST_F(Api, ReuploadingTheSameSessionChangesNothing) {
 }
 
 TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
-  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  testing::RecordedSession session{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  auto v1 = upload(session);
   ASSERT_EQ(put(v1).status, 201);
 
   auto changedSameRevision = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:25:00"}});
@@ -125,13 +127,15 @@ TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
   EXPECT_EQ(conflict.status, 409);
   EXPECT_EQ(json(conflict)["field"], "revision");
 
-  auto v2 = changedSameRevision;
-  v2["revision"] = 2;
-  auto noReason = put(v2);
-  EXPECT_EQ(noReason.status, 400);
-  EXPECT_EQ(json(noReason)["field"], "reason");
+  auto corrected = session;
+  corrected.revision = 2;
+  corrected.correctionReason = "end time corrected: treatment ran until 09:25";
+  corrected.corrections = {{0, "09:00:00", "09:25:00"}};
+  auto v2 = upload(corrected);
+  auto noReason = v2;
+  noReason.erase("reason");
+  EXPECT_EQ(json(put(noReason))["field"], "reason");
 
-  v2["reason"] = "end time corrected: treatment ran until 09:25";
   auto revised = put(v2);
   EXPECT_EQ(revised.status, 201) << revised.body;
   EXPECT_EQ(json(revised)["result"], "revised");
@@ -149,42 +153,43 @@ TEST_F(Api, ACorrectionIsANewRevisionWithAReason) {
   EXPECT_EQ(j["revision"], 2);
   ASSERT_EQ(j["revisions"].size(), 2u);
   EXPECT_EQ(j["revisions"][1]["reason"], "end time corrected: treatment ran until 09:25");
-  EXPECT_EQ(j["session"]["segments"][0]["end"], "2026-11-26T09:25:00Z");
+  EXPECT_EQ(j["session"]["segments"][0]["end"], "2026-11-26T09:25:00.000Z");
   EXPECT_EQ(j["session"]["events"][0]["type"], "session_opened");
 }
 
 // A therapist voids a session the server already has: the device sends the same revision again with the
-// status voided, the signed log followed by the void (and the device's synced mark), and no lines.
-nlohmann::json voidOf(nlohmann::json signedBody, const std::string& reason) {
-  signedBody["status"] = "voided";
-  signedBody["lines"] = nlohmann::json::array();
-  const auto next = signedBody["events"].size() + 1;
-  signedBody["events"].push_back({{"sequence", next}, {"type", "session_synced"}});
-  signedBody["events"].push_back({{"sequence", next + 1}, {"type", "session_voided"}, {"reason", reason}});
-  return signedBody;
+// status voided, the signed log followed by the device's synced mark and the void, and no lines.
+nlohmann::json voidOf(testing::RecordedSession session, const std::string& reason) {
+  session.status = "voided";
+  session.voidReason = reason;
+  return upload(session);
 }
 
 TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
-  auto v1 = upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  testing::RecordedSession session{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  auto v1 = upload(session);
   ASSERT_EQ(put(v1).status, 201);
   auto other = upload(sessionId(2), "MRN2", {{"97530", "10:00:00", "10:09:00"}});
   ASSERT_EQ(put(other).status, 201);
 
-  // Only a void is accepted under the stored revision: a void that also changes what was billed, adds
-  // anything but the void to the log, or gives no reason is a conflict, and nothing changes.
-  auto changedToo = voidOf(v1, "Wrong patient");
-  changedToo["segments"][0]["end"] = "2026-11-26T09:25:00Z";
-  auto extraEvent = v1;
-  extraEvent["events"].push_back({{"sequence", 2}, {"type", "activity_started"}, {"code", "97140"}});
-  extraEvent = voidOf(extraEvent, "Wrong patient");
-  auto noReason = voidOf(v1, "");
-  for (const auto& bad : {changedToo, extraEvent, noReason}) {
-    auto r = put(bad);
-    EXPECT_EQ(r.status, 409) << r.body;
-  }
+  // Only a void is accepted under the stored revision: a void that also changes what was billed is a
+  // conflict; a log that adds anything after signing or a void without a reason is one core refuses; and
+  // nothing changes.
+  auto longer = session;
+  longer.segments[0].end = "09:25:00";
+  auto changedToo = voidOf(longer, "Wrong patient");
+  auto extraEvent = voidOf(session, "Wrong patient");
+  auto& events = extraEvent["events"];
+  events.push_back(events[1]);
+  events.back()["sequence"] = events.size();
+  auto noReason = voidOf(session, "Wrong patient");
+  noReason["events"].back().erase("reason");
+  EXPECT_EQ(put(changedToo).status, 409);
+  EXPECT_EQ(json(put(extraEvent))["field"], "events[" + std::to_string(events.size() - 1) + "]");
+  EXPECT_EQ(json(put(noReason))["field"], "events[" + std::to_string(noReason["events"].size() - 1) + "]");
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'signed'"), 2);
 
-  auto voided = voidOf(v1, "Wrong patient");
+  auto voided = voidOf(session, "Wrong patient");
   auto accepted = put(voided);
   EXPECT_EQ(accepted.status, 201) << accepted.body;
   EXPECT_EQ(json(accepted)["result"], "voided");
@@ -198,8 +203,9 @@ TEST_F(Api, AVoidOfAnUploadedSessionTakesItOutOfTheDaysCharges) {
   auto detail = json(must(s.get("/api/v1/sessions/" + sessionId(1))));
   EXPECT_EQ(detail["status"], "voided");
   EXPECT_EQ(detail["revisions"].size(), 1u);
-  ASSERT_EQ(detail["session"]["events"].size(), 3u);  // the signed log is kept, the void follows it
-  EXPECT_EQ(detail["session"]["events"][2]["reason"], "Wrong patient");
+  // The signed log is kept, the void follows it.
+  ASSERT_EQ(detail["session"]["events"].size(), v1["events"].size() + 2);
+  EXPECT_EQ(detail["session"]["events"].back()["reason"], "Wrong patient");
 
   auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
   EXPECT_NE(summary["voided"].dump().find(sessionId(1)), std::string::npos) << summary.dump();
@@ -237,6 +243,7 @@ TEST_F(Api, ARefusedUploadIsListedUnderItsSessionsDayHoweverLateItArrives) {
   // 2. No service_date: the day of its first segment in the clinic's zone (the evening of 2026-11-20).
   auto noDate = upload(sessionId(2), "MRN2", {{"97110", "03:30:00", "03:45:00"}}, "2026-11-21");
   noDate.erase("service_date");
+  noDate["segments"][0].erase("date");
   ASSERT_EQ(must(lake.put("/api/v1/sessions/" + sessionId(2), noDate.dump())).status, 400);
   // 3. The same refusal inside a batch.
   auto batchBad = upload(sessionId(3), "MRN3", {{"97110", "15:00:00", "15:20:00"}}, "2026-11-02");
@@ -657,10 +664,12 @@ TEST_F(Api, AHeldPatientDayLeavesOnlyAfterASupervisorReleasesItWithAReason) {
   EXPECT_EQ(fhir["entry"][0]["resource"]["identifier"][0]["value"], read["1:FT1.F2"]);
 
   // A new revision changes the patient-day: it is held again until released again.
-  auto revised = upload(sessionId(1), "MRN1", {{"97110", "15:00:00", "15:35:00"}});
-  revised["revision"] = 2;
-  revised["reason"] = "end time corrected";
-  ASSERT_EQ(put(revised).status, 201);
+  testing::RecordedSession corrected{sessionId(1), "MRN1", {{"97110", "15:00:00", "15:30:00"}}};
+  corrected.revision = 2;
+  corrected.correctionReason = "end time corrected";
+  corrected.corrections = {{0, "15:00:00", "15:35:00"}};
+  auto revised = put(upload(corrected));
+  ASSERT_EQ(revised.status, 201) << revised.body;
   summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
   EXPECT_EQ(summary["held"].size(), 2u) << summary.dump();
   EXPECT_EQ(must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body.find("MRN1"),
@@ -682,9 +691,9 @@ std::map<std::string, std::string> transactionIdsByMrn(HttpClient& s) {
 }
 
 TEST_F(Api, AChargeKeepsItsTransactionIdWhenALateSessionAndAVoidArrive) {
-  auto b = upload(sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}});
+  testing::RecordedSession b{sessionId(2), "MRN5", {{"97110", "10:00:00", "10:30:00"}}};
   ASSERT_EQ(put(upload(sessionId(1), "MRN3", {{"97110", "09:00:00", "09:30:00"}})).status, 201);
-  ASSERT_EQ(put(b).status, 201);
+  ASSERT_EQ(put(upload(b)).status, 201);
   ASSERT_EQ(put(upload(sessionId(3), "MRN7", {{"97110", "11:00:00", "11:30:00"}})).status, 201);
   auto s = supervisor();
   auto first = transactionIdsByMrn(s);
@@ -737,6 +746,160 @@ TEST(AdminCommands, ClinicianAddChecksTheNpi) {
   EXPECT_EQ(good.exitCode, 0) << good.err;
   EXPECT_EQ(testing::queryCount(clinic.dataDir,
                                 "SELECT COUNT(*) FROM clinicians WHERE id = 'pt1' AND npi = '1234567893'"),
+            1);
+}
+
+// [SECTION] One contract: the server bills what the therapist signed, and derives it from the log.
+
+namespace contract {
+
+nlohmann::json dayLines(HttpClient& s) {
+  auto summary = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_EQ(summary["patients"].size(), 1u) << summary.dump();
+  return summary["patients"][0];
+}
+
+}  // namespace contract
+
+TEST_F(Api, ATieGivenToTheSecondCodeIsBilledToItOnTheServerToo) {
+  // 97530 8 min and 97110 8 min: one unit between them; the therapist gives it to 97110 at review.
+  testing::RecordedSession tie{
+      sessionId(1), "MRN1", {{"97530", "09:00:00", "09:08:00"}, {"97110", "09:08:00", "09:16:00"}}};
+  tie.tiePreference = {"97110"};
+  auto body = upload(tie);
+  ASSERT_EQ(body["lines"].size(), 1u) << body.dump();
+  EXPECT_EQ(body["lines"][0]["code"], "97110");
+  ASSERT_EQ(put(body).status, 201);
+  auto s = supervisor();
+  auto patient = contract::dayLines(s);
+  ASSERT_EQ(patient["server"]["lines"].size(), 1u) << patient.dump();
+  EXPECT_EQ(patient["server"]["lines"][0]["code"], "97110");
+  EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
+  // The summary a kiosk reads is the wire's document, read back to the same JSON.
+  auto raw = json(must(s.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  auto typed = wire::parseDaySummary(raw);
+  ASSERT_TRUE(typed.ok()) << typed.error().field << " " << typed.error().message;
+  EXPECT_EQ(typed->patients.at(0).server->lines.at(0).code, "97110");
+  EXPECT_EQ(wire::toJson(typed.value()), raw);
+  const auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_NE(csv.find("97110"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("97530"), std::string::npos) << csv;
+  auto hl7 = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
+                                        {"1:FT1.F7.R1.C1"});
+  ASSERT_TRUE(hl7.parsed) << hl7.error;
+  EXPECT_EQ(hl7["1:FT1.F7.R1.C1"], "97110");
+}
+
+TEST_F(Api, AnUntimedServiceAnAssistantFurnishedIsBilledWithCoOnTheServerToo) {
+  // An evaluation-day reassessment furnished by the assistant: the device signs 97168 GO CO.
+  testing::RecordedSession s1{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  s1.untimed = {{"97168", 30, 30, "09:20:00", "ota1"}};
+  auto body = upload(s1);
+  bool coOnDevice = false;
+  for (const auto& l : body["lines"])
+    if (l["code"] == "97168") coOnDevice = l["modifiers"].dump().find("CO") != std::string::npos;
+  ASSERT_TRUE(coOnDevice) << body.dump();
+  ASSERT_EQ(put(body).status, 201);
+  auto s = supervisor();
+  auto patient = contract::dayLines(s);
+  bool coOnServer = false;
+  for (const auto& l : patient["server"]["lines"])
+    if (l["code"] == "97168") coOnServer = l["modifiers"].dump().find("CO") != std::string::npos;
+  EXPECT_TRUE(coOnServer) << patient.dump();
+  EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
+  const auto csv = must(s.get("/api/v1/days/2026-11-26/charges.csv?clinic=north")).body;
+  EXPECT_NE(csv.find("CO"), std::string::npos) << csv;
+}
+
+TEST_F(Api, SegmentsTheLogDoesNotGiveAreRefusedAndNothingIsStored) {
+  // Two overlapping 8-hour segments for 8 clock hours: 64 units if the server believed them.
+  auto body = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "16:00:00"}});
+  body["segments"].push_back(body["segments"][0]);
+  body["segments"][1]["code"] = "97530";
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "segments");
+  // A segment longer than the log says.
+  auto longer = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  longer["segments"][0]["end"] = "2026-11-26T16:00:00.000Z";
+  auto r2 = put(longer);
+  EXPECT_EQ(r2.status, 400) << r2.body;
+  EXPECT_EQ(json(r2)["field"], "segments[0]");
+  // An untimed service the log does not hold, or with the assistant's minutes removed.
+  auto extra = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  extra["untimed"] = nlohmann::json::array({{{"code", "97168"}, {"minutes", 60}}});
+  EXPECT_EQ(json(put(extra))["field"], "untimed");
+  // A log core refuses: an activity started in a signed session.
+  auto late = upload(sessionId(1), "MRN1", {{"97110", "08:00:00", "08:20:00"}});
+  auto started = late["events"][1];
+  started["sequence"] = late["events"].size() + 1;
+  late["events"].push_back(started);
+  auto r3 = put(late);
+  EXPECT_EQ(r3.status, 400);
+  EXPECT_EQ(json(r3)["field"], "events[" + std::to_string(late["events"].size() - 1) + "]");
+  EXPECT_NE(json(r3)["message"].get<std::string>().find("activity_started"), std::string::npos) << r3.body;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 0);
+}
+
+TEST_F(Api, AClinicianWhoIsOnNoRosterIsNotBilled) {
+  testing::RecordedSession stranger{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00", "ot9"}}};
+  stranger.rendering = "ot9";
+  auto r = put(upload(stranger));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "rendering_clinician");
+  // A contributor who is on no roster, in an otherwise known session.
+  testing::RecordedSession helper{
+      sessionId(2), "MRN1", {{"97110", "09:00:00", "09:20:00"}, {"97530", "09:20:00", "09:30:00", "ot9"}}};
+  auto r2 = put(upload(helper));
+  EXPECT_EQ(r2.status, 400) << r2.body;
+  EXPECT_EQ(json(r2)["field"], "clinicians[1]");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
+TEST_F(Api, ASessionIdIsOneSpellingInLowerCase) {
+  auto body = upload(sessionId(0xabc), "MRN1", {{"97110", "09:00:00", "09:20:00"}});
+  std::string upper = body["id"];
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  body["id"] = upper;
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "id");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
+TEST_F(Api, OnlyTheDeviceThatUploadedASessionRevisesOrVoidsIt) {
+  testing::RecordedSession mine{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  ASSERT_EQ(put(upload(mine)).status, 201);
+  auto other = client(server->url(), enroll(server->url(), clinic.newEnrollCode()));
+  auto corrected = mine;
+  corrected.revision = 2;
+  corrected.corrections = {{0, "09:00:00", "09:40:00"}};
+  auto v2 = upload(corrected);
+  auto stolen = must(other.put("/api/v1/sessions/" + sessionId(1), v2.dump()));
+  EXPECT_EQ(stolen.status, 403) << stolen.body;
+  EXPECT_EQ(json(stolen)["field"], "id");
+  auto voided = mine;
+  voided.status = "voided";
+  EXPECT_EQ(must(other.put("/api/v1/sessions/" + sessionId(1), upload(voided).dump())).status, 403);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT revision FROM sessions"), 1);
+
+  // A revision that skips numbers would freeze the session: refused.
+  auto far = mine;
+  far.revision = 5;
+  auto jump = put(upload(far));
+  EXPECT_EQ(jump.status, 409) << jump.body;
+  EXPECT_EQ(json(jump)["field"], "revision");
+
+  // An admin moves the session to the new tablet: from then on, it revises it and the old one cannot.
+  Clinic::must({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north", "--session",
+                sessionId(1), "--to-device", "2"});
+  auto moved = must(other.put("/api/v1/sessions/" + sessionId(1), v2.dump()));
+  EXPECT_EQ(moved.status, 201) << moved.body;
+  EXPECT_EQ(put(upload(voided)).status, 403);
+  EXPECT_EQ(testing::runServer({"session", "transfer", "--data-dir", clinic.dataDir, "--clinic", "north",
+                                "--session", sessionId(9), "--to-device", "2"})
+                .exitCode,
             1);
 }
 

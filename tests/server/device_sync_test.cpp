@@ -5,7 +5,11 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/sync_worker.h>
+#include <unitclock/platform/wire/device_config.h>
+#include <unitclock/platform/wire/session_upload.h>
+#include <fstream>
 
+#include "api_client.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
 
@@ -294,6 +298,109 @@ TEST_F(DeviceSync, AVoidRecordedWhileTheSignedSessionIsUploadingIsUploadedNext) 
   worker.stop();
   EXPECT_EQ(worker.state().rejected, 0u) << worker.state().lastError;
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions WHERE status = 'voided'"), 1);
+}
+
+// A session under `payer` in which the assistant furnishes part of the exercise, then manual therapy.
+void recordAssistedSession(platform::DeviceStore& store, TestClock& clock, const std::string& id,
+                           const std::string& mrn, const std::string& payer) {
+  SessionHeader h;
+  h.id = id;
+  h.clinicId = "north";
+  h.deviceId = "1";
+  h.patient = {mrn, "KW"};
+  h.payerProfile = payer;
+  h.discipline = Discipline::ot;
+  h.diagnoses = {"M25.511"};
+  h.renderingClinicianId = "ot1";
+  auto session = Session::create(h, clock.now(), "ot1");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  ASSERT_TRUE(store.createSession(h, session->events().front()).ok());
+  auto add = [&](Event e) {
+    ASSERT_TRUE(session->check(e).ok());
+    auto r = store.appendEvent(id, e);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(session->apply(e).ok());
+  };
+  clock.advance(1min);
+  add(activityStarted(session->nextSequence(), clock.now(), "ot1", "97110", Performer::therapist));
+  clock.advance(20min);
+  add(performerSwitched(session->nextSequence(), clock.now(), "ota1", Performer::assistant));
+  clock.advance(10min);
+  add(activityStarted(session->nextSequence(), clock.now(), "ot1", "97140", Performer::therapist));
+  clock.advance(15min);
+  add(makeEvent(EventType::session_ended, session->nextSequence(), clock.now(), "ot1"));
+  clock.advance(1min);
+  add(makeEvent(EventType::session_signed, session->nextSequence(), clock.now(), "ot1"));
+}
+
+std::vector<std::string> linesText(const nlohmann::json& lines) {
+  std::vector<std::string> out;
+  for (const auto& l : lines) {
+    std::string text = l["code"].get<std::string>() + " x" + std::to_string(l["units"].get<int>());
+    for (const auto& m : l["modifiers"]) text += " " + m.get<std::string>();
+    out.push_back(text);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Issue 9: a payer profile an admin set on the server (its own Medicare, with no assistant modifiers, and
+// a plan of its own under the per-code rule) bills on the device exactly as on the server.
+TEST_F(DeviceSync, AClinicsOwnPayerProfilesBillOnTheDeviceAsOnTheServer) {
+  const auto payersFile = (clinic.dir.path() / "payers.json").string();
+  std::ofstream(payersFile) << R"json({"payers": [
+    {"name": "medicare", "display_name": "Medicare Part B (our MAC)", "rule": "cms",
+     "assistant_modifiers": false, "substitutions": {"97014": "G0283"}, "drop_bundled_codes": true},
+    {"name": "regional", "display_name": "Regional plan", "rule": "ama", "assistant_modifiers": true,
+     "assistant_de_minimis_percent": 0, "telehealth_modifier": false}]})json";
+  testing::Clinic::must({"config", "set", "--data-dir", clinic.dataDir, "--clinic", "north", "--name",
+                         "payers", "--file", payersFile});
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordAssistedSession(*store, clock, testing::sessionId(1), "MRN1", "medicare");
+    recordAssistedSession(*store, clock, testing::sessionId(2), "MRN2", "regional");
+  }
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded + worker.state().rejected == 2; }))
+      << worker.state().lastError;
+  worker.stop();
+  ASSERT_EQ(worker.state().rejected, 0u) << worker.state().lastError;
+
+  auto supervisor = testing::client(server.url(), clinic.supervisorToken);
+  auto summary = testing::json(testing::must(supervisor.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  ASSERT_EQ(summary["patients"].size(), 2u);
+  EXPECT_TRUE(summary["flags"].empty()) << summary["flags"].dump();  // no units-differ, no payer-unknown
+  auto store = platform::DeviceStore::open(storePath);
+  ASSERT_TRUE(store.ok());
+  for (const auto& p : summary["patients"]) {
+    ASSERT_TRUE(p["recomputed"].get<bool>()) << p.dump();
+    const int n = p["mrn"] == "MRN1" ? 1 : 2;
+    // What the device uploaded (and the therapist signed) is what the server bills, modifiers included.
+    auto stored = testing::json(testing::must(supervisor.get("/api/v1/sessions/" + testing::sessionId(n))));
+    const auto deviceLines = linesText(stored["session"]["lines"]);
+    EXPECT_EQ(deviceLines, linesText(p["server"]["lines"])) << p.dump();
+    // And it is not what the built-in profiles would have billed.
+    auto local = store->loadSession(testing::sessionId(n));
+    ASSERT_TRUE(local.ok());
+    auto builtin =
+        wire::describeSession(local->row.header, local->events, wire::utcDays(), wire::BillingRules{});
+    ASSERT_TRUE(builtin.ok()) << builtin.error();
+    EXPECT_NE(linesText(wire::toJson(*builtin)["lines"]), deviceLines);
+  }
+  const auto& medicare =
+      summary["patients"][0]["mrn"] == "MRN1" ? summary["patients"][0] : summary["patients"][1];
+  const auto& regional =
+      summary["patients"][0]["mrn"] == "MRN1" ? summary["patients"][1] : summary["patients"][0];
+  // The clinic's Medicare: no CO, where the built-in profile would add it for 10 of 30 minutes.
+  EXPECT_EQ(linesText(medicare["server"]["lines"]), (std::vector<std::string>{"97110 x2 GO", "97140 x1 GO"}));
+  EXPECT_EQ(regional["server"]["rule"], "ama");
+  // Per code, and the assistant's unit of exercise carries CO (any assistant minute counts for this plan).
+  EXPECT_EQ(linesText(regional["server"]["lines"]),
+            (std::vector<std::string>{"97110 x1 GO", "97110 x1 GO CO", "97140 x1 GO"}));
 }
 
 }  // namespace

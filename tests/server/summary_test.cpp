@@ -13,8 +13,8 @@ using testing::SegmentSpec;
 using testing::sessionId;
 using testing::upload;
 
-SessionUpload parsed(const nlohmann::json& j) {
-  auto s = sessionFromJson(j, j["id"].get<std::string>());
+wire::SessionUpload parsed(const nlohmann::json& j) {
+  auto s = wire::parseSessionUpload(j, j["id"].get<std::string>());
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().field + ": " + s.error().message);
   return s.value();
 }
@@ -24,8 +24,9 @@ bool hasFlag(const std::vector<DayFlag>& flags, const std::string& id) {
 }
 
 TEST(DayRecomputation, TwoSevenMinuteSessionsOfOneCodeOnOneDayMakeOneUnit) {
-  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
-                               parsed(upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+      parsed(upload(sessionId(2), "MRN1", {{"97110", "15:00:00", "15:07:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   ASSERT_EQ(r.patients.size(), 1u);
   const auto& p = r.patients[0];
@@ -40,28 +41,29 @@ TEST(DayRecomputation, TwoSevenMinuteSessionsOfOneCodeOnOneDayMakeOneUnit) {
 }
 
 TEST(DayRecomputation, AgreesWithDevicesThatBilledTheSameUnits) {
-  std::vector<SessionUpload> s{
+  std::vector<wire::SessionUpload> s{
       parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:33:00"}}, "2026-11-26", 2))};
   auto r = computeDay("north", "2026-11-26", s);
   ASSERT_EQ(r.patients.size(), 1u);
-  EXPECT_EQ(r.patients[0].serverUnits.at("97110"), 2);
+  EXPECT_EQ(r.patients[0].serverLines.at({"97110", {"GO"}}), 2);
   EXPECT_FALSE(hasFlag(r.flags, "units-differ"));
 }
 
 TEST(DayRecomputation, KeepsPatientsAndDisciplinesApart) {
   auto pt = upload(sessionId(3), "MRN1", {{"97110", "11:00:00", "11:07:00"}});
   pt["discipline"] = "pt";
-  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:07:00"}})),
-                               parsed(pt)};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:07:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97110", "10:00:00", "10:07:00"}})), parsed(pt)};
   auto r = computeDay("north", "2026-11-26", s);
   ASSERT_EQ(r.patients.size(), 3u);
   for (const auto& p : r.patients) EXPECT_EQ(p.result.totalUnits, 0) << p.mrn << " " << p.discipline;
 }
 
 TEST(DayRecomputation, FlagsAClinicianInOneOnOneWithTwoPatientsAtOnce) {
-  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97140", "09:20:00", "09:45:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97140", "09:20:00", "09:45:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   EXPECT_TRUE(hasFlag(r.flags, "one-on-one-overlap"));
   auto c = std::find_if(r.clinicians.begin(), r.clinicians.end(), [](auto& x) { return x.id == "ot1"; });
@@ -72,7 +74,7 @@ TEST(DayRecomputation, FlagsAClinicianInOneOnOneWithTwoPatientsAtOnce) {
 }
 
 TEST(DayRecomputation, DoesNotFlagBackToBackPatientsOrGroupTime) {
-  std::vector<SessionUpload> s{
+  std::vector<wire::SessionUpload> s{
       parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
       parsed(upload(sessionId(2), "MRN2", {{"97140", "09:30:00", "09:45:00"}})),
       parsed(upload(sessionId(3), "MRN3", {SegmentSpec{"97150", "10:00:00", "10:30:00", "ot1", "group"}})),
@@ -84,8 +86,9 @@ TEST(DayRecomputation, DoesNotFlagBackToBackPatientsOrGroupTime) {
 
 TEST(DayRecomputation, FlagsUnitsBeyondWhatTheClockAllows) {
   // Two patients seen 30 minutes each, in the same half hour: 4 units from 30 minutes of clock time.
-  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
-                               parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}}))};
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
+      parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   EXPECT_TRUE(hasFlag(r.flags, "units-exceed-time"));
 }
@@ -104,15 +107,10 @@ TEST(DayRecomputation, ListsUnsignedAndVoidedSessionsAndBillsNeither) {
 }
 
 TEST(DayRecomputation, CountsOnlyTheMinutesOfTheDayAsked) {
-  auto j = upload(sessionId(1), "MRN1", {});
-  j["segments"] = nlohmann::json::array({{{"code", "97110"},
-                                          {"start", "2026-11-26T23:50:00Z"},
-                                          {"end", "2026-11-27T00:00:00Z"},
-                                          {"date", "2026-11-26"}},
-                                         {{"code", "97110"},
-                                          {"start", "2026-11-27T00:00:00Z"},
-                                          {"end", "2026-11-27T00:10:00Z"},
-                                          {"date", "2026-11-27"}}});
+  // One activity across midnight (a UTC clinic): the device cuts it into a part for each day.
+  auto j = upload(sessionId(1), "MRN1", {{"97110", "2026-11-26T23:50:00Z", "2026-11-27T00:10:00Z"}});
+  ASSERT_EQ(j["segments"].size(), 2u);
+  EXPECT_EQ(j["segments"][1]["date"], "2026-11-27");
   auto first = computeDay("north", "2026-11-26", {parsed(j)});
   auto second = computeDay("north", "2026-11-27", {parsed(j)});
   EXPECT_EQ(first.patients.at(0).result.totalTimed, std::chrono::minutes{10});
@@ -130,7 +128,7 @@ TEST(DayRecomputation, FlagsAPayerTheServerDoesNotKnow) {
 
 TEST(DayHolds, HoldThePatientDaysOfAClinicianWhoseUnitsExceedTheClock) {
   // Two patients seen 30 minutes each in the same half hour; a third patient by someone else goes out.
-  std::vector<SessionUpload> s{
+  std::vector<wire::SessionUpload> s{
       parsed(upload(sessionId(1), "MRN1", {{"97110", "09:00:00", "09:30:00"}})),
       parsed(upload(sessionId(2), "MRN2", {{"97110", "09:00:00", "09:30:00"}})),
       parsed(upload(sessionId(3), "MRN3", {SegmentSpec{"97110", "09:00:00", "09:30:00", "pt9"}}))};
@@ -180,8 +178,8 @@ TEST(DaySummaryJson, ShowsPerClinicianAndPerPatientFigures) {
 // than an upload may hold, built here directly) took 19.6 s pairwise.
 TEST(DayRecomputation, OverlapCheckOfTwoHugeSessionsIsASweep) {
   auto make = [](int n, const std::string& mrn) {
-    SessionUpload s = parsed(upload(sessionId(n), mrn, {{"97110", "08:00:00", "08:10:00"}}));
-    s.status = "ended";  // not billed: only the clinician section runs
+    wire::SessionUpload s = parsed(upload(sessionId(n), mrn, {{"97110", "08:00:00", "08:10:00"}}));
+    s.status = core::SessionStatus::ended;  // not billed: only the clinician section runs
     const auto base = s.segments[0];
     s.segments.clear();
     for (int i = 0; i < 12000; ++i) {
@@ -192,7 +190,7 @@ TEST(DayRecomputation, OverlapCheckOfTwoHugeSessionsIsASweep) {
     }
     return s;
   };
-  std::vector<SessionUpload> sessions{make(1, "MRN1"), make(2, "MRN2")};
+  std::vector<wire::SessionUpload> sessions{make(1, "MRN1"), make(2, "MRN2")};
   const auto t0 = std::chrono::steady_clock::now();
   auto r = computeDay("north", "2026-11-26", sessions);
   const auto took = std::chrono::steady_clock::now() - t0;
@@ -203,18 +201,20 @@ TEST(DayRecomputation, OverlapCheckOfTwoHugeSessionsIsASweep) {
 }
 
 TEST(DayRecomputation, OverlapIsFoundBehindALongSegmentOfTheSameSession) {
-  // Session 1 has a long segment and many short ones; session 2 (another patient) starts late inside the
-  // long one.
-  std::vector<SegmentSpec> first{{"97110", "08:00:00", "12:00:00"}};
+  // Session 1 has many short segments and then a long one; session 2 (another patient) starts late inside
+  // the long one.
+  std::vector<SegmentSpec> first;
   for (int m = 0; m < 30; ++m) {
     char a[16], b[16];
     std::snprintf(a, sizeof a, "08:%02d:00", m);
     std::snprintf(b, sizeof b, "08:%02d:30", m);
     first.push_back({"97110", a, b});
   }
-  std::vector<SessionUpload> s{parsed(upload(sessionId(1), "MRN1", first)),
-                               parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
-                               parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
+  first.push_back({"97110", "08:30:00", "12:00:00"});
+  std::vector<wire::SessionUpload> s{
+      parsed(upload(sessionId(1), "MRN1", first)),
+      parsed(upload(sessionId(2), "MRN2", {{"97530", "11:00:00", "11:20:00"}})),
+      parsed(upload(sessionId(3), "MRN3", {{"97530", "12:00:00", "12:20:00"}}))};
   auto r = computeDay("north", "2026-11-26", s);
   std::vector<std::vector<std::string>> pairs;
   for (const auto& f : r.flags)

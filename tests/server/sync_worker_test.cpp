@@ -4,7 +4,7 @@
 #include <httplib.h>
 
 #include <unitclock/core/session.h>
-#include <unitclock/platform/session_upload.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/platform/time_zone.h>
@@ -256,16 +256,17 @@ TEST(SyncWorkerWithServer, ASessionRecordedOnTheDeviceReachesTheServerWithTheSam
   add(activityStarted(session->nextSequence(), at(60s + 33min), "ot1", "97140", Performer::therapist));
   add(makeEvent(EventType::session_ended, session->nextSequence(), at(60s + 40min), "ot1"));
   add(makeEvent(EventType::session_signed, session->nextSequence(), at(60s + 41min), "ot1"));
-  auto body = platform::buildSessionUpload(h, events, platform::utcDays());
-  ASSERT_TRUE(body.ok()) << body.error();
-  auto j = nlohmann::json::parse(body.value());
+  auto described = wire::describeSession(h, events, wire::utcDays(), {});
+  ASSERT_TRUE(described.ok()) << described.error();
+  const std::string body = wire::toJson(described.value()).dump();
+  auto j = nlohmann::json::parse(body);
   EXPECT_EQ(j["lines"].size(), 2u) << j.dump();
 
   testing::Clinic clinic;
   testing::ServerProcess server(clinic.dataDir);
   auto token = enroll(server.url(), clinic.enrollCode);
   auto outbox = std::make_unique<QueueOutbox>();
-  outbox->add(h.id, body.value());
+  outbox->add(h.id, body);
   SyncWorker worker(std::move(outbox), fastOptions(server.url(), token));
   worker.start();
   ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 1; })) << worker.state().lastError;

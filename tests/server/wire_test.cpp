@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unitclock/platform/wire/answers.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/wire.h>
 #include <functional>
 
@@ -13,12 +15,12 @@ using testing::upload;
 
 TEST(SessionUpload, AcceptsAWellFormedSignedSession) {
   auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:30"}});
-  auto s = sessionFromJson(j, sessionId(1));
+  auto s = wire::parseSessionUpload(j, sessionId(1));
   ASSERT_TRUE(s.ok()) << s.error().field << " " << s.error().message;
   EXPECT_EQ(s->segments.size(), 1u);
   EXPECT_EQ(s->segments[0].duration(), std::chrono::milliseconds{450000});
   EXPECT_EQ(s->segments[0].date, "2026-11-26");  // defaults to the service date
-  EXPECT_EQ(s->patientMrn, "MRN1");
+  EXPECT_EQ(s->patient.mrn, "MRN1");
 }
 
 TEST(SessionUpload, NamesTheFieldAtFault) {
@@ -51,23 +53,21 @@ TEST(SessionUpload, NamesTheFieldAtFault) {
   for (const auto& c : cases) {
     auto broken = j;
     c.breakIt(broken);
-    auto s = sessionFromJson(broken, sessionId(1));
+    auto s = wire::parseSessionUpload(broken, sessionId(1));
     ASSERT_FALSE(s.ok()) << "expected a rejection naming " << c.field;
-    EXPECT_EQ(s.error().status, 400);
     EXPECT_EQ(s.error().field, c.field) << s.error().message;
   }
 }
 
 TEST(SessionUpload, RejectsAnIdThatDiffersFromTheUrl) {
-  auto s = sessionFromJson(upload(sessionId(1), "MRN1", {}), sessionId(2));
+  auto s = wire::parseSessionUpload(upload(sessionId(1), "MRN1", {}), sessionId(2));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().field, "id");
 }
 
 TEST(SessionUpload, RejectsTextThatIsNotJson) {
-  auto s = parseSessionUpload("{\"id\":", sessionId(1));
+  auto s = wire::parseSessionUploadBody("{\"id\":", sessionId(1));
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().status, 400);
 }
 
 TEST(UtcTimestamp, ParsesMillisecondsAndRoundTrips) {
@@ -90,21 +90,19 @@ TEST(HostileUpload, ABodyNestedDeeperThanTheLimitIsRefusedWithoutRecursion) {
   const std::string deep = nested(100000);
   auto r = parseJsonBody(deep);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().status, 400);
   EXPECT_NE(r.error().message.find("nests deeper"), std::string::npos);
   // As `events` of an otherwise well-formed upload.
   auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
   std::string body = j.dump();
   body.insert(body.find("\"events\":[") + 10, deep + ",");
-  auto s = parseSessionUpload(body, sessionId(1));
+  auto s = wire::parseSessionUploadBody(body, sessionId(1));
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().status, 400);
-  EXPECT_TRUE(parseJsonBody(nested(WireLimits::kMaxJsonDepth)).ok());
-  EXPECT_FALSE(parseJsonBody(nested(WireLimits::kMaxJsonDepth + 1)).ok());
+  EXPECT_TRUE(parseJsonBody(nested(wire::Limits::kMaxJsonDepth)).ok());
+  EXPECT_FALSE(parseJsonBody(nested(wire::Limits::kMaxJsonDepth + 1)).ok());
 }
 
 TEST(HostileUpload, BracketsInsideStringsDoNotCountAsNesting) {
-  EXPECT_EQ(jsonNestingDepth(R"({"a":"[[[[{{{{\"]]]","b":[1]})"), 2u);
+  EXPECT_EQ(wire::jsonNestingDepth(R"({"a":"[[[[{{{{\"]]]","b":[1]})"), 2u);
 }
 
 TEST(HostileUpload, SegmentsEventsAndLinesPerSessionAreBounded) {
@@ -115,19 +113,19 @@ TEST(HostileUpload, SegmentsEventsAndLinesPerSessionAreBounded) {
     return a;
   };
   for (const auto& [key, limit] :
-       std::vector<std::pair<std::string, std::size_t>>{{"segments", WireLimits::kMaxSegments},
-                                                        {"events", WireLimits::kMaxEvents},
-                                                        {"lines", WireLimits::kMaxLines},
-                                                        {"untimed", WireLimits::kMaxUntimed}}) {
+       std::vector<std::pair<std::string, std::size_t>>{{"segments", wire::Limits::kMaxSegments},
+                                                        {"events", wire::Limits::kMaxEvents},
+                                                        {"lines", wire::Limits::kMaxLines},
+                                                        {"untimed", wire::Limits::kMaxUntimed}}) {
     auto b = j;
     const nlohmann::json item = key == "events"     ? nlohmann::json::array({j["events"][0]})[0]
                                 : key == "segments" ? j["segments"][0]
                                 : key == "lines"    ? nlohmann::json{{"code", "97110"}, {"units", 1}}
                                                     : nlohmann::json{{"code", "97750"}, {"minutes", 5}};
     b[key] = many(limit, item);
-    EXPECT_TRUE(sessionFromJson(b, sessionId(1)).ok()) << key;
+    EXPECT_TRUE(wire::parseSessionUpload(b, sessionId(1)).ok()) << key;
     b[key] = many(limit + 1, item);
-    auto s = sessionFromJson(b, sessionId(1));
+    auto s = wire::parseSessionUpload(b, sessionId(1));
     ASSERT_FALSE(s.ok()) << key;
     EXPECT_EQ(s.error().field, key);
   }
@@ -153,14 +151,14 @@ TEST(HostileUpload, ControlCharactersInIdsMrnAndInitialsAreRefused) {
   for (const auto& [breakIt, field] : cases) {
     auto b = j;
     breakIt(b);
-    auto s = sessionFromJson(b, sessionId(1));
+    auto s = wire::parseSessionUpload(b, sessionId(1));
     ASSERT_FALSE(s.ok()) << field;
     EXPECT_EQ(s.error().field, field);
   }
   auto withReason = j;
   withReason["revision"] = 2;
   withReason["reason"] = "Wrong code.\nCorrected after review.";
-  EXPECT_TRUE(sessionFromJson(withReason, sessionId(1)).ok());
+  EXPECT_TRUE(wire::parseSessionUpload(withReason, sessionId(1)).ok());
 }
 
 TEST(HostileUpload, NegativeOrSignedClockFieldsAreNotTimestamps) {
@@ -174,9 +172,9 @@ TEST(HostileUpload, NegativeOrSignedClockFieldsAreNotTimestamps) {
 TEST(HostileUpload, InitialsAreCountedInCharactersNotBytes) {
   auto j = upload(sessionId(1), "MRN1", {{"97110", "14:00:00", "14:07:00"}});
   j["patient"]["initials"] = "ÅÖÜ-ÉÑ";  // 6 characters, 11 bytes
-  EXPECT_TRUE(sessionFromJson(j, sessionId(1)).ok());
+  EXPECT_TRUE(wire::parseSessionUpload(j, sessionId(1)).ok());
   j["patient"]["initials"] = "ÅÖÜÉÑÅÖÜÉ";  // 9 characters
-  EXPECT_FALSE(sessionFromJson(j, sessionId(1)).ok());
+  EXPECT_FALSE(wire::parseSessionUpload(j, sessionId(1)).ok());
 }
 
 TEST(HostileUpload, KeysTheFormatDoesNotHaveAreRefusedNotStored) {
@@ -189,10 +187,44 @@ TEST(HostileUpload, KeysTheFormatDoesNotHaveAreRefusedNotStored) {
   for (const auto& [breakIt, field] : cases) {
     auto b = j;
     breakIt(b);
-    auto s = sessionFromJson(b, sessionId(1));
+    auto s = wire::parseSessionUpload(b, sessionId(1));
     ASSERT_FALSE(s.ok()) << field;
     EXPECT_EQ(s.error().field, field);
   }
+}
+
+}  // namespace
+}  // namespace unitclock::server
+
+namespace unitclock::server {
+namespace {
+
+TEST(WireAnswers, ABatchAnswerIsReadBackAsWritten) {
+  wire::BatchAnswer a;
+  a.results.push_back({testing::sessionId(1), 201, 2, wire::UploadResult::revised, {}, {}});
+  a.results.push_back({"", 400, 0, std::nullopt, "sessions[1].id", "must be a session UUID in lower case"});
+  auto back = wire::parseBatchAnswer(wire::toJson(a));
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->results.size(), 2u);
+  EXPECT_EQ(back->results[0].result, wire::UploadResult::revised);
+  EXPECT_EQ(back->results[0].revision, 2);
+  EXPECT_FALSE(back->results[1].accepted());
+  EXPECT_EQ(back->results[1].field, "sessions[1].id");
+  auto unknown = wire::toJson(a);
+  unknown["results"][0]["result"] = "merged";
+  ASSERT_FALSE(wire::parseBatchAnswer(unknown).ok());
+  EXPECT_EQ(wire::parseBatchAnswer(unknown).error().field, "results[0].result");
+}
+
+TEST(WireDaySummary, AFieldOfTheWrongKindIsNamed) {
+  auto j = nlohmann::json::parse(R"({"clinic": "north", "date": "2026-11-26", "sessions": 1,
+      "clinicians": [{"id": "ot1", "units": "three"}], "patients": []})");
+  auto d = wire::parseDaySummary(j);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().field, "clinicians[0].units");
+  j["clinicians"][0]["units"] = 3;
+  j["patients"] = nlohmann::json::array({{{"mrn", "MRN1"}, {"discipline", "dance"}}});
+  EXPECT_EQ(wire::parseDaySummary(j).error().field, "patients[0].discipline");
 }
 
 }  // namespace

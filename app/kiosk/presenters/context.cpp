@@ -4,9 +4,11 @@
 
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
+#include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/time_zone.h>
 
 #include "format.h"
+#include "journal.h"
 
 namespace unitclock::app {
 
@@ -47,6 +49,62 @@ void KioskContext::loadSettings() {
   settings.favouritesSlp = settingOr(store, "favourites.slp", "");
   settings.diagnosisFavourites = settingOr(store, "diagnosis_favourites", "");
   settings.schedule = settingOr(store, "schedule", "");
+  loadClinicConfig();
+
+  // Favourites: the clinic's for a discipline it lists, else this device's, else the built-in list.
+  const auto deviceFavourites = [&](core::Discipline d) {
+    const std::string& text = d == core::Discipline::pt    ? settings.favouritesPt
+                              : d == core::Discipline::slp ? settings.favouritesSlp
+                                                           : settings.favouritesOt;
+    if (!text.empty()) return text;
+    switch (d) {
+      case core::Discipline::pt:
+        return std::string("97110,97112,97116,97140,97530,97535");
+      case core::Discipline::slp:
+        return std::string("92507,92526,97129,97130,92609");
+      default:
+        return std::string("97110,97112,97140,97530,97535,97129");
+    }
+  };
+  favourites.clear();
+  for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp}) {
+    std::vector<std::string> listed;
+    if (auto it = m_clinicFavourites.find(d); it != m_clinicFavourites.end()) {
+      listed = it->second;
+    } else {
+      const std::string text = deviceFavourites(d);
+      for (std::size_t pos = 0; pos <= text.size();) {
+        const auto end = std::min(text.find(',', pos), text.size());
+        listed.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+      }
+    }
+    auto& codes = favourites[d];
+    for (auto& code : listed)
+      if (!code.empty() && rules.catalog.find(code) != nullptr) codes.push_back(std::move(code));
+  }
+}
+
+// The clinic's rules and favourites, read again only when the sync worker saved a new configuration.
+void KioskContext::loadClinicConfig() {
+  const std::string text = settingOr(store, platform::DeviceStoreOutbox::kConfigSetting, "");
+  if (text == m_configText) return;
+  m_configText = text;
+  if (text.empty()) {
+    rules = wire::BillingRules{};
+    m_clinicFavourites.clear();
+    return;
+  }
+  // The outbox keeps only a configuration that parses; one that does not (written by an older version)
+  // leaves the rules as they were, and the outbox refuses to upload until a new one arrives.
+  auto config = wire::parseDeviceConfigBody(text);
+  if (!config) {
+    journal("the clinic's configuration cannot be read (" + config.error().field + ": " +
+            config.error().message + "); billing with the rules read before");
+    return;
+  }
+  rules = wire::rulesOf(config.value());
+  m_clinicFavourites = std::move(config.value().favourites);
 }
 
 void KioskContext::reloadRoster() {
@@ -105,11 +163,27 @@ const core::Session* KioskContext::session(const std::string& id) const {
 }
 
 core::Result<core::UnitsResult, std::string> KioskContext::unitsFor(const core::Session& s) const {
-  const auto payer = core::builtinPayer(s.header().payerProfile).value_or(core::PayerProfile::medicare());
-  const auto summary = s.derive(clock.now());
-  auto r = core::computeUnits(core::sessionInput(s.header(), summary), payer);
+  const auto summary = s.derive(clock.now(), rules.catalog);
+  auto r = core::computeUnits(core::sessionInput(s.header(), summary, rules.catalog),
+                              payerOf(s.header().payerProfile), rules.catalog);
   if (!r) return core::fail(r.error().message);
   return r.value();
+}
+
+const core::PayerProfile& KioskContext::payerOf(const std::string& name) const {
+  if (const auto* p = rules.findPayer(name)) return *p;
+  if (const auto* p = rules.findPayer("medicare")) return *p;
+  static const core::PayerProfile kMedicare = core::PayerProfile::medicare();
+  return kMedicare;
+}
+
+std::string KioskContext::payerLabel(const std::string& name) const {
+  const auto* p = rules.findPayer(name);
+  return p != nullptr ? app::payerLabel(*p) : name;
+}
+
+std::string KioskContext::codeName(const std::string& code) const {
+  return app::codeName(rules.catalog, code);
 }
 
 const platform::Clinician* KioskContext::findClinician(const std::string& id) const {
@@ -193,7 +267,7 @@ std::string KioskContext::formatClock(std::chrono::milliseconds elapsed) const {
 
 SessionCardView KioskContext::cardFor(const core::Session& s) const {
   SessionCardView c;
-  const auto sum = s.derive(clock.now());
+  const auto sum = s.derive(clock.now(), rules.catalog);
   c.sessionId = s.header().id;
   c.initials = s.header().patient.initials;
   c.clinician = clinicianName(s.header().renderingClinicianId);

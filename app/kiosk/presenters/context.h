@@ -14,6 +14,7 @@
 #include <unitclock/core/session.h>
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/pin_hash.h>
+#include <unitclock/platform/wire/device_config.h>
 
 #include "intents.h"
 #include "sync_link.h"
@@ -85,6 +86,13 @@ class KioskContext {
   ControllerOptions options;
   KioskSettings settings;
   std::string zone = "UTC";  // the clinic's IANA time zone
+  // The clinic's payer profiles and code catalog, as its server sent them in the configuration the sync
+  // worker keeps (DeviceStoreOutbox::kConfigSetting); the built-in ones until then. The same rules the
+  // outbox describes uploads with and the server bills with (wire::rulesOf).
+  wire::BillingRules rules;
+  // Activity tiles per discipline, in order: the clinic's favourites from its server, else this device's
+  // (settings favourites.ot, .pt, .slp), else a built-in list; only codes the catalog knows.
+  std::map<core::Discipline, std::vector<std::string>> favourites;
   std::vector<platform::Clinician> roster;
   std::map<std::string, core::Session> sessions;  // every session not yet final, plus today's
 
@@ -102,6 +110,10 @@ class KioskContext {
   const core::Session* current() const;
   const core::Session* session(const std::string& id) const;
   core::Result<core::UnitsResult, std::string> unitsFor(const core::Session& s) const;
+  // The profile a payer name bills under in this clinic; Medicare's when the name is unknown here.
+  const core::PayerProfile& payerOf(const std::string& name) const;
+  std::string payerLabel(const std::string& name) const;  // "Medicare Part B"; the name itself when unknown
+  std::string codeName(const std::string& code) const;    // the catalog's short name, else the code
   const platform::Clinician* findClinician(const std::string& id) const;
   const platform::Clinician* me() const { return findClinician(clinicianId); }
   std::string clinicianName(const std::string& id) const;
@@ -124,6 +136,11 @@ class KioskContext {
   // The running clock, with or without seconds as the settings say.
   std::string formatClock(std::chrono::milliseconds elapsed) const;
   SessionCardView cardFor(const core::Session& s) const;
+
+ private:
+  void loadClinicConfig();
+  std::string m_configText;  // the cached configuration `rules` and the clinic's favourites were read from
+  wire::Favourites m_clinicFavourites;
 };
 
 }  // namespace unitclock::app

@@ -106,12 +106,10 @@ std::string disciplineLabel(core::Discipline d) {
   }
 }
 
-std::string payerLabel(const std::string& name) {
-  if (auto p = core::builtinPayer(name)) {
-    const auto paren = p->displayName.find(" (");
-    return paren == std::string::npos ? p->displayName : p->displayName.substr(0, paren);
-  }
-  return name;
+std::string payerLabel(const core::PayerProfile& payer) {
+  if (payer.displayName.empty()) return payer.name;
+  const auto paren = payer.displayName.find(" (");
+  return paren == std::string::npos ? payer.displayName : payer.displayName.substr(0, paren);
 }
 
 std::string pauseLabel(core::PauseReason r) {
@@ -145,8 +143,8 @@ std::string statusLabel(core::SessionStatus s, bool running) {
   return "";
 }
 
-std::string codeName(const std::string& code) {
-  if (const auto* info = core::Catalog::builtin().find(code)) return info->shortName;
+std::string codeName(const core::Catalog& catalog, const std::string& code) {
+  if (const auto* info = catalog.find(code)) return info->shortName;
   return code;
 }
 

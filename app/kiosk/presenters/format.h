@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include <unitclock/core/catalog.h>
+#include <unitclock/core/payer.h>
 #include <unitclock/core/session.h>
 
 namespace unitclock::app {
@@ -25,9 +27,9 @@ bool isSupervisor(const std::string& role);
 std::string roleLabel(const std::string& role);  // "OT", "Supervisor", "Administrator"
 core::Discipline disciplineForRole(const std::string& role);
 std::string disciplineLabel(core::Discipline d);  // "OT" "PT" "SLP"
-std::string payerLabel(const std::string& name);  // "Medicare Part B"
+std::string payerLabel(const core::PayerProfile& payer);  // "Medicare Part B", else its name
 std::string pauseLabel(core::PauseReason r);      // "Rest"
 std::string statusLabel(core::SessionStatus s, bool running);
-std::string codeName(const std::string& code);  // the catalog's short name, else the code
+std::string codeName(const core::Catalog& catalog, const std::string& code);  // its short name, else the code
 
 }  // namespace unitclock::app

@@ -81,15 +81,15 @@ NewSessionView NewSessionPresenter::build() const {
     if (!schedule[n]) continue;
     const auto& e = *schedule[n];
     const auto d = core::parseDiscipline(e.discipline).value_or(core::Discipline::ot);
-    const auto payer = payerLabel(e.payer);
+    const auto payer = m_ctx.payerLabel(e.payer);
     v.schedule.push_back({std::to_string(n), e.time, e.initials,
                           payer.substr(0, payer.find(' ')) + " · " + disciplineLabel(d)});
   }
   v.mrn = m_mrn;
   v.initials = m_initials;
   v.focus = m_ctx.focus;
-  for (const auto& p : core::builtinPayers())
-    v.payers.push_back({p.name, payerLabel(p.name), p.name == m_payer});
+  // The clinic's payers: the built-in profiles (or the clinic's own of those names), then its others.
+  for (const auto& p : m_ctx.rules.payers) v.payers.push_back({p.name, payerLabel(p), p.name == m_payer});
   for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp})
     v.disciplines.push_back({std::string(core::toString(d)), disciplineLabel(d), d == m_discipline});
   for (const auto& [code, label] : diagnosisChoices()) {

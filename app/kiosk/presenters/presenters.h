@@ -90,7 +90,6 @@ class SessionPresenter final : public Presenter {
   void resetPerformer() { m_performer = core::Performer::therapist; }
 
  private:
-  std::vector<std::string> favouritesFor(core::Discipline d) const;
   void event(core::Event e);
   bool m_pauseOpen = false;
   bool m_untimedOpen = false;

@@ -21,10 +21,10 @@ const std::vector<const char*> kVoidReasons = {"Entered in error", "Wrong patien
 const std::vector<const char*> kEditReasons = {"Started late", "Forgot to stop", "Tapped wrong activity",
                                                "Other correction"};
 
-ReviewLineView lineFor(const core::UnitsResult& u, const core::CodeResult& c) {
+ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u, const core::CodeResult& c) {
   ReviewLineView l;
   l.code = c.billedAs.empty() ? c.code : c.code + " → " + c.billedAs;
-  l.name = codeName(c.code);
+  l.name = codeName(catalog, c.code);
   l.minutes = std::to_string(c.total.count()) + " min";
   if (c.assistant.count() > 0) l.assistant = std::to_string(c.assistant.count()) + " by assistant";
   l.units = std::to_string(c.units);
@@ -33,7 +33,7 @@ ReviewLineView lineFor(const core::UnitsResult& u, const core::CodeResult& c) {
   std::string modText;
   for (const auto& line : u.lines) {
     if (line.code != c.code && line.code != c.billedAs) {
-      const auto* info = core::Catalog::builtin().find(c.code);
+      const auto* info = catalog.find(c.code);
       if (info == nullptr || line.code != info->addOnCode) continue;
     }
     for (const auto& m : line.modifiers)
@@ -60,12 +60,12 @@ ReviewView ReviewPresenter::build() const {
   ReviewView v;
   const auto* s = m_ctx.current();
   if (s == nullptr) return v;
-  const auto sum = s->derive(m_ctx.clock.now());
+  const auto sum = s->derive(m_ctx.clock.now(), m_ctx.rules.catalog);
   const auto& h = s->header();
   const auto& zone = m_ctx.zone;
   v.sessionId = h.id;
   v.patient = h.patient.initials;
-  v.context = payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
+  v.context = m_ctx.payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
               (h.telehealth ? " · Telehealth" : "");
   v.status =
       m_ctx.statusFor(*s, false) + (s->revision() > 1 ? " · revision " + std::to_string(s->revision()) : "");
@@ -77,7 +77,7 @@ ReviewView ReviewPresenter::build() const {
     const auto& u = units.value();
     v.totals = "Timed " + std::to_string(u.totalTimed.count()) + " min · Treatment " +
                std::to_string(u.totalTreatment.count()) + " min · " + unitsText(u.totalUnits);
-    for (const auto& c : u.codes) v.lines.push_back(lineFor(u, c));
+    for (const auto& c : u.codes) v.lines.push_back(lineFor(m_ctx.rules.catalog, u, c));
     for (const auto& w : u.warnings) v.warnings.push_back(w.message);
     for (const auto& t : u.ties) {
       TieView tv;

@@ -19,46 +19,17 @@ void SessionPresenter::enter() {
   m_untimedOpen = false;
 }
 
-std::vector<std::string> SessionPresenter::favouritesFor(core::Discipline d) const {
-  const auto& st = m_ctx.settings;
-  std::string text = d == core::Discipline::pt    ? st.favouritesPt
-                     : d == core::Discipline::slp ? st.favouritesSlp
-                                                  : st.favouritesOt;
-  if (text.empty()) {
-    switch (d) {
-      case core::Discipline::pt:
-        text = "97110,97112,97116,97140,97530,97535";
-        break;
-      case core::Discipline::slp:
-        text = "92507,92526,97129,97130,92609";
-        break;
-      default:
-        text = "97110,97112,97140,97530,97535,97129";
-        break;
-    }
-  }
-  std::vector<std::string> codes;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const auto end = text.find(',', pos);
-    auto code = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (!code.empty() && core::Catalog::builtin().find(code) != nullptr) codes.push_back(code);
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return codes;
-}
-
 SessionView SessionPresenter::build() const {
   SessionView v;
   const auto* s = m_ctx.current();
   if (s == nullptr) return v;
   const auto now = m_ctx.clock.now();
-  const auto sum = s->derive(now);
+  const auto& catalog = m_ctx.rules.catalog;
+  const auto sum = s->derive(now, catalog);
   const auto& h = s->header();
   v.sessionId = h.id;
   v.patient = h.patient.initials;
-  v.context = payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
+  v.context = m_ctx.payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
               (h.telehealth ? " · Telehealth" : "");
   v.ended = s->status() != SessionStatus::open;
   auto minutesFor = [&](const std::string& code) {
@@ -67,18 +38,19 @@ SessionView SessionPresenter::build() const {
       if (c.code == code) t += c.total();
     return t;
   };
-  std::vector<std::string> codes = favouritesFor(h.discipline);
+  std::vector<std::string> codes;
+  if (auto it = m_ctx.favourites.find(h.discipline); it != m_ctx.favourites.end()) codes = it->second;
   for (const auto& c : sum.codes)
     if (std::find(codes.begin(), codes.end(), c.code) == codes.end()) codes.push_back(c.code);
   for (const auto& code : codes) {
-    const auto* info = core::Catalog::builtin().find(code);
+    const auto* info = catalog.find(code);
     if (info != nullptr && !info->timed && minutesFor(code) == 0ms)
       continue;  // untimed: via "Add untimed service"
-    v.tiles.push_back(
-        {code, codeName(code), minutesText(minutesFor(code)), sum.running && sum.running->code == code});
+    v.tiles.push_back({code, m_ctx.codeName(code), minutesText(minutesFor(code)),
+                       sum.running && sum.running->code == code});
   }
   if (sum.running) {
-    v.runningName = sum.running->code + " " + codeName(sum.running->code) +
+    v.runningName = sum.running->code + " " + m_ctx.codeName(sum.running->code) +
                     (sum.running->performer == Performer::assistant ? " (assistant)" : "");
     v.clock = m_ctx.formatClock(sum.running->elapsed);
   } else if (sum.pausedFor) {
@@ -95,17 +67,17 @@ SessionView SessionPresenter::build() const {
       sum.running ? sum.running->performer == Performer::assistant : m_performer == Performer::assistant;
   v.untimedOpen = m_untimedOpen;
   v.untimedMinutes = m_untimedMinutes;
-  for (const auto& info : core::Catalog::builtin().codes()) {
+  for (const auto& info : catalog.codes()) {
     if (info.timed || info.group || !info.allowsDiscipline(h.discipline)) continue;
     v.untimedCodes.push_back({info.code, info.shortName, false});
   }
-  const auto payer = core::builtinPayer(h.payerProfile).value_or(core::PayerProfile::medicare());
-  auto units = core::computeUnits(core::sessionInput(h, sum), payer);
+  const auto& payer = m_ctx.payerOf(h.payerProfile);
+  auto units = core::computeUnits(core::sessionInput(h, sum, catalog), payer, catalog);
   v.bar.timed = "Timed " + minutesText(sum.timedTime);
   v.bar.treatment = "Treatment " + minutesText(sum.treatmentTime);
   if (units) {
     const auto& u = units.value();
-    v.bar.units = unitsText(u.totalUnits) + " (" + payerLabel(payer.name) +
+    v.bar.units = unitsText(u.totalUnits) + " (" + payerLabel(payer) +
                   (payer.rule == core::UnitRule::cms ? ", 8-minute rule)" : ", per code)");
     const bool hint = m_ctx.settings.showNextUnit;
     if (hint && payer.rule == core::UnitRule::cms) {
@@ -113,8 +85,7 @@ SessionView SessionPresenter::build() const {
           "Next unit in " + std::to_string(core::minutesToNextCmsUnit(u.totalTimed).count()) + " min";
     } else if (hint && sum.running) {
       // Per-code rule: the running code's own next unit (its midpoint, then every unit length after it).
-      if (const auto* info = core::Catalog::builtin().find(sum.running->code);
-          info != nullptr && info->timed) {
+      if (const auto* info = catalog.find(sum.running->code); info != nullptr && info->timed) {
         const auto m = std::chrono::duration_cast<std::chrono::minutes>(minutesFor(sum.running->code));
         const int have = core::unitsByMidpoint(m, info->unitLength, info->midpoint);
         const auto nextAt = info->midpoint + info->unitLength * have;

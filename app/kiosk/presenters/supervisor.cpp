@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <map>
 
+#include <unitclock/core/productivity.h>
+
 #include "format.h"
 #include "presenters.h"
 
@@ -24,7 +26,8 @@ SupervisorView SupervisorPresenter::build() const {
   struct Agg {
     int sessions = 0;
     long long timed = 0, treatment = 0;
-    int units = 0, flags = 0;
+    int units = 0, timedUnits = 0, flags = 0;
+    std::vector<std::pair<core::WallTime, core::WallTime>> onTheClock;
   };
   std::map<std::string, Agg> byClinician;
   for (const auto& row : m_ctx.todaysRows()) {
@@ -38,7 +41,7 @@ SupervisorView SupervisorPresenter::build() const {
       loaded = std::move(r.value());
       s = &*loaded;
     }
-    const auto sum = s->derive(now);
+    const auto sum = s->derive(now, m_ctx.rules.catalog);
     auto& a = byClinician[s->header().renderingClinicianId];
     ++a.sessions;
     auto units = m_ctx.unitsFor(*s);
@@ -46,8 +49,11 @@ SupervisorView SupervisorPresenter::build() const {
       a.timed += units.value().totalTimed.count();
       a.treatment += units.value().totalTreatment.count();
       a.units += units.value().totalUnits;
+      for (const auto& code : units.value().codes)
+        if (code.timed) a.timedUnits += code.units;
       a.flags += static_cast<int>(units.value().warnings.size());
     }
+    for (const auto& seg : sum.segments) a.onTheClock.emplace_back(seg.start, seg.end);
     a.flags += static_cast<int>(sum.flags.size());
     SessionRowView r;
     r.sessionId = row.header.id;
@@ -72,24 +78,24 @@ SupervisorView SupervisorPresenter::build() const {
     c.sessions = std::to_string(a.sessions);
     c.minutes = std::to_string(a.timed) + " / " + std::to_string(a.treatment);
     c.units = std::to_string(a.units);
-    c.unitsPerHour = perHour(a.treatment > 0 ? a.units * 60.0 / static_cast<double>(a.treatment) : 0.0);
+    c.unitsPerHour = perHour(core::unitsPerHour(a.timedUnits, core::clockTime(a.onTheClock)));
     c.flags = a.flags == 0 ? "none" : std::to_string(a.flags);
     v.clinicians.push_back(std::move(c));
   }
   if (m_ctx.options.sync != nullptr) {
     v.sync = m_ctx.options.sync->statusLine();
-    if (auto day = m_ctx.options.sync->daySummary()) {
-      v.clinicWideTitle =
-          "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " + unitsText(day->units);
+    if (const auto* day = m_ctx.options.sync->daySummary()) {
+      v.clinicWideTitle = "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " +
+                          unitsText(day->totalUnits);
       for (const auto& c : day->clinicians) {
-        v.clinicWide.push_back({c.name, std::to_string(c.sessions),
+        v.clinicWide.push_back({c.name.empty() ? c.id : c.name, std::to_string(c.sessions),
                                 std::to_string(c.timedMinutes) + " / " + std::to_string(c.treatmentMinutes),
                                 std::to_string(c.units), perHour(c.unitsPerHour),
-                                c.flags == 0 ? "none" : std::to_string(c.flags)});
+                                c.flags.empty() ? "none" : std::to_string(c.flags.size())});
       }
-      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r);
-      if (day->unsignedSessions > 0)
-        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions) +
+      for (const auto& r : day->rejected) v.problems.push_back("Server: rejected – " + r.message);
+      if (!day->unsignedSessions.empty())
+        v.problems.push_back("Server: " + std::to_string(day->unsignedSessions.size()) +
                              " unsigned session(s) clinic-wide");
     }
   }

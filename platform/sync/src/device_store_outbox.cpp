@@ -2,8 +2,9 @@
 
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
-#include <unitclock/platform/session_upload.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/device_config.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <algorithm>
 
 namespace unitclock::platform {
@@ -35,10 +36,12 @@ bool isVoid(const std::string& body) {
   return j.is_object() && j.value("status", "") == "voided";
 }
 
-std::string upperRole(std::string role) {
-  if (role == "supervisor" || role == "admin") return role;
-  std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) { return std::toupper(c); });
-  return role;
+// The device store spells therapy roles in capitals ("OT") and the others in lower case.
+std::string storeRole(core::Role role) {
+  std::string text(core::toString(role));
+  if (role == core::Role::supervisor || role == core::Role::admin) return text;
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
 }
 
 }  // namespace
@@ -49,6 +52,10 @@ struct DeviceStoreOutbox::Impl {
   std::optional<DeviceStore> store;
   std::size_t cachedPending = 0;
   std::chrono::steady_clock::time_point countedAt{};
+  // The billing rules of the cached configuration, and the text they were read from: read again only
+  // when the server sent a new configuration.
+  std::string rulesSource;
+  wire::BillingRules rules;
 
   Impl(std::string p, const core::Clock& c) : path(std::move(p)), clock(c) {}
 
@@ -70,13 +77,41 @@ struct DeviceStoreOutbox::Impl {
     return z ? z.value() : "UTC";
   }
 
-  DayOf dayOf() {
-    return [z = zone()](core::WallTime t) -> std::optional<LocalDay> {
+  // The clinic's rules as the cached configuration names them; the built-in ones before the first
+  // configuration arrives. A cached configuration that cannot be read is an error, never a quiet return
+  // to the built-in rules: the server would bill the session differently.
+  const wire::BillingRules* billingRules(DeviceStore& s, std::string& error) {
+    auto cached = s.setting(kConfigSetting);
+    if (!cached) {
+      error = cached.error().message;
+      return nullptr;
+    }
+    const std::string text = cached.value() ? *cached.value() : std::string();
+    if (text == rulesSource) return &rules;
+    if (text.empty()) {
+      rules = wire::BillingRules{};
+    } else {
+      auto config = wire::parseDeviceConfigBody(text);
+      if (!config) {
+        // Pulled again with the next configuration request, which then cannot be answered "not modified".
+        (void)s.setSetting(kConfigEtagSetting, "", "sync", clock.now().wall);
+        error = "the clinic's configuration on this device cannot be read (" + config.error().field + ": " +
+                config.error().message + ")";
+        return nullptr;
+      }
+      rules = wire::rulesOf(config.value());
+    }
+    rulesSource = text;
+    return &rules;
+  }
+
+  wire::DayOf dayOf() {
+    return [z = zone()](core::WallTime t) -> std::optional<wire::LocalDay> {
       auto date = localDate(t, z);
       if (!date) return std::nullopt;
       auto range = localDayRange(date.value(), z);
       if (!range) return std::nullopt;
-      return LocalDay{formatIsoDate(date.value()), range->start, range->end};
+      return wire::LocalDay{formatIsoDate(date.value()), range->start, range->end};
     };
   }
 };
@@ -102,19 +137,22 @@ std::vector<PendingUpload> DeviceStoreOutbox::nextUploads(std::size_t max, std::
     return out;
   }
   auto dayOf = m_impl->dayOf();
+  const wire::BillingRules* rules = m_impl->billingRules(*s, error);
+  if (rules == nullptr) return out;
   for (const OutboxEntry& e : pending.value()) {
     auto stored = s->loadSession(e.sessionId);
     if (!stored) {
       error = stored.error().message;
       return out;  // what was read so far still goes
     }
-    auto body = buildSessionUpload(stored->row.header, eventsOfRevision(stored->events, e.revision), dayOf);
-    if (!body) {
+    auto upload = wire::describeSession(stored->row.header, eventsOfRevision(stored->events, e.revision),
+                                        dayOf, *rules);
+    if (!upload) {
       // A log the device cannot replay will not get better by retrying: refuse it locally, visibly.
-      (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + body.error());
+      (void)s->markOutboxRejected(e.id, "cannot be prepared for upload: " + upload.error());
       continue;
     }
-    out.push_back(PendingUpload{e.id, e.sessionId, e.revision, std::move(body).value()});
+    out.push_back(PendingUpload{e.id, e.sessionId, e.revision, wire::toJson(upload.value()).dump()});
   }
   return out;
 }
@@ -190,24 +228,18 @@ std::string DeviceStoreOutbox::configEtag() {
 bool DeviceStoreOutbox::saveConfig(const std::string& json, const std::string& etag) {
   auto* s = m_impl->open(nullptr);
   if (!s) return false;
-  auto j = nlohmann::json::parse(json, nullptr, false);
-  if (!j.is_object()) return false;
+  // A configuration the device cannot read is not kept: the last good one stays, with its ETag, and the
+  // next pull asks again.
+  auto config = wire::parseDeviceConfigBody(json);
+  if (!config) return false;
   auto now = m_impl->clock.now().wall;
-  if (auto roster = j.find("roster"); roster != j.end() && roster->is_array()) {
-    std::vector<Clinician> clinicians;
-    for (const auto& c : *roster) {
-      if (!c.is_object()) continue;
-      clinicians.push_back(Clinician{c.value("id", std::string()), c.value("name", std::string()),
-                                     upperRole(c.value("role", std::string())),
-                                     c.value("pin_hash", std::string()), true});
-    }
-    if (!s->replaceRoster(clinicians)) return false;
-  }
-  if (auto c = j.find("clinic"); c != j.end() && c->is_object()) {
-    auto zone = c->value("timezone", std::string());
-    if (!zone.empty() && isKnownTimeZone(zone) && zone != m_impl->zone()) {
-      if (!s->setSetting("clinic_time_zone", zone, "sync", now)) return false;
-    }
+  std::vector<Clinician> clinicians;
+  for (const auto& c : config->roster)
+    clinicians.push_back(Clinician{c.id, c.name, storeRole(c.role), c.pinHash, true});
+  if (!s->replaceRoster(clinicians)) return false;
+  const auto& zone = config->clinic.timezone;
+  if (!zone.empty() && isKnownTimeZone(zone) && zone != m_impl->zone()) {
+    if (!s->setSetting("clinic_time_zone", zone, "sync", now)) return false;
   }
   return s->setSetting(kConfigSetting, json, "sync", now).ok() &&
          s->setSetting(kConfigEtagSetting, etag, "sync", now).ok();

@@ -1,3 +1,4 @@
+#include <unitclock/platform/wire/answers.h>
 #include <nlohmann/json.hpp>
 
 #include <unitclock/platform/sync_worker.h>
@@ -28,13 +29,9 @@ std::optional<milliseconds> retryAfter(const HttpResponse& r) {
 }
 
 std::string serverMessage(const HttpResponse& r) {
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
   std::string message;
-  if (j.is_object()) {
-    if (auto m = j.find("message"); m != j.end() && m->is_string()) message = m->get<std::string>();
-    if (auto f = j.find("field"); f != j.end() && f->is_string() && !f->get<std::string>().empty()) {
-      message = f->get<std::string>() + ": " + message;
-    }
+  if (auto e = wire::parseErrorBody(nlohmann::json::parse(r.body, nullptr, false))) {
+    message = e->field.empty() ? e->message : e->field + ": " + e->message;
   }
   if (message.empty()) message = "the server answered " + std::to_string(r.status);
   return message;
@@ -264,9 +261,8 @@ struct SyncWorker::Impl {
       }
       return false;
     }
-    auto j = nlohmann::json::parse(r->body, nullptr, false);
-    if (!j.is_object() || !j.contains("results") || !j["results"].is_array() ||
-        j["results"].size() != batch.size()) {
+    auto answer = wire::parseBatchAnswer(nlohmann::json::parse(r->body, nullptr, false));
+    if (!answer || answer->results.size() != batch.size()) {
       failed("the server's answer to an upload is not understood", std::nullopt);
       return false;
     }
@@ -288,15 +284,14 @@ struct SyncWorker::Impl {
       return true;
     };
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const auto& item = j["results"][i];
-      int itemStatus = item.value("status", 0);
-      if (itemStatus >= 200 && itemStatus < 300) {
+      const auto& item = answer->results[i];
+      const int itemStatus = item.status;
+      if (item.accepted()) {
         accepted.push_back(batch[i]);
         continue;
       }
       if (!recordAccepted()) return false;
-      std::string message = item.value("message", std::string());
-      if (auto f = item.value("field", std::string()); !f.empty()) message = f + ": " + message;
+      std::string message = item.field.empty() ? item.message : item.field + ": " + item.message;
       if (message.empty()) message = "the server answered " + std::to_string(itemStatus);
       if (!settle(batch[i], itemStatus, message, std::nullopt)) return false;
     }
@@ -433,13 +428,9 @@ core::Result<Enrollment, SyncError> enrollDevice(const HttpClientOptions& server
   auto r = client->post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", deviceLabel}}.dump());
   if (!r) return core::fail(SyncError{0, r.error().message});
   if (r->status != 201) return core::fail(SyncError{r->status, serverMessage(*r)});
-  auto j = nlohmann::json::parse(r->body, nullptr, false);
-  if (!j.is_object() || !j.contains("token") || !j["token"].is_string() || !j.contains("device_id") ||
-      !j["device_id"].is_number_integer()) {
-    return core::fail(SyncError{r->status, "the server's answer to the enrollment is not understood"});
-  }
-  return Enrollment{j["device_id"].get<std::int64_t>(), j.value("clinic_id", std::string()),
-                    j["token"].get<std::string>()};
+  auto e = wire::parseEnrollment(nlohmann::json::parse(r->body, nullptr, false));
+  if (!e) return core::fail(SyncError{r->status, "the server's answer to the enrollment is not understood"});
+  return Enrollment{e->deviceId, e->clinicId, e->token};
 }
 
 std::future<core::Result<Enrollment, SyncError>> enrollDeviceAsync(HttpClientOptions server, std::string code,

@@ -1,7 +1,9 @@
 #pragma once
 // What a device pulls: its clinic, the roster (with Argon2id PIN hashes), payer profiles, the code
-// catalog, favourites and the schedule of one day. The ETag is a hash of the exact body.
+// catalog, favourites and the schedule of one day, as wire::DeviceConfig (platform/wire/device_config.h
+// owns the document). The ETag is a hash of the exact body.
 
+#include <unitclock/platform/wire/device_config.h>
 #include <unitclock/server/database.h>
 #include <cstdint>
 #include <string>
@@ -18,5 +20,13 @@ Result<ConfigDocument> deviceConfig(sql::Database& db, const std::string& clinic
 
 // The documents a clinic admin can set with `unitclock-server config set`.
 bool isConfigDocumentName(std::string_view name);  // payers, catalog, favourites
+
+// Checks a document before `config set` stores it, with the parser devices read it with; the error
+// names what is wrong.
+core::Result<void, std::string> checkConfigDocument(std::string_view name, const nlohmann::json& doc);
+
+// The clinic's documents (payers, catalog, favourites) read into `config`, the rest of it untouched. A
+// stored document that does not parse is an error (500) naming it, never a silent fallback.
+Result<void> loadClinicDocuments(sql::Database& db, const std::string& clinicId, wire::DeviceConfig& config);
 
 }  // namespace unitclock::server

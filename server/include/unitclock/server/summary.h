@@ -6,6 +6,7 @@
 #include <unitclock/core/engine.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/server/database.h>
+#include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <map>
@@ -56,8 +57,12 @@ struct PatientDay {
   std::vector<std::string> diagnoses;
   std::vector<std::string> sessions;        // every non-voided session counting toward the day
   std::vector<std::string> signedSessions;  // the ones recomputed and exported
-  std::map<std::string, int> deviceUnits;   // by billed code, summed over the signed sessions
-  std::map<std::string, int> serverUnits;   // by billed code
+  // Units by billed code and modifiers: what the devices showed, summed over the signed sessions' lines of
+  // the day, and what the server computes for the patient's day. They differ (`units-differ`) when a
+  // device billed with other rules, or when sessions of one day together round differently than each alone.
+  using LineKey = std::pair<std::string, std::vector<std::string>>;
+  std::map<LineKey, int> deviceLines;
+  std::map<LineKey, int> serverLines;
   bool recomputed = false;
   core::UnitsResult result;  // valid when recomputed
   std::vector<DayFlag> flags;
@@ -136,17 +141,13 @@ struct DayReport {
 
 // The code catalog and payer profiles a clinic bills with: its documents set with `unitclock-server
 // config set` (catalog, payers), else the built-in ones. Payers named in neither are flagged.
-struct BillingRules {
-  core::Catalog catalog = core::Catalog::builtin();
-  std::vector<core::PayerProfile> payers = core::builtinPayers();
-  const core::PayerProfile* findPayer(std::string_view name) const;
-};
+using BillingRules = wire::BillingRules;
 
 // The computation itself, on sessions already loaded (benchmarks and unit tests call it directly).
 DayReport computeDay(const std::string& clinicId, const std::string& date,
-                     const std::vector<SessionUpload>& sessions,
+                     const std::vector<wire::SessionUpload>& sessions,
                      const std::map<std::string, std::string>& clinicianNames = {},
-                     const BillingRules& rules = BillingRules{});
+                     const BillingRules& rules = BillingRules{}, const std::string& timeZone = "UTC");
 
 // The clinic's billing rules from its documents; a document that does not parse is an error (500)
 // naming it, never a silent fallback.
@@ -155,6 +156,8 @@ Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clin
 // Loads the day's sessions, rejections and clinician names and computes the report.
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date);
 
+// The day as the wire's document (platform/wire/day_summary.h), and its JSON.
+wire::DaySummary toSummary(const DayReport& report);
 nlohmann::json toJson(const DayReport& report);
 
 }  // namespace unitclock::server

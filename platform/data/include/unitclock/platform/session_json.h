@@ -7,7 +7,9 @@
 //    "code": "97110", "performer": "therapist", "mode": "one_on_one"}
 
 #include <unitclock/core/events.h>
+#include <unitclock/core/result.h>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,10 @@ inline constexpr std::string_view kNewEnd = "new_end";
 inline constexpr std::string_view kReason = "reason";
 inline constexpr std::string_view kWallDeltaMs = "wall_delta_ms";
 inline constexpr std::string_view kMonotonicDeltaMs = "monotonic_delta_ms";
+// Which process run read the monotonic clock, and its reading: the server replays the log with the same
+// time policy as the device (docs/session-model.md), so it needs both.
+inline constexpr std::string_view kRun = "run";
+inline constexpr std::string_view kMonotonicNs = "monotonic_ns";
 }  // namespace event_field
 
 // A UTC instant as the wire writes it: ISO-8601 with milliseconds and Z, "2026-11-26T14:03:00.250Z".
@@ -43,5 +49,17 @@ std::string formatWallTime(core::WallTime t);
 // (the CLI: keys in the order above); both are instantiated in session_json.cpp.
 template <class Json>
 Json eventJson(const core::Event& e);
+
+// "2026-11-26T14:03:00Z" or "2026-11-26T14:03:00.250Z" (digits beyond milliseconds are dropped); nothing
+// for anything else, including local times and offsets.
+std::optional<core::WallTime> parseWallTime(std::string_view text);
+
+// An event read back from its JSON object, with every field checked by the names and values above.
+// A failure names the field ("code", "performer", ...) and says what is wrong, in one sentence.
+struct EventFieldError {
+  std::string field;
+  std::string message;
+};
+core::Result<core::Event, EventFieldError> eventFromJson(const nlohmann::json& j);
 
 }  // namespace unitclock::platform

@@ -4,8 +4,10 @@
 // that revision (or up to its void, when the session was voided during that revision: docs/sync-api.md,
 // "Revisions and voids"), so a later correction never changes what revision N said. After the server accepts
 // the latest revision, a session_synced event is appended (the store's retention purges only synced
-// sessions), in the same transaction that marks the outbox entry sent. The configuration is cached in the
-// store's settings (sync_config, sync_config_etag) and its roster replaces the store's roster.
+// sessions), in the same transaction that marks the outbox entry sent. The configuration (wire::DeviceConfig,
+// kept only when it parses) is cached in the store's settings (sync_config, sync_config_etag), its roster
+// replaces the store's roster, and uploads are described with its billing rules (wire::rulesOf: the
+// clinic's payer profiles and catalog, as the server bills), the built-in ones before the first arrives.
 
 #include <unitclock/core/clock.h>
 #include <unitclock/platform/sync_worker.h>
