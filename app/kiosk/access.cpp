@@ -38,6 +38,7 @@ Access accessFor(const Intent& intent) {
           [](const intent::StopActivity&) { return Access::kClinician; },
           [](const intent::TogglePauseReasons&) { return Access::kClinician; },
           [](const intent::Pause&) { return Access::kClinician; },
+          [](const intent::SetPauseReason&) { return Access::kClinician; },
           [](const intent::Resume&) { return Access::kClinician; },
           [](const intent::SetPerformer&) { return Access::kClinician; },
           [](const intent::ToggleUntimed&) { return Access::kClinician; },

@@ -68,8 +68,13 @@ struct StartActivity {
   std::string code;  // CPT
 };
 struct StopActivity {};
-struct TogglePauseReasons {};
+struct TogglePauseReasons {};  // show or hide the reason chips of the pause going on
+// Pause stops billing at the tap; `reason` is "" (chosen later) or "rest", "toileting", ...
 struct Pause {
+  std::string reason;
+};
+// The reason of the pause going on, chosen after the tap.
+struct SetPauseReason {
   std::string reason;  // "rest", "toileting", ...
 };
 struct Resume {};
@@ -151,9 +156,9 @@ using Intent = std::variant<
     intent::PickSchedule, intent::SelectPayer, intent::SelectDiscipline, intent::ToggleDiagnosis,
     intent::ToggleTelehealth, intent::StartSession,
     // session
-    intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause, intent::Resume,
-    intent::SetPerformer, intent::ToggleUntimed, intent::AdjustUntimedMinutes, intent::AddUntimed,
-    intent::EndSession, intent::GoHome,
+    intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause,
+    intent::SetPauseReason, intent::Resume, intent::SetPerformer, intent::ToggleUntimed,
+    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::GoHome,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
     intent::PreferTie, intent::TogglePanel, intent::CorrectionReason, intent::Reopen, intent::Void,

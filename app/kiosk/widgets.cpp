@@ -41,6 +41,8 @@ ImU32 colorFor(TextStyle style) {
     case TextStyle::kMuted:
       return rgb(96, 102, 112);
     case TextStyle::kWarning:
+    case TextStyle::kPausedTitle:
+    case TextStyle::kPausedClock:
       return rgb(150, 90, 0);
     case TextStyle::kError:
       return rgb(185, 30, 30);
@@ -90,9 +92,11 @@ ImFont* Ui::fontFor(TextStyle style) const {
       f = m_fonts.bold;
       break;
     case TextStyle::kTitle:
+    case TextStyle::kPausedTitle:
       f = m_fonts.title;
       break;
     case TextStyle::kClock:
+    case TextStyle::kPausedClock:
       f = m_fonts.clock;
       break;
     default:

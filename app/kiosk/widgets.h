@@ -33,7 +33,19 @@ struct FrameRecord {
 };
 
 enum class Tone { kNormal, kPrimary, kSelected, kRunning, kDanger, kQuiet, kWarning };
-enum class TextStyle { kBody, kBold, kTitle, kClock, kMuted, kWarning, kError, kSuccess };
+// kPausedTitle and kPausedClock: the title and clock fonts in the warning colour (a paused session).
+enum class TextStyle {
+  kBody,
+  kBold,
+  kTitle,
+  kClock,
+  kMuted,
+  kWarning,
+  kError,
+  kSuccess,
+  kPausedTitle,
+  kPausedClock
+};
 
 // Touch target: 2.6 em = 68 px at the default 26 px em (>= 56 px = 9 mm at ~6 px/mm).
 inline constexpr float kTouchEm = 2.6f;

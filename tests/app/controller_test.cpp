@@ -156,6 +156,33 @@ TEST_F(Fixture, EveryTapIsInTheStoreBeforeTheScreenShowsIt) {
   EXPECT_EQ(stored.value().events.size(), 4u);  // opened, 97530, 97110, paused
 }
 
+TEST_F(Fixture, PauseStopsBillingAtTheTapAndTheReasonCanFollow) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kl");
+  const std::string id = controller->sessionView().sessionId;
+  tap(intent::StartActivity{"97530"});
+  advance(8min);
+  tap(intent::Pause{});  // hands busy: no reason yet
+  advance(10min);
+  auto v = controller->sessionView();
+  EXPECT_TRUE(v.paused);
+  EXPECT_TRUE(v.pauseChipsOpen) << "the reasons are offered while the pause has none";
+  EXPECT_EQ(v.pausedText, "Paused: Reason not given yet");
+  EXPECT_NE(v.bar.timed.find("8 min"), std::string::npos) << v.bar.timed << ": the pause is not billed";
+  tap(intent::SetPauseReason{"toileting"});
+  v = controller->sessionView();
+  EXPECT_EQ(v.pausedText, "Paused: Toileting");
+  EXPECT_FALSE(v.pauseChipsOpen);
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  const auto& events = stored.value().events;
+  ASSERT_EQ(events.size(), 4u);  // opened, 97530, paused, pause_reason_set
+  EXPECT_EQ(events[2].type, core::EventType::paused);
+  EXPECT_EQ(events[2].pauseReason, core::PauseReason::not_given);
+  EXPECT_EQ(events[3].type, core::EventType::pause_reason_set);
+  EXPECT_EQ(events[3].pauseReason, core::PauseReason::toileting);
+}
+
 TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
   login("c-dana", "1111");
   newSession("MRN6", "ab");

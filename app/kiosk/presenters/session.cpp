@@ -59,10 +59,12 @@ SessionView SessionPresenter::build() const {
     v.pausedText = "Paused: " + pauseLabel(*sum.pausedFor);
     v.clock = m_ctx.formatClock(pausedFor);
   }
-  v.pauseChipsOpen = m_pauseOpen;
+  // While paused the reason chips stay at hand until one is chosen (then behind "Reason").
+  v.pauseChipsOpen = v.paused && (m_pauseOpen || *sum.pausedFor == core::PauseReason::not_given);
   for (auto r : {core::PauseReason::rest, core::PauseReason::toileting, core::PauseReason::waiting,
                  core::PauseReason::equipment, core::PauseReason::other})
-    v.pauseReasons.push_back({std::string(core::toString(r)), pauseLabel(r), false});
+    v.pauseReasons.push_back(
+        {std::string(core::toString(r)), pauseLabel(r), v.paused && *sum.pausedFor == r});
   v.assistant =
       sum.running ? sum.running->performer == Performer::assistant : m_performer == Performer::assistant;
   v.untimedOpen = m_untimedOpen;
@@ -128,8 +130,14 @@ void SessionPresenter::apply(const Intent& intent) {
           },
           [&](const intent::TogglePauseReasons&) { m_pauseOpen = !m_pauseOpen; },
           [&](const intent::Pause& i) {
+            // Billing stops at the tap; the reason is asked for while paused.
             event(core::paused(0, now, who,
-                               core::parsePauseReason(i.reason).value_or(core::PauseReason::other)));
+                               core::parsePauseReason(i.reason).value_or(core::PauseReason::not_given)));
+            m_pauseOpen = false;
+          },
+          [&](const intent::SetPauseReason& i) {
+            if (auto r = core::parsePauseReason(i.reason); r && *r != core::PauseReason::not_given)
+              event(core::pauseReasonSet(0, now, who, *r));
             m_pauseOpen = false;
           },
           [&](const intent::Resume&) { event(core::makeEvent(core::EventType::resumed, 0, now, who)); },

@@ -42,20 +42,25 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     ui.text(view.clock, TextStyle::kClock);
     if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back(intent::StopActivity{});
     ui.sameLine();
-    if (ui.button("Pause", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
-      out.push_back(intent::TogglePauseReasons{});
+    if (ui.button("Pause", 7.5f, Tone::kNormal)) out.push_back(intent::Pause{});
   } else if (view.paused) {
-    ui.text(view.pausedText, TextStyle::kWarning);
-    ui.text(view.clock, TextStyle::kClock);
-    if (ui.button("Resume", 15.5f, Tone::kRunning)) out.push_back(intent::Resume{});
+    // Unmistakable: what is billed stopped at the tap; the clock counts the pause, not treatment.
+    ui.textWrapped("PAUSED · not billing", TextStyle::kPausedTitle);
+    ui.text(view.clock, TextStyle::kPausedClock);
+    ui.textWrapped(view.pausedText, TextStyle::kWarning);
+    if (ui.button("Resume", 7.5f, Tone::kRunning)) out.push_back(intent::Resume{});
+    ui.sameLine();
+    if (ui.button("Reason", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
+      out.push_back(intent::TogglePauseReasons{});
   } else if (!view.ended) {
     ui.textWrapped("Tap an activity to start its timer", TextStyle::kMuted);
   }
-  if (view.pauseChipsOpen && !view.runningName.empty()) {
+  if (view.pauseChipsOpen && view.paused) {
     for (std::size_t i = 0; i < view.pauseReasons.size(); ++i) {
       if (i % 2 == 1) ui.sameLine();
-      if (ui.button(view.pauseReasons[i].label, 7.5f, Tone::kWarning))
-        out.push_back(intent::Pause{view.pauseReasons[i].id});
+      const auto tone = view.pauseReasons[i].selected ? Tone::kSelected : Tone::kWarning;
+      if (ui.button(view.pauseReasons[i].label, 7.5f, tone))
+        out.push_back(intent::SetPauseReason{view.pauseReasons[i].id});
     }
   }
   if (!view.ended) {
