@@ -45,6 +45,8 @@ Access accessFor(const Intent& intent) {
           [](const intent::AdjustUntimedMinutes&) { return Access::kClinician; },
           [](const intent::AddUntimed&) { return Access::kClinician; },
           [](const intent::EndSession&) { return Access::kClinician; },
+          [](const intent::ConfirmEndSession&) { return Access::kClinician; },
+          [](const intent::KeepGoing&) { return Access::kClinician; },
           [](const intent::GoHome&) { return Access::kClinician; },
           // review
           [](const intent::StartEdit&) { return Access::kClinician; },

@@ -88,7 +88,9 @@ struct AdjustUntimedMinutes {
 struct AddUntimed {
   std::string code;
 };
-struct EndSession {};
+struct EndSession {};         // asks first while the session is open; goes to Review once ended
+struct ConfirmEndSession {};  // "End now": stops the timers, the session is ended
+struct KeepGoing {};          // the question is withdrawn; nothing changes
 struct GoHome {};
 
 // [SECTION] Review: edits, ties, signing, corrections after signing and voiding
@@ -158,7 +160,8 @@ using Intent = std::variant<
     // session
     intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause,
     intent::SetPauseReason, intent::Resume, intent::SetPerformer, intent::ToggleUntimed,
-    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::GoHome,
+    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::ConfirmEndSession,
+    intent::KeepGoing, intent::GoHome,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
     intent::PreferTie, intent::TogglePanel, intent::CorrectionReason, intent::Reopen, intent::Void,

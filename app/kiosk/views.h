@@ -155,6 +155,7 @@ struct SessionView {
   int untimedMinutes = 0;
   LiveBarView bar;
   bool ended = false;
+  bool confirmEnd = false;  // End session was tapped once: "End now" or "Keep going"
   std::string error;
 };
 

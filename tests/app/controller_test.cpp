@@ -183,6 +183,37 @@ TEST_F(Fixture, PauseStopsBillingAtTheTapAndTheReasonCanFollow) {
   EXPECT_EQ(events[3].pauseReason, core::PauseReason::toileting);
 }
 
+TEST_F(Fixture, EndSessionAsksOnceAndADoubleTapDoesNotEndIt) {
+  login("c-dana", "1111");
+  newSession("MRN8", "mn");
+  tap(intent::StartActivity{"97530"});
+  advance(9min);
+  tap(intent::EndSession{});
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_TRUE(controller->sessionView().confirmEnd);
+  EXPECT_FALSE(controller->sessionView().runningName.empty()) << "asking stops nothing";
+  tap(intent::KeepGoing{});  // the second tap of a double tap lands on "Keep going"
+  const std::string id = controller->sessionView().sessionId;
+  EXPECT_FALSE(controller->sessionView().confirmEnd);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::open);
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  EXPECT_EQ(controller->screen(), Screen::kReview);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended);
+}
+
+TEST_F(Fixture, AClinicianIsInOneOnOneWithOnePatientAtATime) {
+  login("c-dana", "1111");
+  newSession("MRN9", "ab");
+  tap(intent::StartActivity{"97530"});
+  tap(intent::GoHome{});
+  newSession("MRN10", "cd");
+  tap(intent::StartActivity{"97110"});
+  auto v = controller->sessionView();
+  EXPECT_TRUE(v.runningName.empty()) << "the second one-on-one did not start";
+  EXPECT_NE(v.error.find("one-on-one with AB"), std::string::npos) << v.error;
+}
+
 TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
   login("c-dana", "1111");
   newSession("MRN6", "ab");
@@ -225,6 +256,7 @@ TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
   EXPECT_NE(bar.units.find("2 units"), std::string::npos) << bar.units;
   EXPECT_EQ(bar.nextUnit, "Next unit in 13 min");  // 38 minutes earn the third
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   ASSERT_EQ(controller->screen(), Screen::kReview);
   const auto review = controller->reviewView();
   const auto* model = controller->session(id);
@@ -248,6 +280,7 @@ TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   tap(intent::StartActivity{"97110"});
   advance(9min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   tap(intent::Sign{});
   ASSERT_EQ(controller->screen(), Screen::kPin);
   tap(intent::KeyText{"9999"});
@@ -273,6 +306,7 @@ std::string signTenMinutes(Fixture& f) {
   f.tap(intent::StartActivity{"97110"});
   f.advance(9min);
   f.tap(intent::EndSession{});
+  f.tap(intent::ConfirmEndSession{});
   f.tap(intent::Sign{});
   f.tap(intent::KeyText{"1111"});
   f.tap(intent::PinSubmit{});
@@ -438,6 +472,7 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   tap(intent::StartActivity{"97110"});
   advance(9min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   tap(intent::StartEdit{0});
   tap(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(-1)});
   EXPECT_FALSE(controller->reviewView().edit.canSave);
@@ -526,6 +561,7 @@ TEST_F(Fixture, TheKioskOffersAndBillsTheClinicsOwnPayersCatalogAndFavourites) {
   EXPECT_NE(controller->sessionView().bar.units.find("Regional plan, per code"), std::string::npos)
       << controller->sessionView().bar.units;
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   const auto review = controller->reviewView();
   EXPECT_EQ(review.context.rfind("Regional plan", 0), 0u) << review.context;
   ASSERT_EQ(review.lines.size(), 2u);
@@ -579,6 +615,7 @@ TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
   tap(intent::StartActivity{"97110"});
   advance(7min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   auto review = controller->reviewView();
   ASSERT_EQ(review.ties.size(), 1u) << "14 minutes: one unit, 7 and 7 minutes tie for it";
   ASSERT_EQ(review.ties[0].choices.size(), 1u);

@@ -36,6 +36,14 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
       buttonBelow ? textRowsEm + lineEm + kTouchEm + 0.7f : std::max(kTouchEm, textRowsEm) + 1.2f;
   const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   if (twoColumns) ui.beginRegion("controls", 17.0f, -barEm);
+  // "End this session?" where the clock is; "Keep going" takes End session's place, so a double tap on
+  // End session never ends it.
+  if (view.confirmEnd) {
+    ui.textWrapped("End this session?", TextStyle::kTitle);
+    ui.textWrapped("Every timer stops; the session goes to Review to be signed.", TextStyle::kBody);
+    if (ui.button("End now", 15.5f, Tone::kDanger)) out.push_back(intent::ConfirmEndSession{});
+    ui.gap(0.3f);
+  }
   // The running activity, readable from across the room.
   if (!view.runningName.empty()) {
     ui.textWrapped(view.runningName, TextStyle::kBold);
@@ -133,6 +141,8 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   const float endEm = buttonBelow ? 0.0f : 8.0f;  // below the text: the whole width
   if (view.ended) {
     if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back(intent::EndSession{});
+  } else if (view.confirmEnd) {
+    if (ui.button("Keep going", endEm, Tone::kNormal)) out.push_back(intent::KeepGoing{});
   } else if (ui.button("End session", endEm, Tone::kDanger)) {
     out.push_back(intent::EndSession{});
   }
