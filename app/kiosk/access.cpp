@@ -55,6 +55,7 @@ Access accessFor(const Intent& intent) {
           [](const intent::EditReason&) { return Access::kClinician; },
           [](const intent::SaveEdit&) { return Access::kClinician; },
           [](const intent::PreferTie&) { return Access::kClinician; },
+          [](const intent::ToggleReviewDiagnosis&) { return Access::kClinician; },
           [](const intent::TogglePanel&) { return Access::kClinician; },
           [](const intent::CorrectionReason&) { return Access::kClinician; },
           [](const intent::Reopen&) { return Access::kClinician; },

@@ -110,6 +110,10 @@ struct SaveEdit {};
 struct PreferTie {
   std::string code;
 };
+// Adds or removes a diagnosis of a session under review (diagnoses_set; at most four).
+struct ToggleReviewDiagnosis {
+  std::string code;  // ICD-10
+};
 struct TogglePanel {
   ReviewView::Panel panel = ReviewView::Panel::kNone;  // kNone closes the open one
 };
@@ -164,8 +168,8 @@ using Intent = std::variant<
     intent::KeepGoing, intent::GoHome,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
-    intent::PreferTie, intent::TogglePanel, intent::CorrectionReason, intent::Reopen, intent::Void,
-    intent::Sign,
+    intent::PreferTie, intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason,
+    intent::Reopen, intent::Void, intent::Sign,
     // supervisor, settings, add clinician
     intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
     intent::SetTextSize, intent::ToggleKiosk, intent::Enroll, intent::SaveClinicRoom, intent::AddClinician,

@@ -238,11 +238,11 @@ void Ui::text(std::string_view s, TextStyle style) {
   if (ImGui::IsItemVisible()) m_record.texts.push_back(str);
 }
 
-void Ui::textWrapped(std::string_view s, TextStyle style) {
+void Ui::textWrapped(std::string_view s, TextStyle style, float wrapLocalX) {
   const std::string str(s);
   ImGui::PushFont(fontFor(style));
   ImGui::PushStyleColor(ImGuiCol_Text, colorFor(style));
-  ImGui::PushTextWrapPos(0.0f);
+  ImGui::PushTextWrapPos(wrapLocalX);
   ImGui::TextUnformatted(str.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();

@@ -86,7 +86,8 @@ class Ui {
             bool enabled = true);
 
   void text(std::string_view s, TextStyle style = TextStyle::kBody);
-  void textWrapped(std::string_view s, TextStyle style = TextStyle::kBody);
+  // Wraps at the window's edge, or at `wrapLocalX` (window-local pixels) when given.
+  void textWrapped(std::string_view s, TextStyle style = TextStyle::kBody, float wrapLocalX = 0.0f);
   // Text inside a box drawn like an input field (MRN, initials), `focused` draws the caret bar.
   bool field(std::string_view id, std::string_view label, std::string_view value, float widthEm,
              bool focused);

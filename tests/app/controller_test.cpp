@@ -202,6 +202,33 @@ TEST_F(Fixture, EndSessionAsksOnceAndADoubleTapDoesNotEndIt) {
   EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended);
 }
 
+TEST_F(Fixture, SigningWaitsForADiagnosisThatReviewCanAdd) {
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  tap(intent::KeyText{"MRN11"});
+  tap(intent::Focus{Field::kInitials});
+  tap(intent::KeyText{"ef"});
+  tap(intent::StartSession{});  // no diagnosis chosen at the start
+  tap(intent::StartActivity{"97110"});
+  advance(20min);
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  auto v = controller->reviewView();
+  EXPECT_FALSE(v.canSign);
+  EXPECT_NE(v.signBlocked.find("diagnosis"), std::string::npos) << v.signBlocked;
+  ASSERT_FALSE(v.diagnosisChoices.empty());
+  tap(intent::Sign{});
+  EXPECT_EQ(controller->screen(), Screen::kReview) << "Sign does nothing while it is blocked";
+  tap(intent::ToggleReviewDiagnosis{"M54.50"});
+  v = controller->reviewView();
+  EXPECT_TRUE(v.canSign) << v.signBlocked;
+  EXPECT_NE(v.diagnoses.find("M54.50"), std::string::npos);
+  // An edit left open blocks signing too.
+  tap(intent::StartEdit{0});
+  EXPECT_FALSE(controller->reviewView().canSign);
+}
+
 TEST_F(Fixture, AClinicianIsInOneOnOneWithOnePatientAtATime) {
   login("c-dana", "1111");
   newSession("MRN9", "ab");
@@ -541,6 +568,7 @@ TEST_F(Fixture, TheKioskOffersAndBillsTheClinicsOwnPayersCatalogAndFavourites) {
   tap(intent::Focus{Field::kInitials});
   tap(intent::KeyText{"kw"});
   tap(intent::SelectPayer{"regional"});
+  tap(intent::ToggleDiagnosis{"M54.50"});
   tap(intent::StartSession{});
   const std::string id = controller->sessionView().sessionId;
   ASSERT_FALSE(id.empty());

@@ -81,6 +81,9 @@ class NewSessionPresenter final : public Presenter {
   bool m_telehealth = false;
 };
 
+// The clinic's diagnosis favourites (Settings), or the built-in list: code and label.
+std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const KioskSettings& settings);
+
 class SessionPresenter final : public Presenter {
  public:
   using Presenter::Presenter;
