@@ -68,8 +68,13 @@ struct StartActivity {
   std::string code;  // CPT
 };
 struct StopActivity {};
-struct TogglePauseReasons {};
+struct TogglePauseReasons {};  // show or hide the reason chips of the pause going on
+// Pause stops billing at the tap; `reason` is "" (chosen later) or "rest", "toileting", ...
 struct Pause {
+  std::string reason;
+};
+// The reason of the pause going on, chosen after the tap.
+struct SetPauseReason {
   std::string reason;  // "rest", "toileting", ...
 };
 struct Resume {};
@@ -83,7 +88,9 @@ struct AdjustUntimedMinutes {
 struct AddUntimed {
   std::string code;
 };
-struct EndSession {};
+struct EndSession {};         // asks first while the session is open; goes to Review once ended
+struct ConfirmEndSession {};  // "End now": stops the timers, the session is ended
+struct KeepGoing {};          // the question is withdrawn; nothing changes
 struct GoHome {};
 
 // [SECTION] Review: edits, ties, signing, corrections after signing and voiding
@@ -102,6 +109,10 @@ struct EditReason {
 struct SaveEdit {};
 struct PreferTie {
   std::string code;
+};
+// Adds or removes a diagnosis of a session under review (diagnoses_set; at most four).
+struct ToggleReviewDiagnosis {
+  std::string code;  // ICD-10
 };
 struct TogglePanel {
   ReviewView::Panel panel = ReviewView::Panel::kNone;  // kNone closes the open one
@@ -151,13 +162,14 @@ using Intent = std::variant<
     intent::PickSchedule, intent::SelectPayer, intent::SelectDiscipline, intent::ToggleDiagnosis,
     intent::ToggleTelehealth, intent::StartSession,
     // session
-    intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause, intent::Resume,
-    intent::SetPerformer, intent::ToggleUntimed, intent::AdjustUntimedMinutes, intent::AddUntimed,
-    intent::EndSession, intent::GoHome,
+    intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause,
+    intent::SetPauseReason, intent::Resume, intent::SetPerformer, intent::ToggleUntimed,
+    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::ConfirmEndSession,
+    intent::KeepGoing, intent::GoHome,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
-    intent::PreferTie, intent::TogglePanel, intent::CorrectionReason, intent::Reopen, intent::Void,
-    intent::Sign,
+    intent::PreferTie, intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason,
+    intent::Reopen, intent::Void, intent::Sign,
     // supervisor, settings, add clinician
     intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
     intent::SetTextSize, intent::ToggleKiosk, intent::Enroll, intent::SaveClinicRoom, intent::AddClinician,

@@ -155,6 +155,7 @@ struct SessionView {
   int untimedMinutes = 0;
   LiveBarView bar;
   bool ended = false;
+  bool confirmEnd = false;  // End session was tapped once: "End now" or "Keep going"
   std::string error;
 };
 
@@ -203,8 +204,10 @@ struct ReviewView {
   SegmentEditView edit;
   std::string totals;  // "Timed 38 min · Treatment 45 min · 3 units"
   std::string diagnoses;
+  std::vector<Choice> diagnosisChoices;  // before signing: the clinic's favourites, selected as set
   bool canEdit = false;
   bool canSign = false;
+  std::string signBlocked;  // why Sign is not offered yet ("Add a diagnosis before signing"), next to it
   std::string message;
   // Corrections after signing and voiding.
   bool canCorrect = false;  // signed or synced: "Correct" reopens it as a new revision

@@ -41,6 +41,8 @@ ImU32 colorFor(TextStyle style) {
     case TextStyle::kMuted:
       return rgb(96, 102, 112);
     case TextStyle::kWarning:
+    case TextStyle::kPausedTitle:
+    case TextStyle::kPausedClock:
       return rgb(150, 90, 0);
     case TextStyle::kError:
       return rgb(185, 30, 30);
@@ -90,9 +92,11 @@ ImFont* Ui::fontFor(TextStyle style) const {
       f = m_fonts.bold;
       break;
     case TextStyle::kTitle:
+    case TextStyle::kPausedTitle:
       f = m_fonts.title;
       break;
     case TextStyle::kClock:
+    case TextStyle::kPausedClock:
       f = m_fonts.clock;
       break;
     default:
@@ -234,11 +238,11 @@ void Ui::text(std::string_view s, TextStyle style) {
   if (ImGui::IsItemVisible()) m_record.texts.push_back(str);
 }
 
-void Ui::textWrapped(std::string_view s, TextStyle style) {
+void Ui::textWrapped(std::string_view s, TextStyle style, float wrapLocalX) {
   const std::string str(s);
   ImGui::PushFont(fontFor(style));
   ImGui::PushStyleColor(ImGuiCol_Text, colorFor(style));
-  ImGui::PushTextWrapPos(0.0f);
+  ImGui::PushTextWrapPos(wrapLocalX);
   ImGui::TextUnformatted(str.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();

@@ -33,7 +33,19 @@ struct FrameRecord {
 };
 
 enum class Tone { kNormal, kPrimary, kSelected, kRunning, kDanger, kQuiet, kWarning };
-enum class TextStyle { kBody, kBold, kTitle, kClock, kMuted, kWarning, kError, kSuccess };
+// kPausedTitle and kPausedClock: the title and clock fonts in the warning colour (a paused session).
+enum class TextStyle {
+  kBody,
+  kBold,
+  kTitle,
+  kClock,
+  kMuted,
+  kWarning,
+  kError,
+  kSuccess,
+  kPausedTitle,
+  kPausedClock
+};
 
 // Touch target: 2.6 em = 68 px at the default 26 px em (>= 56 px = 9 mm at ~6 px/mm).
 inline constexpr float kTouchEm = 2.6f;
@@ -74,7 +86,8 @@ class Ui {
             bool enabled = true);
 
   void text(std::string_view s, TextStyle style = TextStyle::kBody);
-  void textWrapped(std::string_view s, TextStyle style = TextStyle::kBody);
+  // Wraps at the window's edge, or at `wrapLocalX` (window-local pixels) when given.
+  void textWrapped(std::string_view s, TextStyle style = TextStyle::kBody, float wrapLocalX = 0.0f);
   // Text inside a box drawn like an input field (MRN, initials), `focused` draws the caret bar.
   bool field(std::string_view id, std::string_view label, std::string_view value, float widthEm,
              bool focused);

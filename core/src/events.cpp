@@ -7,20 +7,21 @@ namespace unitclock::core {
 namespace {
 
 // Index = enumerator value; the names are persisted and sent to the server: never rename one.
-constexpr std::array<std::string_view, 17> kEventTypeNames{
+constexpr std::array<std::string_view, 18> kEventTypeNames{
     "session_opened",   "activity_started", "activity_stopped",
     "paused",           "resumed",          "performer_switched",
     "untimed_added",    "diagnoses_set",    "tie_preference_set",
     "session_ended",    "segment_edited",   "session_signed",
     "session_reopened", "session_voided",   "session_synced",
-    "clock_jump",       "app_restarted",
+    "clock_jump",       "app_restarted",    "pause_reason_set",
 };
 constexpr std::array<std::string_view, 3> kModeNames{"one_on_one", "group", "co_treatment"};
-constexpr std::array<std::string_view, 5> kPauseNames{"rest", "toileting", "waiting", "equipment", "other"};
+constexpr std::array<std::string_view, 6> kPauseNames{"rest",      "toileting", "waiting",
+                                                      "equipment", "other",     "not_given"};
 
-static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::app_restarted) + 1);
+static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::pause_reason_set) + 1);
 static_assert(kModeNames.size() == static_cast<std::size_t>(ActivityMode::co_treatment) + 1);
-static_assert(kPauseNames.size() == static_cast<std::size_t>(PauseReason::other) + 1);
+static_assert(kPauseNames.size() == static_cast<std::size_t>(PauseReason::not_given) + 1);
 
 template <class Enum, std::size_t N>
 std::optional<Enum> parseName(const std::array<std::string_view, N>& names, std::string_view text) noexcept {
@@ -74,6 +75,12 @@ Event activityStarted(std::int64_t sequence, const Instant& at, std::string clin
 
 Event paused(std::int64_t sequence, const Instant& at, std::string clinicianId, PauseReason reason) {
   Event e = makeEvent(EventType::paused, sequence, at, std::move(clinicianId));
+  e.pauseReason = reason;
+  return e;
+}
+
+Event pauseReasonSet(std::int64_t sequence, const Instant& at, std::string clinicianId, PauseReason reason) {
+  Event e = makeEvent(EventType::pause_reason_set, sequence, at, std::move(clinicianId));
   e.pauseReason = reason;
   return e;
 }

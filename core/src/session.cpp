@@ -263,7 +263,14 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       if (!open) return notAllowed("Pausing");
       if (m_paused) return error(SessionErrc::not_allowed, "The session is already paused.");
       if (!e.pauseReason)
-        return invalid("A pause needs a reason (rest, toileting, waiting, equipment, other).");
+        return invalid("A pause needs a reason (rest, toileting, waiting, equipment, other, not_given).");
+      return {};
+    case EventType::pause_reason_set:
+      if (!beforeSigning) return notAllowed("Choosing a pause's reason");
+      if (!m_paused && m_pauses == 0)
+        return error(SessionErrc::not_allowed, "There is no pause to give a reason for.");
+      if (!e.pauseReason || *e.pauseReason == PauseReason::not_given)
+        return invalid("A pause's reason is rest, toileting, waiting, equipment or other.");
       return {};
     case EventType::resumed:
       if (!open) return notAllowed("Resuming");
@@ -393,6 +400,7 @@ Result<void, SessionError> Session::apply(const Event& e) {
     case EventType::paused:
       m_pausedActivity = std::exchange(m_active, std::nullopt);
       m_paused = true;
+      ++m_pauses;
       break;
     case EventType::resumed:
       m_active = std::exchange(m_pausedActivity, std::nullopt);
@@ -431,6 +439,7 @@ Result<void, SessionError> Session::apply(const Event& e) {
     case EventType::segment_edited:
     case EventType::clock_jump:
     case EventType::app_restarted:
+    case EventType::pause_reason_set:
       break;
   }
   m_events.push_back(e);
@@ -548,6 +557,13 @@ SessionSummary Session::deriveUpTo(const std::optional<Instant>& now, const Cata
         closePause(t);
         if (pausedActivity) segment = OpenSegment{*pausedActivity, t, e.sequence};
         pausedActivity.reset();
+        break;
+      case EventType::pause_reason_set:  // the pause going on, or else the last one
+        if (pause) {
+          pause->reason = *e.pauseReason;
+        } else if (!out.pauses.empty()) {
+          out.pauses.back().reason = *e.pauseReason;
+        }
         break;
       case EventType::performer_switched:
         if (segment) {

@@ -156,6 +156,91 @@ TEST_F(Fixture, EveryTapIsInTheStoreBeforeTheScreenShowsIt) {
   EXPECT_EQ(stored.value().events.size(), 4u);  // opened, 97530, 97110, paused
 }
 
+TEST_F(Fixture, PauseStopsBillingAtTheTapAndTheReasonCanFollow) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kl");
+  const std::string id = controller->sessionView().sessionId;
+  tap(intent::StartActivity{"97530"});
+  advance(8min);
+  tap(intent::Pause{});  // hands busy: no reason yet
+  advance(10min);
+  auto v = controller->sessionView();
+  EXPECT_TRUE(v.paused);
+  EXPECT_TRUE(v.pauseChipsOpen) << "the reasons are offered while the pause has none";
+  EXPECT_EQ(v.pausedText, "Paused: Reason not given yet");
+  EXPECT_NE(v.bar.timed.find("8 min"), std::string::npos) << v.bar.timed << ": the pause is not billed";
+  tap(intent::SetPauseReason{"toileting"});
+  v = controller->sessionView();
+  EXPECT_EQ(v.pausedText, "Paused: Toileting");
+  EXPECT_FALSE(v.pauseChipsOpen);
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  const auto& events = stored.value().events;
+  ASSERT_EQ(events.size(), 4u);  // opened, 97530, paused, pause_reason_set
+  EXPECT_EQ(events[2].type, core::EventType::paused);
+  EXPECT_EQ(events[2].pauseReason, core::PauseReason::not_given);
+  EXPECT_EQ(events[3].type, core::EventType::pause_reason_set);
+  EXPECT_EQ(events[3].pauseReason, core::PauseReason::toileting);
+}
+
+TEST_F(Fixture, EndSessionAsksOnceAndADoubleTapDoesNotEndIt) {
+  login("c-dana", "1111");
+  newSession("MRN8", "mn");
+  tap(intent::StartActivity{"97530"});
+  advance(9min);
+  tap(intent::EndSession{});
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_TRUE(controller->sessionView().confirmEnd);
+  EXPECT_FALSE(controller->sessionView().runningName.empty()) << "asking stops nothing";
+  tap(intent::KeepGoing{});  // the second tap of a double tap lands on "Keep going"
+  const std::string id = controller->sessionView().sessionId;
+  EXPECT_FALSE(controller->sessionView().confirmEnd);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::open);
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  EXPECT_EQ(controller->screen(), Screen::kReview);
+  EXPECT_EQ(controller->session(id)->status(), core::SessionStatus::ended);
+}
+
+TEST_F(Fixture, SigningWaitsForADiagnosisThatReviewCanAdd) {
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  tap(intent::KeyText{"MRN11"});
+  tap(intent::Focus{Field::kInitials});
+  tap(intent::KeyText{"ef"});
+  tap(intent::StartSession{});  // no diagnosis chosen at the start
+  tap(intent::StartActivity{"97110"});
+  advance(20min);
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  auto v = controller->reviewView();
+  EXPECT_FALSE(v.canSign);
+  EXPECT_NE(v.signBlocked.find("diagnosis"), std::string::npos) << v.signBlocked;
+  ASSERT_FALSE(v.diagnosisChoices.empty());
+  tap(intent::Sign{});
+  EXPECT_EQ(controller->screen(), Screen::kReview) << "Sign does nothing while it is blocked";
+  tap(intent::ToggleReviewDiagnosis{"M54.50"});
+  v = controller->reviewView();
+  EXPECT_TRUE(v.canSign) << v.signBlocked;
+  EXPECT_NE(v.diagnoses.find("M54.50"), std::string::npos);
+  // An edit left open blocks signing too.
+  tap(intent::StartEdit{0});
+  EXPECT_FALSE(controller->reviewView().canSign);
+}
+
+TEST_F(Fixture, AClinicianIsInOneOnOneWithOnePatientAtATime) {
+  login("c-dana", "1111");
+  newSession("MRN9", "ab");
+  tap(intent::StartActivity{"97530"});
+  tap(intent::GoHome{});
+  newSession("MRN10", "cd");
+  tap(intent::StartActivity{"97110"});
+  auto v = controller->sessionView();
+  EXPECT_TRUE(v.runningName.empty()) << "the second one-on-one did not start";
+  EXPECT_NE(v.error.find("one-on-one with AB"), std::string::npos) << v.error;
+}
+
 TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
   login("c-dana", "1111");
   newSession("MRN6", "ab");
@@ -198,6 +283,7 @@ TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
   EXPECT_NE(bar.units.find("2 units"), std::string::npos) << bar.units;
   EXPECT_EQ(bar.nextUnit, "Next unit in 13 min");  // 38 minutes earn the third
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   ASSERT_EQ(controller->screen(), Screen::kReview);
   const auto review = controller->reviewView();
   const auto* model = controller->session(id);
@@ -221,6 +307,7 @@ TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   tap(intent::StartActivity{"97110"});
   advance(9min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   tap(intent::Sign{});
   ASSERT_EQ(controller->screen(), Screen::kPin);
   tap(intent::KeyText{"9999"});
@@ -246,6 +333,7 @@ std::string signTenMinutes(Fixture& f) {
   f.tap(intent::StartActivity{"97110"});
   f.advance(9min);
   f.tap(intent::EndSession{});
+  f.tap(intent::ConfirmEndSession{});
   f.tap(intent::Sign{});
   f.tap(intent::KeyText{"1111"});
   f.tap(intent::PinSubmit{});
@@ -411,6 +499,7 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   tap(intent::StartActivity{"97110"});
   advance(9min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   tap(intent::StartEdit{0});
   tap(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(-1)});
   EXPECT_FALSE(controller->reviewView().edit.canSave);
@@ -479,6 +568,7 @@ TEST_F(Fixture, TheKioskOffersAndBillsTheClinicsOwnPayersCatalogAndFavourites) {
   tap(intent::Focus{Field::kInitials});
   tap(intent::KeyText{"kw"});
   tap(intent::SelectPayer{"regional"});
+  tap(intent::ToggleDiagnosis{"M54.50"});
   tap(intent::StartSession{});
   const std::string id = controller->sessionView().sessionId;
   ASSERT_FALSE(id.empty());
@@ -499,6 +589,7 @@ TEST_F(Fixture, TheKioskOffersAndBillsTheClinicsOwnPayersCatalogAndFavourites) {
   EXPECT_NE(controller->sessionView().bar.units.find("Regional plan, per code"), std::string::npos)
       << controller->sessionView().bar.units;
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   const auto review = controller->reviewView();
   EXPECT_EQ(review.context.rfind("Regional plan", 0), 0u) << review.context;
   ASSERT_EQ(review.lines.size(), 2u);
@@ -552,6 +643,7 @@ TEST_F(Fixture, ATiedUnitCanBeGivenToTheOtherCodeAtReview) {
   tap(intent::StartActivity{"97110"});
   advance(7min);
   tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
   auto review = controller->reviewView();
   ASSERT_EQ(review.ties.size(), 1u) << "14 minutes: one unit, 7 and 7 minutes tie for it";
   ASSERT_EQ(review.ties[0].choices.size(), 1u);

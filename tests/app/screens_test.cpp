@@ -102,17 +102,27 @@ TEST(SessionScreen, TappingATileStartsThatActivity) {
   EXPECT_EQ(std::get<intent::StartActivity>(out[0]).code, "97530");
 }
 
-TEST(SessionScreen, PauseOffersReasonChips) {
+TEST(SessionScreen, PausePausesAtTheTapAndAsksTheReasonWhilePaused) {
   HeadlessUi h;
   auto v = sampleSession();
   auto draw = [&](Ui& ui, Intents& o) { drawSessionScreen(v, ui, o); };
-  ASSERT_TRUE(std::holds_alternative<intent::TogglePauseReasons>(h.tap(draw, "Pause").at(0)));
-  EXPECT_TRUE(h.record().find("Rest").empty()) << "reasons appear only after Pause";
+  const auto paused = h.tap(draw, "Pause");
+  ASSERT_EQ(paused.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<intent::Pause>(paused[0]));
+  EXPECT_EQ(std::get<intent::Pause>(paused[0]).reason, "") << "no reason needed to stop billing";
+  EXPECT_TRUE(h.record().find("Rest").empty()) << "reasons appear once paused";
+  // Paused: said in words, Resume at hand, the reasons offered.
+  v.runningName.clear();
+  v.paused = true;
+  v.pausedText = "Paused: Reason not given yet";
   v.pauseChipsOpen = true;
+  h.frame(draw);
+  EXPECT_TRUE(h.record().shows("PAUSED · not billing"));
+  EXPECT_FALSE(h.record().find("Resume").empty());
   const auto out = h.tap(draw, "Toileting");
   ASSERT_EQ(out.size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<intent::Pause>(out[0]));
-  EXPECT_EQ(std::get<intent::Pause>(out[0]).reason, "toileting");
+  ASSERT_TRUE(std::holds_alternative<intent::SetPauseReason>(out[0]));
+  EXPECT_EQ(std::get<intent::SetPauseReason>(out[0]).reason, "toileting");
 }
 
 TEST(SessionScreen, AnEndedSessionCannotStartActivitiesAndOffersReview) {

@@ -72,6 +72,9 @@ class Tablet {
   Result<void, SessionError> pause(PauseReason reason) {
     return record(paused(next(), now(), m_clinician, reason));
   }
+  Result<void, SessionError> pauseReason(PauseReason reason) {
+    return record(pauseReasonSet(next(), now(), m_clinician, reason));
+  }
   Result<void, SessionError> resume() { return simple(EventType::resumed); }
   Result<void, SessionError> switchTo(Performer p) {
     return record(performerSwitched(next(), now(), m_clinician, p));

@@ -73,6 +73,11 @@ void recordSession(platform::DeviceStore& store, TestClock& clock, const std::st
   clock.advance(33min);
   add(activityStarted(session->nextSequence(), clock.now(), "ot1", "97140", Performer::therapist));
   clock.advance(7min);
+  // Paused at the tap with no reason, the reason given a minute later: the server replays both.
+  add(paused(session->nextSequence(), clock.now(), "ot1", PauseReason::not_given));
+  clock.advance(1min);
+  add(pauseReasonSet(session->nextSequence(), clock.now(), "ot1", PauseReason::waiting));
+  clock.advance(1min);
   add(makeEvent(EventType::session_ended, session->nextSequence(), clock.now(), "ot1"));
   clock.advance(1min);
   add(makeEvent(EventType::session_signed, session->nextSequence(), clock.now(), "ot1"));
@@ -202,7 +207,7 @@ TEST_F(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned
     auto s = store->loadSession(testing::sessionId(i));
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->row.status, SessionStatus::synced) << i;
-    const std::size_t before = i == 5 ? 7u : 5u;  // revision 2 of session 5: reopened and signed again
+    const std::size_t before = i == 5 ? 9u : 7u;  // revision 2 of session 5: reopened and signed again
     ASSERT_EQ(s->events.size(), before + 1) << i;
     EXPECT_EQ(s->events.back().type, EventType::session_synced) << i;
     EXPECT_EQ(s->events.back().sequence, static_cast<std::int64_t>(before + 1)) << i;
@@ -216,7 +221,7 @@ TEST_F(DeviceSync, AWholeBatchIsRecordedOnTheDeviceAndARefusedSessionStaysSigned
   auto refused = store->loadSession(testing::sessionId(3));
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->row.status, SessionStatus::signed_);
-  EXPECT_EQ(refused->events.size(), 5u);
+  EXPECT_EQ(refused->events.size(), 7u);
   auto entry = store->outbox(testing::sessionId(3));
   ASSERT_EQ(entry->size(), 1u);
   EXPECT_EQ(entry->front().state, platform::OutboxState::rejected);

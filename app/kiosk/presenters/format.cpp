@@ -122,6 +122,8 @@ std::string pauseLabel(core::PauseReason r) {
       return "Waiting";
     case core::PauseReason::equipment:
       return "Equipment";
+    case core::PauseReason::not_given:
+      return "Reason not given yet";
     default:
       return "Other";
   }

@@ -58,8 +58,12 @@ void NewSessionPresenter::enter() {
 }
 
 std::vector<std::pair<std::string, std::string>> NewSessionPresenter::diagnosisChoices() const {
+  return diagnosisFavourites(m_ctx.settings);
+}
+
+std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const KioskSettings& settings) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto& text = m_ctx.settings.diagnosisFavourites;
+  const auto& text = settings.diagnosisFavourites;
   // "CODE=Label;CODE=Label"
   std::size_t pos = 0;
   while (pos < text.size()) {

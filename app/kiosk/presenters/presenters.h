@@ -81,6 +81,9 @@ class NewSessionPresenter final : public Presenter {
   bool m_telehealth = false;
 };
 
+// The clinic's diagnosis favourites (Settings), or the built-in list: code and label.
+std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const KioskSettings& settings);
+
 class SessionPresenter final : public Presenter {
  public:
   using Presenter::Presenter;
@@ -91,7 +94,10 @@ class SessionPresenter final : public Presenter {
 
  private:
   void event(core::Event e);
+  // Who else this clinician is in one-on-one with right now, on this device ("" when nobody).
+  [[nodiscard]] std::string oneOnOneElsewhere(const std::string& clinicianId, core::Instant now) const;
   bool m_pauseOpen = false;
+  bool m_confirmEnd = false;
   bool m_untimedOpen = false;
   int m_untimedMinutes = 15;
   core::Performer m_performer = core::Performer::therapist;

@@ -111,9 +111,24 @@ ReviewView ReviewPresenter::build() const {
          seg.edited});
   }
   v.canEdit = s->status() == SessionStatus::ended;
-  v.canSign = s->status() == SessionStatus::ended;
+  if (s->status() == SessionStatus::ended) {
+    auto choices = diagnosisFavourites(m_ctx.settings);
+    for (const auto& d : sum.diagnoses)  // set at the start but not a favourite: still shown, removable
+      if (std::none_of(choices.begin(), choices.end(), [&](const auto& c) { return c.first == d; }))
+        choices.emplace_back(d, "");
+    for (const auto& [code, label] : choices) {
+      const bool set = std::find(sum.diagnoses.begin(), sum.diagnoses.end(), code) != sum.diagnoses.end();
+      v.diagnosisChoices.push_back({code, label.empty() ? code : code + " " + label, set});
+    }
+  }
+  // A claim needs a diagnosis; an edit left open would sign what the screen does not show.
+  if (s->status() == SessionStatus::ended && sum.diagnoses.empty())
+    v.signBlocked = "Add a diagnosis to sign.";
+  else if (s->status() == SessionStatus::ended && m_editIndex >= 0)
+    v.signBlocked = "Save or cancel the edit to sign.";
+  v.canSign = s->status() == SessionStatus::ended && v.signBlocked.empty();
   v.canCorrect = s->status() == SessionStatus::signed_ || s->status() == SessionStatus::synced;
-  v.canVoid = v.canSign || v.canCorrect;
+  v.canVoid = s->status() == SessionStatus::ended || v.canCorrect;
   if (m_panel != Panel::kNone && (m_panel == Panel::kVoid ? v.canVoid : v.canCorrect)) {
     v.panel = m_panel == Panel::kVoid ? ReviewView::Panel::kVoid : ReviewView::Panel::kCorrect;
     const auto& reasons = m_panel == Panel::kVoid ? kVoidReasons : kCorrectionReasons;
@@ -181,6 +196,19 @@ void ReviewPresenter::apply(const Intent& intent) {
           [&](const intent::PreferTie& i) {
             event(core::withCodes(core::EventType::tie_preference_set, 0, now, who, {i.code}));
           },
+          [&](const intent::ToggleReviewDiagnosis& i) {
+            if (s == nullptr || s->status() != SessionStatus::ended) return;
+            auto codes = s->derive(now).diagnoses;
+            if (auto it = std::find(codes.begin(), codes.end(), i.code); it != codes.end()) {
+              codes.erase(it);
+            } else if (codes.size() >= 4) {
+              m_ctx.error = "A claim carries at most four diagnoses; remove one first.";
+              return;
+            } else {
+              codes.push_back(i.code);
+            }
+            event(core::withCodes(core::EventType::diagnoses_set, 0, now, who, std::move(codes)));
+          },
           [&](const intent::TogglePanel& i) {
             const Panel want = i.panel == ReviewView::Panel::kVoid      ? Panel::kVoid
                                : i.panel == ReviewView::Panel::kCorrect ? Panel::kCorrect
@@ -214,6 +242,7 @@ void ReviewPresenter::apply(const Intent& intent) {
             m_nav.askPin({PinPurpose::kVoid, who, {}, m_correctionReason});
           },
           [&](const intent::Sign&) {
+            if (!build().canSign) return;  // no diagnosis, or an edit open: the screen says which
             m_nav.askPin({PinPurpose::kSign, who, {}, {}});
           },
           [](const auto&) {},

@@ -17,6 +17,23 @@ using core::SessionStatus;
 void SessionPresenter::enter() {
   m_pauseOpen = false;
   m_untimedOpen = false;
+  m_confirmEnd = false;
+}
+
+std::string SessionPresenter::oneOnOneElsewhere(const std::string& clinicianId, core::Instant now) const {
+  const auto* current = m_ctx.current();
+  for (const auto& [id, other] : m_ctx.sessions) {
+    if (current != nullptr && id == current->header().id) continue;
+    if (other.status() != SessionStatus::open) continue;
+    const auto sum = other.derive(now);
+    if (!sum.running || sum.running->mode != core::ActivityMode::one_on_one || sum.segments.empty()) continue;
+    const auto seq = sum.segments.back().startSequence;
+    const auto& events = other.events();
+    if (seq < 1 || static_cast<std::size_t>(seq) > events.size()) continue;
+    if (events[static_cast<std::size_t>(seq - 1)].clinicianId == clinicianId)
+      return other.header().patient.initials;
+  }
+  return {};
 }
 
 SessionView SessionPresenter::build() const {
@@ -59,10 +76,13 @@ SessionView SessionPresenter::build() const {
     v.pausedText = "Paused: " + pauseLabel(*sum.pausedFor);
     v.clock = m_ctx.formatClock(pausedFor);
   }
-  v.pauseChipsOpen = m_pauseOpen;
+  // While paused the reason chips stay at hand until one is chosen (then behind "Reason").
+  v.confirmEnd = m_confirmEnd;
+  v.pauseChipsOpen = v.paused && (m_pauseOpen || *sum.pausedFor == core::PauseReason::not_given);
   for (auto r : {core::PauseReason::rest, core::PauseReason::toileting, core::PauseReason::waiting,
                  core::PauseReason::equipment, core::PauseReason::other})
-    v.pauseReasons.push_back({std::string(core::toString(r)), pauseLabel(r), false});
+    v.pauseReasons.push_back(
+        {std::string(core::toString(r)), pauseLabel(r), v.paused && *sum.pausedFor == r});
   v.assistant =
       sum.running ? sum.running->performer == Performer::assistant : m_performer == Performer::assistant;
   v.untimedOpen = m_untimedOpen;
@@ -111,6 +131,7 @@ void SessionPresenter::apply(const Intent& intent) {
   const auto now = m_ctx.clock.now();
   const auto& who = m_ctx.clinicianId;
   const auto* s = m_ctx.current();
+  m_confirmEnd = false;  // any tap withdraws "End this session?"
   std::visit(
       Overloaded{
           [&](const intent::StartActivity& i) {
@@ -118,6 +139,13 @@ void SessionPresenter::apply(const Intent& intent) {
             const auto sum = s->derive(now);
             if (sum.running && sum.running->code == i.code)
               return;  // already running: a second tap changes nothing
+            // One clinician, one patient at a time in one-on-one (billing-rules.md §1.12): the second
+            // patient's minutes could not be billed as one-on-one.
+            if (const auto other = oneOnOneElsewhere(who, now); !other.empty()) {
+              m_ctx.error = "You are in one-on-one with " + other +
+                            " in another session. Stop or pause that activity first.";
+              return;
+            }
             const auto performer = sum.running ? sum.running->performer : m_performer;
             event(core::activityStarted(0, now, who, i.code, performer));
             m_pauseOpen = false;
@@ -128,8 +156,14 @@ void SessionPresenter::apply(const Intent& intent) {
           },
           [&](const intent::TogglePauseReasons&) { m_pauseOpen = !m_pauseOpen; },
           [&](const intent::Pause& i) {
+            // Billing stops at the tap; the reason is asked for while paused.
             event(core::paused(0, now, who,
-                               core::parsePauseReason(i.reason).value_or(core::PauseReason::other)));
+                               core::parsePauseReason(i.reason).value_or(core::PauseReason::not_given)));
+            m_pauseOpen = false;
+          },
+          [&](const intent::SetPauseReason& i) {
+            if (auto r = core::parsePauseReason(i.reason); r && *r != core::PauseReason::not_given)
+              event(core::pauseReasonSet(0, now, who, *r));
             m_pauseOpen = false;
           },
           [&](const intent::Resume&) { event(core::makeEvent(core::EventType::resumed, 0, now, who)); },
@@ -151,6 +185,13 @@ void SessionPresenter::apply(const Intent& intent) {
             if (m_ctx.error.empty()) m_untimedOpen = false;
           },
           [&](const intent::EndSession&) {
+            if (s != nullptr && s->status() == SessionStatus::open) {
+              m_confirmEnd = true;  // asked once: ending stops every timer of the session
+              return;
+            }
+            m_nav.go(Screen::kReview);
+          },
+          [&](const intent::ConfirmEndSession&) {
             if (s != nullptr && s->status() == SessionStatus::open) {
               event(core::makeEvent(core::EventType::session_ended, 0, now, who));
               if (!m_ctx.error.empty()) return;

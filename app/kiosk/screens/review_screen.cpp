@@ -20,7 +20,19 @@ void drawReasonChips(Ui& ui, const std::vector<Choice>& reasons, Intents& out) {
 
 void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
   ui.text(view.totals, TextStyle::kBold);
-  ui.text(view.diagnoses, TextStyle::kMuted);
+  ui.text(view.diagnoses,
+          view.diagnosisChoices.empty() || view.canSign ? TextStyle::kMuted : TextStyle::kWarning);
+  if (!view.diagnosisChoices.empty()) {
+    const float avail = ui.availableEm();
+    const bool two = (avail - 0.5f) / 2.0f >= 11.0f;
+    const float w = two ? (avail - 0.5f) / 2.0f : avail;
+    for (std::size_t i = 0; i < view.diagnosisChoices.size(); ++i) {
+      if (two && i % 2 == 1) ui.sameLine();
+      const auto& d = view.diagnosisChoices[i];
+      if (ui.button(d.label, w, d.selected ? Tone::kSelected : Tone::kNormal))
+        out.push_back(intent::ToggleReviewDiagnosis{d.id});
+    }
+  }
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
   // Minutes, units and modifiers have fixed widths (in em, so they grow with the text size); the code
   // column takes the rest and wraps the activity's name, so nothing is ever cut off.
@@ -158,12 +170,19 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   } else if (ui.button("Sign with PIN", 12.0f, Tone::kPrimary, view.canSign)) {
     out.push_back(intent::Sign{});
   }
+  const ImVec2 signMin = ImGui::GetItemRectMin(), signMax = ImGui::GetItemRectMax();
+  float voidLeft = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   if (view.canVoid) {
     ImGui::SameLine(
         std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(9.0f)));
     if (ui.button("Void session", 9.0f,
                   view.panel == ReviewView::Panel::kVoid ? Tone::kSelected : Tone::kQuiet))
       out.push_back(intent::TogglePanel{ReviewView::Panel::kVoid});
+    voidLeft = ImGui::GetItemRectMin().x;
+  }
+  if (!view.signBlocked.empty()) {  // between Sign and Void: next to the button it explains
+    ImGui::SetCursorScreenPos({signMax.x + ui.px(0.6f), signMin.y});
+    ui.textWrapped(view.signBlocked, TextStyle::kWarning, voidLeft - ui.px(0.6f) - ImGui::GetWindowPos().x);
   }
   ui.endScreen();
 }

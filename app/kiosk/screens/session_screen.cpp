@@ -36,26 +36,39 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
       buttonBelow ? textRowsEm + lineEm + kTouchEm + 0.7f : std::max(kTouchEm, textRowsEm) + 1.2f;
   const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   if (twoColumns) ui.beginRegion("controls", 17.0f, -barEm);
+  // "End this session?" where the clock is; "Keep going" takes End session's place, so a double tap on
+  // End session never ends it.
+  if (view.confirmEnd) {
+    ui.textWrapped("End this session?", TextStyle::kTitle);
+    ui.textWrapped("Every timer stops; the session goes to Review to be signed.", TextStyle::kBody);
+    if (ui.button("End now", 15.5f, Tone::kDanger)) out.push_back(intent::ConfirmEndSession{});
+    ui.gap(0.3f);
+  }
   // The running activity, readable from across the room.
   if (!view.runningName.empty()) {
     ui.textWrapped(view.runningName, TextStyle::kBold);
     ui.text(view.clock, TextStyle::kClock);
     if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back(intent::StopActivity{});
     ui.sameLine();
-    if (ui.button("Pause", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
-      out.push_back(intent::TogglePauseReasons{});
+    if (ui.button("Pause", 7.5f, Tone::kNormal)) out.push_back(intent::Pause{});
   } else if (view.paused) {
-    ui.text(view.pausedText, TextStyle::kWarning);
-    ui.text(view.clock, TextStyle::kClock);
-    if (ui.button("Resume", 15.5f, Tone::kRunning)) out.push_back(intent::Resume{});
+    // Unmistakable: what is billed stopped at the tap; the clock counts the pause, not treatment.
+    ui.textWrapped("PAUSED · not billing", TextStyle::kPausedTitle);
+    ui.text(view.clock, TextStyle::kPausedClock);
+    ui.textWrapped(view.pausedText, TextStyle::kWarning);
+    if (ui.button("Resume", 7.5f, Tone::kRunning)) out.push_back(intent::Resume{});
+    ui.sameLine();
+    if (ui.button("Reason", 7.5f, view.pauseChipsOpen ? Tone::kSelected : Tone::kNormal))
+      out.push_back(intent::TogglePauseReasons{});
   } else if (!view.ended) {
     ui.textWrapped("Tap an activity to start its timer", TextStyle::kMuted);
   }
-  if (view.pauseChipsOpen && !view.runningName.empty()) {
+  if (view.pauseChipsOpen && view.paused) {
     for (std::size_t i = 0; i < view.pauseReasons.size(); ++i) {
       if (i % 2 == 1) ui.sameLine();
-      if (ui.button(view.pauseReasons[i].label, 7.5f, Tone::kWarning))
-        out.push_back(intent::Pause{view.pauseReasons[i].id});
+      const auto tone = view.pauseReasons[i].selected ? Tone::kSelected : Tone::kWarning;
+      if (ui.button(view.pauseReasons[i].label, 7.5f, tone))
+        out.push_back(intent::SetPauseReason{view.pauseReasons[i].id});
     }
   }
   if (!view.ended) {
@@ -128,6 +141,8 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   const float endEm = buttonBelow ? 0.0f : 8.0f;  // below the text: the whole width
   if (view.ended) {
     if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back(intent::EndSession{});
+  } else if (view.confirmEnd) {
+    if (ui.button("Keep going", endEm, Tone::kNormal)) out.push_back(intent::KeepGoing{});
   } else if (ui.button("End session", endEm, Tone::kDanger)) {
     out.push_back(intent::EndSession{});
   }

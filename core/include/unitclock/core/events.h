@@ -37,13 +37,15 @@ struct Instant {
 enum class ActivityMode { one_on_one, group, co_treatment };
 
 // Why treatment stopped for a while; paused time is never treatment time (billing-rules.md T3, S7).
-enum class PauseReason { rest, toileting, waiting, equipment, other };
+// `not_given`: the clinician paused without choosing a reason yet (a pause stops billing at the tap; the
+// reason can follow with pause_reason_set).
+enum class PauseReason { rest, toileting, waiting, equipment, other, not_given };
 
 // Event types and the type-specific fields each one uses (all others stay empty):
 //  session_opened       —                                          first event of every session
 //  activity_started     code, performer, mode                      stops the running activity, ends a pause
 //  activity_stopped     —
-//  paused               pauseReason                                stops the running activity until resumed
+//  paused               pauseReason (not_given allowed)            stops the running activity until resumed
 //  resumed              —                                          restarts the activity that was paused
 //  performer_switched   performer                                  splits the running segment
 //  untimed_added        code, minutes, assistantMinutes            an untimed service (evaluation, 97010,
@@ -59,6 +61,8 @@ enum class PauseReason { rest, toileting, waiting, equipment, other };
 //  app_restarted        —                                          first reading of a new process run while
 //                                                                  an activity or pause runs: later readings
 //                                                                  of that run are measured from it
+//  pause_reason_set     pauseReason (not not_given)                the reason of the pause going on, or of
+//                                                                  the last one, chosen after the tap
 // `clinicianId` is who tapped, edited, signed, reopened or voided; it is empty only for events the
 // device records by itself (clock_jump, session_synced, app_restarted).
 enum class EventType {
@@ -79,6 +83,7 @@ enum class EventType {
   session_synced,
   clock_jump,
   app_restarted,
+  pause_reason_set,
 };
 
 struct Event {
@@ -124,6 +129,7 @@ Event makeEvent(EventType type, std::int64_t sequence, const Instant& at, std::s
 Event activityStarted(std::int64_t sequence, const Instant& at, std::string clinicianId, std::string code,
                       Performer performer, ActivityMode mode = ActivityMode::one_on_one);
 Event paused(std::int64_t sequence, const Instant& at, std::string clinicianId, PauseReason reason);
+Event pauseReasonSet(std::int64_t sequence, const Instant& at, std::string clinicianId, PauseReason reason);
 Event performerSwitched(std::int64_t sequence, const Instant& at, std::string clinicianId,
                         Performer performer);
 Event untimedAdded(std::int64_t sequence, const Instant& at, std::string clinicianId, std::string code,

@@ -232,6 +232,7 @@ class Session {
   std::optional<Activity> m_active;          // the running activity
   std::optional<Activity> m_pausedActivity;  // what `resumed` restarts
   bool m_paused = false;
+  int m_pauses = 0;  // pauses so far (pause_reason_set needs one)
 };
 
 // Validates a header: UUID v4 id, non-empty clinic/device/payer/rendering clinician, patient MRN and
