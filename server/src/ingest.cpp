@@ -214,6 +214,39 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
                          "revision " + std::to_string(s.revision) + " is older than the stored revision " +
                              std::to_string(stored)});
   }
+  // A correction continues the stored revision: its log starts with the stored log, and the patient, payer,
+  // discipline, place of service, telehealth and rendering clinician stay as they were signed.
+  {
+    auto prior = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
+    if (!prior) return fail(storageError(prior.error()));
+    UC_TRY_BIND(prior->bind(1, s.id));
+    UC_TRY_BIND(prior->bind(2, stored));
+    auto found = prior->step();
+    if (!found) return fail(storageError(found.error()));
+    if (found.value()) {
+      const auto before = nlohmann::json::parse(prior->columnText(0), nullptr, false);
+      prior->reset();
+      if (before.is_object()) {
+        for (const char* key :
+             {"patient", "payer", "discipline", "place_of_service", "telehealth", "rendering_clinician"}) {
+          if (before.value(key, nlohmann::json()) != canonical.value(key, nlohmann::json())) {
+            return fail(ApiError{409, key,
+                                 "a correction cannot change what revision " + std::to_string(stored) +
+                                     " was signed for; void the session and record a new one"});
+          }
+        }
+        const auto& was = before.value("events", nlohmann::json::array());
+        const auto& now = canonical.value("events", nlohmann::json::array());
+        bool extends = was.is_array() && now.is_array() && now.size() > was.size();
+        for (std::size_t i = 0; extends && i < was.size(); ++i) extends = was[i] == now[i];
+        if (!extends) {
+          return fail(ApiError{409, "events",
+                               "revision " + std::to_string(s.revision) +
+                                   " does not continue the log of revision " + std::to_string(stored)});
+        }
+      }
+    }
+  }
   auto up = db.prepare(
       "UPDATE sessions SET device_id = ?2, revision = ?3, body_hash = ?4, service_date = ?5, status = ?6, "
       "facts = ?7, "
@@ -334,8 +367,13 @@ Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Prin
     if (!range) return std::nullopt;
     return wire::LocalDay{platform::formatIsoDate(date.value()), range->start, range->end};
   };
-  auto derived = wire::describeSession(header, upload.events, dayOf, clinic.rules);
+  std::string unbillable;
+  auto derived = wire::describeSession(header, upload.events, dayOf, clinic.rules, &unbillable);
   if (!derived) return reject("events", derived.error());
+  // A signed session the clinic's rules cannot bill (a code its catalog does not know) would hold every
+  // session of that patient's day: refused, so the device shows it as rejected and it can be corrected.
+  if (upload.status == core::SessionStatus::signed_ && !unbillable.empty())
+    return reject("lines", "cannot be billed under the clinic's rules (" + unbillable + ")");
   const auto& d = derived.value();
   auto time = [](const std::optional<WireTime>& t) {
     return t ? wire::formatUtcTimestamp(*t) : std::string("absent");

@@ -644,9 +644,12 @@ struct HttpServer::Impl {
                   return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
                 auto upload = wire::parseSessionUpload(item, id);
                 if (!upload) return fail(badRequest(upload.error()));
-                auto clinic = loadReplayContext(db, p.clinicId);
-        if (!clinic) return fail(clinic.error());
-        auto replayed = replayUpload(clinic.value(), p, std::move(upload).value());
+                if (!clinic) {
+                  auto loaded = loadReplayContext(db, p.clinicId);
+                  if (!loaded) return fail(loaded.error());
+                  clinic = std::move(loaded).value();
+                }
+                auto replayed = replayUpload(*clinic, p, std::move(upload).value());
                 if (!replayed) return fail(replayed.error());
                 return storeSession(db, p, *replayed, item, sha256Hex(item.dump()));
               }();

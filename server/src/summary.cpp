@@ -390,6 +390,7 @@ static Result<bool> loadReleases(sql::Database& db, DayReport& r) {
 
 Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date) {
   std::vector<SessionUpload> sessions;
+  std::vector<DayFlag> unreadable;
   auto q = db.prepare(
       "SELECT s.id, s.facts FROM session_days d JOIN sessions s ON s.id = d.session_id "
       "WHERE d.clinic_id = ?1 AND d.date = ?2 ORDER BY s.id");
@@ -402,9 +403,15 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     auto id = q->columnText(0);
     auto facts = nlohmann::json::parse(q->columnText(1), nullptr, false);
     auto s = wire::parseSessionUpload(facts, id);
-    if (!s) {
-      return fail(ApiError{
-          500, "", "stored session " + id + " cannot be read: " + s.error().field + " " + s.error().message});
+    if (!s) {  // one unreadable session (stored by an older version) must not hide the whole day
+      unreadable.push_back({"stored-session-unreadable",
+                            "stored session " + id + " cannot be read (" + s.error().field + " " +
+                                s.error().message + "); it is not billed",
+                            "",
+                            "",
+                            "",
+                            {id}});
+      continue;
     }
     sessions.push_back(std::move(s).value());
   }
@@ -424,6 +431,7 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
   if (!rules) return fail(rules.error());
   DayReport r = computeDay(clinicId, date, sessions, names, rules.value(), clinicTimeZone(db, clinicId));
   r.roster = std::move(roster);
+  r.flags.insert(r.flags.end(), unreadable.begin(), unreadable.end());
   // A US claim names the rendering clinician by NPI: a billed patient-day without one is flagged.
   for (auto& p : r.patients) {
     if (!p.recomputed || p.result.lines.empty()) continue;

@@ -868,6 +868,62 @@ TEST_F(Api, ASessionIdIsOneSpellingInLowerCase) {
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
 }
 
+TEST_F(Api, ALogWhoseClockRunsCarryItCenturiesAheadIsRefusedAtOnce) {
+  // A device's clock runs placed back to back can put a running activity's end centuries later; the
+  // server would otherwise cut it at every midnight in between.
+  testing::RecordedSession s{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:10:00"}}};
+  s.status = "open";
+  auto body = upload(s);
+  auto& events = body["events"];
+  const auto at = events.back()["at"];
+  events.push_back({{"sequence", events.size() + 1},
+                    {"type", "activity_started"},
+                    {"at", at},
+                    {"clinician", "ot1"},
+                    {"code", "97110"},
+                    {"performer", "therapist"},
+                    {"mode", "one_on_one"},
+                    {"run", "rX"},
+                    {"monotonic_ns", 0}});
+  events.push_back({{"sequence", events.size() + 1},
+                    {"type", "tie_preference_set"},
+                    {"at", at},
+                    {"clinician", "ot1"},
+                    {"run", "rX"},
+                    {"monotonic_ns", 9223372036854775807LL}});
+  auto r = put(body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "events");
+  EXPECT_NE(json(r)["message"].get<std::string>().find("spans more than 31 days"), std::string::npos)
+      << r.body;
+}
+
+TEST_F(Api, ACorrectionContinuesTheSignedLogAndKeepsItsPatient) {
+  testing::RecordedSession first{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
+  ASSERT_EQ(put(upload(first)).status, 201);
+  auto otherPatient = first;
+  otherPatient.mrn = "MRN2";
+  otherPatient.revision = 2;
+  auto r = put(upload(otherPatient));
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(json(r)["field"], "patient");
+  auto rewritten = first;
+  rewritten.segments = {{"97110", "08:00:00", "09:20:00"}};  // a new history, not a continuation
+  rewritten.revision = 2;
+  auto r2 = put(upload(rewritten));
+  EXPECT_EQ(r2.status, 409) << r2.body;
+  EXPECT_EQ(json(r2)["field"], "events");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT revision FROM sessions"), 1);
+}
+
+TEST_F(Api, ASignedSessionTheClinicsRulesCannotBillIsRefused) {
+  // A code the clinic's catalog does not know would hold every session of the patient's day.
+  auto r = put(upload(sessionId(1), "MRN1", {{"ZZZ99", "09:00:00", "09:20:00"}}));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["field"], "lines");
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 0);
+}
+
 TEST_F(Api, OnlyTheDeviceThatUploadedASessionRevisesOrVoidsIt) {
   testing::RecordedSession mine{sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}}};
   ASSERT_EQ(put(upload(mine)).status, 201);

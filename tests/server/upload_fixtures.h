@@ -174,7 +174,10 @@ inline nlohmann::json upload(const RecordedSession& s, const wire::BillingRules&
 inline nlohmann::json upload(const std::string& id, const std::string& mrn,
                              const std::vector<SegmentSpec>& segments, const std::string& date = "2026-11-26",
                              int deviceUnits = -1) {
-  RecordedSession s{id, mrn, segments};
+  RecordedSession s;
+  s.id = id;
+  s.mrn = mrn;
+  s.segments = segments;
   s.date = date;
   auto j = upload(s);
   if (deviceUnits > 0 && !segments.empty()) {

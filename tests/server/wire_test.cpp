@@ -229,3 +229,42 @@ TEST(WireDaySummary, AFieldOfTheWrongKindIsNamed) {
 
 }  // namespace
 }  // namespace unitclock::server
+
+namespace unitclock::server {
+namespace {
+
+TEST(WireEvents, AnEventWithoutItsClockRunIsItsOwnRun) {
+  // Logs stored before events carried `run`: each event is placed by its wall time.
+  auto e = platform::eventFromJson(nlohmann::json::parse(
+      R"({"sequence": 3, "type": "activity_stopped", "at": "2026-11-26T14:03:00.000Z", "clinician": "ot1"})"));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->runId, "legacy-3");
+}
+
+TEST(HostileUpload, MoreSegmentEditsThanASessionMayHoldAreRefusedBeforeAnyReplay) {
+  auto j = upload(testing::sessionId(1), "MRN1", {{"97110", "14:00:00", "14:30:00"}});
+  auto& events = j["events"];
+  const auto edit = nlohmann::json{{"type", "segment_edited"},
+                                   {"at", "2026-11-26T15:00:00.000Z"},
+                                   {"clinician", "ot1"},
+                                   {"run", "run-1"},
+                                   {"monotonic_ns", 0},
+                                   {"segment_index", 0},
+                                   {"old_start", "2026-11-26T14:00:00.000Z"},
+                                   {"old_end", "2026-11-26T14:30:00.000Z"},
+                                   {"new_start", "2026-11-26T14:00:00.000Z"},
+                                   {"new_end", "2026-11-26T14:30:00.000Z"},
+                                   {"reason", "Other correction"}};
+  const std::size_t first = events.size();
+  for (std::size_t i = 0; i <= wire::Limits::kMaxSegmentEdits; ++i) {
+    auto e = edit;
+    e["sequence"] = first + i + 1;
+    events.push_back(e);
+  }
+  auto r = wire::parseSessionUpload(j, testing::sessionId(1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "events[" + std::to_string(first + wire::Limits::kMaxSegmentEdits) + "]");
+}
+
+}  // namespace
+}  // namespace unitclock::server

@@ -165,6 +165,9 @@ core::Result<core::Event, EventFieldError> eventFromJson(const nlohmann::json& j
   e.wall = *at;
   if (auto err = text(f::kClinician, e.clinicianId, 64)) return fail(*err);
   if (auto err = text(f::kRun, e.runId, 64)) return fail(*err);
+  // A log written before events carried their clock run: each event is its own run, so the session's
+  // times are its wall times (docs/session-model.md, time policy across restarts).
+  if (!j.contains(f::kRun)) e.runId = "legacy-" + std::to_string(e.sequence);
   n.reset();
   if (auto err = integer(f::kMonotonicNs, 0, std::numeric_limits<long long>::max(), n)) return fail(*err);
   e.monotonic = std::chrono::nanoseconds{n.value_or(0)};

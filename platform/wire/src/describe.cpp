@@ -38,7 +38,9 @@ core::Result<core::UnitsResult, std::string> dayUnits(const std::vector<const co
 
 core::Result<SessionUpload, std::string> describeSession(const core::SessionHeader& header,
                                                          const std::vector<core::Event>& events,
-                                                         const DayOf& dayOf, const BillingRules& rules) {
+                                                         const DayOf& dayOf, const BillingRules& rules,
+                                                         std::string* billingError) {
+  if (billingError != nullptr) billingError->clear();
   if (events.empty()) return core::fail("session " + header.id + " has no events");
   auto session = core::Session::restore(header, events);
   if (!session) return core::fail("session " + header.id + ": " + session.error().message);
@@ -83,9 +85,15 @@ core::Result<SessionUpload, std::string> describeSession(const core::SessionHead
     if (seen.insert(d.date).second) days.push_back(d);
   };
   noteDay(*opened);
+  const auto tooLong =
+      core::fail("session " + header.id + " spans more than " + std::to_string(Limits::kMaxSessionDays) +
+                 " days or " + std::to_string(Limits::kMaxSegments) + " segments");
+  const core::WallTime latest = events.front().wall + std::chrono::days{Limits::kMaxSessionDays};
   for (const auto& seg : summary.segments) {
+    if (seg.end > latest || seg.start > latest || u.segments.size() >= Limits::kMaxSegments) return tooLong;
     core::WallTime from = seg.start;
     while (from < seg.end) {
+      if (u.segments.size() >= Limits::kMaxSegments) return tooLong;
       auto day = dayOf(from);
       if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
       noteDay(*day);
@@ -97,6 +105,7 @@ core::Result<SessionUpload, std::string> describeSession(const core::SessionHead
     }
   }
   for (const auto& entry : summary.untimed) {
+    if (entry.at > latest) return tooLong;
     auto day = dayOf(entry.at);
     if (!day) return core::fail("session " + header.id + ": the clinic's calendar day is unknown");
     noteDay(*day);
@@ -111,7 +120,10 @@ core::Result<SessionUpload, std::string> describeSession(const core::SessionHead
     const std::vector<const core::Session*> one{&session.value()};
     for (const auto& d : days) {
       auto units = dayUnits(one, d, *payer, rules.catalog);
-      if (!units) continue;  // the server recomputes and flags what it cannot bill
+      if (!units) {  // the device shows it; the server refuses to store what it cannot bill
+        if (billingError != nullptr && billingError->empty()) *billingError = d.date + ": " + units.error();
+        continue;
+      }
       for (const auto& l : units->lines) u.lines.push_back({l.code, l.units, l.modifiers, d.date});
     }
   }

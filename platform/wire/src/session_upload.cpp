@@ -248,8 +248,8 @@ std::optional<Error> parseSegment(const json& sj, const std::string& prefix, con
   seg.start = *start;
   seg.end = *end;
   if (seg.end < seg.start) return badRequest(prefix + "end", "is before start");
-  if (seg.end - seg.start > std::chrono::hours{24})
-    return badRequest(prefix + "end", "is more than 24 hours after start");
+  if (seg.end - seg.start > std::chrono::hours{25})  // one calendar day: 25 hours when clocks fall back
+    return badRequest(prefix + "end", "is more than one calendar day after start");
   if (auto e = sf.date("date", seg.date, false)) return e;
   if (seg.date.empty()) seg.date = s.serviceDate;
   return std::nullopt;
@@ -426,6 +426,7 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
     if (ev->size() > Limits::kMaxEvents)
       return reject("events", "holds at most " + std::to_string(Limits::kMaxEvents) + " events");
     s.events.reserve(ev->size());
+    std::size_t edits = 0;
     for (std::size_t i = 0; i < ev->size(); ++i) {
       auto event = platform::eventFromJson((*ev)[i]);
       const std::string path = "events[" + std::to_string(i) + "]";
@@ -433,6 +434,9 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
         return reject(event.error().field.empty() ? path : path + "." + event.error().field,
                       event.error().message);
       }
+      if (event->type == core::EventType::segment_edited && ++edits > Limits::kMaxSegmentEdits)
+        return reject(path, "is one segment edit more than the " + std::to_string(Limits::kMaxSegmentEdits) +
+                                " a session may hold");
       s.events.push_back(std::move(event).value());
     }
   } else {

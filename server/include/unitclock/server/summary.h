@@ -26,6 +26,7 @@ namespace unitclock::server {
 //  engine-error         the engine refused a patient's day (unknown code, ...); not recomputed
 //  payer-mismatch       sessions of one patient's day name different payers (the first one is used)
 //  npi-missing          the rendering clinician of a billed patient-day has no NPI on the roster
+//  stored-session-unreadable  a session stored by an older version cannot be read; it is not billed
 //  + every core engine warning id (no-diagnosis, ncci-overlap, ...) raised on a patient's day
 struct DayFlag {
   std::string id;

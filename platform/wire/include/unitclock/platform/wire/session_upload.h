@@ -48,6 +48,9 @@ struct Limits {
   static constexpr std::size_t kMaxClinicians = 16;    // per session
   static constexpr std::size_t kMaxInitialsChars = 8;  // characters (code points), not bytes
   static constexpr int kMaxRevision = 1000;            // corrections of one session
+  static constexpr std::size_t kMaxSegmentEdits =
+      100;                                    // segment_edited events per session (each replays the log)
+  static constexpr int kMaxSessionDays = 31;  // calendar days one session may touch
 };
 
 // The deepest nesting of arrays and objects in `text`, counted without parsing (strings are skipped), so
@@ -154,10 +157,13 @@ struct BillingRules {
 
 // The upload of a session as its log says: segments cut at the clinic's local midnight, untimed services
 // with their assistant minutes, and the charge lines per calendar day under `rules`. Fails (with a
-// sentence) when the log cannot be replayed or a day cannot be placed.
+// sentence) when the log cannot be replayed, a day cannot be placed, or the log spans more days or
+// segments than Limits allow (checked as it goes, so no log makes it cut a segment millions of times).
+// `billingError`, when given, receives why a day could not be billed under `rules` ("" when all could).
 core::Result<SessionUpload, std::string> describeSession(const core::SessionHeader& header,
                                                          const std::vector<core::Event>& events,
-                                                         const DayOf& dayOf, const BillingRules& rules);
+                                                         const DayOf& dayOf, const BillingRules& rules,
+                                                         std::string* billingError = nullptr);
 
 // The charge lines of sessions of one patient and one discipline for one day [start, end) of the
 // clinic (billing-rules.md S3): each session's part of the day, merged, computed under `payer`. Both the
