@@ -7,8 +7,8 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/device_store_outbox.h>
 #include <unitclock/platform/http_client.h>
-#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/sync_worker.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/server/summary.h>
 #include <atomic>
 #include <deque>
@@ -116,7 +116,8 @@ void addRoster(const server::testing::Clinic& clinic) {
   if (!db) throw std::runtime_error(db.error().message);
   std::string sql = "BEGIN;";
   for (int c = 0; c < kClinicians; ++c)
-    sql += "INSERT INTO clinicians(id, clinic_id, name, role) VALUES('c" + std::to_string(c) + "', 'north', 'C', 'ot');";
+    sql += "INSERT INTO clinicians(id, clinic_id, name, role) VALUES('c" + std::to_string(c) +
+           "', 'north', 'C', 'ot');";
   if (auto r = db->exec(sql + "COMMIT;"); !r) throw std::runtime_error(r.error().message);
 }
 

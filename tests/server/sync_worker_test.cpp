@@ -4,10 +4,10 @@
 #include <httplib.h>
 
 #include <unitclock/core/session.h>
-#include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/platform/time_zone.h>
+#include <unitclock/platform/wire/session_upload.h>
 #include <atomic>
 #include <deque>
 #include <mutex>

@@ -26,9 +26,9 @@ bool isAdmin(const std::string& role);
 bool isSupervisor(const std::string& role);
 std::string roleLabel(const std::string& role);  // "OT", "Supervisor", "Administrator"
 core::Discipline disciplineForRole(const std::string& role);
-std::string disciplineLabel(core::Discipline d);  // "OT" "PT" "SLP"
+std::string disciplineLabel(core::Discipline d);          // "OT" "PT" "SLP"
 std::string payerLabel(const core::PayerProfile& payer);  // "Medicare Part B", else its name
-std::string pauseLabel(core::PauseReason r);      // "Rest"
+std::string pauseLabel(core::PauseReason r);              // "Rest"
 std::string statusLabel(core::SessionStatus s, bool running);
 std::string codeName(const core::Catalog& catalog, const std::string& code);  // its short name, else the code
 

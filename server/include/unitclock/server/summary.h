@@ -5,8 +5,8 @@
 
 #include <unitclock/core/engine.h>
 #include <unitclock/core/payer.h>
-#include <unitclock/server/database.h>
 #include <unitclock/platform/wire/day_summary.h>
+#include <unitclock/server/database.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <map>

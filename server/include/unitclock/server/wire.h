@@ -14,7 +14,9 @@ using wire::isSessionId;
 using wire::parseUtcTimestamp;
 using wire::WireTime;
 
-inline ApiError badRequest(const wire::Error& e) { return badRequest(e.field, e.message); }
+inline ApiError badRequest(const wire::Error& e) {
+  return badRequest(e.field, e.message);
+}
 
 // A JSON body from outside, as wire::parseJsonBody reads it, refused with a 400.
 inline Result<nlohmann::json> parseJsonBody(std::string_view body) {
