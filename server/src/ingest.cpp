@@ -48,6 +48,19 @@ Result<bool> replaceDays(sql::Database& db, const std::string& clinicId, const S
   return true;
 }
 
+// The body stored for a revision, parsed (a value that is not an object when unreadable); nothing when the
+// revision is not stored.
+Result<std::optional<nlohmann::json>> storedBody(sql::Database& db, const std::string& id, int revision) {
+  auto q = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
+  if (!q) return fail(storageError(q.error()));
+  UC_TRY_BIND(q->bind(1, id));
+  UC_TRY_BIND(q->bind(2, revision));
+  auto found = q->step();
+  if (!found) return fail(storageError(found.error()));
+  if (!found.value()) return std::optional<nlohmann::json>{};
+  return std::optional<nlohmann::json>{nlohmann::json::parse(q->columnText(0), nullptr, false)};
+}
+
 // True when `voided` is `signed` voided on the device without a new revision: the same upload in every
 // field a bill depends on, status `voided`, and the same event log followed only by what a device records
 // after signing (`session_synced`) and the void itself, which comes last and carries a reason.
@@ -176,17 +189,12 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   if (s.revision == stored) {
     if (hash == storedHash) return IngestOutcome{IngestResult::Unchanged, stored};
     // A void of this revision, or a late retry of the revision's signed body after its void.
-    auto prior = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
-    if (!prior) return fail(storageError(prior.error()));
-    UC_TRY_BIND(prior->bind(1, s.id));
-    UC_TRY_BIND(prior->bind(2, stored));
-    auto found = prior->step();
-    if (!found) return fail(storageError(found.error()));
-    if (found.value()) {
-      auto storedBody = nlohmann::json::parse(prior->columnText(0), nullptr, false);
-      prior->reset();
-      if (isVoidOf(canonical, storedBody)) return IngestOutcome{IngestResult::Unchanged, stored};
-      if (isVoidOf(storedBody, canonical)) {
+    auto prior = storedBody(db, s.id, stored);
+    if (!prior) return fail(prior.error());
+    if (prior.value()) {
+      const auto& kept = *prior.value();
+      if (isVoidOf(canonical, kept)) return IngestOutcome{IngestResult::Unchanged, stored};
+      if (isVoidOf(kept, canonical)) {
         if (auto r = storeVoid(db, device, s, canonical, body, hash, now); !r) return fail(r.error());
         return IngestOutcome{IngestResult::Voided, stored};
       }
@@ -217,15 +225,10 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   // A correction continues the stored revision: its log starts with the stored log, and the patient, payer,
   // discipline, place of service, telehealth and rendering clinician stay as they were signed.
   {
-    auto prior = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
-    if (!prior) return fail(storageError(prior.error()));
-    UC_TRY_BIND(prior->bind(1, s.id));
-    UC_TRY_BIND(prior->bind(2, stored));
-    auto found = prior->step();
-    if (!found) return fail(storageError(found.error()));
-    if (found.value()) {
-      const auto before = nlohmann::json::parse(prior->columnText(0), nullptr, false);
-      prior->reset();
+    auto prior = storedBody(db, s.id, stored);
+    if (!prior) return fail(prior.error());
+    if (prior.value()) {
+      const auto& before = *prior.value();
       if (before.is_object()) {
         for (const char* key :
              {"patient", "payer", "discipline", "place_of_service", "telehealth", "rendering_clinician"}) {
@@ -236,9 +239,9 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
           }
         }
         const auto& was = before.value("events", nlohmann::json::array());
-        const auto& now = canonical.value("events", nlohmann::json::array());
-        bool extends = was.is_array() && now.is_array() && now.size() > was.size();
-        for (std::size_t i = 0; extends && i < was.size(); ++i) extends = was[i] == now[i];
+        const auto& is = canonical.value("events", nlohmann::json::array());
+        bool extends = was.is_array() && is.is_array() && is.size() > was.size();
+        for (std::size_t i = 0; extends && i < was.size(); ++i) extends = was[i] == is[i];
         if (!extends) {
           return fail(ApiError{409, "events",
                                "revision " + std::to_string(s.revision) +
