@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates
+  # the programs' command lines (options, --help, configuration file)
+  libcli11-dev
   # the core is also built and tested with clang
   clang
   # core tests and benchmarks

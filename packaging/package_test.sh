@@ -57,24 +57,31 @@ systemd-analyze verify /lib/systemd/system/unitclock-server-backup.service /lib/
 [[ "$(stat -c '%U %a' /var/backups/unitclock-server)" == "unitclock 700" ]] || fail "no backup directory for the service user"
 
 echo "== the installed server, as unitclock.service runs it"
-# The unit's EnvironmentFile, then its ExecStartPre and ExecStart as the unit's user. Only the port
-# differs (0: any free one, so a server already on 8470 here is no obstacle) and the state directory
-# (systemd would create /var/lib/unitclock-server; the test keeps its own).
-set -a; . /etc/unitclock/server.conf; set +a
-UNITCLOCK_DATA_DIR=/var/lib/unitclock-server-package-test
-UNITCLOCK_LISTEN=127.0.0.1:0
+# The unit's ExecStartPre and ExecStart as the unit's user, with the packaged /etc/unitclock/server.conf.
+# Only the port differs (0: any free one, so a server already on 8470 here is no obstacle) and the state
+# directory (systemd would create /var/lib/unitclock-server; the test keeps its own): both given the way
+# an administrator overrides the file, by environment variables (Environment= in a drop-in).
+conf=/etc/unitclock/server.conf
+grep -q '^data-dir = "/var/lib/unitclock-server"' "$conf" || fail "the packaged configuration names no data directory"
+export UNITCLOCK_DATA_DIR=/var/lib/unitclock-server-package-test UNITCLOCK_LISTEN=127.0.0.1:0
+exec_line() { sed -n "s|^$1=||p" /lib/systemd/system/unitclock-server.service; }
+[[ "$(exec_line ExecStart)" == "/usr/bin/unitclock-server --config $conf serve" ]] || fail "the unit runs '$(exec_line ExecStart)'"
 $SUDO install -d -o unitclock -g unitclock -m 0700 "$UNITCLOCK_DATA_DIR"
-as_server() { $SUDO runuser -u unitclock -- "$@"; }
-as_server /usr/bin/unitclock-server init --data-dir "$UNITCLOCK_DATA_DIR"
-as_server /usr/bin/unitclock-server clinic add --data-dir "$UNITCLOCK_DATA_DIR" --id riverside --name "Riverside Therapy" --timezone UTC \
+as_server() {
+  $SUDO env UNITCLOCK_DATA_DIR="$UNITCLOCK_DATA_DIR" UNITCLOCK_LISTEN="$UNITCLOCK_LISTEN" runuser -u unitclock -- "$@"
+}
+# shellcheck disable=SC2046 # the unit's command line, split into words as systemd does
+as_server $(exec_line ExecStartPre)
+as_server /usr/bin/unitclock-server clinic add --id riverside --name "Riverside Therapy" --timezone UTC \
   --min-pin-digits 4 >/dev/null  # the e2e kiosk script's PIN (1357); a real clinic keeps the default 6
-as_server /usr/bin/unitclock-server clinician add --data-dir "$UNITCLOCK_DATA_DIR" --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 >/dev/null
-code="$(as_server /usr/bin/unitclock-server device enroll-code --data-dir "$UNITCLOCK_DATA_DIR" --clinic riverside | tail -1)"
-token="$(as_server /usr/bin/unitclock-server token add --data-dir "$UNITCLOCK_DATA_DIR" --role supervisor --clinic riverside | tail -1)"
+as_server /usr/bin/unitclock-server clinician add --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin-stdin <<<1357 >/dev/null
+as_server /usr/bin/unitclock-server clinician list | grep -q '^c-dana	riverside	Dana Ortiz	ot		set	yes$' \
+  || fail "the roster does not list Dana with a PIN"
+code="$(as_server /usr/bin/unitclock-server device enroll-code --clinic riverside | tail -1)"
+token="$(as_server /usr/bin/unitclock-server token add --role supervisor --clinic riverside | tail -1)"
 work="$(mktemp -d)"
-# shellcheck disable=SC2086 # the unit splits $UNITCLOCK_SERVE_OPTIONS into words too
-$SUDO runuser -u unitclock -- /usr/bin/unitclock-server serve --data-dir "$UNITCLOCK_DATA_DIR" \
-  --listen "$UNITCLOCK_LISTEN" $UNITCLOCK_SERVE_OPTIONS > "$work/server.log" 2>&1 &
+# shellcheck disable=SC2046
+as_server $(exec_line ExecStart) > "$work/server.log" 2>&1 &
 spid=$!
 for _ in $(seq 100); do grep -q '^listening' "$work/server.log" && break; sleep 0.1; done
 url="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.log" | head -1)"
@@ -92,15 +99,16 @@ unitclock-cli sessions export --json --db "$work/device/device.db" | grep -q '"s
   || fail "the installed CLI does not show the session synced"
 
 echo "== a backup as the backup unit takes it, restored into a new data directory"
-out="$(as_server /usr/bin/unitclock-server backup --data-dir "$UNITCLOCK_DATA_DIR" --to "$UNITCLOCK_BACKUP_DIR" \
-  --keep "$UNITCLOCK_BACKUP_KEEP")" || fail "the backup failed"
+backup_dir=/var/backups/unitclock-server
+# shellcheck disable=SC2046
+out="$(as_server $(sed -n 's|^ExecStart=||p' /lib/systemd/system/unitclock-server-backup.service))" || fail "the backup failed"
 echo "$out"
-copy="$(ls "$UNITCLOCK_BACKUP_DIR"/unitclock-server-*.db | tail -1)"
+grep -q "^backed up to $backup_dir/unitclock-server-" <<<"$out" || fail "the backup did not go where server.conf says"
+copy="$(ls "$backup_dir"/unitclock-server-*.db | tail -1)"
 [[ "$(stat -c '%U %a' "$copy")" == "unitclock 600" ]] || fail "the backup is not the service user's alone"
 $SUDO install -d -o unitclock -g unitclock -m 0700 "$UNITCLOCK_DATA_DIR-restored"  # as StateDirectory would
 as_server /usr/bin/unitclock-server restore --from "$copy" --data-dir "$UNITCLOCK_DATA_DIR-restored"
-$SUDO runuser -u unitclock -- /usr/bin/unitclock-server serve --data-dir "$UNITCLOCK_DATA_DIR-restored" \
-  --listen 127.0.0.1:0 > "$work/restored.log" 2>&1 &
+as_server /usr/bin/unitclock-server serve --data-dir "$UNITCLOCK_DATA_DIR-restored" > "$work/restored.log" 2>&1 &
 rpid=$!
 for _ in $(seq 100); do grep -q '^listening' "$work/restored.log" && break; sleep 0.1; done
 rurl="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/restored.log" | head -1)"

@@ -20,7 +20,7 @@ if [[ ! -f "$data/unitclock-server.db" ]]; then
   # (the 100000000x series). The kiosk itself keeps no NPI.
   while IFS='|' read -r id name family given role pin npi; do
     "$srv" clinician add --data-dir "$data" --clinic demo-clinic --id "$id" --name "$name" --role "$role" \
-      --pin "$pin" --npi "$npi" --family-name "$family" --given-name "$given" >/dev/null
+      --pin-stdin --npi "$npi" --family-name "$family" --given-name "$given" <<<"$pin" >/dev/null
   done <<'ROSTER'
 c-dana|Dana Ortiz|Ortiz|Dana|ot|1111|1000000004
 c-sam|Sam Lee|Lee|Sam|ota|2222|1000000012

@@ -1,10 +1,13 @@
 #include <pthread.h>
 #include <signal.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -25,83 +28,19 @@
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/wire.h>
 
+#include "admin_commands.h"
+
 namespace unitclock::server {
 namespace {
 
-constexpr const char* kUsage = R"(usage: unitclock-server COMMAND --data-dir DIR [options]
-
-  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE | --insecure-http yes] [--max-body BYTES]
-        [--rate PER_SECOND] [--burst N] [--threads N] [--max-connections N] [--hl7-processing-id P|T]
-                                 serve API v1 (default 127.0.0.1:8470; port 0 picks a free port);
-                                 an address other than loopback needs TLS, or --insecure-http yes
-                                 behind a TLS-terminating proxy on the same host
-  init                           create the data directory and database
-  backup --to FILE|DIR [--keep N]  a consistent copy while serving (0600, integrity-checked); into a
-                                 directory as unitclock-server-YYYYMMDDTHHMMSSZ.db, keeping the newest N
-  restore --from FILE            restore a backup into --data-dir, which must not hold a database yet
-  clinic add --id ID --name NAME [--timezone ZONE] [--min-pin-digits N (default 6)]
-  clinician add --clinic ID --id ID --name NAME --role ot|ota|pt|pta|slp|supervisor [--pin PIN | --pin-hash HASH]
-                [--npi NPI] [--family-name NAME --given-name NAME]
-  clinician remove --id ID
-  device enroll-code --clinic ID [--valid-hours N]    prints a one-time enrollment code
-  device list [--clinic ID]
-  device revoke --id DEVICE_ID
-  token add --role supervisor [--clinic ID] [--label TEXT]   prints a supervisor token
-  token revoke --id TOKEN_ID
-  session transfer --clinic ID --session SESSION_ID --to-device DEVICE_ID
-                                 let another device of the clinic revise or void a session (a
-                                 replaced tablet); until then only the device that uploaded it may
-  config set --clinic ID --name payers|catalog|favourites --file FILE.json
-  schedule add --clinic ID --date YYYY-MM-DD --mrn MRN --initials AB [--time HH:MM] [--payer NAME]
-               [--discipline ot|pt|slp] [--clinician ID]
-)";
-
-struct Args {
-  std::vector<std::string> words;  // the command words, e.g. {"clinic", "add"}
-  std::map<std::string, std::string> options;
-};
-
-std::optional<Args> parseArgs(const std::vector<std::string>& args, std::string& error) {
-  Args a;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& s = args[i];
-    if (s.rfind("--", 0) == 0) {
-      auto eq = s.find('=');
-      if (eq != std::string::npos) {
-        a.options[s.substr(2, eq - 2)] = s.substr(eq + 1);
-      } else if (i + 1 < args.size()) {
-        a.options[s.substr(2)] = args[++i];
-      } else {
-        error = "option " + s + " needs a value";
-        return std::nullopt;
-      }
-    } else {
-      a.words.push_back(s);
-    }
-  }
-  return a;
-}
-
 int usageError(const std::string& message) {
-  std::fprintf(stderr, "unitclock-server: %s\n%s", message.c_str(), kUsage);
+  std::fprintf(stderr, "unitclock-server: %s\n(see unitclock-server COMMAND --help)\n", message.c_str());
   return 2;
 }
 
 int runtimeError(const std::string& message) {
   std::fprintf(stderr, "unitclock-server: %s\n", message.c_str());
   return 1;
-}
-
-// Checks that only `allowed` options were given and all of `required` were.
-std::optional<std::string> checkOptions(const Args& a, std::set<std::string> allowed,
-                                        const std::set<std::string>& required) {
-  allowed.insert("data-dir");
-  for (const auto& [k, v] : a.options)
-    if (!allowed.count(k)) return "unknown option --" + k;
-  for (const auto& k : required)
-    if (!a.options.count(k) || a.options.at(k).empty()) return "--" + k + " is required";
-  if (!a.options.count("data-dir")) return std::string("--data-dir is required");
-  return std::nullopt;
 }
 
 std::string opt(const Args& a, const std::string& key, std::string fallback = {}) {
@@ -156,8 +95,9 @@ bool isIdentifier(const std::string& s) {
   return true;
 }
 
-int backup(const Args& a) {
-  if (auto e = checkOptions(a, {"to", "keep"}, {"to"})) return usageError(*e);
+}  // namespace
+
+int backupCommand(const Args& a) {
   int keep = 0;
   if (a.options.count("keep")) {
     try {
@@ -174,14 +114,15 @@ int backup(const Args& a) {
   return 0;
 }
 
-int restore(const Args& a) {
-  if (auto e = checkOptions(a, {"from"}, {"from"})) return usageError(*e);
+int restoreCommand(const Args& a) {
   auto r = restoreDatabase(opt(a, "from"), opt(a, "data-dir"));
   if (!r) return runtimeError(r.error().message);
   std::printf("restored %s into %s (schema %d)\n", opt(a, "from").c_str(),
               databasePath(opt(a, "data-dir")).c_str(), r.value());
   return 0;
 }
+
+namespace {
 
 // 127.0.0.0/8, ::1 and localhost: addresses no other machine reaches.
 bool isLoopback(const std::string& host) {
@@ -204,13 +145,9 @@ std::string printable(const std::string& text) {
   return out;
 }
 
-int serve(const Args& a) {
-  if (auto e = checkOptions(a,
-                            {"listen", "tls-cert", "tls-key", "insecure-http", "max-body", "rate", "burst",
-                             "threads", "max-connections", "hl7-processing-id"},
-                            {})) {
-    return usageError(*e);
-  }
+}  // namespace
+
+int serveCommand(const Args& a) {
   ServeOptions o;
   o.dataDir = opt(a, "data-dir");
   if (auto listen = opt(a, "listen"); !listen.empty()) {
@@ -294,9 +231,82 @@ int serve(const Args& a) {
   return 0;
 }
 
-int clinicAdd(const Args& a) {
-  if (auto e = checkOptions(a, {"id", "name", "timezone", "min-pin-digits"}, {"id", "name"}))
-    return usageError(*e);
+int initCommand(const Args& a) {
+  auto v = initDataDir(opt(a, "data-dir"));
+  if (!v) return runtimeError(v.error().message);
+  std::printf("initialised %s (schema %d)\n", databasePath(opt(a, "data-dir")).c_str(), v.value());
+  return 0;
+}
+
+namespace {
+
+// Prints the rows of `query` (bound to `values`) as tab-separated text under a header line; text from
+// outside (labels, messages) through printable().
+template <class... T>
+int printTable(const Args& a, const char* header, std::string_view query, const T&... values) {
+  return withDatabase(a, [&](sql::Database& db) {
+    auto st = db.prepare(query);
+    if (!st) return runtimeError(st.error().message);
+    int index = 0;
+    bool bound = true;
+    ((bound = bound && static_cast<bool>(st->bind(++index, values))), ...);
+    if (!bound) return runtimeError("cannot read the database");
+    std::printf("%s\n", header);
+    const int columns = static_cast<int>(std::count(header, header + std::strlen(header), '\t')) + 1;
+    while (true) {
+      auto r = st->step();
+      if (!r) return runtimeError(r.error().message);
+      if (!r.value()) break;
+      std::string line;
+      for (int c = 0; c < columns; ++c) line += (c ? "\t" : "") + printable(st->columnText(c));
+      std::printf("%s\n", line.c_str());
+    }
+    return 0;
+  });
+}
+
+}  // namespace
+
+int clinicListCommand(const Args& a) {
+  return printTable(a, "id\tname\ttimezone\tmin_pin_digits\tcreated_at",
+                    "SELECT id, name, timezone, min_pin_digits, created_at FROM clinics ORDER BY id");
+}
+
+int clinicianListCommand(const Args& a) {
+  // Whether a PIN is set, never the hash.
+  return printTable(
+      a, "id\tclinic\tname\trole\tnpi\tpin\tactive",
+      "SELECT id, clinic_id, name, role, npi, CASE WHEN pin_hash = '' THEN 'none' ELSE 'set' END, "
+      "CASE WHEN active = 1 THEN 'yes' ELSE 'no' END FROM clinicians "
+      "WHERE ?1 = '' OR clinic_id = ?1 ORDER BY clinic_id, id",
+      opt(a, "clinic"));
+}
+
+int tokenListCommand(const Args& a) {
+  return printTable(
+      a, "id\trole\tclinic\tlabel\tcreated_at\trevoked_at",
+      "SELECT id, role, COALESCE(clinic_id, '(all)'), label, created_at, COALESCE(revoked_at, '') "
+      "FROM api_tokens WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id",
+      opt(a, "clinic"));
+}
+
+int rejectionListCommand(const Args& a) {
+  if (a.options.count("day") && !isCalendarDate(opt(a, "day"))) return usageError("--day must be YYYY-MM-DD");
+  std::int64_t limit = 100;
+  try {
+    if (a.options.count("limit")) limit = std::stoll(opt(a, "limit"));
+  } catch (...) {
+    limit = 0;
+  }
+  if (limit < 1) return usageError("--limit takes a number of rows, 1 or more");
+  return printTable(a, "id\tclinic\tday\tdevice\tsession\tstatus\tfield\tmessage\treceived_at",
+                    "SELECT id, clinic_id, day, device_id, session_id, status, field, message, received_at "
+                    "FROM rejections WHERE (?1 = '' OR clinic_id = ?1) AND (?2 = '' OR day = ?2) "
+                    "ORDER BY id DESC LIMIT ?3",
+                    opt(a, "clinic"), opt(a, "day"), limit);
+}
+
+int clinicAddCommand(const Args& a) {
   if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
   const auto zone = opt(a, "timezone", "UTC");
   if (!platform::isKnownTimeZone(zone))
@@ -320,12 +330,46 @@ int clinicAdd(const Args& a) {
   });
 }
 
-int clinicianAdd(const Args& a) {
-  if (auto e = checkOptions(
-          a, {"clinic", "id", "name", "role", "pin", "pin-hash", "npi", "family-name", "given-name"},
-          {"clinic", "id", "name", "role"})) {
-    return usageError(*e);
+namespace {
+
+// A PIN from standard input. On a terminal it is asked for twice without being shown; from a pipe or a
+// file, the first line is the PIN.
+core::Result<std::string, std::string> readPin() {
+  auto readLine = [](std::string& line) {
+    line.clear();
+    int c;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n') {
+      if (line.size() > 64) return false;  // no PIN is this long: not what was meant to be read
+      line += static_cast<char>(c);
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return c != EOF || !line.empty();
+  };
+  if (!::isatty(STDIN_FILENO)) {
+    std::string pin;
+    if (!readLine(pin)) return fail(std::string("--pin-stdin: no PIN on standard input"));
+    return pin;
   }
+  termios saved{};
+  ::tcgetattr(STDIN_FILENO, &saved);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  std::string first, second;
+  std::fputs("PIN: ", stderr);
+  const bool gotFirst = readLine(first);
+  std::fputs("\nPIN again: ", stderr);
+  const bool gotSecond = gotFirst && readLine(second);
+  std::fputs("\n", stderr);
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (!gotFirst || !gotSecond) return fail(std::string("no PIN given"));
+  if (first != second) return fail(std::string("the two PINs differ; nothing was changed"));
+  return first;
+}
+
+}  // namespace
+
+int clinicianAddCommand(const Args& a) {
   // The NPI and the name parts go on claims (HL7 XCN, FHIR performer): checked here, not by the payer.
   if (a.options.count("npi") && !core::isValidNpi(opt(a, "npi")))
     return usageError("--npi must be a 10-digit NPI with a valid check digit");
@@ -335,15 +379,23 @@ int clinicianAdd(const Args& a) {
   if (!kRoles.count(opt(a, "role")))
     return usageError("--role must be one of ot, ota, pt, pta, slp, supervisor");
   if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
-  if (a.options.count("pin") && a.options.count("pin-hash"))
-    return usageError("give --pin or --pin-hash, not both");
-  const auto pin = opt(a, "pin");
   if (a.options.count("pin")) {
-    if (pin.size() < 4 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos) {
-      return usageError("--pin must be 4 to 12 digits");
-    }
-  } else if (auto h = opt(a, "pin-hash"); !h.empty() && h.rfind("$argon2id$", 0) != 0) {
+    return usageError(
+        "--pin would show the PIN to every user of this machine (ps) and keep it in shell history; give "
+        "--pin-stdin and type it, or pipe it in");
+  }
+  const bool pinFromStdin = a.options.count("pin-stdin") > 0;
+  if (pinFromStdin && a.options.count("pin-hash"))
+    return usageError("give --pin-stdin or --pin-hash, not both");
+  if (auto h = opt(a, "pin-hash"); !h.empty() && h.rfind("$argon2id$", 0) != 0)
     return usageError("--pin-hash must be an Argon2id hash string ($argon2id$...)");
+  std::string pin;
+  if (pinFromStdin) {
+    auto read = readPin();
+    if (!read) return runtimeError(read.error());
+    pin = std::move(read).value();
+    if (pin.size() < 4 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos)
+      return runtimeError("a PIN is 4 to 12 digits");
   }
   return withDatabase(a, [&](sql::Database& db) {
     auto clinic = db.prepare("SELECT min_pin_digits FROM clinics WHERE id = ?1");
@@ -352,7 +404,7 @@ int clinicianAdd(const Args& a) {
     if (!found) return runtimeError(found.error().message);
     if (!found.value()) return runtimeError("no clinic " + opt(a, "clinic"));
     const auto minDigits = static_cast<std::size_t>(clinic->columnInt(0));
-    if (a.options.count("pin") && pin.size() < minDigits) {
+    if (pinFromStdin && pin.size() < minDigits) {
       return runtimeError("clinic " + opt(a, "clinic") + " needs PINs of at least " +
                           std::to_string(minDigits) + " digits (clinic add --min-pin-digits)");
     }
@@ -366,9 +418,9 @@ int clinicianAdd(const Args& a) {
       return runtimeError("clinician " + opt(a, "id") + " belongs to clinic " + existing->columnText(0) +
                           "; remove them there or choose another id");
     }
-    const bool newPin = a.options.count("pin") || a.options.count("pin-hash");
+    const bool newPin = pinFromStdin || a.options.count("pin-hash");
     std::string hash = opt(a, "pin-hash");
-    if (a.options.count("pin")) {
+    if (pinFromStdin) {
 #if UNITCLOCK_SERVER_HAS_PIN_HASHING
       // Served to every kiosk of the clinic, so hashed at more than the kiosk's own cost (docs/server.md,
       // threat model): the kiosk's passes over 4 times its memory, 4 times the work per guess.
@@ -413,8 +465,7 @@ int clinicianAdd(const Args& a) {
   });
 }
 
-int clinicianRemove(const Args& a) {
-  if (auto e = checkOptions(a, {"id"}, {"id"})) return usageError(*e);
+int clinicianRemoveCommand(const Args& a) {
   return withDatabase(a, [&](sql::Database& db) {
     auto err = execute(db, "UPDATE clinicians SET active = 0 WHERE id = ?1", opt(a, "id"));
     if (!err.empty()) return runtimeError(err);
@@ -424,8 +475,7 @@ int clinicianRemove(const Args& a) {
   });
 }
 
-int enrollCode(const Args& a) {
-  if (auto e = checkOptions(a, {"clinic", "valid-hours"}, {"clinic"})) return usageError(*e);
+int enrollCodeCommand(const Args& a) {
   int hours = 24;
   try {
     if (a.options.count("valid-hours")) hours = std::stoi(opt(a, "valid-hours"));
@@ -448,8 +498,7 @@ int enrollCode(const Args& a) {
   });
 }
 
-int deviceList(const Args& a) {
-  if (auto e = checkOptions(a, {"clinic"}, {})) return usageError(*e);
+int deviceListCommand(const Args& a) {
   return withDatabase(a, [&](sql::Database& db) {
     auto st = db.prepare(
         "SELECT id, clinic_id, label, enrolled_at, COALESCE(revoked_at, '') FROM devices "
@@ -468,8 +517,9 @@ int deviceList(const Args& a) {
   });
 }
 
+namespace {
+
 int revoke(const Args& a, const char* table, const char* what) {
-  if (auto e = checkOptions(a, {"id"}, {"id"})) return usageError(*e);
   long long id = 0;
   try {
     id = std::stoll(opt(a, "id"));
@@ -487,9 +537,17 @@ int revoke(const Args& a, const char* table, const char* what) {
   });
 }
 
-int sessionTransfer(const Args& a) {
-  if (auto e = checkOptions(a, {"clinic", "session", "to-device"}, {"clinic", "session", "to-device"}))
-    return usageError(*e);
+}  // namespace
+
+int deviceRevokeCommand(const Args& a) {
+  return revoke(a, "devices", "device");
+}
+
+int tokenRevokeCommand(const Args& a) {
+  return revoke(a, "api_tokens", "token");
+}
+
+int sessionTransferCommand(const Args& a) {
   long long device = 0;
   try {
     device = std::stoll(opt(a, "to-device"));
@@ -505,8 +563,7 @@ int sessionTransfer(const Args& a) {
   });
 }
 
-int tokenAdd(const Args& a) {
-  if (auto e = checkOptions(a, {"role", "clinic", "label"}, {"role"})) return usageError(*e);
+int tokenAddCommand(const Args& a) {
   if (opt(a, "role") != "supervisor") return usageError("--role must be supervisor");
   return withDatabase(a, [&](sql::Database& db) {
     if (a.options.count("clinic") && !clinicExists(db, opt(a, "clinic")))
@@ -529,8 +586,7 @@ int tokenAdd(const Args& a) {
   });
 }
 
-int configSet(const Args& a) {
-  if (auto e = checkOptions(a, {"clinic", "name", "file"}, {"clinic", "name", "file"})) return usageError(*e);
+int configSetCommand(const Args& a) {
   if (!isConfigDocumentName(opt(a, "name")))
     return usageError("--name must be payers, catalog or favourites");
   std::ifstream in(opt(a, "file"), std::ios::binary);
@@ -556,12 +612,7 @@ int configSet(const Args& a) {
   });
 }
 
-int scheduleAdd(const Args& a) {
-  if (auto e =
-          checkOptions(a, {"clinic", "date", "mrn", "initials", "time", "payer", "discipline", "clinician"},
-                       {"clinic", "date", "mrn", "initials"})) {
-    return usageError(*e);
-  }
+int scheduleAddCommand(const Args& a) {
   if (!isCalendarDate(opt(a, "date"))) return usageError("--date must be YYYY-MM-DD");
   // Served to devices in /config (wire::ScheduleEntry): a discipline they could not read is refused here.
   if (!opt(a, "discipline").empty() && !core::parseDiscipline(opt(a, "discipline")))
@@ -578,50 +629,6 @@ int scheduleAdd(const Args& a) {
     std::printf("schedule entry added\n");
     return 0;
   });
-}
-
-}  // namespace
-
-int runCommandLine(const std::vector<std::string>& argv) {
-  std::string error;
-  auto parsed = parseArgs(argv, error);
-  if (!parsed) return usageError(error);
-  const Args& a = *parsed;
-  auto is = [&](std::initializer_list<const char*> words) {
-    if (a.words.size() != words.size()) return false;
-    std::size_t i = 0;
-    for (const char* w : words)
-      if (a.words[i++] != w) return false;
-    return true;
-  };
-  if (a.words.empty() || is({"help"})) {
-    std::fputs(kUsage, a.words.empty() ? stderr : stdout);
-    return a.words.empty() ? 2 : 0;
-  }
-  if (is({"serve"})) return serve(a);
-  if (is({"init"})) {
-    if (auto e = checkOptions(a, {}, {})) return usageError(*e);
-    auto v = initDataDir(opt(a, "data-dir"));
-    if (!v) return runtimeError(v.error().message);
-    std::printf("initialised %s (schema %d)\n", databasePath(opt(a, "data-dir")).c_str(), v.value());
-    return 0;
-  }
-  if (is({"backup"})) return backup(a);
-  if (is({"restore"})) return restore(a);
-  if (is({"clinic", "add"})) return clinicAdd(a);
-  if (is({"clinician", "add"})) return clinicianAdd(a);
-  if (is({"clinician", "remove"})) return clinicianRemove(a);
-  if (is({"device", "enroll-code"})) return enrollCode(a);
-  if (is({"device", "list"})) return deviceList(a);
-  if (is({"device", "revoke"})) return revoke(a, "devices", "device");
-  if (is({"token", "add"})) return tokenAdd(a);
-  if (is({"token", "revoke"})) return revoke(a, "api_tokens", "token");
-  if (is({"session", "transfer"})) return sessionTransfer(a);
-  if (is({"config", "set"})) return configSet(a);
-  if (is({"schedule", "add"})) return scheduleAdd(a);
-  std::string cmd;
-  for (const auto& w : a.words) cmd += (cmd.empty() ? "" : " ") + w;
-  return usageError("unknown command '" + cmd + "'");
 }
 
 }  // namespace unitclock::server

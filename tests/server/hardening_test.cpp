@@ -199,7 +199,8 @@ TEST(HardeningAdmin, NewClinicianPinsNeedSixDigitsUnlessTheClinicSaysOtherwise) 
   Clinic clinic;
   auto add = [&](const std::string& clinicId, const std::string& id, const std::string& pin) {
     return testing::runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", clinicId, "--id",
-                               id, "--name", "N", "--role", "ot", "--pin", pin});
+                               id, "--name", "N", "--role", "ot", "--pin-stdin"},
+                              pin + "\n");
   };
   auto r = add("north", "ot9", "4821");
   EXPECT_EQ(r.exitCode, 1);

@@ -33,10 +33,19 @@ inline std::string readAll(int fd) {
   return s;
 }
 
-// Runs the server binary with `args` to completion.
-inline CommandResult runServer(const std::vector<std::string>& args) {
-  auto errFile = std::filesystem::temp_directory_path() /
-                 ("uc-err-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+// Runs the server binary with `args` to completion, `input` on its standard input (a file, as a pipe from
+// a shell would give it: not a terminal).
+inline CommandResult runServer(const std::vector<std::string>& args, const std::string& input = {}) {
+  const std::string unique = std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  auto errFile = std::filesystem::temp_directory_path() / ("uc-err-" + unique);
+  auto inFile = std::filesystem::temp_directory_path() / ("uc-in-" + unique);
+  {
+    std::FILE* f = std::fopen(inFile.c_str(), "wb");
+    if (!f) throw std::runtime_error("cannot write " + inFile.string());
+    std::fwrite(input.data(), 1, input.size(), f);
+    std::fclose(f);
+  }
+  const std::string inPath = inFile.string();
   // Everything the child needs is prepared before fork(): other test threads may hold locks.
   std::vector<std::string> copy{UNITCLOCK_SERVER_BINARY};
   copy.insert(copy.end(), args.begin(), args.end());
@@ -51,6 +60,8 @@ inline CommandResult runServer(const std::vector<std::string>& args) {
     ::dup2(out[1], 1);
     int e = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(e, 2);
+    int in = ::open(inPath.c_str(), O_RDONLY);
+    ::dup2(in, 0);
     ::close(out[0]);
     ::execv(argv[0], argv.data());
     ::_exit(127);
@@ -69,6 +80,7 @@ inline CommandResult runServer(const std::vector<std::string>& args) {
     std::fclose(f);
   }
   std::filesystem::remove(errFile);
+  std::filesystem::remove(inFile);
   return r;
 }
 
