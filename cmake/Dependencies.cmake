@@ -5,6 +5,7 @@ find_package(GTest REQUIRED)
 find_package(SQLite3 REQUIRED)                       # SQLite::SQLite3
 find_package(CURL REQUIRED)                          # CURL::libcurl
 find_package(nlohmann_json 3.11 REQUIRED)            # nlohmann_json::nlohmann_json
+find_package(CLI11 CONFIG REQUIRED)                  # CLI11::CLI11, header-only: unitclock-cli's options
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # brings the OpenSSL/zlib/brotli defines the .so was built with

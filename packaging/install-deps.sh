@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates
+  # unitclock-cli's option parsing and --help (header-only, needed at build time only)
+  libcli11-dev
   # the core is also built and tested with clang
   clang
   # core tests and benchmarks
