@@ -6,7 +6,7 @@ find_package(SQLite3 REQUIRED)                       # SQLite::SQLite3
 find_package(CURL REQUIRED)                          # CURL::libcurl
 find_package(nlohmann_json 3.11 REQUIRED)            # nlohmann_json::nlohmann_json
 find_package(OpenSSL REQUIRED)
-find_package(CLI11 REQUIRED CONFIG)                 # CLI11::CLI11: the programs' options and --help
+find_package(CLI11 REQUIRED CONFIG)                  # CLI11::CLI11 (header-only): the programs' options and --help
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # brings the OpenSSL/zlib/brotli defines the .so was built with
 if(UNITCLOCK_BUILD_BENCH)

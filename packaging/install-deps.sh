@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates
-  # the programs' command lines (options, --help, configuration file)
+  # the programs' command lines: options, --help, the server's configuration file (header-only, build time)
   libcli11-dev
   # the core is also built and tested with clang
   clang

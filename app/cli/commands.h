@@ -1,32 +1,34 @@
-// unitclock-cli commands. Adding one: write `int runNAME(const Args&, std::ostream&, std::ostream&)` and add
-// one row to kCommands in main.cpp.
+// unitclock-cli commands. Adding one: write `Command addNAME(CLI::App& cli)`, which adds the subcommand with
+// its options and help, and call it in main.cpp.
 #pragma once
 
+#include <functional>
 #include <ostream>
-#include <string>
-#include <string_view>
-#include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace unitclock::app {
 
-using Args = std::vector<std::string>;  // the arguments after the command name
-
-// Exit statuses shared by every command.
+// Exit statuses shared by every command (the top-level --help, and so the man page, explains them).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and something outside the input went wrong
 inline constexpr int kExitUsage = 2;    // bad input: one line on stderr names it
 
+// A command as main sees it: its subcommand in the parser, and what to run once the arguments are parsed
+// and name it. `run` writes its result to `out`, one line naming a problem to `err`, and returns the exit
+// status.
 struct Command {
-  std::string_view name;
-  int (*run)(const Args& args, std::ostream& out, std::ostream& err);
-  std::string_view summary;  // one line for `unitclock-cli --help`
+  CLI::App* app = nullptr;
+  std::function<int(std::ostream& out, std::ostream& err)> run;
 };
 
 // `unitclock-cli units ...`: the units calculator (units_command.cpp).
-int runUnits(const Args& args, std::ostream& out, std::ostream& err);
+Command addUnitsCommand(CLI::App& cli);
 
 // `unitclock-cli sessions list|show|export ...`: read-only inspection of a device store
 // (sessions_command.cpp).
-int runSessions(const Args& args, std::ostream& out, std::ostream& err);
+Command addSessionsCommand(CLI::App& cli);
 
 }  // namespace unitclock::app

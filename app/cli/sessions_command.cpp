@@ -2,6 +2,7 @@
 // Opens the store read-only (a WAL reader), so it is safe while the app is recording into it.
 #include <chrono>
 #include <iomanip>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include <unitclock/platform/device_store.h>
 #include <unitclock/platform/session_json.h>
 #include <unitclock/platform/time_zone.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "catalog_location.h"
@@ -23,27 +25,22 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view kUsage =
-    "usage: unitclock-cli sessions list   --db PATH [--json] [--date YYYY-MM-DD] [--status STATUS]\n"
-    "       unitclock-cli sessions show   --db PATH [--json] SESSION_ID\n"
-    "       unitclock-cli sessions export --db PATH [--json] [--date YYYY-MM-DD] [--status STATUS]\n"
-    "  Reads a device store without changing it; safe while the app is using it.\n"
-    "  --date     sessions with time on that calendar day in the clinic's time zone (setting\n"
-    "             clinic_time_zone, default UTC); export then counts only that day's minutes\n"
-    "  --status   open, ended, signed, synced or voided\n"
-    "  --json     list: an array of sessions; show: one object with its events (in the form the\n"
-    "             billing server receives them); export: an array of\n"
-    "             sessions with id, status, patient, clinicians, total_timed_minutes,\n"
-    "             total_treatment_minutes, total_units and lines as in `unitclock-cli units --json`\n"
-    "  Open sessions are measured up to their last recorded event.\n"
-    "Exit status: 0 done; 2 bad arguments or a store that cannot be read (one line on stderr).\n";
+// After the help of `unitclock-cli sessions` and of each action.
+constexpr const char* kStoreNote =
+    "Reads a device store without changing it; safe while the app is using it.\n"
+    "Open sessions are measured up to their last recorded event.\n"
+    "Exit status: 0 done; 2 bad arguments or a store that cannot be read (one line on stderr).";
 
+// What the parser fills in; the date and status are checked after parsing, so that their messages name
+// the expected form.
 struct Options {
-  std::string verb;
+  std::string verb;  // list, show or export: the subcommand given
   std::string db;
   bool json = false;
-  std::optional<std::chrono::year_month_day> date;
-  std::optional<core::SessionStatus> status;
+  std::string date;
+  bool dateGiven = false;
+  std::string status;
+  bool statusGiven = false;
   std::string sessionId;
 };
 
@@ -52,51 +49,19 @@ int usageError(std::ostream& err, const std::string& message) {
   return kExitUsage;
 }
 
-std::optional<std::string> parseOptions(const Args& args, Options& o, bool& help) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::optional<std::string> value;
-    if (arg.rfind("--", 0) == 0) {
-      if (auto eq = arg.find('='); eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-      }
-    }
-    auto takeValue = [&]() -> std::optional<std::string> {
-      if (value) return value;
-      if (i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-    } else if (arg == "--json" && !value) {
-      o.json = true;
-    } else if (arg == "--db") {
-      auto v = takeValue();
-      if (!v || v->empty()) return "--db needs the path of a device store";
-      o.db = *v;
-    } else if (arg == "--date") {
-      auto v = takeValue();
-      auto d = v ? platform::parseIsoDate(*v) : std::nullopt;
-      if (!d)
-        return "--date must be a calendar date YYYY-MM-DD" + (v ? " (got '" + *v + "')" : std::string{});
-      o.date = d;
-    } else if (arg == "--status") {
-      auto v = takeValue();
-      auto s = v ? core::parseSessionStatus(*v) : std::nullopt;
-      if (!s) return "--status must be open, ended, signed, synced or voided";
-      o.status = s;
-    } else if (arg.rfind("--", 0) == 0) {
-      return "unknown option '" + args[i] + "' (see unitclock-cli sessions --help)";
-    } else if (o.verb.empty()) {
-      o.verb = arg;
-    } else if (o.verb == "show" && o.sessionId.empty()) {
-      o.sessionId = arg;
-    } else {
-      return "unexpected argument '" + arg + "'";
-    }
-  }
-  return std::nullopt;
+// --db, --json and --date, which every action takes, with the --json and --date help that fits it.
+void addStoreOptions(CLI::App& action, Options& o, std::string jsonHelp, std::string dateHelp) {
+  action.add_option("--db", o.db, "the device store to read")->type_name("PATH")->required();
+  action.add_flag("--json", o.json, std::move(jsonHelp));
+  action.add_option("--date", o.date, std::move(dateHelp))->type_name("YYYY-MM-DD");
+  action.footer(kStoreNote);
+}
+
+// --status, which list and export take.
+void addStatusOption(CLI::App& action, Options& o) {
+  action
+      .add_option("--status", o.status, "only sessions in that state: open, ended, signed, synced or voided")
+      ->type_name("STATUS");
 }
 
 Json patientJson(const core::Patient& p) {
@@ -204,22 +169,19 @@ void printSessionTable(const Json& s, std::ostream& out) {
   }
 }
 
-}  // namespace
-
-int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
-  Options o;
-  bool help = false;
-  if (auto e = parseOptions(args, o, help)) return usageError(err, *e);
-  if (help) {
-    out << kUsage;
-    return kExitOk;
+int runSessions(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.verb.empty()) return usageError(err, "say list, show or export (see unitclock-cli sessions --help)");
+  if (o.db.empty()) return usageError(err, "--db needs the path of a device store");
+  std::optional<std::chrono::year_month_day> date;
+  std::optional<core::SessionStatus> status;
+  if (o.dateGiven) {
+    date = platform::parseIsoDate(o.date);
+    if (!date) return usageError(err, "--date must be a calendar date YYYY-MM-DD (got '" + o.date + "')");
   }
-  if (o.verb != "list" && o.verb != "show" && o.verb != "export") {
-    return usageError(err, o.verb.empty() ? "say list, show or export (see unitclock-cli sessions --help)"
-                                          : "unknown action '" + o.verb + "' (use list, show or export)");
+  if (o.statusGiven) {
+    status = core::parseSessionStatus(o.status);
+    if (!status) return usageError(err, "--status must be open, ended, signed, synced or voided");
   }
-  if (o.db.empty()) return usageError(err, "--db PATH is required");
-  if (o.verb == "show" && o.sessionId.empty()) return usageError(err, "show needs a SESSION_ID");
 
   auto store = platform::DeviceStore::open(o.db, {.mode = platform::StoreMode::ReadOnly,
                                                   .checkIntegrity = true,
@@ -233,10 +195,10 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
 
   auto data = loadCliCatalog(std::nullopt);
   if (!data) return usageError(err, data.error().message);
-  Context ctx{store.value(), data.value(), zone.value(), std::nullopt, o.date};
+  Context ctx{store.value(), data.value(), zone.value(), std::nullopt, date};
 
-  if (o.date) {
-    auto range = platform::localDayRange(*o.date, ctx.zone);
+  if (date) {
+    auto range = platform::localDayRange(*date, ctx.zone);
     if (!range) return usageError(err, "clinic time zone: " + range.error().message);
     ctx.day = range.value();
   }
@@ -263,9 +225,8 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   auto rows =
-      o.date
-          ? store->sessionsOnDay(*o.date, o.status)
-          : store->listSessions({.status = o.status, .openedFrom = std::nullopt, .openedTo = std::nullopt});
+      date ? store->sessionsOnDay(*date, status)
+           : store->listSessions({.status = status, .openedFrom = std::nullopt, .openedTo = std::nullopt});
   if (!rows) return usageError(err, rows.error().message);
   Json all = Json::array();
   for (const auto& row : rows.value()) {
@@ -292,6 +253,49 @@ int runSessions(const Args& args, std::ostream& out, std::ostream& err) {
     for (const auto& s : all) printSessionTable(s, out);
   }
   return kExitOk;
+}
+
+}  // namespace
+
+Command addSessionsCommand(CLI::App& cli) {
+  constexpr const char* kOnlyThatDay =
+      "only sessions with time on that calendar day in the clinic's time zone\n"
+      "(setting clinic_time_zone, default UTC)";
+  auto o = std::make_shared<Options>();
+  CLI::App* sessions = cli.add_subcommand("sessions", "list, show or export the sessions in a device store");
+  sessions->group("Commands");
+  sessions->require_subcommand(0, 1);  // none is answered with our own message, in runSessions
+
+  CLI::App* list = sessions->add_subcommand("list", "one line per session: id, status, patient, events");
+  addStoreOptions(*list, *o, "an array of sessions", kOnlyThatDay);
+  addStatusOption(*list, *o);
+
+  CLI::App* show = sessions->add_subcommand("show", "one session with its totals, units and events");
+  addStoreOptions(*show, *o, "one object with its events, in the form the billing server receives them",
+                  "count only that calendar day's minutes (clinic time zone)");
+  show->add_option("SESSION_ID", o->sessionId, "the session's id, as `list` prints it")
+      ->type_name("")
+      ->required();
+
+  CLI::App* exportAction = sessions->add_subcommand("export", "each session's totals, units and claim lines");
+  addStoreOptions(*exportAction, *o,
+                  "an array of sessions with id, status, patient, clinicians, total_timed_minutes,\n"
+                  "total_treatment_minutes, total_units and lines as in `unitclock-cli units --json`",
+                  std::string{kOnlyThatDay} + "; only that day's minutes count");
+  addStatusOption(*exportAction, *o);
+
+  for (CLI::App* action : {list, show, exportAction}) action->group("Actions");
+  sessions->footer(std::string{"'unitclock-cli sessions ACTION --help' describes an action.\n"} + kStoreNote);
+
+  return {sessions, [o, sessions](std::ostream& out, std::ostream& err) {
+            for (const CLI::App* action : sessions->get_subcommands()) {  // at most one
+              o->verb = action->get_name();
+              o->dateGiven = action->count("--date") > 0;
+              o->statusGiven =
+                  action->get_option_no_throw("--status") != nullptr && action->count("--status") > 0;
+            }
+            return runSessions(*o, out, err);
+          }};
 }
 
 }  // namespace unitclock::app

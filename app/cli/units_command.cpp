@@ -3,11 +3,13 @@
 #include <charconv>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include <unitclock/core/engine.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "catalog_location.h"
@@ -18,17 +20,14 @@ namespace unitclock::app {
 
 namespace {
 
-constexpr std::string_view kUsage =
-    "usage: unitclock-cli units [--payer medicare|commercial|NAME] [--discipline ot|pt|slp] [--telehealth]\n"
-    "                           [--json] [--catalog DIR] ITEM...\n"
+// After the options in `unitclock-cli units --help`: what an ITEM is.
+constexpr const char* kItemHelp =
     "  ITEM = CODE        an untimed service, e.g. 97165\n"
     "       | CODE=M      M minutes furnished by the therapist (for an untimed code: its minutes)\n"
     "       | CODE=M+A    M therapist minutes and A minutes furnished by the assistant alone, e.g. "
     "97530=14+14\n"
     "  Items are in the order performed. Defaults: --payer medicare, --discipline ot.\n"
-    "  --json           print one JSON object instead of a table\n"
-    "  --catalog DIR    read codes.json and payers.json from DIR instead of the installed catalog\n"
-    "Exit status: 0 computed; 2 bad input (one line on stderr names it).\n";
+    "Exit status: 0 computed; 2 bad input (one line on stderr names it).";
 
 constexpr long long kMaxMinutes = 24 * 60;  // more than a day on one item is a typing mistake
 
@@ -39,12 +38,14 @@ struct Item {
   long long assistant = 0;
 };
 
+// What the parser fills in. The discipline is checked after parsing, so that its message names the choices.
 struct Options {
   std::string payer = "medicare";
-  core::Discipline discipline = core::Discipline::ot;
+  std::string discipline = "ot";
   bool telehealth = false;
   bool json = false;
-  std::optional<std::filesystem::path> catalogDir;
+  std::string catalogDir;
+  bool catalogGiven = false;  // --catalog was given, perhaps empty
   std::vector<std::string> items;
 };
 
@@ -55,56 +56,6 @@ struct UsageError {
 int usageError(std::ostream& err, const std::string& message) {
   err << "unitclock-cli units: " << message << '\n';
   return kExitUsage;
-}
-
-std::optional<UsageError> parseOptions(const Args& args, Options& options, bool& help) {
-  bool onlyItems = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (onlyItems || arg.rfind("--", 0) != 0) {
-      options.items.push_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      onlyItems = true;
-      continue;
-    }
-    std::string name = arg;
-    std::optional<std::string> value;
-    if (auto eq = arg.find('='); eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    }
-    auto takeValue = [&]() -> std::optional<std::string> {
-      if (value) return value;
-      if (i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    if (name == "--help" || name == "-h") {
-      help = true;
-    } else if (name == "--json" && !value) {
-      options.json = true;
-    } else if (name == "--telehealth" && !value) {
-      options.telehealth = true;
-    } else if (name == "--payer") {
-      auto v = takeValue();
-      if (!v || v->empty()) return UsageError{"--payer needs a payer name, e.g. --payer medicare"};
-      options.payer = *v;
-    } else if (name == "--discipline") {
-      auto v = takeValue();
-      auto d = v ? core::parseDiscipline(*v) : std::nullopt;
-      if (!d)
-        return UsageError{"--discipline must be ot, pt or slp" + (v ? " (got '" + *v + "')" : std::string{})};
-      options.discipline = *d;
-    } else if (name == "--catalog") {
-      auto v = takeValue();
-      if (!v || v->empty()) return UsageError{"--catalog needs a directory"};
-      options.catalogDir = *v;
-    } else {
-      return UsageError{"unknown option '" + arg + "' (see unitclock-cli units --help)"};
-    }
-  }
-  return std::nullopt;
 }
 
 // Parses a minutes field: digits only. Negative and non-numeric values get their own messages.
@@ -198,16 +149,14 @@ void printTable(const core::UnitsResult& r, const core::PayerProfile& payer, cor
   for (const auto& w : r.warnings) out << "  [" << w.id << "] " << w.message << '\n';
 }
 
-}  // namespace
-
-int runUnits(const Args& args, std::ostream& out, std::ostream& err) {
-  Options options;
-  bool help = false;
-  if (auto e = parseOptions(args, options, help)) return usageError(err, e->message);
-  if (help) {
-    out << kUsage;
-    return kExitOk;
+int runUnits(const Options& options, std::ostream& out, std::ostream& err) {
+  if (options.payer.empty()) return usageError(err, "--payer needs a payer name, e.g. --payer medicare");
+  const auto discipline = core::parseDiscipline(options.discipline);
+  if (!discipline) {
+    return usageError(err, "--discipline must be ot, pt or slp (got '" + options.discipline + "')");
   }
+  if (options.catalogGiven && options.catalogDir.empty())
+    return usageError(err, "--catalog needs a directory");
   if (options.items.empty()) return usageError(err, "no items given (see unitclock-cli units --help)");
 
   std::vector<Item> items;
@@ -217,7 +166,8 @@ int runUnits(const Args& args, std::ostream& out, std::ostream& err) {
     items.push_back(std::move(item));
   }
 
-  auto data = loadCliCatalog(options.catalogDir);
+  auto data = loadCliCatalog(options.catalogGiven ? std::optional<std::filesystem::path>{options.catalogDir}
+                                                  : std::nullopt);
   if (!data) return usageError(err, data.error().message);
   const core::Catalog& catalog = data.value().catalog;
   const core::PayerProfile* payer = platform::findPayer(data.value().payers, options.payer);
@@ -228,7 +178,7 @@ int runUnits(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   core::EngineInput input;
-  input.discipline = options.discipline;
+  input.discipline = *discipline;
   input.telehealth = options.telehealth;
   std::map<std::string, std::string> rawByCode;
   for (const auto& item : items) {
@@ -260,9 +210,35 @@ int runUnits(const Args& args, std::ostream& out, std::ostream& err) {
   if (options.json) {
     printJson(result.value(), out);
   } else {
-    printTable(result.value(), *payer, options.discipline, options.telehealth, out);
+    printTable(result.value(), *payer, *discipline, options.telehealth, out);
   }
   return kExitOk;
+}
+
+}  // namespace
+
+Command addUnitsCommand(CLI::App& cli) {
+  auto options = std::make_shared<Options>();
+  CLI::App* units = cli.add_subcommand("units", "compute CPT units and modifiers from minutes per code");
+  units->group("Commands");
+  units->add_option("--payer", options->payer, "the payer profile (payers.json in the catalog)")
+      ->type_name("medicare|commercial|NAME");
+  units->add_option("--discipline", options->discipline, "who treated: the GO, GP or GN modifier")
+      ->type_name("ot|pt|slp");
+  units->add_flag("--telehealth", options->telehealth, "the services were furnished by telehealth");
+  units->add_flag("--json", options->json, "print one JSON object instead of a table");
+  CLI::Option* catalog =
+      units
+          ->add_option("--catalog", options->catalogDir,
+                       "read codes.json and payers.json from DIR instead of the installed catalog")
+          ->type_name("DIR");
+  units->add_option("ITEM", options->items, "CODE, CODE=M or CODE=M+A, in the order performed")
+      ->type_name("");
+  units->footer(kItemHelp);
+  return {units, [options, catalog](std::ostream& out, std::ostream& err) {
+            options->catalogGiven = catalog->count() > 0;
+            return runUnits(*options, out, err);
+          }};
 }
 
 }  // namespace unitclock::app
