@@ -13,8 +13,8 @@ clinic_server() {  # a clinic with Dana Ortiz (PIN 1357); sets code (enrollment)
   srv="${UNITCLOCK_SERVER:?set UNITCLOCK_SERVER to the unitclock-server binary}"
   "$srv" init --data-dir srv >/dev/null
   "$srv" clinic add --data-dir srv --id riverside --name "Riverside Therapy" --timezone UTC --min-pin-digits 4 >/dev/null
-  "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin 1357 \
-    --npi 1000000004 --family-name Ortiz --given-name Dana >/dev/null
+  "$srv" clinician add --data-dir srv --clinic riverside --id c-dana --name "Dana Ortiz" --role ot --pin-stdin \
+    --npi 1000000004 --family-name Ortiz --given-name Dana <<<1357 >/dev/null
   code="$("$srv" device enroll-code --data-dir srv --clinic riverside | tail -1)"
   token="$("$srv" token add --data-dir srv --role supervisor --clinic riverside | tail -1)"
 }
