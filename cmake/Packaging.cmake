@@ -20,14 +20,15 @@ add_custom_command(
 set(UNITCLOCK_DOC_OUTPUTS ${UNITCLOCK_GENERATED_DOC}/changelog.Debian.gz)
 
 # One man page per program, generated from its --help and --version by help2man.
-function(unitclock_man_page target component summary)
-  set(page ${UNITCLOCK_GENERATED_DOC}/$<TARGET_FILE_NAME:${target}>.1.gz)
+# packaging/man/PROGRAM.h2m adds the sections --help does not give (EXIT STATUS, FILES, ENVIRONMENT).
+function(unitclock_man_page target component summary program help_option)
+  set(include ${UNITCLOCK_PACKAGING_DIR}/man/${program}.h2m)
   add_custom_command(
     OUTPUT ${UNITCLOCK_GENERATED_DOC}/${target}.1.gz
     COMMAND ${HELP2MAN_EXECUTABLE} --no-info --no-discard-stderr --section=1 --name=${summary}
-            --output=${UNITCLOCK_GENERATED_DOC}/${target}.1 $<TARGET_FILE:${target}>
+            --include=${include} --help-option=${help_option} --output=${UNITCLOCK_GENERATED_DOC}/${target}.1 $<TARGET_FILE:${target}>
     COMMAND ${GZIP_EXECUTABLE} -9nf ${UNITCLOCK_GENERATED_DOC}/${target}.1
-    DEPENDS ${target}
+    DEPENDS ${target} ${include}
     COMMENT "Writing the man page of ${target}")
   set(UNITCLOCK_DOC_OUTPUTS ${UNITCLOCK_DOC_OUTPUTS} ${UNITCLOCK_GENERATED_DOC}/${target}.1.gz PARENT_SCOPE)
   get_target_property(out ${target} OUTPUT_NAME)
@@ -41,13 +42,13 @@ endfunction()
 # [SECTION] Components
 set(UNITCLOCK_COMPONENTS server cli)
 if(HELP2MAN_EXECUTABLE)
-  unitclock_man_page(unitclock-server server "the Unitclock billing server")
-  unitclock_man_page(unitclock_cli cli "the Unitclock units calculator and device store tool")
+  unitclock_man_page(unitclock-server server "the Unitclock billing server" unitclock-server --help)
+  unitclock_man_page(unitclock_cli cli "the Unitclock units calculator and device store tool" unitclock-cli --help)
 endif()
 if(TARGET unitclock)
   list(APPEND UNITCLOCK_COMPONENTS kiosk)
   if(HELP2MAN_EXECUTABLE)
-    unitclock_man_page(unitclock kiosk "the Unitclock therapy session timer for clinic tablets and kiosks")
+    unitclock_man_page(unitclock kiosk "the Unitclock therapy session timer for clinic tablets and kiosks" unitclock --help)
   endif()
 endif()
 add_custom_target(unitclock_package_docs ALL DEPENDS ${UNITCLOCK_DOC_OUTPUTS})

@@ -23,12 +23,9 @@ namespace {
 constexpr const char* kDefaultConfigFile = "/etc/unitclock/server.conf";
 
 constexpr const char* kFooter =
-    R"(Configuration file (TOML): top-level keys are the global options, a [serve] or
-[backup] section holds that command's options, for example
-  data-dir = "/var/lib/unitclock-server"
-  [serve]
-  listen = "127.0.0.1:8470"
-An environment variable overrides the file and an option on the command line overrides both.
+    R"(An option's value comes from the command line, else its environment variable (Env:), else the
+configuration file: TOML, top-level keys for every command (data-dir = "/var/lib/unitclock-server"),
+a [serve] or [backup] section for that command's options (listen = "127.0.0.1:8470").
 
 Exit status: 0 success; 1 a failure at run time (the message on stderr: no such clinic, a database that
 cannot be opened, a port in use); 2 a usage error (unknown command or option, a missing or malformed
@@ -199,6 +196,31 @@ class ConfigUnderEnvironment : public CLI::ConfigTOML {
   CLI::App& m_app;
 };
 
+// Every command with its options, for --help and the man page:
+//   clinic add --id ID --name NAME [--timezone ZONE] [--min-pin-digits N]
+//       add a clinic
+std::string synopsis() {
+  std::string out = "Commands (unitclock-server COMMAND --help describes one):\n";
+  for (const auto& spec : commands()) {
+    std::string line = " ";
+    for (const auto& w : spec.words) line += " " + w;
+    std::size_t lineStart = 0;
+    for (const auto& o : spec.options) {
+      if (std::string_view(o.name) == "pin") continue;  // refused, only there to say why
+      std::string option = std::string("--") + o.name;
+      if (!std::string_view(o.value).empty()) option += std::string(" ") + o.value;
+      option = o.required ? option : "[" + option + "]";
+      if (line.size() - lineStart + option.size() > 98) {  // wrap under the command's first option
+        line += "\n     ";
+        lineStart = line.size() - 5;
+      }
+      line += " " + option;
+    }
+    out += line + "\n        " + spec.help + "\n";
+  }
+  return out;
+}
+
 // CLI11 parses into strings; the commands read them from an Args map, as given.
 struct Bound {
   const CommandSpec* spec;
@@ -212,7 +234,6 @@ struct Bound {
 int runCommandLine(const std::vector<std::string>& args) {
   CLI::App app{"unitclock-server: the Unitclock billing server", "unitclock-server"};
   app.fallthrough();  // --data-dir may follow the command, as in `serve --data-dir DIR`
-  app.footer(kFooter);
   app.set_version_flag("--version", std::string("unitclock-server ") + kVersion);
   app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, not ignored
   std::string dataDir;
@@ -233,13 +254,15 @@ int runCommandLine(const std::vector<std::string>& args) {
       auto& g = groups[spec.words[0]];
       if (!g) {
         g = app.add_subcommand(spec.words[0], "");
+        g->group("");
       }
       parent = g;
     }
     Bound& b = bound.emplace_back();
     b.spec = &spec;
     b.app = parent->add_subcommand(spec.words.back(), spec.help);
-    if (parent != &app) {  // "clinic": add, list
+    if (parent == &app) b.app->group("");  // listed with their options by synopsis()
+    if (parent != &app) {                  // "clinic": add, list
       const auto& d = parent->get_description();
       parent->description(d + (d.empty() ? "" : ", ") + spec.words.back());
     }
@@ -258,6 +281,8 @@ int runCommandLine(const std::vector<std::string>& args) {
       if (o.env) option->envname(o.env);
     }
   }
+
+  app.footer(synopsis() + "\n" + kFooter);  // after the commands: theirs is their own help only
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
   try {
