@@ -1,5 +1,9 @@
 #include "access.h"
 
+#include <algorithm>
+
+#include <unitclock/platform/pin_hash.h>
+
 namespace unitclock::app {
 
 Access accessFor(const Intent& intent) {
@@ -90,6 +94,59 @@ bool permits(Access need, const Caller& caller) {
       return caller.loggedIn && caller.role && core::canAdminister(*caller.role);
   }
   return false;
+}
+
+// [SECTION] PINs and lock-outs
+
+core::Result<void, std::string> PinGate::load() {
+  auto stored = m_store.pinLockouts();
+  if (!stored) {
+    m_lockouts.clear();
+    return core::fail("Could not read the PIN lock-outs: " + stored.error().message);
+  }
+  m_lockouts = std::move(stored).value();
+  return {};
+}
+
+std::int64_t PinGate::minutesLocked(const std::string& clinicianId, core::WallTime now) const {
+  auto it = m_lockouts.find(clinicianId);
+  if (it == m_lockouts.end()) return 0;
+  const std::int64_t left = it->second.lockedUntilMs - now.time_since_epoch().count();
+  return left > 0 ? (left + 59999) / 60000 : 0;
+}
+
+PinGate::Outcome PinGate::check(const platform::Clinician& clinician, std::string_view pin,
+                                core::WallTime now) {
+  if (const auto minutes = minutesLocked(clinician.id, now); minutes > 0) {
+    return {false, "Too many wrong PINs. Try again in " + std::to_string(minutes) +
+                       " min, or ask an administrator."};
+  }
+  platform::PinLockout& state = m_lockouts[clinician.id];
+  if (platform::verifyPin(std::string(pin), clinician.pinHash)) {
+    if (state == platform::PinLockout{}) return {true, ""};
+    state = {};
+    if (auto saved = m_store.savePinLockout(clinician.id, state, std::nullopt); !saved)
+      return {true, "Could not clear the count of wrong PINs: " + saved.error().message};
+    return {true, ""};
+  }
+  ++state.failures;
+  const int max = m_policy.maxFailures;
+  std::string text =
+      "Wrong PIN. " + std::to_string(max - state.failures % max) + " tries left before a lock-out.";
+  if (state.failures % max == 0) {
+    // Each lock-out doubles: 1, 2, 4, ... minutes, up to the longest.
+    const int round = state.failures / max;
+    auto delay =
+        std::min<std::chrono::minutes>(m_policy.first * (1LL << std::min(round - 1, 12)), m_policy.longest);
+    state.lockedUntilMs =
+        now.time_since_epoch().count() + std::chrono::duration_cast<std::chrono::milliseconds>(delay).count();
+    text = "Too many wrong PINs. " + clinician.displayName + " is locked out for " +
+           std::to_string(delay.count()) + " min.";
+  }
+  platform::AuditEntry audit{0, now, clinician.id, "login_failed", "", "wrong PIN", {}};
+  if (auto saved = m_store.savePinLockout(clinician.id, state, audit); !saved)
+    text += " (Could not save it: " + saved.error().message + ". It holds until the app restarts.)";
+  return {false, text};
 }
 
 }  // namespace unitclock::app

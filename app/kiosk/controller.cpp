@@ -17,6 +17,7 @@ Controller::Controller(platform::DeviceStore& store, const core::Clock& clock, C
 core::Result<void, std::string> Controller::load() {
   m_ctx.loadSettings();
   m_ctx.reloadRoster();
+  if (auto lockouts = m_ctx.pins.load(); !lockouts) m_ctx.error = lockouts.error();
   // Retention: synced sessions older than the retention period leave the device; unsynced ones never do.
   // A failed purge only delays it to the next start; it never stops the app.
   (void)m_ctx.store.purgeExpired(m_ctx.clock.wallNow());

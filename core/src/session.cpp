@@ -61,6 +61,26 @@ std::optional<SessionStatus> parseSessionStatus(std::string_view text) noexcept 
   return std::nullopt;
 }
 
+std::optional<SessionStatus> statusAfter(EventType type) noexcept {
+  switch (type) {
+    case EventType::session_ended:
+    case EventType::session_reopened:
+      return SessionStatus::ended;
+    case EventType::session_signed:
+      return SessionStatus::signed_;
+    case EventType::session_voided:
+      return SessionStatus::voided;
+    case EventType::session_synced:
+      return SessionStatus::synced;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool beginsRevision(EventType type) noexcept {
+  return type == EventType::session_reopened;
+}
+
 std::string_view toString(SessionErrc errc) noexcept {
   return kErrcNames[static_cast<std::size_t>(errc)];
 }
@@ -411,27 +431,14 @@ Result<void, SessionError> Session::apply(const Event& e) {
       if (m_pausedActivity) m_pausedActivity->performer = *e.performer;
       break;
     case EventType::session_ended:
-      m_active.reset();
-      m_pausedActivity.reset();
-      m_paused = false;
-      m_status = SessionStatus::ended;
-      break;
-    case EventType::session_signed:
-      m_status = SessionStatus::signed_;
-      break;
-    case EventType::session_reopened:
-      m_status = SessionStatus::ended;
-      ++m_revision;
-      break;
     case EventType::session_voided:
       m_active.reset();
       m_pausedActivity.reset();
       m_paused = false;
-      m_status = SessionStatus::voided;
       break;
+    case EventType::session_signed:
+    case EventType::session_reopened:
     case EventType::session_synced:
-      m_status = SessionStatus::synced;
-      break;
     case EventType::session_opened:
     case EventType::untimed_added:
     case EventType::diagnoses_set:
@@ -442,6 +449,8 @@ Result<void, SessionError> Session::apply(const Event& e) {
     case EventType::pause_reason_set:
       break;
   }
+  if (auto next = statusAfter(e.type)) m_status = *next;  // the status machine: statusAfter, above
+  if (beginsRevision(e.type)) ++m_revision;
   m_events.push_back(e);
   return {};
 }

@@ -27,7 +27,7 @@ std::string settingOr(platform::DeviceStore& store, const std::string& key, cons
 }
 
 KioskContext::KioskContext(platform::DeviceStore& s, const core::Clock& c, ControllerOptions o)
-    : store(s), clock(c), options(std::move(o)) {
+    : store(s), clock(c), options(std::move(o)), pins(s, options.lockout) {
   lastInput = clock.monotonicNow();
 }
 

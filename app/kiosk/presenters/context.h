@@ -16,6 +16,7 @@
 #include <unitclock/platform/pin_hash.h>
 #include <unitclock/platform/wire/device_config.h>
 
+#include "access.h"
 #include "intents.h"
 #include "sync_link.h"
 #include "views.h"
@@ -23,11 +24,9 @@
 namespace unitclock::app {
 
 struct ControllerOptions {
-  platform::PinHashLimits pinLimits{};   // tests use cheaper limits
-  int maxPinFailures = 5;                // wrong PINs in a row before a lock-out
-  std::chrono::minutes firstLockout{1};  // doubles with each further lock-out, up to maxLockout
-  std::chrono::minutes maxLockout{60};
-  SyncLink* sync = nullptr;  // background sync; nullptr when this device has none
+  platform::PinHashLimits pinLimits{};  // tests use cheaper limits
+  LockoutPolicy lockout{};              // wrong PINs in a row before a lock-out, and how long
+  SyncLink* sync = nullptr;             // background sync; nullptr when this device has none
 };
 
 // Settings as stored (key → text) with their defaults, read in one place (KioskContext::loadSettings) so
@@ -94,6 +93,7 @@ class KioskContext {
   // (settings favourites.ot, .pt, .slp), else a built-in list; only codes the catalog knows.
   std::map<core::Discipline, std::vector<std::string>> favourites;
   std::vector<platform::Clinician> roster;
+  PinGate pins;                                   // PIN checks and lock-outs (access.h)
   std::map<std::string, core::Session> sessions;  // every session not yet final, plus today's
 
   std::string clinicianId;  // who is logged in; empty when locked

@@ -6,18 +6,6 @@
 
 namespace unitclock::app {
 
-namespace {
-
-// Persisted lock-out state of one clinician: "failures;lockedUntilMs".
-long long lockedUntilMs(const std::string& text) {
-  int failures = 0;
-  long long until = 0;
-  std::sscanf(text.c_str(), "%d;%lld", &failures, &until);
-  return until;
-}
-
-}  // namespace
-
 LockView LockPresenter::build() const {
   LockView v;
   const auto now = m_ctx.clock.wallNow();
@@ -27,13 +15,11 @@ LockView LockPresenter::build() const {
   v.date = dateText(now, m_ctx.zone);
   for (const auto& [id, s] : m_ctx.sessions)
     if (s.status() == core::SessionStatus::open) v.cards.push_back(m_ctx.cardFor(s));
-  const long long nowMs = now.time_since_epoch().count();
   for (const auto& c : m_ctx.roster) {
     ClinicianTileView t{c.id, c.displayName, roleLabel(c.role), {}, false};
-    const long long until = lockedUntilMs(settingOr(m_ctx.store, "pin_lock." + c.id, ""));
-    if (until > nowMs) {
+    if (const auto minutes = m_ctx.pins.minutesLocked(c.id, now); minutes > 0) {
       t.lockedOut = true;
-      t.note = "Locked for " + std::to_string((until - nowMs + 59999) / 60000) + " min";
+      t.note = "Locked for " + std::to_string(minutes) + " min";
     }
     v.clinicians.push_back(std::move(t));
   }

@@ -7,24 +7,6 @@
 
 namespace unitclock::app {
 
-namespace {
-
-constexpr const char* kPinLockPrefix = "pin_lock.";
-
-// Persisted lock-out state of one clinician: "failures;lockedUntilMs".
-struct PinLock {
-  int failures = 0;
-  long long lockedUntilMs = 0;
-};
-
-PinLock parsePinLock(const std::string& text) {
-  PinLock l;
-  std::sscanf(text.c_str(), "%d;%lld", &l.failures, &l.lockedUntilMs);
-  return l;
-}
-
-}  // namespace
-
 void PinPresenter::begin(PinRequest request) {
   m_request = std::move(request);
   m_pin.clear();
@@ -74,46 +56,18 @@ void PinPresenter::submit() {
     return;
   }
   const auto now = m_ctx.clock.wallNow();
-  const long long nowMs = now.time_since_epoch().count();
-  const std::string key = kPinLockPrefix + c->id;
-  PinLock l = parsePinLock(settingOr(m_ctx.store, key, ""));
-  if (l.lockedUntilMs > nowMs) {
-    m_pin.clear();
-    m_ctx.error = "Too many wrong PINs. Try again in " +
-                  std::to_string((l.lockedUntilMs - nowMs + 59999) / 60000) +
-                  " min, or ask an administrator.";
-    return;
-  }
-  const bool ok = platform::verifyPin(m_pin, c->pinHash);
+  const auto outcome = m_ctx.pins.check(*c, m_pin, now);
   m_pin.clear();
-  const int maxFailures = m_ctx.options.maxPinFailures;
-  if (!ok) {
-    ++l.failures;
-    std::string text = "Wrong PIN.";
-    if (l.failures % maxFailures == 0) {
-      // Each lock-out doubles: 1, 2, 4, ... minutes, up to maxLockout.
-      const int round = l.failures / maxFailures;
-      auto delay = m_ctx.options.firstLockout * (1LL << std::min(round - 1, 12));
-      delay = std::min<std::chrono::minutes>(delay, m_ctx.options.maxLockout);
-      l.lockedUntilMs = nowMs + std::chrono::duration_cast<std::chrono::milliseconds>(delay).count();
-      text = "Too many wrong PINs. " + c->displayName + " is locked out for " +
-             std::to_string(delay.count()) + " min.";
-    } else {
-      text += " " + std::to_string(maxFailures - l.failures % maxFailures) + " tries left before a lock-out.";
-    }
-    (void)m_ctx.store.setSetting(key, std::to_string(l.failures) + ";" + std::to_string(l.lockedUntilMs),
-                                 c->id, now);
-    (void)m_ctx.store.appendAudit({0, now, c->id, "login_failed", "", "wrong PIN", {}});
-    m_ctx.error = text;
-    return;
-  }
-  if (l.failures != 0 || l.lockedUntilMs != 0) (void)m_ctx.store.setSetting(key, "0;0", c->id, now);
+  m_ctx.error = outcome.message;  // why not; or, accepted, a storage problem to know about
+  if (!outcome.accepted) return;
   if (m_request.purpose == PinPurpose::kSign || m_request.purpose == PinPurpose::kVoid) {
     finishSignOrVoid(*c);
     return;
   }
   m_ctx.clinicianId = c->id;
-  (void)m_ctx.store.appendAudit({0, now, c->id, "login", "", "", {}});
+  if (auto audited = m_ctx.store.appendAudit({0, now, c->id, "login", "", "", {}}); !audited)
+    m_ctx.error =
+        "Logged in, but the login could not be written to the audit log: " + audited.error().message;
   m_ctx.lastInput = m_ctx.clock.monotonicNow();
   m_ctx.message.clear();
   const std::string after = m_request.afterLogin;

@@ -114,7 +114,23 @@ CREATE TABLE clinicians (
 // PRAGMA application_id of a device store: "UCLK" in ASCII. Tells our file from another SQLite database.
 constexpr std::int64_t kApplicationId = 0x55434C4B;
 
-constexpr std::array<sql::Migration, 1> kMigrations{sql::Migration{1, kSchemaV1}};
+// PIN lock-outs in columns of their own (before: settings "pin_lock.ID" = "failures;lockedUntilMs").
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE pin_lockouts (
+  clinician_id    TEXT PRIMARY KEY,
+  failures        INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  locked_until_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO pin_lockouts(clinician_id, failures, locked_until_ms)
+  SELECT substr(key, 10),
+         max(0, CAST(substr(value, 1, instr(value, ';') - 1) AS INTEGER)),
+         CAST(substr(value, instr(value, ';') + 1) AS INTEGER)
+  FROM settings WHERE key LIKE 'pin\_lock.%' ESCAPE '\' AND instr(value, ';') > 0;
+DELETE FROM settings WHERE key LIKE 'pin\_lock.%' ESCAPE '\';
+)sql";
+
+constexpr std::array<sql::Migration, 2> kMigrations{sql::Migration{1, kSchemaV1},
+                                                    sql::Migration{2, kSchemaV2}};
 static_assert(kMigrations.back().version == kStoreSchemaVersion);
 
 constexpr char kSqliteMagic[] = "SQLite format 3";  // the first 16 bytes of every database, with its NUL
@@ -165,23 +181,6 @@ StoreError error(StoreErrc errc, std::string message) {
 
 std::string_view statusName(core::SessionStatus s) {
   return core::toString(s);
-}
-
-// The status a session has after an event of this type (nullopt: unchanged).
-std::optional<core::SessionStatus> statusAfter(core::EventType type) {
-  switch (type) {
-    case core::EventType::session_ended:
-    case core::EventType::session_reopened:
-      return core::SessionStatus::ended;
-    case core::EventType::session_signed:
-      return core::SessionStatus::signed_;
-    case core::EventType::session_voided:
-      return core::SessionStatus::voided;
-    case core::EventType::session_synced:
-      return core::SessionStatus::synced;
-    default:
-      return std::nullopt;
-  }
 }
 
 bool isAudited(core::EventType type) {
@@ -683,8 +682,9 @@ StoreResult<std::int64_t> DeviceStore::Impl::insertEvent(const std::string& sess
   if (auto r = bindEvent(*ins.value(), sessionId, event); !r) return fail(r.error());
   if (auto r = ins.value()->run(); !r) return failIo<std::int64_t>(r.error(), "record event");
 
-  auto newStatus = statusAfter(event.type).value_or(statusBefore.value_or(core::SessionStatus::open));
-  if (event.type == core::EventType::session_reopened) ++revision;
+  // The status machine is core's (core::statusAfter); the column follows it.
+  auto newStatus = core::statusAfter(event.type).value_or(statusBefore.value_or(core::SessionStatus::open));
+  if (core::beginsRevision(event.type)) ++revision;
   auto upd = impl.cached(impl.updateSession,
                          "UPDATE sessions SET event_count = ?2, status = ?3, revision = ?4, "
                          "last_event_at = max(last_event_at, ?5) WHERE id = ?1");
@@ -1149,6 +1149,47 @@ StoreResult<void> DeviceStore::replaceRoster(const std::vector<Clinician>& clini
     if (auto r = upsert(db, c); !r) return r;
   }
   if (auto r = tx->commit(); !r) return fail(ioError(r.error(), "replace roster"));
+  return {};
+}
+
+// [SECTION] PIN lock-outs
+
+StoreResult<std::map<std::string, PinLockout>> DeviceStore::pinLockouts() {
+  using Out = std::map<std::string, PinLockout>;
+  auto s = m_impl->db.prepare("SELECT clinician_id, failures, locked_until_ms FROM pin_lockouts");
+  if (!s) return failIo<Out>(s.error(), "read PIN lock-outs");
+  Out out;
+  for (;;) {
+    auto more = s->step();
+    if (!more) return failIo<Out>(more.error(), "read PIN lock-outs");
+    if (!more.value()) break;
+    out[s->columnText(0)] = PinLockout{s->columnInt(1), s->columnInt64(2)};
+  }
+  return out;
+}
+
+StoreResult<void> DeviceStore::savePinLockout(std::string_view clinicianId, PinLockout state,
+                                              const std::optional<AuditEntry>& audit) {
+  if (auto w = m_impl->writable(); !w) return w;
+  if (clinicianId.empty() || state.failures < 0)
+    return fail(error(StoreErrc::invalid, "a PIN lock-out needs a clinician and a count of 0 or more"));
+  auto& db = m_impl->db;
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return fail(ioError(tx.error(), "save PIN lock-out"));
+  auto s = db.prepare(
+      "INSERT INTO pin_lockouts(clinician_id, failures, locked_until_ms) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(clinician_id) DO UPDATE SET failures = excluded.failures, "
+      "locked_until_ms = excluded.locked_until_ms");
+  if (!s) return fail(ioError(s.error(), "save PIN lock-out"));
+  sql::SqlResult<void> bound[] = {s->bind(1, clinicianId), s->bind(2, state.failures),
+                                  s->bind(3, state.lockedUntilMs)};
+  for (const auto& b : bound)
+    if (!b) return fail(ioError(b.error(), "save PIN lock-out"));
+  if (auto r = s->run(); !r) return fail(ioError(r.error(), "save PIN lock-out"));
+  if (audit) {
+    if (auto r = m_impl->addAudit(*audit); !r) return fail(r.error());
+  }
+  if (auto r = tx->commit(); !r) return fail(ioError(r.error(), "save PIN lock-out"));
   return {};
 }
 

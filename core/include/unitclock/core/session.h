@@ -36,6 +36,12 @@ enum class SessionStatus { open, ended, signed_, synced, voided };
 std::string_view toString(SessionStatus status) noexcept;
 std::optional<SessionStatus> parseSessionStatus(std::string_view text) noexcept;
 
+// The status machine, in one place: the status a session has after an event of this type (nullopt: the
+// event leaves it as it was), and whether the event begins the next revision. Session::apply follows it,
+// and so does the device store's status column (platform/store), which never mirrors it.
+std::optional<SessionStatus> statusAfter(EventType type) noexcept;
+bool beginsRevision(EventType type) noexcept;
+
 struct Patient {
   std::string mrn;       // the clinic's medical record number, 1–32 printable characters
   std::string initials;  // 1–4 letters, shown on screen instead of the name

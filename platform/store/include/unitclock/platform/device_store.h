@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,7 +59,7 @@ struct StoreOptions {
 };
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr int kDefaultRetentionDays = 30;
 
 // [SECTION] Rows
@@ -130,6 +131,13 @@ struct Clinician {
   friend bool operator==(const Clinician&, const Clinician&) = default;
 };
 
+// Wrong PINs in a row for one clinician on this device, and until when they are locked out (0: not).
+struct PinLockout {
+  int failures = 0;
+  std::int64_t lockedUntilMs = 0;  // Unix time in milliseconds
+  friend bool operator==(const PinLockout&, const PinLockout&) = default;
+};
+
 struct PurgeReport {
   int sessions = 0;
   std::int64_t events = 0;
@@ -197,6 +205,12 @@ class DeviceStore {
   StoreResult<std::optional<Clinician>> clinician(std::string_view id);
   StoreResult<std::vector<Clinician>> roster();
   StoreResult<void> replaceRoster(const std::vector<Clinician>& clinicians);
+
+  // PIN lock-outs, one row per clinician who has ever mistyped. Saving one writes `audit` ("login_failed",
+  // "login") in the same transaction, so the count and its record never disagree.
+  StoreResult<std::map<std::string, PinLockout>> pinLockouts();
+  StoreResult<void> savePinLockout(std::string_view clinicianId, PinLockout state,
+                                   const std::optional<AuditEntry>& audit);
 
   // Retention: removes synced sessions (every outbox entry sent) whose latest event is older than
   // `retentionDays` before `now`, with their events and outbox entries, plus synced audit entries older
