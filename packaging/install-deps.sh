@@ -28,6 +28,8 @@ packages=(
   help2man lintian desktop-file-utils appstream man-db systemd
   # the independent HL7 parser that reads every HL7 export in the tests
   python3 python3-hl7
+  # the independent Prometheus text-format parser that reads the server's /metrics in the tests
+  python3-prometheus-client
   # the fuzzers (packaging/fuzz.sh): clang and its libFuzzer runtime; the main build stays gcc
   clang-14 libclang-rt-14-dev
 )

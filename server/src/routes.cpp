@@ -7,11 +7,14 @@
 #include <unitclock/platform/wire/answers.h>
 #include <unitclock/server/auth.h>
 #include <unitclock/server/config.h>
+#include <unitclock/server/devices.h>
 #include <unitclock/server/exports.h>
 #include <unitclock/server/http_server.h>
 #include <unitclock/server/ingest.h>
+#include <unitclock/server/metrics.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
+#include <unitclock/version.h>
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -58,6 +61,20 @@ wire::UploadResult toWire(IngestResult r) {
       return wire::UploadResult::unchanged;
   }
   return wire::UploadResult::unchanged;
+}
+
+UploadOutcome outcomeOf(IngestResult r) {
+  switch (r) {
+    case IngestResult::Created:
+      return UploadOutcome::created;
+    case IngestResult::Revised:
+      return UploadOutcome::revised;
+    case IngestResult::Voided:
+      return UploadOutcome::voided;
+    case IngestResult::Unchanged:
+      return UploadOutcome::unchanged;
+  }
+  return UploadOutcome::unchanged;
 }
 
 void sendError(httplib::Response& res, const ApiError& e) {
@@ -238,6 +255,7 @@ struct HttpServer::Impl {
   int port = 0;
   int listenFd = -1;  // the listening socket, for bind() to lengthen its accept queue
   AddressLimiter addressLimiter;
+  Metrics metrics;  // GET /metrics
 
   // A connection per worker thread and data directory, opened on first use.
   Result<sql::Database*> connection() {
@@ -263,6 +281,7 @@ struct HttpServer::Impl {
   };
   struct WriteJob {
     const Principal* who = nullptr;
+    DeviceSighting seen;  // what the request says of its device, recorded with the rate limit
     double cost = 1.0;
     std::function<Result<Reply>(sql::Database&)> work;
     std::function<void(sql::Database&, const ApiError&)> refused;  // records a refused upload
@@ -316,6 +335,13 @@ struct HttpServer::Impl {
         const auto now = nowMs();
         for (std::size_t i = 0; i < jobs.size(); ++i) {
           WriteJob& job = *jobs[i];
+          // Seen, whatever the answer; its pending count only once the upload was accepted (below).
+          if (auto seen =
+                  recordDeviceSeen(*db, job.who->deviceId, {job.seen.appVersion, std::nullopt}, wallNow());
+              !seen) {
+            outcomes[i].error = seen.error();
+            continue;
+          }
           auto decision = takeToken(*db, job.who->deviceId, options.rateLimit, now, job.cost);
           if (!decision) {
             outcomes[i].error = decision.error();
@@ -343,12 +369,18 @@ struct HttpServer::Impl {
             if (job.refused && reply.error().status >= 400 && reply.error().status < 500) {
               job.refused(*db, reply.error());
             }
+          } else if (auto seen = recordDeviceSeen(*db, job.who->deviceId, job.seen, wallNow()); !seen) {
+            (void)db->exec("ROLLBACK TO request");
+            outcomes[i].error = seen.error();
           } else {
             outcomes[i].reply = std::move(reply).value();
           }
           (void)db->exec("RELEASE request");
         }
-        if (auto c = tx->commit(); !c) failAll(storageError(c.error()));
+        const auto flushStart = std::chrono::steady_clock::now();
+        auto c = tx->commit();
+        metrics.observeCommit(std::chrono::steady_clock::now() - flushStart);
+        if (!c) failAll(storageError(c.error()));
       }
       for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i]->done.set_value(std::move(outcomes[i]));
     }
@@ -417,12 +449,18 @@ struct HttpServer::Impl {
     }
     res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
                                                                 : "token-" + std::to_string(p.tokenId));
+    // Every device request refreshes what the administrators see of it (docs/server.md, "Devices"), in
+    // the transaction that settles its rate limit: no transaction or flush of its own. Its pending count
+    // leaves out what the request carries, so an upload's count is kept only once the upload is accepted.
+    const DeviceSighting seen{appVersionOf(req.get_header_value("User-Agent")),
+                              pendingUploadsOf(req.get_header_value("Unitclock-Pending"))};
     // Uploads go to the writer thread (group commit, above), which settles the rate limit in the same
     // transaction. Reads (config, summaries) run in a deferred transaction, a consistent snapshot that
     // never blocks uploads; a device's read first settles its rate limit in a short transaction.
     if (p.role == Role::Device && req.method != "GET") {
       WriteJob job;
       job.who = &p;
+      job.seen = seen;
       job.cost = cost;
       job.work = [&](sql::Database& wdb) { return work(wdb, p); };
       if (recordRejections) {
@@ -442,6 +480,10 @@ struct HttpServer::Impl {
       // supervisor token's under the negated token id (the table's key is only a number).
       auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
       if (!rtx) return sendError(res, storageError(rtx.error()));
+      if (p.role == Role::Device) {
+        if (auto recorded = recordDeviceSeen(db, p.deviceId, seen, wallNow()); !recorded)
+          return sendError(res, recorded.error());
+      }
       const std::int64_t bucket = p.role == Role::Device ? p.deviceId : -p.tokenId;
       auto decision = takeToken(db, bucket, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
@@ -521,11 +563,65 @@ struct HttpServer::Impl {
     return r;
   }
 
+  // The schema version read from the database file through this thread's connection, or why it cannot
+  // be read, in plain words (never a path).
+  Result<int> databaseSchema() {
+    auto dbr = connection();
+    if (!dbr) return fail(ApiError{503, "", "the database cannot be opened"});
+    sql::Database& db = *dbr.value();
+    auto unavailable = [](const sql::SqlError& e) {
+      return fail(ApiError{503, "", "the database cannot be read: " + sql::errorString(e.code)});
+    };
+    if (auto shrink = db.exec("PRAGMA shrink_memory"); !shrink) return unavailable(shrink.error());
+    if (auto one = db.queryInt64("SELECT 1"); !one) return unavailable(one.error());
+    auto version = db.userVersion();
+    if (!version) return unavailable(version.error());
+    if (version.value() != schemaVersion()) {
+      return fail(ApiError{503, "",
+                           "the database has schema " + std::to_string(version.value()) +
+                               " and this server needs " + std::to_string(schemaVersion())});
+    }
+    return version.value();
+  }
+
   void routes() {
     auto& s = *http;
 
-    s.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(R"({"status":"ok","api":"v1"})", "application/json");
+    // A load balancer's or monitor's probe: no token, and a real read of the database file on this
+    // thread's connection. Its page cache is dropped first (PRAGMA shrink_memory), or a database deleted,
+    // overwritten or on a failing disk would still answer from memory.
+    s.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+      nlohmann::ordered_json out{{"status", "ok"}, {"api", "v1"}, {"version", kVersion}};
+      auto schema = databaseSchema();
+      if (schema) {
+        out["schema"] = schema.value();
+      } else {
+        out["status"] = "unavailable";
+        out["error"] = schema.error().message;
+        res.status = 503;
+      }
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(out.dump(), "application/json");
+    });
+
+    // For the clinic's monitoring (Prometheus text format 0.0.4). It names devices and clinics, so it
+    // needs a supervisor token valid for every clinic: a same-host TLS proxy would make every internet
+    // client look like loopback, so the client's address proves nothing (docs/server.md).
+    s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, Access::Supervisor, false,
+             [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+               if (!p.clinicId.empty()) {
+                 return fail(ApiError{
+                     403, "", "metrics cover every clinic: use a supervisor token made without --clinic"});
+               }
+               auto store = readStoreGauges(db);
+               if (!store) return fail(store.error());
+               Reply r;
+               r.body = metrics.render(store.value());
+               r.contentType = kMetricsContentType;
+               r.headers.emplace("Cache-Control", "no-store");
+               return r;
+             });
     });
 
     s.Post("/api/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
@@ -584,7 +680,8 @@ struct HttpServer::Impl {
 
     s.Put(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
-      handle(req, res, Access::Device, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      std::optional<UploadOutcome> counted;  // counted once the answer is final (after the COMMIT)
+      auto ingestOne = [&](sql::Database& db, const Principal& p) -> Result<Reply> {
         auto parsed = parseJsonBody(req.body);
         if (!parsed) return fail(parsed.error());
         const json& j = parsed.value();
@@ -596,17 +693,26 @@ struct HttpServer::Impl {
         if (!replayed) return fail(replayed.error());
         auto outcome = storeSession(db, p, *replayed, j, sha256Hex(j.dump()));
         if (!outcome) return fail(outcome.error());
+        counted = outcomeOf(outcome->result);
         Reply r;
         r.status = outcome->result == IngestResult::Unchanged ? 200 : 201;
         r.body = wire::toJson(wire::UploadAnswer{
                                   replayed->id, r.status, outcome->revision, toWire(outcome->result), {}, {}})
                      .dump();
         return r;
+      };
+      handle(req, res, Access::Device, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+        auto r = ingestOne(db, p);
+        if (!r && r.error().status >= 400 && r.error().status < 500)
+          counted = refusalOutcome(r.error().status);
+        return r;
       });
+      if (counted && res.status < 500) metrics.countIngest(*counted);
     });
 
     // Several uploads in one request and one transaction (one fsync): how a device catches up.
     s.Post("/api/v1/sessions/batch", [this](const httplib::Request& req, httplib::Response& res) {
+      std::vector<UploadOutcome> counted;  // one per item; counted when the batch was answered 200
       json j;
       const json* items = nullptr;
       // Read after the token was checked: an unknown caller's body is never parsed.
@@ -659,7 +765,9 @@ struct HttpServer::Impl {
                 (void)db.exec("ROLLBACK TO item");
                 recordRejection(db, p, isSessionId(id) ? id : std::string(), e, &item);
                 answer.results.push_back({id, e.status, 0, std::nullopt, e.field, e.message});
+                counted.push_back(refusalOutcome(e.status));
               } else {
+                counted.push_back(outcomeOf(outcome->result));
                 answer.results.push_back({id,
                                           outcome->result == IngestResult::Unchanged ? 200 : 201,
                                           outcome->revision,
@@ -674,6 +782,8 @@ struct HttpServer::Impl {
             return r;
           },
           prepare);
+      if (res.status == 200)
+        for (auto o : counted) metrics.countIngest(o);
     });
 
     s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
@@ -855,8 +965,12 @@ struct HttpServer::Impl {
       res.set_content(errorBody(ApiError{500, "", "internal error"}), "application/json");
     });
     // No PHI in logs: method, path (ids and dates only, never a query string or a body), status, caller.
-    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       auto caller = res.get_header_value("X-Unitclock-Caller");
+      metrics.countRequest(req.method, req.path, res.status);
+      // A 429 with a known caller came from its token's bucket; without one, from the per-address limit.
+      if (res.status == 429)
+        metrics.countRateLimited(caller.empty() ? RateLimit429::address : RateLimit429::token);
       std::fprintf(stderr, "%s %s %d %s\n", loggedPath(req.method).c_str(), loggedPath(req.path).c_str(),
                    res.status, caller.empty() ? "-" : caller.c_str());
     });

@@ -149,8 +149,17 @@ UPDATE sessions SET facts = (SELECT r.body FROM session_revisions r
 WHERE EXISTS (SELECT 1 FROM session_revisions r WHERE r.session_id = sessions.id AND r.revision = sessions.revision);
 )sql";
 
-constexpr std::array<sql::Migration, 5> kMigrations{
-    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}}};
+// What the administrators see of each device (`device list`, GET /metrics): when it last called the
+// server (UTC, refreshed at most once a minute while nothing else changes), the app version from its
+// User-Agent, and the uploads waiting in its outbox as it last reported them (NULL until it does).
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE devices ADD COLUMN last_seen_at TEXT;
+ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN pending_uploads INTEGER;
+)sql";
+
+constexpr std::array<sql::Migration, 6> kMigrations{
+    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}}};
 
 ApiError fromSql(const sql::SqlError& e, std::string what) {
   return ApiError{500, "", what + ": " + e.message};

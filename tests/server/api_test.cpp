@@ -292,6 +292,8 @@ TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
         "DROP TABLE charge_releases; ALTER TABLE clinicians DROP COLUMN npi; "
         "ALTER TABLE clinicians DROP COLUMN family_name; ALTER TABLE clinicians DROP COLUMN given_name; "
         "ALTER TABLE clinics DROP COLUMN min_pin_digits; "
+        "ALTER TABLE devices DROP COLUMN last_seen_at; ALTER TABLE devices DROP COLUMN app_version; "
+        "ALTER TABLE devices DROP COLUMN pending_uploads; "
         "DROP INDEX rejections_by_session_day; ALTER TABLE rejections DROP COLUMN day; "
         "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, "
         "received_at, received_date) VALUES('north', 1, 's', 400, 'status', 'bad', "

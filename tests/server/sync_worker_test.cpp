@@ -8,10 +8,14 @@
 #include <unitclock/platform/sync_worker.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/platform/wire/session_upload.h>
+#include <unitclock/server/devices.h>
+#include <unitclock/version.h>
 #include <atomic>
 #include <deque>
 #include <mutex>
 
+#include "api_client.h"
+#include "prometheus_oracle.h"
 #include "server_process.h"
 #include "upload_fixtures.h"
 
@@ -197,6 +201,83 @@ TEST(SyncWorkerWithServer, AnOfflineDeviceCatchesUpWith200Sessions) {
   EXPECT_TRUE(worker.state().lastError.empty());
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM sessions"), 200);
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 200);
+}
+
+// The server's device list (listDevices, `device list`) and /metrics show when a kiosk last called, its
+// app version (libcurl's User-Agent "unitclock/<version>") and what waits in its outbox (Unitclock-Pending).
+TEST(SyncWorkerWithServer, TheServerSeesTheDevicesLastCallAppVersionAndPendingUploads) {
+  testing::Clinic clinic;
+  auto fiveSessions = [] {
+    auto outbox = std::make_unique<QueueOutbox>();
+    for (int i = 1; i <= 5; ++i) {
+      outbox->add(testing::sessionId(i),
+                  testing::upload(testing::sessionId(i), "MRN1", {{"97110", "09:00:00", "09:20:00"}}).dump());
+    }
+    return outbox;
+  };
+  auto devices = [&] {
+    auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
+    if (!db) throw std::runtime_error(db.error().message);
+    auto rows = listDevices(db.value(), "north");
+    if (!rows) throw std::runtime_error(rows.error().message);
+    return std::move(rows).value();
+  };
+  auto metricsOf = [&](const testing::ServerProcess& server) {
+    auto c = testing::client(server.url(), clinic.supervisorToken);
+    auto r = testing::must(c.get("/metrics"));
+    if (r.status != 200) throw std::runtime_error(r.body);
+    return testing::readWithPrometheusClient(r.body);
+  };
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string appVersion = std::string("unitclock/") + kVersion;
+  std::string token;
+  {
+    // One request per device at most: the configuration is pulled (it reports 5 waiting) and the first
+    // upload gets 429, which changes nothing of the count (an upload's count is kept once it is accepted).
+    testing::ServerProcess server(clinic.dataDir, {"--rate", "0.001", "--burst", "1"});
+    token = enroll(server.url(), clinic.enrollCode);
+    SyncWorker worker(fiveSessions(), fastOptions(server.url(), token));
+    worker.start();
+    ASSERT_TRUE(waitFor([&] {
+      return worker.state().configVersion == 1 && worker.state().consecutiveFailures > 0;
+    })) << worker.state().lastError;
+    worker.stop();
+    auto rows = devices();
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_TRUE(rows[0].lastSeenAt);
+    auto seen = parseUtcTimestamp(*rows[0].lastSeenAt);
+    ASSERT_TRUE(seen) << *rows[0].lastSeenAt;
+    EXPECT_GE(*seen, before);
+    EXPECT_LE(*seen, std::chrono::system_clock::now());
+    EXPECT_EQ(rows[0].appVersion, appVersion);
+    EXPECT_EQ(rows[0].pendingUploads, 5);
+    auto m = metricsOf(server);
+    ASSERT_TRUE(m.parsed) << m.error;
+    EXPECT_EQ(m.value("unitclock_device_pending_uploads", {{"device", "1"}, {"clinic", "north"}}), 5.0);
+    EXPECT_EQ(m.value("unitclock_rate_limited_total", {{"limit", "token"}}), 1.0);
+  }
+  {
+    // Without the limit the device catches up in batches of 2: the server's count goes to 0 with the last.
+    testing::ServerProcess server(clinic.dataDir);
+    auto options = fastOptions(server.url(), token);
+    options.batchSize = 2;
+    SyncWorker worker(fiveSessions(), options);
+    worker.start();
+    ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 5; })) << worker.state().lastError;
+    worker.stop();
+    auto rows = devices();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].pendingUploads, 0);
+    EXPECT_EQ(rows[0].appVersion, appVersion);
+    auto m = metricsOf(server);
+    ASSERT_TRUE(m.parsed) << m.error;
+    EXPECT_EQ(m.value("unitclock_device_pending_uploads", {{"device", "1"}, {"clinic", "north"}}), 0.0);
+    EXPECT_EQ(m.value("unitclock_ingest_sessions_total", {{"outcome", "created"}}), 5.0);
+    EXPECT_EQ(m.value("unitclock_device_info", {{"device", "1"}, {"app_version", appVersion}}), 1.0);
+    const auto lastSeen = m.value("unitclock_device_last_seen_seconds", {{"device", "1"}});
+    ASSERT_TRUE(lastSeen);
+    EXPECT_GE(*lastSeen, std::chrono::duration<double>(before.time_since_epoch()).count());
+  }
 }
 
 TEST(SyncWorkerWithServer, AServerKilledMidUploadLosesNothingAndDoublesNothing) {

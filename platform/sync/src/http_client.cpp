@@ -216,14 +216,16 @@ core::Result<HttpResponse, HttpError> HttpClient::get(std::string_view path,
   return m_impl->perform("GET", path, nullptr, headers);
 }
 
-core::Result<HttpResponse, HttpError> HttpClient::put(std::string_view path, std::string_view jsonBody) {
+core::Result<HttpResponse, HttpError> HttpClient::put(std::string_view path, std::string_view jsonBody,
+                                                      const std::map<std::string, std::string>& headers) {
   std::string body(jsonBody);
-  return m_impl->perform("PUT", path, &body, {});
+  return m_impl->perform("PUT", path, &body, headers);
 }
 
-core::Result<HttpResponse, HttpError> HttpClient::post(std::string_view path, std::string_view jsonBody) {
+core::Result<HttpResponse, HttpError> HttpClient::post(std::string_view path, std::string_view jsonBody,
+                                                       const std::map<std::string, std::string>& headers) {
   std::string body(jsonBody);
-  return m_impl->perform("POST", path, &body, {});
+  return m_impl->perform("POST", path, &body, headers);
 }
 
 void HttpClient::setBearerToken(std::string token) {

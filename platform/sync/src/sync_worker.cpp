@@ -103,8 +103,16 @@ struct SyncWorker::Impl {
     state.pending = n;
   }
 
+  // Unitclock-Pending (docs/sync-api.md): the uploads waiting in the outbox besides the `carried` ones
+  // this request holds, so that the server's device list reads 0 once a catch-up's last batch arrived.
+  std::map<std::string, std::string> pendingHeader(std::size_t carried) {
+    std::lock_guard lock(mutex);
+    return {{"Unitclock-Pending", std::to_string(state.pending - std::min(state.pending, carried))}};
+  }
+
   // One pass: summary, config, uploads. Returns after the first retryable failure.
   void cycle(HttpClient& client) {
+    updatePending();  // sessions signed since the last pass count in what this pass reports
     std::string summaryDate;
     bool pullConfig = false;
     {
@@ -123,6 +131,7 @@ struct SyncWorker::Impl {
     std::map<std::string, std::string> headers;
     auto etag = outbox->configEtag();
     if (!etag.empty()) headers["If-None-Match"] = etag;
+    headers.merge(pendingHeader(0));
     auto r = client.get("/api/v1/config?date=" + outbox->today(), headers);
     if (!r) {
       failed(r.error().message, std::nullopt);
@@ -223,7 +232,7 @@ struct SyncWorker::Impl {
   // One PUT per session. Returns false after a failure (already recorded).
   bool uploadOneByOne(HttpClient& client, const std::vector<PendingUpload>& batch) {
     for (const auto& up : batch) {
-      auto r = client.put("/api/v1/sessions/" + up.sessionId, up.body);
+      auto r = client.put("/api/v1/sessions/" + up.sessionId, up.body, pendingHeader(1));
       if (!r) {
         failed(r.error().message, std::nullopt);
         return false;
@@ -242,7 +251,7 @@ struct SyncWorker::Impl {
       body += batch[i].body;
     }
     body += "]}";
-    auto r = client.post("/api/v1/sessions/batch", body);
+    auto r = client.post("/api/v1/sessions/batch", body, pendingHeader(batch.size()));
     if (!r) {
       failed(r.error().message, std::nullopt);
       return false;

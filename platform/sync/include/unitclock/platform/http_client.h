@@ -57,8 +57,10 @@ class HttpClient {
   // only transport failures are errors.
   core::Result<HttpResponse, HttpError> get(std::string_view path,
                                             const std::map<std::string, std::string>& headers = {});
-  core::Result<HttpResponse, HttpError> put(std::string_view path, std::string_view jsonBody);
-  core::Result<HttpResponse, HttpError> post(std::string_view path, std::string_view jsonBody);
+  core::Result<HttpResponse, HttpError> put(std::string_view path, std::string_view jsonBody,
+                                            const std::map<std::string, std::string>& headers = {});
+  core::Result<HttpResponse, HttpError> post(std::string_view path, std::string_view jsonBody,
+                                             const std::map<std::string, std::string>& headers = {});
 
   void setBearerToken(std::string token);
   const HttpClientOptions& options() const;
