@@ -18,11 +18,13 @@
 #include <unitclock/platform/pin_hash.h>
 #endif
 #include <unitclock/core/npi.h>
+#include <unitclock/core/role.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/database.h>
+#include <unitclock/server/devices.h>
 #include <unitclock/server/http_server.h>
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
@@ -375,9 +377,12 @@ int clinicianAddCommand(const Args& a) {
     return usageError("--npi must be a 10-digit NPI with a valid check digit");
   if (a.options.count("family-name") != a.options.count("given-name"))
     return usageError("give --family-name and --given-name together");
-  static const std::set<std::string> kRoles{"ot", "ota", "pt", "pta", "slp", "supervisor"};
-  if (!kRoles.count(opt(a, "role")))
+  // Roles are core's (core::Role), stored in its lower-case spelling whatever case was typed. An
+  // administrator of a kiosk is made on the kiosk; the server's roster has clinicians and supervisors.
+  const auto role = core::parseRole(opt(a, "role"));
+  if (!role || *role == core::Role::admin)
     return usageError("--role must be one of ot, ota, pt, pta, slp, supervisor");
+  const std::string roleName(core::toString(*role));
   if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
   if (a.options.count("pin")) {
     return usageError(
@@ -441,7 +446,7 @@ int clinicianAddCommand(const Args& a) {
           execute(db,
                   "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                  opt(a, "id"), opt(a, "clinic"), opt(a, "name"), opt(a, "role"), hash, opt(a, "npi"),
+                  opt(a, "id"), opt(a, "clinic"), opt(a, "name"), roleName, hash, opt(a, "npi"),
                   opt(a, "family-name"), opt(a, "given-name"));
     } else {
       // An NPI or name parts given replace the stored ones; left out, they are kept.
@@ -449,7 +454,7 @@ int clinicianAddCommand(const Args& a) {
                     "UPDATE clinicians SET name = ?2, role = ?3, npi = COALESCE(NULLIF(?4, ''), npi), "
                     "family_name = COALESCE(NULLIF(?5, ''), family_name), "
                     "given_name = COALESCE(NULLIF(?6, ''), given_name), active = 1 WHERE id = ?1",
-                    opt(a, "id"), opt(a, "name"), opt(a, "role"), opt(a, "npi"), opt(a, "family-name"),
+                    opt(a, "id"), opt(a, "name"), roleName, opt(a, "npi"), opt(a, "family-name"),
                     opt(a, "given-name"));
       if (err.empty() && newPin)
         err = execute(db, "UPDATE clinicians SET pin_hash = ?2 WHERE id = ?1", opt(a, "id"), hash);
@@ -500,18 +505,14 @@ int enrollCodeCommand(const Args& a) {
 
 int deviceListCommand(const Args& a) {
   return withDatabase(a, [&](sql::Database& db) {
-    auto st = db.prepare(
-        "SELECT id, clinic_id, label, enrolled_at, COALESCE(revoked_at, '') FROM devices "
-        "WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id");
-    if (!st || !st->bind(1, opt(a, "clinic"))) return runtimeError("cannot list devices");
-    std::printf("id\tclinic\tlabel\tenrolled_at\trevoked_at\n");
-    while (true) {
-      auto r = st->step();
-      if (!r) return runtimeError(r.error().message);
-      if (!r.value()) break;
-      std::printf("%lld\t%s\t%s\t%s\t%s\n", static_cast<long long>(st->columnInt64(0)),
-                  st->columnText(1).c_str(), printable(st->columnText(2)).c_str(), st->columnText(3).c_str(),
-                  st->columnText(4).c_str());
+    auto devices = listDevices(db, opt(a, "clinic"));
+    if (!devices) return runtimeError(devices.error().message);
+    std::printf("id\tclinic\tlabel\tenrolled_at\trevoked_at\tlast_seen_at\tapp_version\tpending_uploads\n");
+    for (const auto& d : devices.value()) {
+      std::printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", static_cast<long long>(d.id), d.clinic.c_str(),
+                  printable(d.label).c_str(), d.enrolledAt.c_str(), d.revokedAt.value_or("").c_str(),
+                  d.lastSeenAt.value_or("").c_str(), printable(d.appVersion).c_str(),
+                  d.pendingUploads ? std::to_string(*d.pendingUploads).c_str() : "");
     }
     return 0;
   });

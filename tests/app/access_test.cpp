@@ -1,6 +1,11 @@
 // Who may do what on the kiosk: the permission table, independent of the order of the intents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
+#include <unitclock/platform/pin_hash.h>
+
 #include "access.h"
 
 namespace unitclock::app {
@@ -75,6 +80,80 @@ TEST(Access, AnyoneLoggedInAdjustsTheDisplay) {
        std::initializer_list<Intent>{intent::ToggleSeconds{}, intent::ToggleNextUnit{},
                                      intent::SetTextSize{"large"}, intent::AdjustAutoLock{}})
     EXPECT_TRUE(may(kTherapist, i)) << "intent #" << i.index();
+}
+
+// [SECTION] PINs and lock-outs, against a real device store
+
+class PinGateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = platform::DeviceStore::open(m_path);
+    ASSERT_TRUE(s) << s.error().message;
+    store.emplace(std::move(s).value());
+    dana.pinHash = *platform::hashPin("1357", platform::PinHashLimits{1, 8192});
+  }
+  void TearDown() override {
+    store.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(m_path + suffix);
+  }
+  core::WallTime at(int minute) const { return core::WallTime{std::chrono::minutes{29'000'000 + minute}}; }
+
+  std::string m_path = ::testing::TempDir() + "unitclock-pins-" + platform::randomHex(6) + ".db";
+  std::optional<platform::DeviceStore> store;
+  platform::Clinician dana{"c-dana", "Dana Ortiz", "OT", "", true};
+};
+
+TEST_F(PinGateTest, WrongPinsAreCountedAuditedAndLockOutWithADoublingDelay) {
+  PinGate gate(*store, LockoutPolicy{3, std::chrono::minutes{1}, std::chrono::minutes{3}});
+  ASSERT_TRUE(gate.load());
+  EXPECT_TRUE(gate.check(dana, "1357", at(0)).accepted);
+  EXPECT_EQ(gate.check(dana, "0000", at(0)).message, "Wrong PIN. 2 tries left before a lock-out.");
+  EXPECT_FALSE(gate.check(dana, "0000", at(0)).accepted);
+  EXPECT_EQ(gate.check(dana, "0000", at(0)).message,
+            "Too many wrong PINs. Dana Ortiz is locked out for 1 min.");
+  EXPECT_EQ(gate.minutesLocked(dana.id, at(0)), 1);
+  // Locked: even the right PIN is refused, and nothing more is counted.
+  EXPECT_FALSE(gate.check(dana, "1357", at(0)).accepted);
+  EXPECT_EQ(store->pinLockouts().value().at(dana.id).failures, 3);
+  // A minute later: three more wrong ones lock out for 2 min, then 3 (the longest), never more.
+  for (int i = 0; i < 3; ++i) (void)gate.check(dana, "0000", at(1));
+  EXPECT_EQ(gate.minutesLocked(dana.id, at(1)), 2);
+  for (int i = 0; i < 3; ++i) (void)gate.check(dana, "0000", at(3));
+  EXPECT_EQ(gate.minutesLocked(dana.id, at(3)), 3);
+  // Each wrong PIN has its audit row, written with the count.
+  auto audit = store->unsyncedAudit();
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(
+      std::count_if(audit->begin(), audit->end(), [](const auto& a) { return a.action == "login_failed"; }),
+      9);
+  // The right PIN after the lock-out clears the count, in the store too.
+  EXPECT_TRUE(gate.check(dana, "1357", at(6)).accepted);
+  EXPECT_EQ(store->pinLockouts().value().at(dana.id), platform::PinLockout{});
+}
+
+TEST_F(PinGateTest, ALockOutSurvivesARestartOfTheApp) {
+  {
+    PinGate gate(*store, LockoutPolicy{2, std::chrono::minutes{5}, std::chrono::minutes{60}});
+    (void)gate.check(dana, "0000", at(0));
+    (void)gate.check(dana, "0000", at(0));
+  }
+  PinGate again(*store, LockoutPolicy{2, std::chrono::minutes{5}, std::chrono::minutes{60}});
+  ASSERT_TRUE(again.load());
+  EXPECT_EQ(again.minutesLocked(dana.id, at(1)), 4);
+  EXPECT_NE(again.check(dana, "1357", at(1)).message.find("Try again in 4 min"), std::string::npos);
+}
+
+TEST_F(PinGateTest, ALockOutThatCannotBeSavedStillHoldsAndSaysSo) {
+  store.reset();
+  auto readOnly = platform::DeviceStore::open(m_path, {.mode = platform::StoreMode::ReadOnly});
+  ASSERT_TRUE(readOnly) << readOnly.error().message;
+  PinGate gate(readOnly.value(), LockoutPolicy{1, std::chrono::minutes{1}, std::chrono::minutes{1}});
+  ASSERT_TRUE(gate.load());
+  const auto outcome = gate.check(dana, "0000", at(0));
+  EXPECT_FALSE(outcome.accepted);
+  EXPECT_NE(outcome.message.find("locked out for 1 min"), std::string::npos) << outcome.message;
+  EXPECT_NE(outcome.message.find("Could not save it"), std::string::npos) << outcome.message;
+  EXPECT_EQ(gate.minutesLocked(dana.id, at(0)), 1) << "held in memory";
 }
 
 }  // namespace

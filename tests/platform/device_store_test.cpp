@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -802,4 +803,52 @@ TEST_F(DeviceStoreRefuses, ReadOnlyFileInAWritableFolder) {
   });
   EXPECT_EQ(code, 10 + static_cast<int>(StoreErrc::read_only_location));
   EXPECT_EQ(readFile(m_path), before);
+}
+
+// [SECTION] PIN lock-outs
+
+TEST(DeviceStorePinLockouts, AreKeptPerClinicianWithTheirAuditRowInOneTransaction) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  EXPECT_TRUE(store.pinLockouts().value().empty());
+  const core::WallTime now{std::chrono::milliseconds{1'780'000'000'000}};
+  ASSERT_TRUE(store.savePinLockout("c-dana", {3, 0},
+                                   AuditEntry{0, now, "c-dana", "login_failed", "", "wrong PIN", {}}));
+  ASSERT_TRUE(store.savePinLockout("c-dana", {5, 1'780'000'060'000}, std::nullopt));
+  ASSERT_TRUE(store.savePinLockout("c-sam", {1, 0}, std::nullopt));
+  auto lockouts = store.pinLockouts();
+  ASSERT_TRUE(lockouts);
+  EXPECT_EQ(lockouts->at("c-dana"), (PinLockout{5, 1'780'000'060'000}));
+  EXPECT_EQ(lockouts->at("c-sam"), (PinLockout{1, 0}));
+  auto audit = store.unsyncedAudit();
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(std::count_if(audit->begin(), audit->end(),
+                          [](const AuditEntry& a) { return a.action == "login_failed"; }),
+            1);
+  EXPECT_FALSE(store.savePinLockout("", {1, 0}, std::nullopt)) << "a lock-out names its clinician";
+  EXPECT_FALSE(store.savePinLockout("c-dana", {-1, 0}, std::nullopt)) << "no negative counts";
+}
+
+TEST(DeviceStorePinLockouts, AreMovedOutOfTheSettingsOfAnEarlierStore) {
+  TempDir dir;
+  const std::string path = dir.file("device.db");
+  { DeviceStore store = openStore(path); }
+  {
+    // As an earlier version of the app left it: schema 1, the lock-outs as settings "failures;untilMs".
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("DROP TABLE pin_lockouts; "
+                         "INSERT INTO settings(key, value) VALUES ('pin_lock.c-dana', '5;1780000060000'), "
+                         "('pin_lock.c-sam', '0;0'), ('pin_lockout_note', 'kept');")
+                    .ok());
+    ASSERT_TRUE(db->setUserVersion(1).ok());
+  }
+  DeviceStore store = openStore(path);
+  auto lockouts = store.pinLockouts();
+  ASSERT_TRUE(lockouts);
+  EXPECT_EQ(lockouts->at("c-dana"), (PinLockout{5, 1'780'000'060'000}));
+  EXPECT_EQ(lockouts->at("c-sam"), (PinLockout{0, 0}));
+  EXPECT_FALSE(store.setting("pin_lock.c-dana").value().has_value()) << "the old setting is gone";
+  EXPECT_EQ(store.setting("pin_lockout_note").value(), std::optional<std::string>("kept"))
+      << "only pin_lock.* settings moved";
 }

@@ -208,6 +208,26 @@ TEST(ServerCommandLine, ListsShowTheRosterTokensAndRefusalsButNoSecrets) {
   auto otherDay = runServer({"rejection", "list", "--data-dir", clinic.dataDir, "--day", "2026-11-03"});
   EXPECT_EQ(std::count(otherDay.out.begin(), otherDay.out.end(), '\n'), 1) << otherDay.out;  // the header
   EXPECT_EQ(runServer({"rejection", "list", "--data-dir", clinic.dataDir, "--limit", "0"}).exitCode, 2);
+
+  // The device that sent it: its label, when it last called and which app it runs.
+  auto devices = runServer({"device", "list", "--data-dir", clinic.dataDir, "--clinic", "north"});
+  ASSERT_EQ(devices.exitCode, 0) << devices.err;
+  EXPECT_TRUE(contains(devices.out,
+                       "id\tclinic\tlabel\tenrolled_at\trevoked_at\tlast_seen_at\tapp_version\t"
+                       "pending_uploads\n"))
+      << devices.out;
+  EXPECT_TRUE(contains(devices.out, "1\tnorth\troom 1\t")) << devices.out;
+  EXPECT_TRUE(contains(devices.out, std::string("Z\tunitclock/") + kVersion + "\t")) << devices.out;
+
+  // Roles in any case are stored in one spelling; an unknown one is a usage error.
+  Clinic::must({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "pt2",
+                "--name", "Pat", "--role", "PT"});
+  EXPECT_TRUE(
+      contains(Clinic::must({"clinician", "list", "--data-dir", clinic.dataDir}), "pt2\tnorth\tPat\tpt\t"));
+  EXPECT_EQ(runServer({"clinician", "add", "--data-dir", clinic.dataDir, "--clinic", "north", "--id", "x",
+                       "--name", "X", "--role", "admin"})
+                .exitCode,
+            2);
 }
 
 }  // namespace
