@@ -3,6 +3,7 @@
 #include <set>
 
 #include "access.h"
+#include "journal.h"
 
 namespace unitclock::app {
 
@@ -20,24 +21,9 @@ core::Result<void, std::string> Controller::load() {
   if (auto lockouts = m_ctx.pins.load(); !lockouts) m_ctx.error = lockouts.error();
   // Retention: synced sessions older than the retention period leave the device; unsynced ones never do.
   // A failed purge only delays it to the next start; it never stops the app.
-  (void)m_ctx.store.purgeExpired(m_ctx.clock.wallNow());
-  m_ctx.sessions.clear();
-  std::set<std::string> ids;
-  for (auto status : {SessionStatus::open, SessionStatus::ended}) {
-    platform::SessionFilter f;
-    f.status = status;
-    auto rows = m_ctx.store.listSessions(f);
-    if (!rows) return core::fail(rows.error().message);
-    for (const auto& r : rows.value()) ids.insert(r.header.id);
-  }
-  for (const auto& r : m_ctx.todaysRows()) ids.insert(r.header.id);
-  for (const auto& id : ids) {
-    auto stored = m_ctx.store.loadSession(id);
-    if (!stored) return core::fail(stored.error().message);
-    auto s = core::Session::restore(stored.value().row.header, stored.value().events);
-    if (!s) return core::fail("session " + id + " cannot be replayed: " + s.error().message);
-    m_ctx.sessions.emplace(id, std::move(s.value()));
-  }
+  if (auto purged = m_ctx.store.purgeExpired(m_ctx.clock.wallNow()); !purged)
+    journal("retention: synced sessions could not be removed (" + purged.error().message + "); next start");
+  if (auto loaded = m_ctx.book.load(m_ctx.dayStart()); !loaded) return loaded;
   m_screen = m_ctx.roster.empty() ? Screen::kSetup : Screen::kLock;
   m_ctx.focus = m_screen == Screen::kSetup ? Field::kName : Field::kNone;
   return {};
@@ -159,6 +145,10 @@ void Controller::noteInput() {
   m_ctx.lastInput = m_ctx.clock.monotonicNow();
 }
 
+void Controller::storeChanged() {
+  m_ctx.refreshFromStore();
+}
+
 void Controller::tick() {
   if (auto* sync = m_ctx.options.sync) {
     const bool wasEnrolling = sync->enrolling();
@@ -169,15 +159,23 @@ void Controller::tick() {
     }
     if (wasEnrolling && !sync->enrolling()) m_settings.enrollFinished(enrollMessage);
   }
-  // The sync worker marks uploads synced or rejected in the store: show what is on disk (one query).
-  m_ctx.refreshFromStore();
+  // The sync worker marks uploads synced or rejected in the store: the book reads it again when it says
+  // so, never per frame. A new day lets yesterday's finished sessions go.
+  if (const auto* sync = m_ctx.options.sync; sync != nullptr && sync->storeChanges() != m_storeChanges) {
+    m_storeChanges = sync->storeChanges();
+    storeChanged();
+  }
+  m_ctx.book.startDay(m_ctx.dayStart());
   // A wall-clock jump while a session is open is recorded (and flagged for review) at once, not only
   // at the next tap; elapsed time keeps coming from the monotonic clock either way.
   const auto now = m_ctx.clock.now();
-  for (auto& [id, session] : m_ctx.sessions) {
+  for (auto& [id, session] : m_ctx.book.sessions()) {
     if (session.status() != SessionStatus::open) continue;
     if (auto jump = session.detectClockJump(now); jump && session.check(*jump)) {
-      if (m_ctx.store.appendEvent(id, *jump)) (void)session.apply(*jump);  // checked: cannot fail
+      if (auto stored = m_ctx.store.appendEvent(id, *jump); !stored)
+        m_ctx.error = "Could not save a jump of the wall clock: " + stored.error().message;
+      else
+        (void)session.apply(*jump);  // checked: cannot fail
     }
   }
   if (m_screen == Screen::kSetup || m_screen == Screen::kLock) return;
@@ -219,7 +217,7 @@ std::optional<std::chrono::milliseconds> Controller::nextChangeIn() const {
   if (m_screen == Screen::kLock || m_screen == Screen::kHome) {
     // The wall clock (HH:MM) and each open session's minutes.
     consider(untilNext(now.wall.time_since_epoch(), 1min) + kSlack);
-    for (const auto& [id, s] : m_ctx.sessions) {
+    for (const auto& [id, s] : m_ctx.book.sessions()) {
       if (s.status() != SessionStatus::open) continue;
       const auto sum = s.derive(now);
       if (sum.running || sum.pausedFor) consider(untilNext(sum.treatmentTime, 1min) + kSlack);

@@ -41,6 +41,9 @@ class Controller final : private Navigator {
   void noteInput();
   // Per frame, before drawing: auto-lock after inactivity (never stops a timer), clock-jump checks.
   void tick();
+  // Another writer changed the store (the sync worker: uploads accepted or refused): the session book
+  // reads it again. tick() calls it when the sync link reports a change.
+  void storeChanged();
   // Real time until something on the current screen changes by itself; nullopt when nothing does.
   [[nodiscard]] std::optional<std::chrono::milliseconds> nextChangeIn() const;
 
@@ -67,6 +70,7 @@ class Controller final : private Navigator {
   void back();
 
   KioskContext m_ctx;
+  std::uint64_t m_storeChanges = 0;  // the sync worker's count when the book last read the store
   Screen m_screen = Screen::kLock;
   SetupPresenter m_setup{m_ctx, *this};
   LockPresenter m_lock{m_ctx, *this};

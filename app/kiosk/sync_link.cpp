@@ -80,7 +80,7 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
     }
   }
   if (m_worker) {
-    const auto state = m_worker->state();
+    const auto state = m_worker->status();   // every frame: without the day summary's body
     if (state.lastError != m_loggedError) {  // each new sync error once, and when it clears
       journal(state.lastError.empty() ? std::string("sync: the billing server answers again")
                                       : "sync: " + state.lastError);
@@ -124,10 +124,16 @@ void SyncLink::requestDaySummary(const std::string& isoDate) {
   if (m_worker) m_worker->requestDaySummary(isoDate);
 }
 
+std::uint64_t SyncLink::storeChanges() const {
+  if (!m_worker) return 0;
+  const auto s = m_worker->status();
+  return s.uploaded + s.rejected;
+}
+
 const wire::DaySummary* SyncLink::daySummary() const {
   if (!m_worker) return nullptr;
-  const auto state = m_worker->state();
-  if (state.summaryAt != m_summaryAt) {
+  if (m_worker->status().summaryAt != m_summaryAt) {
+    const auto state = m_worker->state();  // with the summary's body, only when a new one arrived
     m_summaryAt = state.summaryAt;
     m_summary.reset();
     if (auto parsed = wire::parseDaySummary(nlohmann::json::parse(state.summaryJson, nullptr, false))) {
@@ -150,7 +156,7 @@ std::string SyncLink::statusLine() const {
   // that would say why it never synced.
   if (!m_worker)
     return m_enrollFailure.empty() ? std::string{} : "Sync: enrollment failed: " + m_enrollFailure;
-  const auto s = m_worker->state();
+  const auto s = m_worker->status();
   if (s.needsEnrollment) return "Sync: this device must be enrolled again (Settings)";
   if (!s.lastError.empty()) return "Sync: offline, " + std::to_string(s.pending) + " waiting (retrying)";
   if (s.pending > 0) return "Sync: " + std::to_string(s.pending) + " waiting to upload";
@@ -179,7 +185,7 @@ std::string SyncLink::waitUntilEmpty(double seconds) {
   // Right after an enrollment: the first configuration (roster, schedule) too.
   auto cached = store.value().setting(platform::DeviceStoreOutbox::kConfigSetting);
   if (cached && !cached.value()) {
-    while (m_worker->state().configVersion == 0 && std::chrono::steady_clock::now() < deadline)
+    while (m_worker->status().configVersion == 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const auto farFuture = m_clock.wallNow() + std::chrono::hours(24 * 365);
@@ -193,7 +199,7 @@ std::string SyncLink::waitUntilEmpty(double seconds) {
     // A script waits for the background upload on purpose; the app itself never does.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const auto s = m_worker->state();
+  const auto s = m_worker->status();
   return std::to_string(waiting) + " session(s) still waiting after " + std::to_string(seconds) + " s" +
          (s.lastError.empty() ? "" : " (last error: " + s.lastError + ")");
 }

@@ -52,6 +52,9 @@ class SyncLink {
   // enrollment (--server/--enroll-code at start, or Settings) "Sync: enrollment failed: REASON"; empty if
   // not configured.
   [[nodiscard]] std::string statusLine() const;
+  // Grows each time the worker changed the store (an upload accepted or refused): the session book
+  // reads the store again when it does, and not otherwise.
+  [[nodiscard]] std::uint64_t storeChanges() const;
   // Script mode's wait-sync: blocks up to `seconds` until the outbox is empty, or an enrollment has
   // finished or failed (the sync line then says why); error text or "".
   std::string waitUntilEmpty(double seconds);

@@ -428,6 +428,7 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
   // The sync worker (its own connection in the app) reports the server's answer through the store.
   const auto upload = store->outbox(id).value().back();
   ASSERT_TRUE(store->markOutboxRejected(upload.id, "server 422: no diagnosis for 97110"));
+  controller->storeChanged();  // as the sync worker's report makes the app do
   advance(1s);
   auto home = controller->homeView();
   ASSERT_EQ(home.sessions.size(), 1u);
@@ -450,6 +451,7 @@ TEST_F(Fixture, HomeSaysWhetherTheSignedSessionUploadedOrWasRejected) {
   ASSERT_TRUE(store->markOutboxSent(upload.id, clock.wallNow()));
   const auto n = static_cast<std::int64_t>(store->loadSession(id).value().events.size()) + 1;
   ASSERT_TRUE(store->appendEvent(id, core::makeEvent(core::EventType::session_synced, n, clock.now(), "")));
+  controller->storeChanged();
   advance(1s);
   home = controller->homeView();
   EXPECT_EQ(home.sessions[0].status, "Synced");

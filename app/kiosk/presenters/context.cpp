@@ -27,7 +27,7 @@ std::string settingOr(platform::DeviceStore& store, const std::string& key, cons
 }
 
 KioskContext::KioskContext(platform::DeviceStore& s, const core::Clock& c, ControllerOptions o)
-    : store(s), clock(c), options(std::move(o)), pins(s, options.lockout) {
+    : store(s), clock(c), options(std::move(o)), pins(s, options.lockout), book(s) {
   lastInput = clock.monotonicNow();
 }
 
@@ -124,33 +124,16 @@ void KioskContext::saveSetting(const std::string& key, const std::string& value)
 
 // [SECTION] Sessions
 
-std::vector<platform::SessionRow> KioskContext::todaysRows() const {
-  platform::SessionFilter f;
-  f.openedFrom = startOfLocalDay(clock.wallNow(), zone);
-  auto rows = store.listSessions(f);
-  return rows ? rows.value() : std::vector<platform::SessionRow>{};
+core::WallTime KioskContext::dayStart() const {
+  return startOfLocalDay(clock.wallNow(), zone);
 }
 
 core::Result<void, std::string> KioskContext::record(core::Session& s, core::Event event) {
-  const core::Instant now = clock.now();
-  if (auto jump = s.detectClockJump(now)) {
-    if (s.check(*jump)) {
-      auto stored = store.appendEvent(s.header().id, *jump);
-      if (!stored) return core::fail("Could not save: " + stored.error().message);
-      (void)s.apply(*jump);  // checked above: cannot fail
-    }
-  }
-  event.sequence = s.nextSequence();
-  if (auto ok = s.check(event); !ok) return core::fail(ok.error().message);
-  auto stored = store.appendEvent(s.header().id, event);
-  if (!stored) return core::fail("Could not save: " + stored.error().message);
-  if (auto applied = s.apply(event); !applied) return core::fail(applied.error().message);
-  return {};
+  return book.record(s, std::move(event), clock.now());
 }
 
 core::Session* KioskContext::current() {
-  auto it = sessions.find(sessionId);
-  return it == sessions.end() ? nullptr : &it->second;
+  return book.find(sessionId);
 }
 
 const core::Session* KioskContext::current() const {
@@ -158,8 +141,7 @@ const core::Session* KioskContext::current() const {
 }
 
 const core::Session* KioskContext::session(const std::string& id) const {
-  auto it = sessions.find(id);
-  return it == sessions.end() ? nullptr : &it->second;
+  return book.find(id);
 }
 
 core::Result<core::UnitsResult, std::string> KioskContext::unitsFor(const core::Session& s) const {
@@ -198,26 +180,10 @@ std::string KioskContext::clinicianName(const std::string& id) const {
 }
 
 void KioskContext::refreshFromStore() {
-  // One query for today's rows; a session whose event count on disk differs is replayed again. Only
-  // finished sessions can change underneath us (the sync worker marks them synced); open ones are ours.
-  for (const auto& row : todaysRows()) {
-    auto it = sessions.find(row.header.id);
-    if (it == sessions.end() || it->second.status() == SessionStatus::open) continue;
-    if (row.eventCount == static_cast<std::int64_t>(it->second.events().size())) continue;
-    auto stored = store.loadSession(row.header.id);
-    if (!stored) continue;
-    auto restored = core::Session::restore(stored.value().row.header, stored.value().events);
-    if (restored) it->second = std::move(restored.value());
-  }
+  if (auto r = book.refresh(); !r) error = "Could not read the sessions again: " + r.error();
 }
 
 // [SECTION] Status texts
-
-std::optional<platform::OutboxEntry> KioskContext::latestUpload(const std::string& id) const {
-  auto entries = store.outbox(id);
-  if (!entries || entries.value().empty()) return std::nullopt;
-  return entries.value().back();
-}
 
 std::string KioskContext::statusFor(const core::Session& s, bool running) const {
   const auto st = s.status();

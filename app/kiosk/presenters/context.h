@@ -18,6 +18,7 @@
 
 #include "access.h"
 #include "intents.h"
+#include "session_book.h"
 #include "sync_link.h"
 #include "views.h"
 
@@ -93,8 +94,8 @@ class KioskContext {
   // (settings favourites.ot, .pt, .slp), else a built-in list; only codes the catalog knows.
   std::map<core::Discipline, std::vector<std::string>> favourites;
   std::vector<platform::Clinician> roster;
-  PinGate pins;                                   // PIN checks and lock-outs (access.h)
-  std::map<std::string, core::Session> sessions;  // every session not yet final, plus today's
+  PinGate pins;      // PIN checks and lock-outs (access.h)
+  SessionBook book;  // every session not yet final, plus today's, with their uploads (session_book.h)
 
   std::string clinicianId;  // who is logged in; empty when locked
   std::string sessionId;    // the session on the session/review screen
@@ -122,15 +123,17 @@ class KioskContext {
   void loadSettings();
   void reloadRoster();
   void saveSetting(const std::string& key, const std::string& value);
-  std::vector<platform::SessionRow> todaysRows() const;
-  // The sync worker writes to the same store (session_synced, rejections): bring the in-memory sessions
-  // up to date with what is on disk, so screens tell the truth and the next event has the right sequence.
+  // The sync worker writes to the same store (session_synced, rejections): before an action that appends
+  // to a finished session, bring the book up to date so the next event has the right sequence. A failure
+  // is shown.
   void refreshFromStore();
+  // Where today began in the clinic's zone.
+  [[nodiscard]] core::WallTime dayStart() const;
 
   // "Signed", "Signed · uploading", "Synced", "Rejected by the server", ... for a session's tile.
   std::string statusFor(const core::Session& s, bool running) const;
-  // The latest outbox entry of a session (nullopt: never handed to sync).
-  std::optional<platform::OutboxEntry> latestUpload(const std::string& sessionId) const;
+  // The latest outbox entry of a session (nullptr: never handed to sync).
+  const platform::OutboxEntry* latestUpload(const std::string& id) const { return book.latestUpload(id); }
   // What the home screen says about the session just signed or voided, as it stands now.
   std::string afterSignMessage() const;
   // The running clock, with or without seconds as the settings say.

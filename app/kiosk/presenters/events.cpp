@@ -6,21 +6,19 @@ namespace unitclock::app {
 
 EventsView EventsPresenter::build() const {
   EventsView v;
-  auto stored = m_ctx.store.loadSession(m_sessionId);
-  if (!stored) {
+  const core::Session* session = m_ctx.session(m_sessionId);  // supervisors open today's: in the book
+  if (session == nullptr) {
     v.title = "Session not found";
     return v;
   }
-  v.title = "Events · " + stored.value().row.header.patient.initials;
+  v.title = "Events · " + session->header().patient.initials;
   // What the supervisor should look at: the engine's warnings and the session's review flags.
-  if (auto restored = core::Session::restore(stored.value().row.header, stored.value().events)) {
-    if (auto units = m_ctx.unitsFor(restored.value())) {
-      for (const auto& w : units.value().warnings) v.flags.push_back(w.message);
-    }
-    for (const auto& f : restored.value().derive(m_ctx.clock.now()).flags) v.flags.push_back(f.message);
+  if (auto units = m_ctx.unitsFor(*session)) {
+    for (const auto& w : units.value().warnings) v.flags.push_back(w.message);
   }
+  for (const auto& f : session->derive(m_ctx.clock.now()).flags) v.flags.push_back(f.message);
   const auto& zone = m_ctx.zone;
-  for (const auto& e : stored.value().events) {
+  for (const auto& e : session->events()) {
     std::string line = timeOfDay(e.wall, zone, true) + "  " + std::string(core::toString(e.type));
     if (!e.code.empty()) line += " " + e.code;
     if (e.performer) line += " (" + std::string(core::toString(*e.performer)) + ")";

@@ -19,7 +19,7 @@ HomeView HomePresenter::build() const {
   v.canAdminister = me != nullptr && isAdmin(me->role);
   const auto now = m_ctx.clock.now();
   const auto dayStart = startOfLocalDay(now.wall, m_ctx.zone);
-  for (const auto& [id, s] : m_ctx.sessions) {
+  for (const auto& [id, s] : m_ctx.book.sessions()) {
     const auto sum = s.derive(now, m_ctx.rules.catalog);
     const bool mine =
         std::find(sum.clinicians.begin(), sum.clinicians.end(), m_ctx.clinicianId) != sum.clinicians.end();

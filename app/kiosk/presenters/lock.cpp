@@ -13,7 +13,7 @@ LockView LockPresenter::build() const {
   v.room = m_ctx.settings.room;
   v.time = timeOfDay(now, m_ctx.zone, false);
   v.date = dateText(now, m_ctx.zone);
-  for (const auto& [id, s] : m_ctx.sessions)
+  for (const auto& [id, s] : m_ctx.book.sessions())
     if (s.status() == core::SessionStatus::open) v.cards.push_back(m_ctx.cardFor(s));
   for (const auto& c : m_ctx.roster) {
     ClinicianTileView t{c.id, c.displayName, roleLabel(c.role), {}, false};

@@ -173,11 +173,10 @@ void NewSessionPresenter::start() {
     m_ctx.error = s.error().message;
     return;
   }
-  if (auto r = m_ctx.store.createSession(h, s.value().events().front()); !r) {
-    m_ctx.error = "Could not save: " + r.error().message;
+  if (auto opened = m_ctx.book.open(std::move(s.value())); !opened) {
+    m_ctx.error = opened.error();
     return;
   }
-  m_ctx.sessions.emplace(h.id, std::move(s.value()));
   m_ctx.sessionId = h.id;
   m_nav.sessionStarted();
 }

@@ -72,7 +72,7 @@ void PinPresenter::submit() {
   m_ctx.message.clear();
   const std::string after = m_request.afterLogin;
   m_request.afterLogin.clear();
-  if (!after.empty() && m_ctx.sessions.count(after) != 0) {
+  if (!after.empty() && m_ctx.session(after) != nullptr) {
     m_ctx.sessionId = after;
     m_nav.go(m_ctx.current()->status() == core::SessionStatus::open ? Screen::kSession : Screen::kReview);
   } else {

@@ -22,7 +22,7 @@ void SessionPresenter::enter() {
 
 std::string SessionPresenter::oneOnOneElsewhere(const std::string& clinicianId, core::Instant now) const {
   const auto* current = m_ctx.current();
-  for (const auto& [id, other] : m_ctx.sessions) {
+  for (const auto& [id, other] : m_ctx.book.sessions()) {
     if (current != nullptr && id == current->header().id) continue;
     if (other.status() != SessionStatus::open) continue;
     const auto sum = other.derive(now);

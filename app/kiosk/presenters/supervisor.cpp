@@ -30,17 +30,8 @@ SupervisorView SupervisorPresenter::build() const {
     std::vector<std::pair<core::WallTime, core::WallTime>> onTheClock;
   };
   std::map<std::string, Agg> byClinician;
-  for (const auto& row : m_ctx.todaysRows()) {
-    const auto* s = m_ctx.session(row.header.id);
-    std::optional<core::Session> loaded;
-    if (s == nullptr) {
-      auto stored = m_ctx.store.loadSession(row.header.id);
-      if (!stored) continue;
-      auto r = core::Session::restore(stored.value().row.header, stored.value().events);
-      if (!r) continue;
-      loaded = std::move(r.value());
-      s = &*loaded;
-    }
+  for (const core::Session* s : m_ctx.book.today()) {
+    const auto& header = s->header();
     const auto sum = s->derive(now, m_ctx.rules.catalog);
     auto& a = byClinician[s->header().renderingClinicianId];
     ++a.sessions;
@@ -56,17 +47,14 @@ SupervisorView SupervisorPresenter::build() const {
     for (const auto& seg : sum.segments) a.onTheClock.emplace_back(seg.start, seg.end);
     a.flags += static_cast<int>(sum.flags.size());
     SessionRowView r;
-    r.sessionId = row.header.id;
-    r.initials = row.header.patient.initials + " · " + m_ctx.clinicianName(row.header.renderingClinicianId);
+    r.sessionId = header.id;
+    r.initials = header.patient.initials + " · " + m_ctx.clinicianName(header.renderingClinicianId);
     r.status = m_ctx.statusFor(*s, sum.running.has_value());
     r.minutes = minutesText(sum.timedTime) + " timed";
     r.units = units ? unitsText(units.value().totalUnits) : "–";
-    if (auto outbox = m_ctx.store.outbox(row.header.id); outbox) {
-      for (const auto& e : outbox.value()) {
-        if (e.state != platform::OutboxState::rejected) continue;
-        r.status = "Rejected by the server";
-        v.problems.push_back(r.initials + ": rejected by the server – " + e.lastError);
-      }
+    if (const auto* up = m_ctx.latestUpload(header.id); up && up->state == platform::OutboxState::rejected) {
+      r.status = "Rejected by the server";
+      v.problems.push_back(r.initials + ": rejected by the server – " + up->lastError);
     }
     if (s->status() == core::SessionStatus::ended)
       v.problems.push_back(r.initials + ": ended, not signed yet");

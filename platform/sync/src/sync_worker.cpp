@@ -428,6 +428,26 @@ SyncState SyncWorker::state() const {
   return m_impl->state;
 }
 
+SyncState SyncWorker::status() const {
+  std::lock_guard lock(m_impl->mutex);
+  const SyncState& s = m_impl->state;
+  SyncState out;
+  out.running = s.running;
+  out.pending = s.pending;
+  out.uploaded = s.uploaded;
+  out.rejected = s.rejected;
+  out.lastSuccess = s.lastSuccess;
+  out.lastError = s.lastError;
+  out.needsEnrollment = s.needsEnrollment;
+  out.consecutiveFailures = s.consecutiveFailures;
+  out.nextAttempt = s.nextAttempt;
+  out.configEtag = s.configEtag;
+  out.configVersion = s.configVersion;
+  out.summaryDate = s.summaryDate;
+  out.summaryAt = s.summaryAt;
+  return out;
+}
+
 core::Result<Enrollment, SyncError> enrollDevice(const HttpClientOptions& server, const std::string& code,
                                                  const std::string& deviceLabel) {
   HttpClientOptions o = server;

@@ -121,6 +121,8 @@ class SyncWorker {
   void setToken(std::string token);          // after enrollment
 
   SyncState state() const;
+  // The same without summaryJson (which can be megabytes): for what is read every frame.
+  SyncState status() const;
 
  private:
   struct Impl;
