@@ -36,9 +36,12 @@ core::Result<void, std::string> Controller::seedDemo() {
       {"favourites.ot", "97530,97110,97535,97112,97140,97129"},
       {"favourites.pt", "97110,97112,97116,97140,97530,97535"},
       {"favourites.slp", "97129,97130,97530"},
-      {"schedule",
-       "08:30|MRN1001|JD|medicare|ot;09:15|MRN1002|AB|commercial|pt;10:00|MRN1003|KW|medicare|slp;"
-       "10:45|MRN1004|RM|medicare|pt;13:30|MRN1005|TS|commercial|ot"},
+      {"schedule",  // wire::scheduleDocument, as the sync link saves the server's
+       R"([{"time":"08:30","mrn":"MRN1001","initials":"JD","payer":"medicare","discipline":"ot"},)"
+       R"({"time":"09:15","mrn":"MRN1002","initials":"AB","payer":"commercial","discipline":"pt"},)"
+       R"({"time":"10:00","mrn":"MRN1003","initials":"KW","payer":"medicare","discipline":"slp"},)"
+       R"({"time":"10:45","mrn":"MRN1004","initials":"RM","payer":"medicare","discipline":"pt"},)"
+       R"({"time":"13:30","mrn":"MRN1005","initials":"TS","payer":"commercial","discipline":"ot"}])"},
   };
   for (const auto& [k, v] : settings)
     if (auto r = store.setSetting(k, v, "admin-1", now); !r) return core::fail(r.error().message);

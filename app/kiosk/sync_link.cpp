@@ -68,11 +68,27 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
       journal("enrollment with " + m_enrollUrl + " failed: " + result.error().message);
     } else {
       m_enrollFailure.clear();
-      journal("enrolled with " + m_enrollUrl + " for clinic " + result.value().clinicId);
       const auto now = m_clock.wallNow();
-      (void)store.setSetting("server_url", m_enrollUrl, "", now);
-      (void)store.setSetting("device_token", result.value().token, "", now);
-      (void)store.setSetting("clinic_id", result.value().clinicId, "", now);
+      std::string notSaved;
+      for (const auto& [key, value] : {std::pair<const char*, std::string>{"server_url", m_enrollUrl},
+                                       {"device_token", result.value().token},
+                                       {"clinic_id", result.value().clinicId}}) {
+        if (auto r = store.setSetting(key, value, "", now); !r && notSaved.empty())
+          notSaved = r.error().message;
+      }
+      if (!notSaved.empty()) {
+        // The one-time code is spent but the device cannot keep its token: say so, never "Enrolled".
+        m_enrollFailure = "this device could not save its enrollment (" + notSaved + ")";
+        enrollMessage =
+            "Enrollment failed: the server accepted the code, but this device could not save "
+            "its token (" +
+            notSaved +
+            "). Free space or fix storage, then enroll again with a "
+            "new code.";
+        journal("enrollment with " + m_enrollUrl + " could not be saved: " + notSaved);
+        return true;
+      }
+      journal("enrolled with " + m_enrollUrl + " for clinic " + result.value().clinicId);
       enrollMessage.clear();
       startIfEnrolled(store);
       if (m_worker) m_worker->pullConfigNow();
@@ -105,19 +121,13 @@ void SyncLink::applyConfig(platform::DeviceStore& store) {
     return;
   }
   const auto now = m_clock.wallNow();
-  if (!config->clinic.name.empty()) (void)store.setSetting("clinic_name", config->clinic.name, "", now);
-  if (!config->clinic.timezone.empty())
-    (void)store.setSetting("clinic_time_zone", config->clinic.timezone, "", now);
-  // Today's schedule in the kiosk's own compact form: time|mrn|initials|payer|discipline;...
-  std::string schedule;
-  for (const auto& e : config->schedule) {
-    const std::string line = e.time + "|" + e.mrn + "|" + e.initials + "|" +
-                             (e.payer.empty() ? "medicare" : e.payer) + "|" +
-                             std::string(core::toString(e.discipline.value_or(core::Discipline::ot)));
-    if (line.find(';') != std::string::npos) continue;
-    schedule += (schedule.empty() ? "" : ";") + line;
-  }
-  (void)store.setSetting("schedule", schedule, "", now);
+  auto save = [&](const char* key, const std::string& value) {
+    if (auto r = store.setSetting(key, value, "", now); !r)
+      journal(std::string("sync: the clinic's ") + key + " could not be saved: " + r.error().message);
+  };
+  if (!config->clinic.name.empty()) save("clinic_name", config->clinic.name);
+  if (!config->clinic.timezone.empty()) save("clinic_time_zone", config->clinic.timezone);
+  save("schedule", wire::scheduleDocument(config->schedule).dump());  // today's, as /config gives it
 }
 
 void SyncLink::requestDaySummary(const std::string& isoDate) {

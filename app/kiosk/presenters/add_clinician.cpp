@@ -54,10 +54,11 @@ void AddClinicianPresenter::save() {
     m_ctx.error = "Could not save: " + r.error().message;
     return;
   }
-  (void)m_ctx.store.appendAudit(
+  const auto audited = m_ctx.store.appendAudit(
       {0, m_ctx.clock.wallNow(), m_ctx.clinicianId, "clinician_added", "", "role " + m_role, {}});
   m_ctx.reloadRoster();
-  const std::string added = m_name + " added.";
+  const std::string added =
+      m_name + " added." + (audited ? "" : " The audit log could not record it: " + audited.error().message);
   m_name.clear();
   m_pin.clear();
   m_nav.go(Screen::kSettings);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include <unitclock/core/day.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/platform/device_store_outbox.h>
@@ -48,7 +50,15 @@ void KioskContext::loadSettings() {
   settings.favouritesPt = settingOr(store, "favourites.pt", "");
   settings.favouritesSlp = settingOr(store, "favourites.slp", "");
   settings.diagnosisFavourites = settingOr(store, "diagnosis_favourites", "");
-  settings.schedule = settingOr(store, "schedule", "");
+  settings.schedule.clear();
+  if (const auto text = settingOr(store, "schedule", ""); !text.empty()) {
+    auto schedule = wire::parseScheduleDocument(nlohmann::json::parse(text, nullptr, false));
+    if (schedule)
+      settings.schedule = std::move(schedule).value();
+    else  // an earlier version's form, or damage: the next configuration from the server replaces it
+      journal("today's schedule cannot be read (" + schedule.error().field + ": " + schedule.error().message +
+              "); none shown until the server sends it again");
+  }
   loadClinicConfig();
 
   // Favourites: the clinic's for a discipline it lists, else this device's, else the built-in list.

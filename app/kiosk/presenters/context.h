@@ -43,8 +43,8 @@ struct KioskSettings {
   std::string serverUrl;
   // Favourite activity codes per discipline, "97110,97530,…" (empty: the built-in list).
   std::string favouritesOt, favouritesPt, favouritesSlp;
-  std::string diagnosisFavourites;  // "CODE=Label;…" (empty: the built-in list)
-  std::string schedule;             // today's schedule, "time|mrn|initials|payer|discipline;…"
+  std::string diagnosisFavourites;            // "CODE=Label;…" (empty: the built-in list)
+  std::vector<wire::ScheduleEntry> schedule;  // today's, from setting "schedule" (wire::scheduleDocument)
 };
 
 float emForTextSize(const std::string& textSize);

@@ -16,33 +16,13 @@ const std::vector<std::pair<std::string, std::string>> kDefaultDiagnoses = {
     {"R26.89", "Gait abnormality"}, {"M62.81", "Muscle weakness"},  {"R13.12", "Dysphagia"},
 };
 
-// One entry of today's schedule as stored: "time|mrn|initials|payer|discipline", entries split by ';'.
-struct ScheduleEntry {
-  std::string time, mrn, initials, payer, discipline;
-};
-
-std::vector<std::optional<ScheduleEntry>> parseSchedule(const std::string& text) {
-  std::vector<std::optional<ScheduleEntry>> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto end = text.find(';', pos);
-    const auto item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    std::vector<std::string> f;
-    std::size_t p = 0;
-    while (true) {
-      const auto bar = item.find('|', p);
-      f.push_back(item.substr(p, bar == std::string::npos ? std::string::npos : bar - p));
-      if (bar == std::string::npos) break;
-      p = bar + 1;
-    }
-    if (f.size() == 5)
-      out.push_back(ScheduleEntry{f[0], f[1], f[2], f[3], f[4]});
-    else
-      out.push_back(std::nullopt);  // keeps the numbering of the entries after it
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return out;
+// A schedule entry's payer and discipline, with the defaults the kiosk fills in for what the clinic left
+// out: Medicare, OT.
+std::string payerOf(const wire::ScheduleEntry& e) {
+  return e.payer.empty() ? "medicare" : e.payer;
+}
+core::Discipline disciplineOf(const wire::ScheduleEntry& e) {
+  return e.discipline.value_or(core::Discipline::ot);
 }
 
 }  // namespace
@@ -80,12 +60,11 @@ std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const Kiosk
 NewSessionView NewSessionPresenter::build() const {
   NewSessionView v;
   // Today's schedule: served by the server when enrolled; the demo clinic has one of its own.
-  const auto schedule = parseSchedule(m_ctx.settings.schedule);
+  const auto& schedule = m_ctx.settings.schedule;
   for (std::size_t n = 0; n < schedule.size(); ++n) {
-    if (!schedule[n]) continue;
-    const auto& e = *schedule[n];
-    const auto d = core::parseDiscipline(e.discipline).value_or(core::Discipline::ot);
-    const auto payer = m_ctx.payerLabel(e.payer);
+    const auto& e = schedule[n];
+    const auto d = disciplineOf(e);
+    const auto payer = m_ctx.payerLabel(payerOf(e));
     v.schedule.push_back({std::to_string(n), e.time, e.initials,
                           payer.substr(0, payer.find(' ')) + " · " + disciplineLabel(d)});
   }
@@ -115,13 +94,13 @@ void NewSessionPresenter::apply(const Intent& intent) {
   if (applyTyping(m_ctx.focus, intent, fieldText())) return;
   std::visit(Overloaded{
                  [&](const intent::PickSchedule& i) {
-                   const auto schedule = parseSchedule(m_ctx.settings.schedule);
+                   const auto& schedule = m_ctx.settings.schedule;
                    for (std::size_t n = 0; n < schedule.size(); ++n) {
-                     if (std::to_string(n) != i.entryId || !schedule[n]) continue;
-                     m_mrn = schedule[n]->mrn;
-                     m_initials = schedule[n]->initials;
-                     m_payer = schedule[n]->payer;
-                     m_discipline = core::parseDiscipline(schedule[n]->discipline).value_or(m_discipline);
+                     if (std::to_string(n) != i.entryId) continue;
+                     m_mrn = schedule[n].mrn;
+                     m_initials = schedule[n].initials;
+                     m_payer = payerOf(schedule[n]);
+                     m_discipline = disciplineOf(schedule[n]);
                    }
                    m_ctx.focus = Field::kNone;
                  },

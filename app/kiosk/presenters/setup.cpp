@@ -61,7 +61,7 @@ void SetupPresenter::submit() {
     m_ctx.error = "Could not save: " + r.error().message;
     return;
   }
-  (void)m_ctx.store.appendAudit(
+  const auto audited = m_ctx.store.appendAudit(
       {0, m_ctx.clock.wallNow(), admin.id, "clinician_added", "", "role admin (first start)", {}});
   m_ctx.reloadRoster();
   m_pin.clear();
@@ -71,6 +71,7 @@ void SetupPresenter::submit() {
   m_ctx.lastInput = m_ctx.clock.monotonicNow();
   m_nav.go(Screen::kSettings);
   m_ctx.message = "Administrator created. Add the clinicians who use this device.";
+  if (!audited) m_ctx.error = "The audit log could not record it: " + audited.error().message;
 }
 
 }  // namespace unitclock::app

@@ -247,16 +247,28 @@ json toJson(const DeviceConfig& c) {
   out["payers"] = payersDocument(c.payers);
   out["catalog"] = catalogDocument(c.catalog);
   out["favourites"] = favouritesDocument(c.favourites);
-  json schedule = json::array();
-  for (const auto& s : c.schedule) {
-    schedule.push_back({{"time", s.time},
-                        {"mrn", s.mrn},
-                        {"initials", s.initials},
-                        {"payer", s.payer},
-                        {"discipline", s.discipline ? std::string(core::toString(*s.discipline)) : ""},
-                        {"clinician", s.clinician}});
+  out["schedule"] = scheduleDocument(c.schedule);
+  return out;
+}
+
+Result<std::vector<ScheduleEntry>> parseScheduleDocument(const json& j) {
+  std::vector<ScheduleEntry> out;
+  const json wrapped{{"schedule", j}};
+  if (auto e = parseObjects(wrapped, "schedule", ConfigLimits::kMaxSchedule, true, out, parseScheduleEntry))
+    return fail(*e);
+  return out;
+}
+
+json scheduleDocument(const std::vector<ScheduleEntry>& schedule) {
+  json out = json::array();
+  for (const auto& s : schedule) {
+    out.push_back({{"time", s.time},
+                   {"mrn", s.mrn},
+                   {"initials", s.initials},
+                   {"payer", s.payer},
+                   {"discipline", s.discipline ? std::string(core::toString(*s.discipline)) : ""},
+                   {"clinician", s.clinician}});
   }
-  out["schedule"] = std::move(schedule);
   return out;
 }
 

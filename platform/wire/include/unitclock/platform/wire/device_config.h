@@ -90,6 +90,10 @@ Result<Favourites> parseFavouritesDocument(const nlohmann::json& j);
 nlohmann::json payersDocument(const std::vector<core::PayerProfile>& payers);
 nlohmann::json catalogDocument(const std::optional<core::Catalog>& catalog);
 nlohmann::json favouritesDocument(const Favourites& favourites);
+//   schedule:   [{"time": "09:30", "mrn": "MRN1", "initials": "AB", "payer": "medicare", "discipline": "ot",
+//                 "clinician": "c-ana"}, ...] as in /config (the kiosk keeps the day's in its settings)
+Result<std::vector<ScheduleEntry>> parseScheduleDocument(const nlohmann::json& j);
+nlohmann::json scheduleDocument(const std::vector<ScheduleEntry>& schedule);
 
 // The rules a clinic bills with: the built-in payer profiles with the clinic's own replacing those of the
 // same name and added after them, and the clinic's catalog or the built-in one. The server computes
