@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace unitclock::server::testing {
 
 struct CommandResult {
@@ -89,22 +91,7 @@ inline std::string trim(std::string s) {
   return s;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "unitclock-server-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
+using test::TempDir;  // tests/support/temp_dir.h
 
 // A data directory with one clinic "north", a therapist, an assistant, a device enrollment code and a
 // supervisor token.
