@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/temp_dir.h"
+#include "support/wait_for.h"
 
 namespace unitclock::server::testing {
 
@@ -201,16 +202,7 @@ class ServerProcess {
   std::string m_errPath;
 };
 
-// Polls `pred` every 10 ms until it holds or `limit` passes; returns its last value.
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds{30}) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return pred();
-}
+using test::waitFor;  // tests/support/wait_for.h
 
 // One number from the server's database, read beside the running server (WAL reader).
 inline std::int64_t queryCount(const std::string& dataDir, const std::string& sql) {
