@@ -1,4 +1,4 @@
-// libFuzzer: the TZif reader (platform/store/src/zoneinfo.h) over any bytes a zone file might hold.
+// libFuzzer: the TZif reader (platform/time/src/zoneinfo.h) over any bytes a zone file might hold.
 #include <cstddef>
 #include <cstdint>
 #include <span>

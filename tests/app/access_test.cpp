@@ -7,6 +7,7 @@
 #include <unitclock/platform/pin_hash.h>
 
 #include "access.h"
+#include "support/temp_dir.h"
 
 namespace unitclock::app {
 namespace {
@@ -92,13 +93,10 @@ class PinGateTest : public ::testing::Test {
     store.emplace(std::move(s).value());
     dana.pinHash = *platform::hashPin("1357", platform::PinHashLimits{1, 8192});
   }
-  void TearDown() override {
-    store.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(m_path + suffix);
-  }
   core::WallTime at(int minute) const { return core::WallTime{std::chrono::minutes{29'000'000 + minute}}; }
 
-  std::string m_path = ::testing::TempDir() + "unitclock-pins-" + platform::randomHex(6) + ".db";
+  test::TempDir m_dir;
+  std::string m_path = m_dir.file("device.db");
   std::optional<platform::DeviceStore> store;
   platform::Clinician dana{"c-dana", "Dana Ortiz", "OT", "", true};
 };

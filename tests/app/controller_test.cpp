@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "controller.h"
+#include "support/temp_dir.h"
 
 namespace unitclock::app {
 namespace {
@@ -19,21 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    m_path = fs::temp_directory_path() / ("unitclock-app-test-" + platform::randomHex(6));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
+using test::TempDir;
 
 core::WallTime at(int hour, int minute) {
   using namespace std::chrono;

@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "support/temp_dir.h"
 
 namespace unitclock::testing {
 
@@ -32,27 +33,7 @@ inline std::string shellQuote(const std::string& s) {
   return q + "'";
 }
 
-// A directory under the system temp dir, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    m_path = std::filesystem::temp_directory_path() /
-             ("unitclock-cli-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(m_path / name) << text; }
-
- private:
-  std::filesystem::path m_path;
-};
+using test::TempDir;
 
 inline std::string readText(const std::filesystem::path& file) {
   std::ifstream in(file);

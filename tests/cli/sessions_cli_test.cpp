@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "store_fixtures.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 #ifndef UNITCLOCK_CLI_PATH
 #error "UNITCLOCK_CLI_PATH must name the unitclock-cli executable"

@@ -191,26 +191,10 @@ class SyncClock final : public core::Clock {
 // The device stores commit every event with a flush (synchronous=FULL): 5,000 sessions are more than
 // 100,000 flushes, minutes on a disk and a second or two in memory. They are real SQLite files either way,
 // so they live in /dev/shm when there is one.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::filesystem::path root = std::filesystem::temp_directory_path();
-    if (std::filesystem::is_directory("/dev/shm") && ::access("/dev/shm", W_OK) == 0) root = "/dev/shm";
-    std::string tmpl = (root / "unitclock-parity-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp in " + root.string());
-    m_path = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
+std::filesystem::path scratchRoot() {
+  if (std::filesystem::is_directory("/dev/shm") && ::access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return std::filesystem::temp_directory_path();
+}
 
 std::string localText(WallTime t) {
   const auto offset = platform::utcOffsetAt(t, kZone);
@@ -812,7 +796,7 @@ TEST(Parity, TheServerBillsEveryPatientDayAsTheDevicesComputeIt) {
   const auto began = Steady::now();
 
   // The clinic: Chicago time, its roster, its payer profiles, two enrollment codes, a supervisor.
-  ScratchDir dir;
+  test::TempDir dir{scratchRoot()};
   const std::string dataDir = (dir.path() / "server").string();
   const auto must = [](const std::vector<std::string>& args) { return testing::Clinic::must(args); };
   must({"init", "--data-dir", dataDir});

@@ -17,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.h"
+#include "support/wait_for.h"
+
 namespace unitclock::server::testing {
 
 struct CommandResult {
@@ -89,22 +92,7 @@ inline std::string trim(std::string s) {
   return s;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "unitclock-server-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
+using test::TempDir;  // tests/support/temp_dir.h
 
 // A data directory with one clinic "north", a therapist, an assistant, a device enrollment code and a
 // supervisor token.
@@ -214,16 +202,7 @@ class ServerProcess {
   std::string m_errPath;
 };
 
-// Polls `pred` every 10 ms until it holds or `limit` passes; returns its last value.
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds{30}) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return pred();
-}
+using test::waitFor;  // tests/support/wait_for.h
 
 // One number from the server's database, read beside the running server (WAL reader).
 inline std::int64_t queryCount(const std::string& dataDir, const std::string& sql) {

@@ -11,7 +11,7 @@
 
 namespace unitclock::app {
 
-// Local time as the clinic sees it (platform/time_zone.h owns the zone rules).
+// Local time as the clinic sees it (<unitclock/platform/time_zone.h> in platform/time owns the zone rules).
 core::WallTime startOfLocalDay(core::WallTime t, const std::string& zone);
 std::string timeOfDay(core::WallTime t, const std::string& zone, bool seconds);  // "09:41" or "09:41:07"
 std::string dateText(core::WallTime t, const std::string& zone);                 // "Thursday 26 November"

@@ -30,9 +30,9 @@ inline constexpr float kTwoColumnMinEm = 36.0f;
 // A title row with optional "Back" and "Lock" buttons.
 void drawTopBar(Ui& ui, std::string_view title, std::string_view subtitle, Intents& out, bool back,
                 bool lock);
-// Letters, digits, Space and Delete; each key a touch target. Emits kKeyText / kKeyDelete.
+// Letters, digits, Space and Delete; each key a touch target. Emits intent::KeyText / intent::KeyDelete.
 void drawKeyboard(Ui& ui, Intents& out, bool digitsOnly = false, bool punctuation = false);
-// 1–9, Delete, 0, OK. Emits kPinDigit / kPinDelete / kPinSubmit.
+// 1–9, Delete, 0, OK. Emits intent::PinDigit / intent::PinDelete / intent::PinSubmit.
 void drawPinPad(Ui& ui, Intents& out, bool canSubmit);
 // Lays out tiles of `widthEm` in rows: call before each tile with its index.
 void flowItem(Ui& ui, int index, int columns);

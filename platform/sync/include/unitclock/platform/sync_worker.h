@@ -4,7 +4,7 @@
 // supervisor screen. Nothing here blocks the caller: the UI reads state() (a copy, under a mutex) and is
 // told about changes through the wake callback, which runs on the worker thread (push an SDL event there).
 //
-//   SyncWorker worker(std::make_unique<DeviceStoreOutbox>(storePath, zone), options, [] { wakeUiLoop(); });
+//   SyncWorker worker(std::make_unique<DeviceStoreOutbox>(storePath, clock), options, wake);  // SDL_PushEvent
 //   worker.start();
 //   worker.nudge();                 // after signing: try the outbox now
 //   SyncState s = worker.state();   // pending count, last success, last error, for the sync indicator

@@ -1,7 +1,7 @@
 // A reader for the system's compiled time zone files (/usr/share/zoneinfo/<Name>, the TZif format of
 // RFC 8536, versions 1 to 3; version 4 files read the same way) and for the POSIX TZ rule in their footer.
 // It exists so that the clinic's local calendar can be computed without the C library's TZ variable: a
-// parsed zone is plain immutable data, safe to share between threads. Private to unitclock_store; the
+// parsed zone is plain immutable data, safe to share between threads. Private to unitclock_time; the
 // public entry points are in <unitclock/platform/time_zone.h>.
 #pragma once
 

@@ -1,7 +1,7 @@
-// The device's SyncWorker against a real unitclock-server process, and against a small cpp-httplib
-// server in the test process that misbehaves on purpose (500, 429, slow, 400, 401).
+// The device's SyncWorker against a real unitclock-server process. An integration test of platform/sync
+// with the server, so it lives here, where the server binary is built first; the worker's retry policy
+// against a misbehaving server in the test process is tests/platform/sync/sync_worker_test.cpp.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <unitclock/core/session.h>
 #include <unitclock/platform/sqlite.h>
@@ -11,12 +11,12 @@
 #include <unitclock/server/devices.h>
 #include <unitclock/version.h>
 #include <atomic>
-#include <deque>
 #include <mutex>
 
 #include "api_client.h"
 #include "prometheus_oracle.h"
 #include "server_process.h"
+#include "support/queue_outbox.h"
 #include "upload_fixtures.h"
 
 namespace unitclock::server {
@@ -25,74 +25,9 @@ namespace {
 using testing::waitFor;
 
 using namespace std::chrono_literals;
-using platform::PendingUpload;
-using platform::SyncOptions;
 using platform::SyncWorker;
-
-// The device side of the outbox, kept in memory for these tests: a queue in signing order plus what
-// happened to each entry.
-class QueueOutbox : public platform::SyncOutbox {
- public:
-  void add(const std::string& id, const std::string& body, int revision = 1) {
-    std::lock_guard lock(m);
-    queue.push_back({++nextId, id, revision, body});
-  }
-  std::optional<PendingUpload> nextUpload(std::string&) override {
-    std::lock_guard lock(m);
-    if (queue.empty()) return std::nullopt;
-    return queue.front();
-  }
-  std::vector<PendingUpload> nextUploads(std::size_t max, std::string&) override {
-    std::lock_guard lock(m);
-    return {queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(std::min(max, queue.size()))};
-  }
-  std::size_t pendingCount() override {
-    std::lock_guard lock(m);
-    return queue.size();
-  }
-  bool markUploaded(const PendingUpload& u) override {
-    std::lock_guard lock(m);
-    uploaded.push_back(u.sessionId);
-    queue.pop_front();
-    return true;
-  }
-  bool markRejected(const PendingUpload& u, int status, const std::string& message) override {
-    std::lock_guard lock(m);
-    rejected.push_back({u.sessionId, std::to_string(status) + " " + message});
-    queue.pop_front();
-    return true;
-  }
-  std::string configEtag() override {
-    std::lock_guard lock(m);
-    return etag;
-  }
-  bool saveConfig(const std::string& json, const std::string& e) override {
-    std::lock_guard lock(m);
-    config = json;
-    etag = e;
-    ++configSaves;
-    return true;
-  }
-  std::string today() override { return "2026-11-26"; }
-
-  std::mutex m;
-  std::deque<PendingUpload> queue;
-  std::int64_t nextId = 0;
-  std::vector<std::string> uploaded;
-  std::vector<std::pair<std::string, std::string>> rejected;
-  std::string config, etag;
-  int configSaves = 0;
-};
-
-SyncOptions fastOptions(const std::string& url, const std::string& token) {
-  SyncOptions o;
-  o.client.baseUrl = url;
-  o.client.bearerToken = token;
-  o.client.timeout = 2000ms;
-  o.backoff.initial = 20ms;
-  o.backoff.maximum = 200ms;
-  return o;
-}
+using unitclock::test::fastOptions;
+using unitclock::test::QueueOutbox;
 
 std::string enroll(const std::string& url, const std::string& code) {
   platform::HttpClientOptions o;
@@ -379,214 +314,6 @@ TEST(Enrollment, AWrongCodeIsRefusedWithTheServersReason) {
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->clinicId, "north");
   EXPECT_EQ(ok->token.rfind("uct_", 0), 0u);
-}
-
-// [SECTION] A misbehaving server in the test process.
-
-class FaultServer {
- public:
-  using Handler = std::function<void(int attempt, const httplib::Request&, httplib::Response&)>;
-  explicit FaultServer(Handler onPut, Handler onBatch = {})
-      : m_onPut(std::move(onPut)), m_onBatch(std::move(onBatch)) {
-    if (m_onBatch) {
-      m_server.Post("/api/v1/sessions/batch", [this](const httplib::Request& req, httplib::Response& res) {
-        int attempt;
-        {
-          std::lock_guard lock(m_mutex);
-          attempt = ++m_attempts;
-          m_times.push_back(std::chrono::steady_clock::now());
-        }
-        m_onBatch(attempt, req, res);
-      });
-    }
-    m_server.set_tcp_nodelay(true);
-    m_server.Get("/api/v1/config", [](const httplib::Request&, httplib::Response& res) {
-      res.set_header("ETag", "\"c1\"");
-      res.set_content("{}", "application/json");
-    });
-    m_server.Put(R"(/api/v1/sessions/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      int attempt;
-      {
-        std::lock_guard lock(m_mutex);
-        attempt = ++m_attempts;
-        m_times.push_back(std::chrono::steady_clock::now());
-      }
-      m_onPut(attempt, req, res);
-    });
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-  }
-  ~FaultServer() {
-    m_server.stop();
-    m_thread.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-  int attempts() {
-    std::lock_guard lock(m_mutex);
-    return m_attempts;
-  }
-  std::vector<std::chrono::steady_clock::time_point> times() {
-    std::lock_guard lock(m_mutex);
-    return m_times;
-  }
-
- private:
-  Handler m_onPut;
-  Handler m_onBatch;
-  httplib::Server m_server;
-  int m_port = 0;
-  std::thread m_thread;
-  std::mutex m_mutex;
-  int m_attempts = 0;
-  std::vector<std::chrono::steady_clock::time_point> m_times;
-};
-
-std::unique_ptr<QueueOutbox> oneSession(int n = 1) {
-  auto box = std::make_unique<QueueOutbox>();
-  for (int i = 1; i <= n; ++i) box->add(testing::sessionId(i), "{\"id\":\"" + testing::sessionId(i) + "\"}");
-  return box;
-}
-
-void created(httplib::Response& res) {
-  res.status = 201;
-  res.set_content(R"({"result":"created"})", "application/json");
-}
-
-TEST(SyncWorkerFaults, RetriesAfterServerErrorsWithGrowingDelays) {
-  FaultServer server([](int attempt, const httplib::Request&, httplib::Response& res) {
-    if (attempt <= 3) {
-      res.status = 500;
-      res.set_content(R"({"status":500,"message":"internal error"})", "application/json");
-    } else {
-      created(res);
-    }
-  });
-  auto box = oneSession();
-  auto* raw = box.get();
-  SyncWorker worker(std::move(box), fastOptions(server.url(), "t"));
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 1; })) << worker.state().lastError;
-  EXPECT_EQ(server.attempts(), 4);
-  auto t = server.times();
-  // Backoff with jitter: at least half the nominal 20, 40, 80 ms between attempts.
-  EXPECT_GE(t[1] - t[0], 10ms);
-  EXPECT_GE(t[2] - t[1], 20ms);
-  EXPECT_GE(t[3] - t[2], 40ms);
-  std::lock_guard lock(raw->m);
-  EXPECT_TRUE(raw->rejected.empty());
-}
-
-TEST(SyncWorkerFaults, HonoursRetryAfterOn429) {
-  FaultServer server([](int attempt, const httplib::Request&, httplib::Response& res) {
-    if (attempt == 1) {
-      res.status = 429;
-      res.set_header("Retry-After", "1");
-      res.set_content(R"({"status":429,"message":"too many requests"})", "application/json");
-    } else {
-      created(res);
-    }
-  });
-  SyncWorker worker(oneSession(), fastOptions(server.url(), "t"));
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().consecutiveFailures == 1; }));
-  EXPECT_NE(worker.state().lastError.find("too many requests"), std::string::npos);
-  worker.nudge();  // a new signature does not jump the server's queue
-  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 1; }));
-  auto t = server.times();
-  ASSERT_EQ(t.size(), 2u);
-  EXPECT_GE(t[1] - t[0], 1000ms);
-}
-
-TEST(SyncWorkerFaults, GivesUpOnASlowAnswerAndTriesAgain) {
-  FaultServer server([](int attempt, const httplib::Request&, httplib::Response& res) {
-    if (attempt == 1) std::this_thread::sleep_for(1500ms);
-    created(res);
-  });
-  auto options = fastOptions(server.url(), "t");
-  options.client.timeout = 300ms;
-  SyncWorker worker(oneSession(), options);
-  auto started = std::chrono::steady_clock::now();
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().consecutiveFailures >= 1; }));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 1400ms) << "the worker waited for the slow answer";
-  EXPECT_NE(worker.state().lastError.find("imeout"), std::string::npos) << worker.state().lastError;
-  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 1; }));
-}
-
-TEST(SyncWorkerFaults, MarksASessionRejectedWithTheServersReasonAndMovesOn) {
-  FaultServer server([](int attempt, const httplib::Request&, httplib::Response& res) {
-    if (attempt == 1) {
-      res.status = 400;
-      res.set_content(R"({"status":400,"field":"segments[0].end","message":"is before start"})",
-                      "application/json");
-    } else {
-      created(res);
-    }
-  });
-  auto box = oneSession(2);
-  auto* raw = box.get();
-  SyncWorker worker(std::move(box), fastOptions(server.url(), "t"));
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().pending == 0 && worker.state().uploaded == 1; }));
-  EXPECT_EQ(worker.state().rejected, 1u);
-  std::lock_guard lock(raw->m);
-  ASSERT_EQ(raw->rejected.size(), 1u);
-  EXPECT_EQ(raw->rejected[0].first, testing::sessionId(1));
-  EXPECT_EQ(raw->rejected[0].second, "400 segments[0].end: is before start");
-  EXPECT_EQ(raw->uploaded, std::vector<std::string>{testing::sessionId(2)});
-}
-
-TEST(SyncWorkerFaults, ARevokedDeviceRejectsNothingAndAsksForEnrollment) {
-  FaultServer server([](int, const httplib::Request&, httplib::Response& res) {
-    res.status = 403;
-    res.set_content(R"({"status":403,"message":"this device's token was revoked"})", "application/json");
-  });
-  auto box = oneSession(3);
-  auto* raw = box.get();
-  SyncWorker worker(std::move(box), fastOptions(server.url(), "t"));
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().needsEnrollment; }));
-  EXPECT_EQ(worker.state().pending, 3u);
-  std::lock_guard lock(raw->m);
-  EXPECT_TRUE(raw->rejected.empty());
-}
-
-TEST(SyncWorkerFaults, RetriesAWholeBatchAfter503AndRetryAfter) {
-  FaultServer server({}, [](int attempt, const httplib::Request& req, httplib::Response& res) {
-    if (attempt == 1) {
-      res.status = 503;
-      res.set_header("Retry-After", "1");
-      res.set_content(R"({"status":503,"message":"the store is busy, try again"})", "application/json");
-      return;
-    }
-    auto sessions = nlohmann::json::parse(req.body)["sessions"];
-    nlohmann::json results = nlohmann::json::array();
-    for (const auto& s : sessions)
-      results.push_back({{"id", s["id"]}, {"status", 201}, {"result", "created"}});
-    res.set_content(nlohmann::json{{"results", results}}.dump(), "application/json");
-  });
-  auto box = oneSession(3);
-  auto* raw = box.get();
-  SyncWorker worker(std::move(box), fastOptions(server.url(), "t"));
-  worker.start();
-  ASSERT_TRUE(waitFor([&] { return worker.state().uploaded == 3; })) << worker.state().lastError;
-  auto t = server.times();
-  ASSERT_EQ(t.size(), 2u);  // one request per batch
-  EXPECT_GE(t[1] - t[0], 1000ms);
-  std::lock_guard lock(raw->m);
-  EXPECT_EQ(raw->uploaded.size(), 3u);
-}
-
-TEST(SyncWorkerFaults, StopsPromptlyWhileBackingOff) {
-  SyncOptions o = fastOptions("http://127.0.0.1:9", "t");  // nothing listens on the discard port
-  o.backoff.initial = 10min;
-  o.backoff.maximum = 10min;
-  auto worker = std::make_unique<SyncWorker>(oneSession(), o);
-  worker->start();
-  ASSERT_TRUE(waitFor([&] { return worker->state().consecutiveFailures == 1; }));
-  auto t = std::chrono::steady_clock::now();
-  worker.reset();
-  EXPECT_LT(std::chrono::steady_clock::now() - t, 1s);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include <random>
 
 #include "store_fixtures.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 using namespace unitclock;
 using namespace unitclock::platform;

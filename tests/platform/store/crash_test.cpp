@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 #ifndef UNITCLOCK_CRASH_WRITER
 #error "UNITCLOCK_CRASH_WRITER must name the crash_writer executable"
