@@ -44,14 +44,15 @@ void writeStats(const std::string& path, const platform::RunnerStats& s, const s
                 int exitCode) {
   std::ofstream out(path, std::ios::trunc);
   char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "{\"frames\":%llu,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"first_frame_seconds\":%.4f,"
-                "\"frames_since_input\":%llu,\"seconds_since_input\":%.3f,\"rss_kb\":%llu,"
-                "\"max_rss_kb\":%llu,\"video_driver\":\"%s\",\"exit_code\":%d}\n",
-                static_cast<unsigned long long>(s.frames), s.seconds, s.cpuSeconds, s.firstFrameSeconds,
-                static_cast<unsigned long long>(s.framesSinceInput), s.secondsSinceInput,
-                static_cast<unsigned long long>(s.residentKb),
-                static_cast<unsigned long long>(s.maxResidentKb), driver.c_str(), exitCode);
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"frames\":%llu,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"first_frame_seconds\":%.4f,"
+      "\"frames_since_input\":%llu,\"seconds_since_input\":%.3f,\"partial_frames\":%llu,\"rss_kb\":%llu,"
+      "\"max_rss_kb\":%llu,\"video_driver\":\"%s\",\"exit_code\":%d}\n",
+      static_cast<unsigned long long>(s.frames), s.seconds, s.cpuSeconds, s.firstFrameSeconds,
+      static_cast<unsigned long long>(s.framesSinceInput), s.secondsSinceInput,
+      static_cast<unsigned long long>(s.partialFrames), static_cast<unsigned long long>(s.residentKb),
+      static_cast<unsigned long long>(s.maxResidentKb), driver.c_str(), exitCode);
   out << buf;
 }
 

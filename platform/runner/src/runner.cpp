@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <unitclock/platform/runner.h>
+
+#include "damage.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cfloat>
@@ -91,6 +94,8 @@ struct Runner::Impl {
   Clock::time_point lastInput = Clock::now();
   Clock::time_point created = Clock::now();
   std::optional<double> firstFrameSeconds;
+  DamageTracker damage;
+  std::uint64_t partialFrames = 0;  // frames that redrew only what changed
 };
 
 Runner::Runner(const RunnerOptions& options) : m_options(options), m_impl(std::make_unique<Impl>()) {}
@@ -239,10 +244,11 @@ void Runner::handleEvent(const void* rawEvent) {
   m_impl->settle = m_options.settleFrames;
 }
 
-void Runner::drawFrame(const FrameFn& frame) {
+void Runner::drawFrame(const FrameFn& frame, bool whole) {
   if (m_impl->rebuildFonts) {
     m_impl->rebuildFonts = false;
     buildFonts();
+    whole = true;
   }
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -264,9 +270,26 @@ void Runner::drawFrame(const FrameFn& frame) {
 
   ImGui::Render();
   SDL_Renderer* renderer = m_impl->renderer.get();
+  ImDrawData* drawData = ImGui::GetDrawData();
+  // The window's surface keeps the last frame: a frame the screen asked for by itself paints over only
+  // the rectangle whose triangles changed (a clock's digits), and nothing at all when none did.
+  auto damage = m_impl->damage.update(*drawData);
+  if (whole || !m_options.partialRedraw || m_options.alwaysRedraw || !m_screenshotPath.empty())
+    damage.reset();
+  bool presented = true;
   SDL_SetRenderDrawColor(renderer, 0xF4, 0xF5, 0xF7, 0xFF);
-  SDL_RenderClear(renderer);
-  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  if (!damage) {
+    SDL_RenderClear(renderer);
+    ImGui_ImplSDLRenderer_RenderDrawData(drawData);
+  } else if (damage->empty()) {
+    presented = false;
+  } else {
+    const SDL_Rect r{damage->x0, damage->y0, damage->x1 - damage->x0, damage->y1 - damage->y0};
+    SDL_RenderFillRect(renderer, &r);
+    clipDrawData(*drawData, *damage);
+    ImGui_ImplSDLRenderer_RenderDrawData(drawData);
+    ++m_impl->partialFrames;
+  }
 
   if (!m_screenshotPath.empty()) {
     int w = 0;
@@ -281,7 +304,7 @@ void Runner::drawFrame(const FrameFn& frame) {
     }
     m_screenshotPath.clear();
   }
-  SDL_RenderPresent(renderer);
+  if (presented) SDL_RenderPresent(renderer);
 
   ++m_impl->frames;
   if (!m_impl->firstFrameSeconds) {
@@ -329,7 +352,8 @@ void Runner::run(const FrameFn& frame, SettledHandler* settled) {
     const bool due = settled == nullptr && s.deadline && Clock::now() >= *s.deadline;
     if (s.settle > 0 || due || busy || m_options.alwaysRedraw || !m_screenshotPath.empty()) {
       const bool settling = s.settle > 0;
-      drawFrame(frame);
+      // Only a frame the screen asked for by itself may redraw part of the window.
+      drawFrame(frame, settling || busy || !due);
       if (settling)
         --s.settle;
       else
@@ -433,6 +457,7 @@ RunnerStats Runner::stats() const {
   s.maxResidentKb = maxResidentKbNow();
   s.residentKb = residentKbNow();
   s.framesSinceInput = m_impl->framesAfterSettling;
+  s.partialFrames = m_impl->partialFrames;
   s.secondsSinceInput = std::chrono::duration<double>(Clock::now() - m_impl->lastInput).count();
   return s;
 }

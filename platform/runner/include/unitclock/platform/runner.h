@@ -32,6 +32,9 @@ struct RunnerOptions {
   std::string boldFontPath;          // Inter SemiBold/Bold (OTF)
   float emPx = 26.0f;                // body text size in pixels: the "em" every size is measured in
   int settleFrames = 3;              // frames drawn after any input before the loop sleeps
+  // A frame the screen asked for by itself (a clock's next second) redraws only what changed
+  // (src/damage.h); frames after input are always drawn whole. Off: every frame whole, for comparisons.
+  bool partialRedraw = true;
 };
 
 // What a frame tells the runner.
@@ -54,6 +57,7 @@ struct RunnerStats {
   // that followed it, i.e. frames the screen asked for by itself (a clock) or a worker's wake-up caused.
   std::uint64_t framesSinceInput = 0;
   double secondsSinceInput = 0;
+  std::uint64_t partialFrames = 0;  // frames that redrew only what changed (RunnerOptions::partialRedraw)
 };
 
 class Runner;
@@ -107,7 +111,8 @@ class Runner {
   explicit Runner(const RunnerOptions& options);
   bool init(std::string* error);
   bool buildFonts();
-  void drawFrame(const FrameFn& frame);
+  // `whole`: draw the entire window; else only what changed since the last frame.
+  void drawFrame(const FrameFn& frame, bool whole = true);
   void handleEvent(const void* sdlEvent);
 
   RunnerOptions m_options;
