@@ -67,12 +67,13 @@ Access accessFor(const Intent& intent) {
           [](const intent::Sign&) { return Access::kClinician; },
           // supervisor
           [](const intent::ShowEvents&) { return Access::kSupervisor; },
-          // settings: the device's display settings are anyone's; the rest is the administrator's
-          [](const intent::AdjustAutoLock&) { return Access::kAnyone; },
-          [](const intent::ToggleSeconds&) { return Access::kAnyone; },
-          [](const intent::ToggleNextUnit&) { return Access::kAnyone; },
-          [](const intent::SetTextSize&) { return Access::kAnyone; },
-          [](const intent::ToggleKiosk&) { return Access::kAnyone; },
+          // settings: everything on this screen is device-wide (every clinician's clock and text), so the
+          // administrator's
+          [](const intent::AdjustAutoLock&) { return Access::kAdministrator; },
+          [](const intent::ToggleSeconds&) { return Access::kAdministrator; },
+          [](const intent::ToggleNextUnit&) { return Access::kAdministrator; },
+          [](const intent::SetTextSize&) { return Access::kAdministrator; },
+          [](const intent::ToggleKiosk&) { return Access::kAdministrator; },
           [](const intent::Enroll&) { return Access::kAdministrator; },
           [](const intent::SaveClinicRoom&) { return Access::kAdministrator; },
           [](const intent::AddClinician&) { return Access::kAdministrator; },

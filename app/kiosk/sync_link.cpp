@@ -55,6 +55,42 @@ void SyncLink::beginEnroll(const std::string& url, const std::string& code, cons
   m_enrolling = true;
 }
 
+namespace {
+
+// An enrollment's failure in words a clinic's administrator can act on; the technical detail goes to
+// the journal.
+std::string enrollmentProblem(const platform::SyncError& e, const std::string& url) {
+  if (e.httpStatus == 0) {
+    switch (e.transport) {
+      case platform::HttpErrc::invalid_url:
+        return "the server URL is not a web address. It looks like https://billing.clinic.example.";
+      case platform::HttpErrc::insecure_refused:
+        return "this device talks to a billing server on another machine only over https. Use the "
+               "https:// address.";
+      case platform::HttpErrc::cannot_connect:
+        return "the billing server at " + url +
+               " could not be reached. Check the address and that this "
+               "device is on the clinic's network.";
+      case platform::HttpErrc::timeout:
+        return "the billing server did not answer in time. Try again in a minute.";
+      case platform::HttpErrc::tls:
+        return "this device does not trust the billing server's certificate (or it is for another "
+               "name). Ask whoever runs the server to check its certificate.";
+      case platform::HttpErrc::transfer:
+        return "the connection to the billing server broke off. Try again.";
+    }
+  }
+  if (e.httpStatus == 403 || e.httpStatus == 401)
+    return "the server did not accept the enrollment code (" + e.message +
+           "). Check it, or ask the administrator for a new one.";
+  if (e.httpStatus == 429) return "too many tries in a short time. Wait a minute, then try again.";
+  if (e.httpStatus >= 500)
+    return "the billing server had a problem (status " + std::to_string(e.httpStatus) + "). Try again later.";
+  return "the server answered " + std::to_string(e.httpStatus) + " (" + e.message + ").";
+}
+
+}  // namespace
+
 bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
   bool changed = false;
   if (m_enrolling && m_pending &&
@@ -63,8 +99,8 @@ bool SyncLink::poll(platform::DeviceStore& store, std::string& enrollMessage) {
     m_enrolling = false;
     m_pending.reset();
     if (!result) {
-      enrollMessage = "Enrollment failed: " + result.error().message;
-      m_enrollFailure = result.error().message;
+      enrollMessage = "Enrollment failed: " + enrollmentProblem(result.error(), m_enrollUrl);
+      m_enrollFailure = enrollmentProblem(result.error(), m_enrollUrl);
       journal("enrollment with " + m_enrollUrl + " failed: " + result.error().message);
     } else {
       m_enrollFailure.clear();

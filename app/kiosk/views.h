@@ -239,8 +239,8 @@ struct SupervisorView {
 
 struct EventsView {
   std::string title;
-  std::vector<std::string> flags;   // warnings and review flags of the session
-  std::vector<std::string> events;  // "09:02:10  activity started 97110 (therapist) – Dana Ortiz"
+  std::vector<std::string> flags;  // warnings and review flags of the session
+  std::vector<std::string> events;  // "09:02:10  Started 97110 Therapeutic exercise (therapist) – Dana Ortiz"
 };
 
 struct SettingsView {
@@ -260,7 +260,8 @@ struct SettingsView {
   std::string roomEdit;
   bool clinicFromServer = false;   // an enrolled device takes the clinic name from the server
   bool canSaveClinicRoom = false;  // an administrator changed the clinic name or room
-  std::string message;
+  std::string message;             // what worked (success colour)
+  std::string error;               // what did not, in plain words (error colour)
 };
 
 struct AddClinicianView {

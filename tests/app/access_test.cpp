@@ -76,11 +76,15 @@ TEST(Access, OnlyAnAdministratorChangesTheRosterTheClinicAndRoomOrEnrollsTheDevi
   }
 }
 
-TEST(Access, AnyoneLoggedInAdjustsTheDisplay) {
-  for (const Intent& i :
-       std::initializer_list<Intent>{intent::ToggleSeconds{}, intent::ToggleNextUnit{},
-                                     intent::SetTextSize{"large"}, intent::AdjustAutoLock{}})
-    EXPECT_TRUE(may(kTherapist, i)) << "intent #" << i.index();
+TEST(Access, OnlyAnAdministratorChangesWhatAppliesToEveryoneOnTheDevice) {
+  // Found in use: a therapist turned off the seconds and shortened the auto-lock for every clinician.
+  for (const Intent& i : std::initializer_list<Intent>{intent::ToggleSeconds{}, intent::ToggleNextUnit{},
+                                                       intent::SetTextSize{"large"}, intent::AdjustAutoLock{},
+                                                       intent::ToggleKiosk{}}) {
+    EXPECT_FALSE(may(kTherapist, i)) << "intent #" << i.index();
+    EXPECT_FALSE(may(kSupervisor, i)) << "intent #" << i.index();
+    EXPECT_TRUE(may(kAdministrator, i)) << "intent #" << i.index();
+  }
 }
 
 // [SECTION] PINs and lock-outs, against a real device store

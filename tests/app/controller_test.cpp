@@ -713,4 +713,23 @@ TEST(FirstStart, AnEmptyDeviceAsksForAnAdministratorWhosePinIsStoredHashed) {
 }
 
 }  // namespace
+TEST_F(Fixture, ASupervisorReadsASessionsEventsInWords) {
+  const std::string id = signTenMinutes(*this);
+  tap(intent::Lock{});
+  login("c-jordan", "9999");
+  tap(intent::GoSupervisor{});
+  tap(intent::ShowEvents{id});
+  const auto v = controller->eventsView();
+  ASSERT_FALSE(v.events.empty());
+  std::string all;
+  for (const auto& line : v.events) all += line + "\n";
+  EXPECT_NE(all.find("Started 97110 Therapeutic exercise (therapist) – Dana Ortiz"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("Ended the session"), std::string::npos) << all;
+  EXPECT_NE(all.find("Signed – Dana Ortiz"), std::string::npos) << all;
+  // Found in use: raw names such as performer_switched on the supervisor's screen.
+  for (const char* raw : {"activity_started", "session_ended", "session_signed", "session_opened", "_"})
+    EXPECT_EQ(all.find(raw), std::string::npos) << raw << " in\n" << all;
+}
+
 }  // namespace unitclock::app

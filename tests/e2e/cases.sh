@@ -161,6 +161,9 @@ case "$case_name" in
     SDL_VIDEODRIVER=dummy "$app" --script enroll.txt --demo --data-dir data --server http://127.0.0.1:9 \
       --enroll-code AAAA-BBBB-CCCC --clock-start 2026-11-26T15:00:00Z
     ;;
+  enroll-failure-settings)
+    run_script enroll_failure_settings.txt --demo --data-dir data
+    ;;
   sync-to-server)
     # A device enrolled with a real unitclock-server on 127.0.0.1: the roster arrives from the server, a
     # session signed in the app is uploaded (wait-sync), and the server's day summary and CSV export show it.

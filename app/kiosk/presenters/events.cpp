@@ -19,10 +19,10 @@ EventsView EventsPresenter::build() const {
   for (const auto& f : session->derive(m_ctx.clock.now()).flags) v.flags.push_back(f.message);
   const auto& zone = m_ctx.zone;
   for (const auto& e : session->events()) {
-    std::string line = timeOfDay(e.wall, zone, true) + "  " + std::string(core::toString(e.type));
-    if (!e.code.empty()) line += " " + e.code;
-    if (e.performer) line += " (" + std::string(core::toString(*e.performer)) + ")";
-    if (e.pauseReason) line += " " + std::string(core::toString(*e.pauseReason));
+    std::string line = timeOfDay(e.wall, zone, true) + "  " + eventLabel(e.type);
+    if (!e.code.empty()) line += " " + e.code + " " + m_ctx.codeName(e.code);
+    if (e.performer) line += e.performer == core::Performer::assistant ? " (assistant)" : " (therapist)";
+    if (e.pauseReason) line += ": " + pauseLabel(*e.pauseReason);
     if (e.minutes) line += " " + std::to_string(e.minutes->count()) + " min";
     for (const auto& c : e.codes) line += " " + c;
     if (e.newStart && e.newEnd)

@@ -112,6 +112,48 @@ std::string payerLabel(const core::PayerProfile& payer) {
   return paren == std::string::npos ? payer.displayName : payer.displayName.substr(0, paren);
 }
 
+std::string eventLabel(core::EventType type) {
+  switch (type) {  // no default: a new event type does not compile without its words
+    case core::EventType::session_opened:
+      return "Opened the session";
+    case core::EventType::activity_started:
+      return "Started";
+    case core::EventType::activity_stopped:
+      return "Stopped the activity";
+    case core::EventType::paused:
+      return "Paused";
+    case core::EventType::resumed:
+      return "Resumed";
+    case core::EventType::performer_switched:
+      return "Switched performer to";
+    case core::EventType::untimed_added:
+      return "Added untimed service";
+    case core::EventType::diagnoses_set:
+      return "Set diagnoses";
+    case core::EventType::tie_preference_set:
+      return "Gave the tied unit to";
+    case core::EventType::session_ended:
+      return "Ended the session";
+    case core::EventType::segment_edited:
+      return "Corrected a segment";
+    case core::EventType::session_signed:
+      return "Signed";
+    case core::EventType::session_reopened:
+      return "Reopened for correction";
+    case core::EventType::session_voided:
+      return "Voided";
+    case core::EventType::session_synced:
+      return "Accepted by the billing server";
+    case core::EventType::clock_jump:
+      return "The device's clock jumped";
+    case core::EventType::app_restarted:
+      return "The app restarted";
+    case core::EventType::pause_reason_set:
+      return "Gave the pause reason";
+  }
+  return "Event";
+}
+
 std::string pauseLabel(core::PauseReason r) {
   switch (r) {
     case core::PauseReason::rest:

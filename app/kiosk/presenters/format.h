@@ -29,6 +29,7 @@ core::Discipline disciplineForRole(const std::string& role);
 std::string disciplineLabel(core::Discipline d);          // "OT" "PT" "SLP"
 std::string payerLabel(const core::PayerProfile& payer);  // "Medicare Part B", else its name
 std::string pauseLabel(core::PauseReason r);              // "Rest"
+std::string eventLabel(core::EventType type);             // "Switched performer", never the wire name
 std::string statusLabel(core::SessionStatus s, bool running);
 std::string codeName(const core::Catalog& catalog, const std::string& code);  // its short name, else the code
 

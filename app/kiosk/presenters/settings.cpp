@@ -14,7 +14,8 @@ void SettingsPresenter::enter() {
 void SettingsPresenter::enrollFinished(const std::string& error) {
   m_ctx.error = error;
   m_ctx.message = error.empty() ? "Enrolled. The roster and settings come from the server now." : "";
-  m_enrollCode.clear();
+  // A failed enrollment keeps the 12-character code, to check it or try again.
+  if (error.empty()) m_enrollCode.clear();
 }
 
 SettingsView SettingsPresenter::build() const {
@@ -44,7 +45,8 @@ SettingsView SettingsPresenter::build() const {
   v.canSaveClinicRoom =
       v.canAdminister && !trim(m_roomEdit).empty() && !trim(m_clinicEdit).empty() &&
       (trim(m_roomEdit) != s.room || (!v.clinicFromServer && trim(m_clinicEdit) != s.clinicName));
-  v.message = m_ctx.error.empty() ? m_ctx.message : m_ctx.error;
+  v.message = m_ctx.error.empty() ? m_ctx.message : "";
+  v.error = m_ctx.error;
   return v;
 }
 

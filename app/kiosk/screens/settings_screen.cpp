@@ -46,27 +46,33 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
     ui.textWrapped("Auto-lock after " + std::to_string(view.autoLockMinutes) +
                        " min without a tap (timers keep running)",
                    TextStyle::kBold);
-    if (ui.button("-1 min", 5.0f)) out.push_back(intent::AdjustAutoLock{std::chrono::minutes(-1)});
+    const bool may = view.canAdminister;  // device-wide: every clinician's clock and text
+    if (ui.button("-1 min", 5.0f, Tone::kNormal, may))
+      out.push_back(intent::AdjustAutoLock{std::chrono::minutes(-1)});
     ui.sameLine();
-    if (ui.button("+1 min", 5.0f)) out.push_back(intent::AdjustAutoLock{std::chrono::minutes(1)});
+    if (ui.button("+1 min", 5.0f, Tone::kNormal, may))
+      out.push_back(intent::AdjustAutoLock{std::chrono::minutes(1)});
     ui.gap();
     ui.text("Display", TextStyle::kBold);
     if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
-                  view.showSeconds ? Tone::kSelected : Tone::kNormal))
+                  view.showSeconds ? Tone::kSelected : Tone::kNormal, may))
       out.push_back(intent::ToggleSeconds{});
     ui.sameLine();
     if (ui.button(view.showNextUnit ? "Next-unit hint: on" : "Next-unit hint: off", 12.5f,
-                  view.showNextUnit ? Tone::kSelected : Tone::kNormal))
+                  view.showNextUnit ? Tone::kSelected : Tone::kNormal, may))
       out.push_back(intent::ToggleNextUnit{});
     for (std::size_t i = 0; i < view.textSizes.size(); ++i) {
       if (i > 0) ui.sameLine();
       const auto& c = view.textSizes[i];
-      if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal))
+      if (ui.button("Text: " + c.label, 8.2f, c.selected ? Tone::kSelected : Tone::kNormal, may))
         out.push_back(intent::SetTextSize{c.id});
     }
     if (ui.button(view.kioskMode ? "Kiosk mode: on (next start)" : "Kiosk mode: off (next start)", 15.0f,
-                  view.kioskMode ? Tone::kSelected : Tone::kNormal))
+                  view.kioskMode ? Tone::kSelected : Tone::kNormal, may))
       out.push_back(intent::ToggleKiosk{});
+    if (!may)
+      ui.textWrapped("These apply to everyone on this device: an administrator can change them.",
+                     TextStyle::kMuted);
     ui.gap();
   }
   ui.text("Server", TextStyle::kBold);
@@ -99,6 +105,7 @@ void drawRoster(const SettingsView& view, Ui& ui, Intents& out) {
 void drawSettingsScreen(const SettingsView& view, Ui& ui, Intents& out) {
   ui.beginScreen("settings");
   drawTopBar(ui, "Settings", view.clinic + " · " + view.room, out, true, true);
+  if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
   const bool typing = view.focus == Field::kServerUrl || view.focus == Field::kEnrollCode ||
                       view.focus == Field::kClinic || view.focus == Field::kRoom;

@@ -453,9 +453,9 @@ core::Result<Enrollment, SyncError> enrollDevice(const HttpClientOptions& server
   HttpClientOptions o = server;
   o.bearerToken.clear();
   auto client = HttpClient::create(o);
-  if (!client) return core::fail(SyncError{0, client.error().message});
+  if (!client) return core::fail(SyncError{0, client.error().message, client.error().errc});
   auto r = client->post("/api/v1/enroll", nlohmann::json{{"code", code}, {"label", deviceLabel}}.dump());
-  if (!r) return core::fail(SyncError{0, r.error().message});
+  if (!r) return core::fail(SyncError{0, r.error().message, r.error().errc});
   if (r->status != 201) return core::fail(SyncError{r->status, serverMessage(*r)});
   auto e = wire::parseEnrollment(nlohmann::json::parse(r->body, nullptr, false));
   if (!e) return core::fail(SyncError{r->status, "the server's answer to the enrollment is not understood"});

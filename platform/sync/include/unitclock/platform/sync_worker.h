@@ -4,9 +4,8 @@
 // supervisor screen. Nothing here blocks the caller: the UI reads state() (a copy, under a mutex) and is
 // told about changes through the wake callback, which runs on the worker thread (push an SDL event there).
 //
-//   SyncWorker worker(std::make_unique<DeviceStoreOutbox>(storePath, clock), options, wake);  // SDL_PushEvent
-//   worker.start();
-//   worker.nudge();                 // after signing: try the outbox now
+//   SyncWorker worker(std::make_unique<DeviceStoreOutbox>(storePath, clock), options, wake);  //
+//   SDL_PushEvent worker.start(); worker.nudge();                 // after signing: try the outbox now
 //   SyncState s = worker.state();   // pending count, last success, last error, for the sync indicator
 //
 // Retry policy: network errors, timeouts, 5xx and 429 leave the session in the outbox and retry after an
@@ -138,6 +137,7 @@ struct Enrollment {
 struct SyncError {
   int httpStatus = 0;  // 0 for transport errors
   std::string message;
+  HttpErrc transport = HttpErrc::transfer;  // what failed when httpStatus is 0
 };
 
 // Exchanges a one-time code for a device token (POST /api/v1/enroll). Blocking: the settings screen runs
