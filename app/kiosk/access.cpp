@@ -52,6 +52,7 @@ Access accessFor(const Intent& intent) {
           [](const intent::ConfirmEndSession&) { return Access::kClinician; },
           [](const intent::KeepGoing&) { return Access::kClinician; },
           [](const intent::GoHome&) { return Access::kClinician; },
+          [](const intent::Unlock&) { return Access::kAnyone; },  // asks for the PIN
           // review
           [](const intent::StartEdit&) { return Access::kClinician; },
           [](const intent::CancelEdit&) { return Access::kClinician; },
@@ -74,6 +75,7 @@ Access accessFor(const Intent& intent) {
           [](const intent::ToggleNextUnit&) { return Access::kAdministrator; },
           [](const intent::SetTextSize&) { return Access::kAdministrator; },
           [](const intent::ToggleKiosk&) { return Access::kAdministrator; },
+          [](const intent::ToggleLockedTaps&) { return Access::kAdministrator; },
           [](const intent::Enroll&) { return Access::kAdministrator; },
           [](const intent::SaveClinicRoom&) { return Access::kAdministrator; },
           [](const intent::AddClinician&) { return Access::kAdministrator; },
@@ -81,6 +83,19 @@ Access accessFor(const Intent& intent) {
           [](const intent::SaveClinician&) { return Access::kAdministrator; },
       },
       intent);
+}
+
+bool allowedOnLockedSession(const Intent& intent) {
+  // The timers, with one tap each; everything else (Home, End, Review, untimed services, other sessions,
+  // settings) waits for the PIN.
+  return std::holds_alternative<intent::StartActivity>(intent) ||
+         std::holds_alternative<intent::StopActivity>(intent) ||
+         std::holds_alternative<intent::Pause>(intent) ||
+         std::holds_alternative<intent::SetPauseReason>(intent) ||
+         std::holds_alternative<intent::TogglePauseReasons>(intent) ||
+         std::holds_alternative<intent::Resume>(intent) ||
+         std::holds_alternative<intent::SetPerformer>(intent) ||
+         std::holds_alternative<intent::Unlock>(intent) || std::holds_alternative<intent::Lock>(intent);
 }
 
 bool permits(Access need, const Caller& caller) {

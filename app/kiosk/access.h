@@ -35,6 +35,11 @@ struct Caller {
 [[nodiscard]] Access accessFor(const Intent& intent);
 [[nodiscard]] bool permits(Access need, const Caller& caller);
 
+// What one tap may do on a running session's screen after it auto-locked (nobody logged in): its timers
+// (start, stop, pause and its reason, resume, therapist or assistant), Unlock and Lock. Taps there are
+// the session's clinician's, audited as taps on a locked screen.
+[[nodiscard]] bool allowedOnLockedSession(const Intent& intent);
+
 // After `maxFailures` wrong PINs in a row a clinician is locked out for `first`, and each further round of
 // `maxFailures` doubles it, up to `longest`.
 struct LockoutPolicy {

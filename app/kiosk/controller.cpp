@@ -60,6 +60,7 @@ Presenter& Controller::presenterOf(Screen screen) {
 }
 
 void Controller::go(Screen screen) {
+  if (!m_ctx.clinicianId.empty()) m_ctx.lockedClinician.clear();  // unlocked: taps are theirs again
   m_screen = screen;
   m_ctx.error.clear();
   m_ctx.focus = Field::kNone;
@@ -69,9 +70,25 @@ void Controller::go(Screen screen) {
 void Controller::lock(std::string message) {
   go(Screen::kLock);
   m_ctx.clinicianId.clear();
+  m_ctx.lockedClinician.clear();
   m_pin.begin({});
   m_ctx.lastSigned.clear();
   m_ctx.message = std::move(message);
+}
+
+void Controller::autoLock(std::string message) {
+  const auto* s = m_ctx.current();
+  if (m_screen != Screen::kSession || s == nullptr || s->status() != SessionStatus::open ||
+      !m_ctx.settings.lockedSessionTaps || m_ctx.clinicianId.empty()) {
+    lock(std::move(message));
+    return;
+  }
+  m_ctx.lockedClinician = m_ctx.clinicianId;
+  m_ctx.clinicianId.clear();
+  m_ctx.lastSigned.clear();
+  m_ctx.error.clear();
+  m_ctx.message = std::move(message);
+  m_session.closePanels();
 }
 
 void Controller::askPin(PinRequest request) {
@@ -126,6 +143,35 @@ void Controller::applyAll(const Intents& intents) {
 }
 
 void Controller::apply(const Intent& intent) {
+  // A running session's screen that auto-locked: its timers take one tap, attributed to the session's
+  // clinician and audited as a tap on a locked screen; everything else waits for the PIN.
+  if (!m_ctx.lockedClinician.empty() && m_screen == Screen::kSession) {
+    if (!allowedOnLockedSession(intent)) {
+      m_ctx.error = "The screen is locked. Tap Unlock and enter your PIN for that.";
+      return;
+    }
+    if (std::holds_alternative<intent::Lock>(intent)) return lock("");
+    if (std::holds_alternative<intent::Unlock>(intent)) {
+      askPin({PinPurpose::kLogin, m_ctx.lockedClinician, m_ctx.sessionId, {}});
+      return;
+    }
+    const auto* before = m_ctx.current();
+    const std::size_t events = before != nullptr ? before->events().size() : 0;
+    m_session.apply(intent);
+    // Audited when it changed the session (a tap on the running tile again changes nothing).
+    if (const auto* after = m_ctx.current(); after != nullptr && after->events().size() > events) {
+      const auto audited = m_ctx.store.appendAudit({0,
+                                                    m_ctx.clock.wallNow(),
+                                                    m_ctx.lockedClinician,
+                                                    "locked_screen_tap",
+                                                    m_ctx.sessionId,
+                                                    std::string(core::toString(after->events().back().type)),
+                                                    {}});
+      if (!audited)
+        m_ctx.error = "Saved, but the audit log could not record the tap: " + audited.error().message;
+    }
+    return;
+  }
   // Nothing that changes a session happens without a logged-in clinician (e.g. a tap that lands just as
   // the screen auto-locks); what each intent needs is in access.cpp.
   const auto* who = m_ctx.me();
@@ -178,10 +224,10 @@ void Controller::tick() {
         (void)session.apply(*jump);  // checked: cannot fail
     }
   }
-  if (m_screen == Screen::kSetup || m_screen == Screen::kLock) return;
+  if (m_screen == Screen::kSetup || m_screen == Screen::kLock || !m_ctx.lockedClinician.empty()) return;
   const int minutes = m_ctx.settings.autoLockMinutes;
   if (m_ctx.clock.monotonicNow() - m_ctx.lastInput >= std::chrono::minutes(minutes))
-    lock("Locked after " + std::to_string(minutes) + " min without a tap. Timers keep running.");
+    autoLock("Locked after " + std::to_string(minutes) + " min without a tap. Timers keep running.");
 }
 
 std::optional<std::chrono::milliseconds> Controller::nextChangeIn() const {
@@ -195,7 +241,7 @@ std::optional<std::chrono::milliseconds> Controller::nextChangeIn() const {
     const auto into = elapsed % period;
     return period - (into < 0ms ? into + period : into);
   };
-  if (m_screen != Screen::kSetup && m_screen != Screen::kLock) {
+  if (m_screen != Screen::kSetup && m_screen != Screen::kLock && m_ctx.lockedClinician.empty()) {
     const auto idle =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_ctx.clock.monotonicNow() - m_ctx.lastInput);
     consider(std::max(0ms, std::chrono::minutes(m_ctx.settings.autoLockMinutes) - idle) + kSlack);

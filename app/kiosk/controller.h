@@ -61,6 +61,9 @@ class Controller final : private Navigator {
   // Navigator
   void go(Screen screen) override;
   void lock(std::string message) override;
+  // Auto-lock: a running session's screen stays, locked (its timers one tap away), unless the clinic wants
+  // the PIN for everything; any other screen locks.
+  void autoLock(std::string message);
   void askPin(PinRequest request) override;
   void backToVoidPanel(std::string reason) override;
   void sessionStarted() override;

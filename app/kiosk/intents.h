@@ -92,6 +92,8 @@ struct EndSession {};         // asks first while the session is open; goes to R
 struct ConfirmEndSession {};  // "End now": stops the timers, the session is ended
 struct KeepGoing {};          // the question is withdrawn; nothing changes
 struct GoHome {};
+// The session screen after an auto-lock: the PIN of the session's clinician, back to the same screen.
+struct Unlock {};
 
 // [SECTION] Review: edits, ties, signing, corrections after signing and voiding
 struct StartEdit {
@@ -139,6 +141,9 @@ struct SetTextSize {
   std::string size;  // "small" "normal" "large"
 };
 struct ToggleKiosk {};
+// After an auto-lock a running session stays on screen with its timers tappable, or everything needs the
+// PIN (a clinic's choice).
+struct ToggleLockedTaps {};
 struct Enroll {};
 struct SaveClinicRoom {};
 struct AddClinician {};
@@ -165,15 +170,15 @@ using Intent = std::variant<
     intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause,
     intent::SetPauseReason, intent::Resume, intent::SetPerformer, intent::ToggleUntimed,
     intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::ConfirmEndSession,
-    intent::KeepGoing, intent::GoHome,
+    intent::KeepGoing, intent::GoHome, intent::Unlock,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
     intent::PreferTie, intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason,
     intent::Reopen, intent::Void, intent::Sign,
     // supervisor, settings, add clinician
     intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
-    intent::SetTextSize, intent::ToggleKiosk, intent::Enroll, intent::SaveClinicRoom, intent::AddClinician,
-    intent::SelectRole, intent::SaveClinician>;
+    intent::SetTextSize, intent::ToggleKiosk, intent::ToggleLockedTaps, intent::Enroll,
+    intent::SaveClinicRoom, intent::AddClinician, intent::SelectRole, intent::SaveClinician>;
 
 using Intents = std::vector<Intent>;
 

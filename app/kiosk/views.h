@@ -157,6 +157,8 @@ struct SessionView {
   bool ended = false;
   bool confirmEnd = false;  // End session was tapped once: "End now" or "Keep going"
   std::string error;
+  bool locked = false;     // auto-locked: only the timers answer; Unlock asks for the PIN
+  std::string lockedNote;  // "Locked · Dana Ortiz's timers still work with one tap. …"
 };
 
 struct ReviewLineView {
@@ -251,6 +253,7 @@ struct SettingsView {
   bool showNextUnit = true;
   std::vector<Choice> textSizes;
   bool kioskMode = false;
+  bool lockedSessionTaps = true;  // after an auto-lock, a running session's timers stay one tap away
   std::string serverUrl;
   std::string enrollCode;
   Field focus = Field::kNone;

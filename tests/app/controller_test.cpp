@@ -228,17 +228,69 @@ TEST_F(Fixture, AClinicianIsInOneOnOneWithOnePatientAtATime) {
   EXPECT_NE(v.error.find("one-on-one with AB"), std::string::npos) << v.error;
 }
 
-TEST_F(Fixture, AutoLockAfterTwoMinutesNeverStopsTheTimer) {
+TEST_F(Fixture, AutoLockKeepsARunningSessionOnScreenWithItsTimersOneTapAway) {
+  login("c-dana", "1111");
+  newSession("MRN6", "ab");
+  const std::string id = controller->sessionView().sessionId;
+  tap(intent::StartActivity{"97530"});
+  idle(1min + 59s);
+  EXPECT_FALSE(controller->sessionView().locked);
+  idle(2s);
+  // Found in use: the auto-lock during a running session cost six extra taps for every switch.
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  auto v = controller->sessionView();
+  EXPECT_TRUE(v.locked);
+  EXPECT_NE(v.lockedNote.find("Timers keep running"), std::string::npos) << v.lockedNote;
+  EXPECT_NE(v.lockedNote.find("Dana Ortiz's timers still work with one tap"), std::string::npos)
+      << v.lockedNote;
+  // One tap switches the activity, as Dana's, and is audited as a tap on a locked screen.
+  tap(intent::StartActivity{"97110"});
+  tap(intent::Pause{});
+  tap(intent::SetPauseReason{"rest"});
+  tap(intent::Resume{});
+  const auto* s = controller->session(id);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->derive(clock.now()).running->code, "97110");
+  for (const auto& e : s->events())
+    if (e.type != core::EventType::session_opened) EXPECT_EQ(e.clinicianId, "c-dana");
+  auto audit = store->auditForSession(id);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(std::count_if(audit->begin(), audit->end(),
+                          [](const auto& a) { return a.action == "locked_screen_tap"; }),
+            4);
+  // Everything else waits for the PIN: ending, Home, untimed services.
+  tap(intent::EndSession{});
+  tap(intent::GoHome{});
+  tap(intent::ToggleUntimed{});
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_EQ(s->status(), core::SessionStatus::open);
+  EXPECT_NE(controller->sessionView().error.find("Tap Unlock"), std::string::npos);
+  // Unlock: Dana's PIN, back on the same screen, unlocked.
+  tap(intent::Unlock{});
+  ASSERT_EQ(controller->screen(), Screen::kPin);
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_FALSE(controller->sessionView().locked);
+  tap(intent::GoHome{});
+  EXPECT_EQ(controller->screen(), Screen::kHome);
+}
+
+TEST_F(Fixture, AClinicThatWantsThePinForEverythingGetsTheLockScreenAndTheTimerRunsOn) {
+  login("admin-1", "0000");
+  tap(intent::GoSettings{});
+  tap(intent::ToggleLockedTaps{});
+  EXPECT_FALSE(controller->settingsView().lockedSessionTaps);
+  tap(intent::Lock{});
   login("c-dana", "1111");
   newSession("MRN6", "ab");
   tap(intent::StartActivity{"97530"});
-  idle(1min + 59s);
-  EXPECT_EQ(controller->screen(), Screen::kSession);
-  idle(2s);
+  idle(2min + 1s);
   EXPECT_EQ(controller->screen(), Screen::kLock);
   EXPECT_NE(controller->lockView().message.find("Timers keep running"), std::string::npos);
   // Taps meant for the session do nothing while the screen is locked.
   controller->apply(intent::EndSession{});
+  controller->apply(intent::StartActivity{"97110"});
   idle(10min);
   const auto lock = controller->lockView();
   ASSERT_EQ(lock.cards.size(), 1u);

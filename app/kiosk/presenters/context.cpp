@@ -45,6 +45,7 @@ void KioskContext::loadSettings() {
   settings.showNextUnit = settingOr(store, "show_next_unit", "1") == "1";
   settings.textSize = settingOr(store, "text_size", "normal");
   settings.kioskMode = settingOr(store, "kiosk_mode", "0") == "1";
+  settings.lockedSessionTaps = settingOr(store, "locked_session_taps", "1") == "1";
   settings.serverUrl = settingOr(store, "server_url", "");
   settings.favouritesOt = settingOr(store, "favourites.ot", "");
   settings.favouritesPt = settingOr(store, "favourites.pt", "");

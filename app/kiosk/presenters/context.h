@@ -40,6 +40,9 @@ struct KioskSettings {
   bool showNextUnit = true;
   std::string textSize = "normal";  // small | normal | large
   bool kioskMode = false;
+  // After an auto-lock a running session's timers stay one tap away (setting locked_session_taps "1",
+  // the default); "0": the clinic wants the PIN for everything.
+  bool lockedSessionTaps = true;
   std::string serverUrl;
   // Favourite activity codes per discipline, "97110,97530,…" (empty: the built-in list).
   std::string favouritesOt, favouritesPt, favouritesSlp;
@@ -98,7 +101,13 @@ class KioskContext {
   SessionBook book;  // every session not yet final, plus today's, with their uploads (session_book.h)
 
   std::string clinicianId;  // who is logged in; empty when locked
-  std::string sessionId;    // the session on the session/review screen
+  // A running session's screen that auto-locked: whose it is (its timers' taps are theirs). Empty otherwise.
+  std::string lockedClinician;
+  // Who a tap on the session screen is attributed to: the logged-in clinician, else the locked session's.
+  [[nodiscard]] const std::string& actor() const {
+    return clinicianId.empty() ? lockedClinician : clinicianId;
+  }
+  std::string sessionId;  // the session on the session/review screen
   std::string message;
   std::string error;
   Field focus = Field::kNone;

@@ -91,6 +91,11 @@ class SessionPresenter final : public Presenter {
   void apply(const Intent& intent) override;
   void enter() override;
   void resetPerformer() { m_performer = core::Performer::therapist; }
+  // Locked: the untimed-service panel and "End this session?" close (they need the PIN).
+  void closePanels() {
+    m_untimedOpen = false;
+    m_confirmEnd = false;
+  }
 
  private:
   void event(core::Event e);

@@ -117,6 +117,12 @@ SessionView SessionPresenter::build() const {
     v.bar.units = "Units: " + units.error().message;
   }
   v.error = m_ctx.error;
+  if (!m_ctx.lockedClinician.empty()) {
+    v.locked = true;
+    v.lockedNote = (m_ctx.message.empty() ? std::string("Locked.") : m_ctx.message) + " " +
+                   m_ctx.clinicianName(m_ctx.lockedClinician) +
+                   "'s timers still work with one tap; Unlock for Home, untimed services and End.";
+  }
   return v;
 }
 
@@ -129,7 +135,7 @@ void SessionPresenter::event(core::Event e) {
 
 void SessionPresenter::apply(const Intent& intent) {
   const auto now = m_ctx.clock.now();
-  const auto& who = m_ctx.clinicianId;
+  const auto& who = m_ctx.actor();  // on a locked screen: the session's clinician
   const auto* s = m_ctx.current();
   m_confirmEnd = false;  // any tap withdraws "End this session?"
   std::visit(

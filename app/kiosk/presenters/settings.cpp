@@ -34,6 +34,7 @@ SettingsView SettingsPresenter::build() const {
   v.kioskMode = s.kioskMode;
   v.serverUrl = s.serverUrl;
   v.enrollCode = m_enrollCode;
+  v.lockedSessionTaps = m_ctx.settings.lockedSessionTaps;
   v.focus = m_ctx.focus;
   for (const auto& c : m_ctx.roster) v.roster.push_back({c.id, c.displayName, roleLabel(c.role), {}, false});
   const auto* me = m_ctx.me();
@@ -90,6 +91,9 @@ void SettingsPresenter::apply(const Intent& intent) {
           },
           [&](const intent::SetTextSize& i) { m_ctx.saveSetting("text_size", i.size); },
           [&](const intent::ToggleKiosk&) { m_ctx.saveSetting("kiosk_mode", s.kioskMode ? "0" : "1"); },
+          [&](const intent::ToggleLockedTaps&) {
+            m_ctx.saveSetting("locked_session_taps", s.lockedSessionTaps ? "0" : "1");
+          },
           [&](const intent::Enroll&) {
             if (s.serverUrl.empty() || m_enrollCode.empty()) {
               m_ctx.error = "Enter the server URL and the enrollment code from the server's administrator.";

@@ -4,7 +4,12 @@ namespace unitclock::app {
 
 void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   ui.beginScreen("session");
-  if (ui.button("Home", 5.0f, Tone::kQuiet)) out.push_back(intent::GoHome{});
+  // Locked, Unlock takes Home's place: the layout does not move.
+  if (view.locked) {
+    if (ui.button("Unlock", 5.0f, Tone::kPrimary)) out.push_back(intent::Unlock{});
+  } else if (ui.button("Home", 5.0f, Tone::kQuiet)) {
+    out.push_back(intent::GoHome{});
+  }
   ui.sameLine(1.0f);
   ImGui::BeginGroup();
   ui.text(view.patient, TextStyle::kTitle);
@@ -78,9 +83,11 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     ui.sameLine();
     if (ui.button("Assistant", 7.5f, view.assistant ? Tone::kSelected : Tone::kNormal))
       out.push_back(intent::SetPerformer{core::Performer::assistant});
-    if (ui.button("Add untimed service", 15.5f, view.untimedOpen ? Tone::kSelected : Tone::kNormal))
+    if (ui.button("Add untimed service", 15.5f, view.untimedOpen ? Tone::kSelected : Tone::kNormal,
+                  !view.locked))
       out.push_back(intent::ToggleUntimed{});
   }
+  if (view.locked) ui.textWrapped(view.lockedNote, TextStyle::kWarning);
   if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
   if (twoColumns) {
     ui.endRegion();
@@ -143,7 +150,7 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     if (ui.button("Review", endEm, Tone::kPrimary)) out.push_back(intent::EndSession{});
   } else if (view.confirmEnd) {
     if (ui.button("Keep going", endEm, Tone::kNormal)) out.push_back(intent::KeepGoing{});
-  } else if (ui.button("End session", endEm, Tone::kDanger)) {
+  } else if (ui.button("End session", endEm, Tone::kDanger, !view.locked)) {
     out.push_back(intent::EndSession{});
   }
   ui.endScreen();

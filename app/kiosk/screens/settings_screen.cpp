@@ -52,6 +52,11 @@ void drawDeviceSettings(const SettingsView& view, Ui& ui, Intents& out) {
     ui.sameLine();
     if (ui.button("+1 min", 5.0f, Tone::kNormal, may))
       out.push_back(intent::AdjustAutoLock{std::chrono::minutes(1)});
+    // Locked with a session running: its timers one tap away (the default), or the PIN for everything.
+    ui.sameLine();
+    if (ui.button(view.lockedSessionTaps ? "Timers when locked: tap" : "Timers when locked: PIN", 12.5f,
+                  view.lockedSessionTaps ? Tone::kSelected : Tone::kNormal, may))
+      out.push_back(intent::ToggleLockedTaps{});
     ui.gap();
     ui.text("Display", TextStyle::kBold);
     if (ui.button(view.showSeconds ? "Seconds on the clock: on" : "Seconds on the clock: off", 12.5f,
