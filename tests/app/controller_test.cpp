@@ -784,4 +784,26 @@ TEST_F(Fixture, ASupervisorReadsASessionsEventsInWords) {
     EXPECT_EQ(all.find(raw), std::string::npos) << raw << " in\n" << all;
 }
 
+TEST_F(Fixture, TheDiagnosisFavouritesAreAJsonListReadOnceAndAFaultyOneFallsBackToTheBuiltInList) {
+  ASSERT_TRUE(store->setSetting(
+      "diagnosis_favourites",
+      R"([{"code": "R13.12", "label": "Dysphagia"}, {"code": "M62.81", "label": "Weakness"}])", "admin-1",
+      clock.wallNow()));
+  ASSERT_TRUE(controller->load());
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  auto v = controller->newSessionView();
+  ASSERT_EQ(v.diagnoses.size(), 2u);
+  EXPECT_EQ(v.diagnoses[0].id, "R13.12");
+  EXPECT_NE(v.diagnoses[0].label.find("Dysphagia"), std::string::npos) << v.diagnoses[0].label;
+  // The earlier "CODE=Label;…" form, or anything else that is not the list: the built-in favourites.
+  ASSERT_TRUE(store->setSetting("diagnosis_favourites", "R13.12=Dysphagia", "admin-1", clock.wallNow()));
+  ASSERT_TRUE(controller->load());
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  v = controller->newSessionView();
+  ASSERT_FALSE(v.diagnoses.empty());
+  EXPECT_EQ(v.diagnoses[0].id, "M54.50");
+}
+
 }  // namespace unitclock::app

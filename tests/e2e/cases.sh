@@ -69,7 +69,7 @@ case "$case_name" in
     run_script first_start.txt --data-dir data
     roster="$(sqlite3 data/device.db "select role || ':' || substr(pin_hash,1,10) from clinicians order by role" 2>/dev/null || true)"
     echo "$roster"
-    grep -q 'PT:\$argon2id' <<<"$roster" || fail "the clinician's PIN is not stored as an Argon2id hash"
+    grep -q 'pt:\$argon2id' <<<"$roster" || fail "the clinician's PIN is not stored as an Argon2id hash"
     ! grep -rq '2468' data/device.db || fail "the PIN appears in the store in clear text"
     ;;
   corrupt-store)

@@ -50,7 +50,28 @@ void KioskContext::loadSettings() {
   settings.favouritesOt = settingOr(store, "favourites.ot", "");
   settings.favouritesPt = settingOr(store, "favourites.pt", "");
   settings.favouritesSlp = settingOr(store, "favourites.slp", "");
-  settings.diagnosisFavourites = settingOr(store, "diagnosis_favourites", "");
+  settings.diagnosisFavourites.clear();
+  if (const auto text = settingOr(store, "diagnosis_favourites", ""); !text.empty()) {
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    bool readable = doc.is_array();
+    if (readable) {
+      for (const auto& d : doc) {
+        if (!d.is_object() || !d.contains("code") || !d["code"].is_string() || !d.contains("label") ||
+            !d["label"].is_string()) {
+          readable = false;
+          break;
+        }
+        settings.diagnosisFavourites.emplace_back(d["code"].get<std::string>(),
+                                                  d["label"].get<std::string>());
+      }
+    }
+    if (!readable) {
+      settings.diagnosisFavourites.clear();
+      journal(
+          "the diagnosis favourites cannot be read (a JSON array of {\"code\", \"label\"} is expected); "
+          "the built-in list is shown");
+    }
+  }
   settings.schedule.clear();
   if (const auto text = settingOr(store, "schedule", ""); !text.empty()) {
     auto schedule = wire::parseScheduleDocument(nlohmann::json::parse(text, nullptr, false));

@@ -46,7 +46,9 @@ struct KioskSettings {
   std::string serverUrl;
   // Favourite activity codes per discipline, "97110,97530,…" (empty: the built-in list).
   std::string favouritesOt, favouritesPt, favouritesSlp;
-  std::string diagnosisFavourites;            // "CODE=Label;…" (empty: the built-in list)
+  // Diagnosis quick-picks, code and label, from setting diagnosis_favourites, a JSON array
+  // [{"code": "M54.50", "label": "Low back pain"}, …] (empty: the built-in list).
+  std::vector<std::pair<std::string, std::string>> diagnosisFavourites;
   std::vector<wire::ScheduleEntry> schedule;  // today's, from setting "schedule" (wire::scheduleDocument)
 };
 

@@ -42,19 +42,7 @@ std::vector<std::pair<std::string, std::string>> NewSessionPresenter::diagnosisC
 }
 
 std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const KioskSettings& settings) {
-  std::vector<std::pair<std::string, std::string>> out;
-  const auto& text = settings.diagnosisFavourites;
-  // "CODE=Label;CODE=Label"
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto end = text.find(';', pos);
-    const auto item = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    const auto eq = item.find('=');
-    if (eq != std::string::npos) out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-  return out.empty() ? kDefaultDiagnoses : out;
+  return settings.diagnosisFavourites.empty() ? kDefaultDiagnoses : settings.diagnosisFavourites;
 }
 
 NewSessionView NewSessionPresenter::build() const {

@@ -1,4 +1,6 @@
 #include <unitclock/platform/device_store.h>
+
+#include <unitclock/core/role.h>
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/time_zone.h>
 
@@ -114,7 +116,8 @@ CREATE TABLE clinicians (
 // PRAGMA application_id of a device store: "UCLK" in ASCII. Tells our file from another SQLite database.
 constexpr std::int64_t kApplicationId = 0x55434C4B;
 
-// PIN lock-outs in columns of their own (before: settings "pin_lock.ID" = "failures;lockedUntilMs").
+// PIN lock-outs in columns of their own (before: settings "pin_lock.ID" = "failures;lockedUntilMs"), and
+// roles in core's lower-case spelling (core::toString(Role); before, as given: "OT").
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE pin_lockouts (
   clinician_id    TEXT PRIMARY KEY,
@@ -127,6 +130,7 @@ INSERT INTO pin_lockouts(clinician_id, failures, locked_until_ms)
          CAST(substr(value, instr(value, ';') + 1) AS INTEGER)
   FROM settings WHERE key LIKE 'pin\_lock.%' ESCAPE '\' AND instr(value, ';') > 0;
 DELETE FROM settings WHERE key LIKE 'pin\_lock.%' ESCAPE '\';
+UPDATE clinicians SET role = lower(role);
 )sql";
 
 constexpr std::array<sql::Migration, 2> kMigrations{sql::Migration{1, kSchemaV1},
@@ -1088,6 +1092,10 @@ StoreResult<int> DeviceStore::retentionDays() {
 
 namespace {
 StoreResult<void> upsert(sql::Database& db, const Clinician& c) {
+  // Roles in core's spelling ("ot", "supervisor", "admin"), whatever case they were given in.
+  const auto role = core::parseRole(c.role);
+  if (!role)
+    return fail(error(StoreErrc::invalid, "clinician " + c.id + " has no known role ('" + c.role + "')"));
   auto s = db.prepare(
       "INSERT INTO clinicians(id, display_name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5) "
       "ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, "
@@ -1095,7 +1103,7 @@ StoreResult<void> upsert(sql::Database& db, const Clinician& c) {
   if (!s) return fail(ioError(s.error(), "save clinician"));
   (void)s->bind(1, c.id);
   (void)s->bind(2, c.displayName);
-  (void)s->bind(3, c.role);
+  (void)s->bind(3, core::toString(*role));
   (void)s->bind(4, c.pinHash);
   (void)s->bind(5, c.active ? 1 : 0);
   if (auto r = s->run(); !r) return fail(ioError(r.error(), "save clinician"));

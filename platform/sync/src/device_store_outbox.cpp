@@ -36,14 +36,6 @@ bool isVoid(const std::string& body) {
   return j.is_object() && j.value("status", "") == "voided";
 }
 
-// The device store spells therapy roles in capitals ("OT") and the others in lower case.
-std::string storeRole(core::Role role) {
-  std::string text(core::toString(role));
-  if (role == core::Role::supervisor || role == core::Role::admin) return text;
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
-
 }  // namespace
 
 struct DeviceStoreOutbox::Impl {
@@ -235,7 +227,8 @@ bool DeviceStoreOutbox::saveConfig(const std::string& json, const std::string& e
   auto now = m_impl->clock.now().wall;
   std::vector<Clinician> clinicians;
   for (const auto& c : config->roster)
-    clinicians.push_back(Clinician{c.id, c.name, storeRole(c.role), c.pinHash, true});
+    clinicians.push_back(Clinician{c.id, c.name, std::string(core::toString(c.role)), c.pinHash,
+                                   true});  // the store's spelling is core's
   if (!s->replaceRoster(clinicians)) return false;
   const auto& zone = config->clinic.timezone;
   if (!zone.empty() && isKnownTimeZone(zone) && zone != m_impl->zone()) {

@@ -531,13 +531,18 @@ TEST(DeviceStore, SettingsChangesAreAudited) {
   EXPECT_EQ(store.unsyncedAudit()->size(), 1u) << "refused settings are not audited as changes";
 }
 
-TEST(DeviceStore, RosterKeepsRolesAndPinHashesAsGiven) {
+TEST(DeviceStore, RosterKeepsPinHashesAsGivenAndRolesInCoresSpelling) {
   TempDir dir;
   DeviceStore store = openStore(dir.file("device.db"));
   Clinician a{"c1", "Alex Kim", "OT", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", true};
   Clinician b{"c2", "Bo Lee", "OTA", "$argon2id$v=19$m=65536,t=2,p=1$eHh4$eXl5", true};
   ASSERT_TRUE(store.upsertClinician(a).ok());
   ASSERT_TRUE(store.upsertClinician(b).ok());
+  a.role = "ot";  // read back as core::toString(Role::ot)
+  b.role = "ota";
+  EXPECT_EQ(store.clinician("c1")->value(), a);
+  Clinician unknown{"c3", "Cy", "therapist", "", true};
+  EXPECT_EQ(store.upsertClinician(unknown).error().errc, StoreErrc::invalid) << "an unknown role is refused";
   b.active = false;
   ASSERT_TRUE(store.upsertClinician(b).ok());
   EXPECT_EQ(store.clinician("c2")->value(), b);

@@ -125,7 +125,8 @@ struct AuditEntry {
 struct Clinician {
   std::string id;
   std::string displayName;
-  std::string role;     // "OT" "OTA" "PT" "PTA" "SLP" "supervisor" "admin" (opaque to the store)
+  std::string role;     // core::Role in its spelling: "ot" "ota" "pt" "pta" "slp" "supervisor" "admin"
+                        // (any case is accepted and stored lower-case; an unknown role is refused)
   std::string pinHash;  // Argon2id string from the crypto module (opaque to the store)
   bool active = true;
   friend bool operator==(const Clinician&, const Clinician&) = default;
