@@ -345,6 +345,10 @@ void Runner::run(const FrameFn& frame, SettledHandler* settled) {
     if (got) {
       do {
         handleEvent(&event);
+        // ImGui 1.86 reads a key's state once per frame: a key pressed and released before the next frame
+        // (xdotool's Return, a fast finger on a USB keypad, a busy machine) would never be seen pressed.
+        // A frame comes between a key going down and the events after it.
+        if (event.type == SDL_KEYDOWN) break;
       } while (SDL_PollEvent(&event) != 0);
     }
     if (s.quit) break;
