@@ -430,21 +430,10 @@ SyncState SyncWorker::state() const {
 
 SyncState SyncWorker::status() const {
   std::lock_guard lock(m_impl->mutex);
-  const SyncState& s = m_impl->state;
-  SyncState out;
-  out.running = s.running;
-  out.pending = s.pending;
-  out.uploaded = s.uploaded;
-  out.rejected = s.rejected;
-  out.lastSuccess = s.lastSuccess;
-  out.lastError = s.lastError;
-  out.needsEnrollment = s.needsEnrollment;
-  out.consecutiveFailures = s.consecutiveFailures;
-  out.nextAttempt = s.nextAttempt;
-  out.configEtag = s.configEtag;
-  out.configVersion = s.configVersion;
-  out.summaryDate = s.summaryDate;
-  out.summaryAt = s.summaryAt;
+  // Everything but the summary's body: moved aside (not copied) while the rest is copied.
+  std::string body = std::move(m_impl->state.summaryJson);
+  SyncState out = m_impl->state;
+  m_impl->state.summaryJson = std::move(body);
   return out;
 }
 
