@@ -40,7 +40,7 @@ struct SessionCardView {
   std::string initials;
   std::string clinician;
   std::string activity;  // "97110 Therapeutic exercise", "Paused: rest", "Ended – review"
-  std::string elapsed;   // "12 min"
+  std::string elapsed;   // "8 min timed": the session's timed minutes (SessionFigures)
   bool running = false;
 };
 
@@ -144,7 +144,8 @@ struct SessionView {
   std::string context;  // "Medicare · OT · Telehealth"
   std::vector<ActivityTileView> tiles;
   std::string runningName;  // "97530 Therapeutic activities"; empty when nothing runs
-  std::string clock;        // "12:04" elapsed on the running activity
+  std::string clock;        // "12:04": the running activity's time in this session (or the pause's)
+  std::string clockLabel;   // what the clock counts: "on 97110 in this session", "paused for"
   bool paused = false;
   std::string pausedText;  // "Paused: rest · 1:20"
   bool pauseChipsOpen = false;

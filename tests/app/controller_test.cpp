@@ -251,8 +251,11 @@ TEST_F(Fixture, AutoLockKeepsARunningSessionOnScreenWithItsTimersOneTapAway) {
   const auto* s = controller->session(id);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->derive(clock.now()).running->code, "97110");
-  for (const auto& e : s->events())
-    if (e.type != core::EventType::session_opened) EXPECT_EQ(e.clinicianId, "c-dana");
+  for (const auto& e : s->events()) {
+    if (e.type != core::EventType::session_opened) {
+      EXPECT_EQ(e.clinicianId, "c-dana");
+    }
+  }
   auto audit = store->auditForSession(id);
   ASSERT_TRUE(audit);
   EXPECT_EQ(std::count_if(audit->begin(), audit->end(),
@@ -295,7 +298,7 @@ TEST_F(Fixture, AClinicThatWantsThePinForEverythingGetsTheLockScreenAndTheTimerR
   const auto lock = controller->lockView();
   ASSERT_EQ(lock.cards.size(), 1u);
   EXPECT_TRUE(lock.cards[0].running);
-  EXPECT_EQ(lock.cards[0].elapsed, "12 min");
+  EXPECT_EQ(lock.cards[0].elapsed, "12 min timed");
   // Unlocking from the card goes straight back to the session, still running.
   tap(intent::OpenCard{lock.cards[0].sessionId});
   tap(intent::KeyText{"1111"});
@@ -335,6 +338,61 @@ TEST_F(Fixture, TheLiveBarAndTheReviewShowTheEnginesUnits) {
   for (std::size_t i = 0; i < review.lines.size(); ++i)
     EXPECT_EQ(review.lines[i].units, std::to_string(engine.value().codes[i].units));
   EXPECT_EQ(review.lines[1].assistant, "13 by assistant");
+}
+
+TEST_F(Fixture, TheSessionsMinutesAreOneNumberOnHomeTheLockCardTheLiveBarAndReview) {
+  // 4 min 30 s and 3 min 40 s: 8 min 10 s on the clock, but the engine counts whole minutes per code,
+  // 4 + 3 = 7, and bills on those. Every screen says 7 (Home once said 8 and Review 7).
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  tap(intent::StartActivity{"97530"});
+  advance(4min + 30s);
+  tap(intent::StartActivity{"97110"});
+  advance(3min + 40s);
+  EXPECT_EQ(controller->sessionView().bar.timed, "Timed 7 min");
+  for (const auto& t : controller->sessionView().tiles) {
+    if (t.code == "97110") {
+      EXPECT_EQ(t.minutes, "3 min");
+    }
+  }
+  tap(intent::GoHome{});
+  ASSERT_EQ(controller->homeView().sessions.size(), 1u);
+  EXPECT_EQ(controller->homeView().sessions[0].minutes, "7 min timed");
+  tap(intent::Lock{});
+  ASSERT_EQ(controller->lockView().cards.size(), 1u);
+  EXPECT_EQ(controller->lockView().cards[0].elapsed, "7 min timed");
+  tap(intent::OpenCard{controller->lockView().cards[0].sessionId});
+  tap(intent::KeyText{"1111"});
+  tap(intent::PinSubmit{});
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  tap(intent::StopActivity{});
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  EXPECT_EQ(controller->reviewView().totals.rfind("Timed 7 min · Treatment 7 min", 0), 0u)
+      << controller->reviewView().totals;
+}
+
+TEST_F(Fixture, TheBigClockSaysWhatItCountsAndAPerformerSwitchDoesNotRestartIt) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  tap(intent::StartActivity{"97110"});
+  advance(2min);
+  tap(intent::SetPerformer{core::Performer::assistant});
+  advance(1min);
+  auto v = controller->sessionView();
+  EXPECT_EQ(v.clock, "3:00");  // the activity's time in the session, as its tile shows it
+  EXPECT_EQ(v.clockLabel, "on 97110 in this session");
+  tap(intent::StartActivity{"97530"});
+  advance(1min);
+  tap(intent::StartActivity{"97110"});  // back to 97110: its clock continues
+  advance(30s);
+  v = controller->sessionView();
+  EXPECT_EQ(v.clock, "3:30");
+  for (const auto& t : v.tiles) {
+    if (t.code == "97110") {
+      EXPECT_EQ(t.minutes, "3 min");
+    }
+  }
 }
 
 TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {

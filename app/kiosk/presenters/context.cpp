@@ -184,6 +184,46 @@ core::Result<core::UnitsResult, std::string> KioskContext::unitsFor(const core::
   return r.value();
 }
 
+SessionFigures KioskContext::figuresFor(const core::Session& s) const {
+  SessionFigures f;
+  f.summary = s.derive(clock.now(), rules.catalog);
+  auto r = core::computeUnits(core::sessionInput(s.header(), f.summary, rules.catalog),
+                              payerOf(s.header().payerProfile), rules.catalog);
+  if (!r) {
+    // The engine could not count it (an unknown code from an old configuration): the recorded minutes,
+    // and the reason where the units would be.
+    f.error = r.error().message;
+    f.timed = std::chrono::floor<std::chrono::minutes>(f.summary.timedTime);
+    f.treatment = std::chrono::floor<std::chrono::minutes>(f.summary.treatmentTime);
+    return f;
+  }
+  f.units = std::move(r.value());
+  f.timed = f.units->totalTimed;
+  f.treatment = f.units->totalTreatment;
+  f.totalUnits = f.units->totalUnits;
+  return f;
+}
+
+std::chrono::minutes SessionFigures::codeMinutes(const std::string& code) const {
+  if (units) {
+    for (const auto& c : units->codes)
+      if (c.code == code) return c.total;
+  }
+  // Not counted by the engine (nothing recorded, or an add-on reported under its first code).
+  std::chrono::milliseconds t{};
+  for (const auto& c : summary.codes)
+    if (c.code == code) t += c.total();
+  return std::chrono::floor<std::chrono::minutes>(t);
+}
+
+std::string SessionFigures::timedText() const {
+  return std::to_string(timed.count()) + " min timed";
+}
+
+std::string SessionFigures::unitsText() const {
+  return units ? app::unitsText(totalUnits) : "units: error";
+}
+
 const core::PayerProfile& KioskContext::payerOf(const std::string& name) const {
   if (const auto* p = rules.findPayer(name)) return *p;
   if (const auto* p = rules.findPayer("medicare")) return *p;
@@ -265,7 +305,8 @@ std::string KioskContext::formatClock(std::chrono::milliseconds elapsed) const {
 
 SessionCardView KioskContext::cardFor(const core::Session& s) const {
   SessionCardView c;
-  const auto sum = s.derive(clock.now(), rules.catalog);
+  const auto figures = figuresFor(s);
+  const auto& sum = figures.summary;
   c.sessionId = s.header().id;
   c.initials = s.header().patient.initials;
   c.clinician = clinicianName(s.header().renderingClinicianId);
@@ -276,7 +317,7 @@ SessionCardView KioskContext::cardFor(const core::Session& s) const {
     c.activity = "Paused: " + pauseLabel(*sum.pausedFor);
   else
     c.activity = statusLabel(s.status(), false);
-  c.elapsed = minutesText(sum.treatmentTime);
+  c.elapsed = figures.timedText();  // the session's, as Home and Review count it
   return c;
 }
 

@@ -54,6 +54,22 @@ struct KioskSettings {
 
 float emForTextSize(const std::string& textSize);
 
+// What a session is worth so far, as the rules engine counts it: every screen that shows a session's minutes
+// or units (Home, the lock card, the session's live bar, Review, the supervisor) takes them from here, so
+// they never disagree (whole minutes per code, summed; not the floor of the summed milliseconds).
+struct SessionFigures {
+  core::SessionSummary summary;            // derived at the moment asked
+  std::optional<core::UnitsResult> units;  // nullopt when the engine refused the session (see error)
+  std::string error;                       // the engine's reason, for the screen
+  std::chrono::minutes timed{};            // timed codes' minutes
+  std::chrono::minutes treatment{};        // timed and untimed
+  int totalUnits = 0;
+  // The minutes of one code in this session (a tile, the running clock's label).
+  [[nodiscard]] std::chrono::minutes codeMinutes(const std::string& code) const;
+  [[nodiscard]] std::string timedText() const;  // "8 min timed"
+  [[nodiscard]] std::string unitsText() const;  // "1 unit", or "units: error"
+};
+
 // Why the PIN pad is shown, and what happens after the right PIN.
 enum class PinPurpose { kLogin, kSign, kVoid };
 struct PinRequest {
@@ -122,6 +138,7 @@ class KioskContext {
   const core::Session* current() const;
   const core::Session* session(const std::string& id) const;
   core::Result<core::UnitsResult, std::string> unitsFor(const core::Session& s) const;
+  SessionFigures figuresFor(const core::Session& s) const;  // at the clock's now
   // The profile a payer name bills under in this clinic; Medicare's when the name is unknown here.
   const core::PayerProfile& payerOf(const std::string& name) const;
   std::string payerLabel(const std::string& name) const;  // "Medicare Part B"; the name itself when unknown

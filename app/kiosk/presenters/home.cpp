@@ -20,7 +20,8 @@ HomeView HomePresenter::build() const {
   const auto now = m_ctx.clock.now();
   const auto dayStart = startOfLocalDay(now.wall, m_ctx.zone);
   for (const auto& [id, s] : m_ctx.book.sessions()) {
-    const auto sum = s.derive(now, m_ctx.rules.catalog);
+    const auto figures = m_ctx.figuresFor(s);
+    const auto& sum = figures.summary;
     const bool mine =
         std::find(sum.clinicians.begin(), sum.clinicians.end(), m_ctx.clinicianId) != sum.clinicians.end();
     if (!mine && s.header().renderingClinicianId != m_ctx.clinicianId) continue;
@@ -31,14 +32,13 @@ HomeView HomePresenter::build() const {
     r.sessionId = id;
     r.initials = s.header().patient.initials;
     r.status = m_ctx.statusFor(s, sum.running.has_value());
-    r.minutes = minutesText(sum.timedTime) + " timed";
+    r.minutes = figures.timedText();
     if (r.status == "Rejected by the server") {
       if (const auto up = m_ctx.latestUpload(id))
         v.notices.push_back(r.initials + ": rejected by the server – " + up->lastError +
                             ". Open it and tap Correct to fix it.");
     }
-    auto units = m_ctx.unitsFor(s);
-    r.units = units ? unitsText(units.value().totalUnits) : "units: error";
+    r.units = figures.unitsText();
     v.sessions.push_back(std::move(r));
   }
   v.message = m_ctx.message.empty() ? m_ctx.afterSignMessage() : m_ctx.message;

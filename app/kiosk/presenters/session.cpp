@@ -42,17 +42,22 @@ SessionView SessionPresenter::build() const {
   if (s == nullptr) return v;
   const auto now = m_ctx.clock.now();
   const auto& catalog = m_ctx.rules.catalog;
-  const auto sum = s->derive(now, catalog);
+  const auto figures = m_ctx.figuresFor(*s);
+  const auto& sum = figures.summary;
   const auto& h = s->header();
   v.sessionId = h.id;
   v.patient = h.patient.initials;
   v.context = m_ctx.payerLabel(h.payerProfile) + " · " + disciplineLabel(h.discipline) +
               (h.telehealth ? " · Telehealth" : "");
   v.ended = s->status() != SessionStatus::open;
-  auto minutesFor = [&](const std::string& code) {
+  // A code's time so far, to the second, counted as the engine counts it (each performer's seconds, whole):
+  // the big clock shows it, so its minutes are always the tile's and the units' minutes.
+  auto timeOf = [&](const std::string& code) {
     std::chrono::milliseconds t{};
     for (const auto& c : sum.codes)
-      if (c.code == code) t += c.total();
+      if (c.code == code)
+        t += std::chrono::floor<std::chrono::seconds>(c.therapist) +
+             std::chrono::floor<std::chrono::seconds>(c.assistant);
     return t;
   };
   std::vector<std::string> codes;
@@ -61,15 +66,18 @@ SessionView SessionPresenter::build() const {
     if (std::find(codes.begin(), codes.end(), c.code) == codes.end()) codes.push_back(c.code);
   for (const auto& code : codes) {
     const auto* info = catalog.find(code);
-    if (info != nullptr && !info->timed && minutesFor(code) == 0ms)
+    if (info != nullptr && !info->timed && timeOf(code) == 0ms)
       continue;  // untimed: via "Add untimed service"
-    v.tiles.push_back({code, m_ctx.codeName(code), minutesText(minutesFor(code)),
+    v.tiles.push_back({code, m_ctx.codeName(code), minutesText(figures.codeMinutes(code)),
                        sum.running && sum.running->code == code});
   }
   if (sum.running) {
     v.runningName = sum.running->code + " " + m_ctx.codeName(sum.running->code) +
                     (sum.running->performer == Performer::assistant ? " (assistant)" : "");
-    v.clock = m_ctx.formatClock(sum.running->elapsed);
+    // The activity's whole time in this session, as its tile and the units count it: a performer switch
+    // or a second turn on the same activity continues it instead of starting again at 0:00.
+    v.clock = m_ctx.formatClock(timeOf(sum.running->code));
+    v.clockLabel = "on " + sum.running->code + " in this session";
   } else if (sum.pausedFor) {
     v.paused = true;
     const auto pausedFor = sum.pauses.empty() ? 0ms : sum.pauses.back().end - sum.pauses.back().start;
@@ -92,11 +100,10 @@ SessionView SessionPresenter::build() const {
     v.untimedCodes.push_back({info.code, info.shortName, false});
   }
   const auto& payer = m_ctx.payerOf(h.payerProfile);
-  auto units = core::computeUnits(core::sessionInput(h, sum, catalog), payer, catalog);
-  v.bar.timed = "Timed " + minutesText(sum.timedTime);
-  v.bar.treatment = "Treatment " + minutesText(sum.treatmentTime);
-  if (units) {
-    const auto& u = units.value();
+  v.bar.timed = "Timed " + std::to_string(figures.timed.count()) + " min";
+  v.bar.treatment = "Treatment " + std::to_string(figures.treatment.count()) + " min";
+  if (figures.units) {
+    const auto& u = *figures.units;
     v.bar.units = unitsText(u.totalUnits) + " (" + payerLabel(payer) +
                   (payer.rule == core::UnitRule::cms ? ", 8-minute rule)" : ", per code)");
     const bool hint = m_ctx.settings.showNextUnit;
@@ -106,7 +113,7 @@ SessionView SessionPresenter::build() const {
     } else if (hint && sum.running) {
       // Per-code rule: the running code's own next unit (its midpoint, then every unit length after it).
       if (const auto* info = catalog.find(sum.running->code); info != nullptr && info->timed) {
-        const auto m = std::chrono::duration_cast<std::chrono::minutes>(minutesFor(sum.running->code));
+        const auto m = figures.codeMinutes(sum.running->code);
         const int have = core::unitsByMidpoint(m, info->unitLength, info->midpoint);
         const auto nextAt = info->midpoint + info->unitLength * have;
         v.bar.nextUnit =
@@ -114,7 +121,7 @@ SessionView SessionPresenter::build() const {
       }
     }
   } else {
-    v.bar.units = "Units: " + units.error().message;
+    v.bar.units = "Units: " + figures.error;
   }
   v.error = m_ctx.error;
   if (!m_ctx.lockedClinician.empty()) {

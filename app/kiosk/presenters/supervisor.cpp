@@ -32,17 +32,17 @@ SupervisorView SupervisorPresenter::build() const {
   std::map<std::string, Agg> byClinician;
   for (const core::Session* s : m_ctx.book.today()) {
     const auto& header = s->header();
-    const auto sum = s->derive(now, m_ctx.rules.catalog);
+    const auto figures = m_ctx.figuresFor(*s);
+    const auto& sum = figures.summary;
     auto& a = byClinician[s->header().renderingClinicianId];
     ++a.sessions;
-    auto units = m_ctx.unitsFor(*s);
-    if (units) {
-      a.timed += units.value().totalTimed.count();
-      a.treatment += units.value().totalTreatment.count();
-      a.units += units.value().totalUnits;
-      for (const auto& code : units.value().codes)
+    a.timed += figures.timed.count();
+    a.treatment += figures.treatment.count();
+    a.units += figures.totalUnits;
+    if (figures.units) {
+      for (const auto& code : figures.units->codes)
         if (code.timed) a.timedUnits += code.units;
-      a.flags += static_cast<int>(units.value().warnings.size());
+      a.flags += static_cast<int>(figures.units->warnings.size());
     }
     for (const auto& seg : sum.segments) a.onTheClock.emplace_back(seg.start, seg.end);
     a.flags += static_cast<int>(sum.flags.size());
@@ -50,8 +50,8 @@ SupervisorView SupervisorPresenter::build() const {
     r.sessionId = header.id;
     r.initials = header.patient.initials + " · " + m_ctx.clinicianName(header.renderingClinicianId);
     r.status = m_ctx.statusFor(*s, sum.running.has_value());
-    r.minutes = minutesText(sum.timedTime) + " timed";
-    r.units = units ? unitsText(units.value().totalUnits) : "–";
+    r.minutes = figures.timedText();
+    r.units = figures.units ? figures.unitsText() : "–";
     if (const auto* up = m_ctx.latestUpload(header.id); up && up->state == platform::OutboxState::rejected) {
       r.status = "Rejected by the server";
       v.problems.push_back(r.initials + ": rejected by the server – " + up->lastError);

@@ -53,6 +53,7 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
   if (!view.runningName.empty()) {
     ui.textWrapped(view.runningName, TextStyle::kBold);
     ui.text(view.clock, TextStyle::kClock);
+    ui.text(view.clockLabel, TextStyle::kMuted);
     if (ui.button("Stop", 7.5f, Tone::kNormal)) out.push_back(intent::StopActivity{});
     ui.sameLine();
     if (ui.button("Pause", 7.5f, Tone::kNormal)) out.push_back(intent::Pause{});
