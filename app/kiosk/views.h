@@ -25,6 +25,7 @@ struct Choice {
   std::string id;     // what the intent carries back
   std::string label;  // what the button shows
   bool selected = false;
+  bool enabled = true;  // shown greyed when false (the reason is next to it)
 };
 
 struct ClinicianTileView {
@@ -119,9 +120,14 @@ struct NewSessionView {
   std::vector<Choice> payers;
   std::vector<Choice> disciplines;
   std::vector<Choice> diagnoses;  // quick-pick, several may be selected (up to 4)
+  std::string disciplineNote;     // "PT and SLP need a supervisor": why some are greyed
   bool telehealth = false;
   std::string error;
   bool canStart = false;
+  // The patient already has a session of this discipline today: said before a second one starts, and
+  // "Start session" becomes "Start another session".
+  std::string repeatWarning;
+  bool confirmRepeat = false;
 };
 
 struct ActivityTileView {

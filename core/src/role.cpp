@@ -58,4 +58,8 @@ Discipline usualDiscipline(Role role) noexcept {
   }
 }
 
+bool mayStartDiscipline(Role role, Discipline discipline) noexcept {
+  return canSupervise(role) || usualDiscipline(role) == discipline;
+}
+
 }  // namespace unitclock::core

@@ -395,6 +395,60 @@ TEST_F(Fixture, TheBigClockSaysWhatItCountsAndAPerformerSwitchDoesNotRestartIt) 
   }
 }
 
+TEST_F(Fixture, AnOtStartsOnlyOtSessionsWhileASupervisorMayStartAnyDiscipline) {
+  login("c-dana", "1111");
+  tap(intent::NewSession{});
+  auto v = controller->newSessionView();
+  ASSERT_EQ(v.disciplines.size(), 3u);
+  EXPECT_TRUE(v.disciplines[0].enabled);   // OT
+  EXPECT_FALSE(v.disciplines[1].enabled);  // PT
+  EXPECT_FALSE(v.disciplines[2].enabled);  // SLP
+  EXPECT_EQ(v.disciplineNote, "PT and SLP need a supervisor");
+  tap(intent::SelectDiscipline{"pt"});  // a physical keyboard or a stale screen can still send it
+  v = controller->newSessionView();
+  EXPECT_TRUE(v.disciplines[0].selected);
+  EXPECT_EQ(v.error, "Only a supervisor can start a PT session.");
+  tap(intent::GoHome{});
+  tap(intent::Lock{});
+
+  login("c-jordan", "9999");
+  tap(intent::NewSession{});
+  tap(intent::SelectDiscipline{"pt"});
+  tap(intent::KeyText{"MRN9"});
+  tap(intent::Focus{Field::kInitials});
+  tap(intent::KeyText{"AB"});
+  tap(intent::StartSession{});
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_EQ(controller->session(controller->sessionView().sessionId)->header().discipline,
+            core::Discipline::pt);
+}
+
+TEST_F(Fixture, ASecondSessionForAPatientAlreadySeenTodayAsksFirst) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  const std::string first = controller->sessionView().sessionId;
+  tap(intent::StartActivity{"97110"});
+  advance(10min);
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  tap(intent::Back{});       // Review → Home, the session ended and waiting to be signed
+  newSession("MRN7", "kw");  // taps Start session once
+  ASSERT_EQ(controller->screen(), Screen::kNewSession);
+  auto v = controller->newSessionView();
+  EXPECT_TRUE(v.confirmRepeat);
+  EXPECT_EQ(
+      v.repeatWarning.rfind("KW already has an OT session today (Ended – review, Dana Ortiz, 15:00)", 0), 0u)
+      << v.repeatWarning;
+  tap(intent::StartSession{});  // the second tap starts it
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_NE(controller->sessionView().sessionId, first);
+
+  // Another patient is not asked about.
+  tap(intent::GoHome{});
+  newSession("MRN8", "zz");
+  EXPECT_EQ(controller->screen(), Screen::kSession);
+}
+
 TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   login("c-dana", "1111");
   newSession("MRN8", "rm");

@@ -36,5 +36,17 @@ TEST(Role, AssistantsTreatUnderTheirTherapistsDiscipline) {
   EXPECT_EQ(usualDiscipline(Role::supervisor), Discipline::ot);
 }
 
+TEST(Role, TherapistsAndAssistantsStartOnlyTheirOwnDisciplineAndSupervisorsAny) {
+  EXPECT_TRUE(mayStartDiscipline(Role::ot, Discipline::ot));
+  EXPECT_FALSE(mayStartDiscipline(Role::ot, Discipline::pt));
+  EXPECT_FALSE(mayStartDiscipline(Role::ota, Discipline::slp));
+  EXPECT_TRUE(mayStartDiscipline(Role::pta, Discipline::pt));
+  EXPECT_FALSE(mayStartDiscipline(Role::slp, Discipline::ot));
+  for (auto d : {Discipline::ot, Discipline::pt, Discipline::slp}) {
+    EXPECT_TRUE(mayStartDiscipline(Role::supervisor, d));
+    EXPECT_TRUE(mayStartDiscipline(Role::admin, d));
+  }
+}
+
 }  // namespace
 }  // namespace unitclock::core

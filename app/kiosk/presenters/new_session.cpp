@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <unitclock/core/payer.h>
+#include <unitclock/core/role.h>
 #include <unitclock/core/uuid.h>
 
 #include "format.h"
@@ -33,8 +34,27 @@ void NewSessionPresenter::enter() {
   m_diagnoses.clear();
   m_telehealth = false;
   m_payer = "medicare";
+  m_confirmRepeat = false;
   if (const auto* me = m_ctx.me()) m_discipline = disciplineForRole(me->role);
   m_ctx.focus = Field::kMrn;
+}
+
+bool NewSessionPresenter::mayStart(core::Discipline d) const {
+  const auto* me = m_ctx.me();
+  const auto role = me != nullptr ? core::parseRole(me->role) : std::nullopt;
+  return role && core::mayStartDiscipline(*role, d);
+}
+
+const core::Session* NewSessionPresenter::earlierToday() const {
+  const auto mrn = trim(m_mrn);
+  if (mrn.empty()) return nullptr;
+  for (const core::Session* s : m_ctx.book.today()) {
+    const auto& h = s->header();
+    if (trim(h.patient.mrn) == mrn && h.discipline == m_discipline &&
+        s->status() != core::SessionStatus::voided)
+      return s;
+  }
+  return nullptr;
 }
 
 std::vector<std::pair<std::string, std::string>> NewSessionPresenter::diagnosisChoices() const {
@@ -61,15 +81,34 @@ NewSessionView NewSessionPresenter::build() const {
   v.focus = m_ctx.focus;
   // The clinic's payers: the built-in profiles (or the clinic's own of those names), then its others.
   for (const auto& p : m_ctx.rules.payers) v.payers.push_back({p.name, payerLabel(p), p.name == m_payer});
-  for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp})
-    v.disciplines.push_back({std::string(core::toString(d)), disciplineLabel(d), d == m_discipline});
+  std::string others;
+  for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp}) {
+    const bool may = mayStart(d);
+    v.disciplines.push_back({std::string(core::toString(d)), disciplineLabel(d), d == m_discipline, may});
+    if (!may) others += (others.empty() ? "" : " and ") + disciplineLabel(d);
+  }
+  if (!others.empty()) v.disciplineNote = others + " need a supervisor";
   for (const auto& [code, label] : diagnosisChoices()) {
     const bool sel = std::find(m_diagnoses.begin(), m_diagnoses.end(), code) != m_diagnoses.end();
     v.diagnoses.push_back({code, label, sel});
   }
   v.telehealth = m_telehealth;
   v.error = m_ctx.error;
-  v.canStart = !m_mrn.empty() && !m_initials.empty();
+  v.canStart = !m_mrn.empty() && !m_initials.empty() && mayStart(m_discipline);
+  if (m_confirmRepeat) {
+    if (const auto* earlier = earlierToday()) {
+      const auto sum = earlier->derive(m_ctx.clock.now(), m_ctx.rules.catalog);
+      const auto opened = earlier->events().empty() ? m_ctx.clock.now().wall : earlier->events().front().wall;
+      v.repeatWarning = earlier->header().patient.initials + " already has " +
+                        (m_discipline == core::Discipline::pt ? "a " : "an ") +
+                        disciplineLabel(m_discipline) + " session today (" +
+                        m_ctx.statusFor(*earlier, sum.running.has_value()) + ", " +
+                        m_ctx.clinicianName(earlier->header().renderingClinicianId) + ", " +
+                        timeOfDay(opened, m_ctx.zone, false) +
+                        "). Both are billed as one day. Open that one from Home, or start another.";
+      v.confirmRepeat = true;
+    }
+  }
   return v;
 }
 
@@ -79,7 +118,10 @@ void NewSessionPresenter::apply(const Intent& intent) {
     if (m_ctx.focus == Field::kInitials) return &m_initials;
     return nullptr;
   };
-  if (applyTyping(m_ctx.focus, intent, fieldText())) return;
+  if (applyTyping(m_ctx.focus, intent, fieldText())) {
+    m_confirmRepeat = false;  // another patient: ask again
+    return;
+  }
   std::visit(Overloaded{
                  [&](const intent::PickSchedule& i) {
                    const auto& schedule = m_ctx.settings.schedule;
@@ -88,13 +130,27 @@ void NewSessionPresenter::apply(const Intent& intent) {
                      m_mrn = schedule[n].mrn;
                      m_initials = schedule[n].initials;
                      m_payer = payerOf(schedule[n]);
-                     m_discipline = disciplineOf(schedule[n]);
+                     if (mayStart(disciplineOf(schedule[n]))) {
+                       m_discipline = disciplineOf(schedule[n]);
+                     } else {
+                       m_ctx.error = schedule[n].initials + " is scheduled for " +
+                                     disciplineLabel(disciplineOf(schedule[n])) +
+                                     "; a supervisor can start that session.";
+                     }
+                     m_confirmRepeat = false;
                    }
                    m_ctx.focus = Field::kNone;
                  },
                  [&](const intent::SelectPayer& i) { m_payer = i.payer; },
                  [&](const intent::SelectDiscipline& i) {
-                   m_discipline = core::parseDiscipline(i.discipline).value_or(m_discipline);
+                   const auto d = core::parseDiscipline(i.discipline);
+                   if (!d) return;
+                   if (!mayStart(*d)) {
+                     m_ctx.error = "Only a supervisor can start a " + disciplineLabel(*d) + " session.";
+                     return;
+                   }
+                   m_discipline = *d;
+                   m_confirmRepeat = false;
                  },
                  [&](const intent::ToggleDiagnosis& i) {
                    auto it = std::find(m_diagnoses.begin(), m_diagnoses.end(), i.code);
@@ -115,6 +171,16 @@ void NewSessionPresenter::apply(const Intent& intent) {
 void NewSessionPresenter::start() {
   if (m_mrn.empty() || m_initials.empty()) {
     m_ctx.error = "Enter the patient's MRN and initials.";
+    return;
+  }
+  if (!mayStart(m_discipline)) {
+    m_ctx.error = "Only a supervisor can start a " + disciplineLabel(m_discipline) + " session.";
+    return;
+  }
+  // A second session of the same discipline for a patient already seen today asks first: it is often
+  // the first one reopened by mistake, and both are billed as one day.
+  if (!m_confirmRepeat && earlierToday() != nullptr) {
+    m_confirmRepeat = true;
     return;
   }
   const auto bytes = platform::randomBytes(16);

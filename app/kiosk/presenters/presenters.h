@@ -75,10 +75,14 @@ class NewSessionPresenter final : public Presenter {
  private:
   void start();
   std::vector<std::pair<std::string, std::string>> diagnosisChoices() const;
+  bool mayStart(core::Discipline d) const;  // the role's own discipline; supervisors any (core/role.h)
+  // This patient's other session of the discipline today (nullptr: none), voided ones aside.
+  const core::Session* earlierToday() const;
   std::string m_mrn, m_initials, m_payer = "medicare";
   core::Discipline m_discipline = core::Discipline::ot;
   std::vector<std::string> m_diagnoses;
   bool m_telehealth = false;
+  bool m_confirmRepeat = false;  // "Start session" was tapped once for a patient already seen today
 };
 
 // The clinic's diagnosis favourites (Settings), or the built-in list: code and label.

@@ -10,7 +10,7 @@ void chips(Ui& ui, const std::vector<Choice>& choices, float widthEm, Intents& o
   for (int i = 0; i < static_cast<int>(choices.size()); ++i) {
     const auto& c = choices[static_cast<std::size_t>(i)];
     flowItem(ui, i, cols);
-    if (ui.button(c.label + "##" + c.id, widthEm, c.selected ? Tone::kSelected : Tone::kNormal))
+    if (ui.button(c.label + "##" + c.id, widthEm, c.selected ? Tone::kSelected : Tone::kNormal, c.enabled))
       out.push_back(Chosen{c.id});
   }
 }
@@ -24,7 +24,15 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
   // Portrait: one scrolling column; the keyboard shows only while a field is being typed into.
   const bool twoColumns = ui.availableEm() >= kTwoColumnMinEm;
   const float leftEm = twoColumns ? 26.0f : 0.0f;
-  ui.beginRegion("patient", leftEm, -(kTouchEm + 0.8f));
+  // The bottom row: Start session, and above it the warning about a patient already seen today, which
+  // takes room from the regions rather than pushing the button off the screen.
+  float bottomEm = kTouchEm + 0.8f;
+  if (!view.repeatWarning.empty()) {
+    const float wrap = ImGui::GetContentRegionAvail().x;
+    bottomEm += ImGui::CalcTextSize(view.repeatWarning.c_str(), nullptr, false, wrap).y / ui.em() +
+                ImGui::GetStyle().ItemSpacing.y / ui.em();
+  }
+  ui.beginRegion("patient", leftEm, -bottomEm);
   ui.text("Patient", TextStyle::kBold);
   if (ui.field("##mrn", "MRN", view.mrn, 12.0f, view.focus == Field::kMrn))
     out.push_back(intent::Focus{Field::kMrn});
@@ -47,13 +55,18 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
   if (twoColumns) {
     ui.endRegion();
     ui.sameLine(1.0f);
-    ui.beginRegion("choices", 0.0f, -(kTouchEm + 0.8f));
+    ui.beginRegion("choices", 0.0f, -bottomEm);
   } else {
     ui.gap();
   }
   ui.text("Payer", TextStyle::kBold);
   chips<intent::SelectPayer>(ui, view.payers, 9.6f, out);
   ui.text("Discipline", TextStyle::kBold);
+  // Why some are greyed, beside the heading so that the diagnoses below keep their place.
+  if (!view.disciplineNote.empty()) {
+    ui.sameLine(0.8f);
+    ui.textWrapped(view.disciplineNote, TextStyle::kMuted);
+  }
   chips<intent::SelectDiscipline>(ui, view.disciplines, 6.0f, out);
   ui.text("Diagnoses (up to 4)", TextStyle::kBold);
   const int cols = columnsFor(ui, 9.6f);
@@ -66,7 +79,10 @@ void drawNewSessionScreen(const NewSessionView& view, Ui& ui, Intents& out) {
   }
   ui.endRegion();
   ui.separator();
-  if (ui.button("Start session", 12.0f, Tone::kPrimary, view.canStart)) out.push_back(intent::StartSession{});
+  if (!view.repeatWarning.empty()) ui.textWrapped(view.repeatWarning, TextStyle::kWarning);
+  if (ui.button(view.confirmRepeat ? "Start another session" : "Start session", 12.0f,
+                view.confirmRepeat ? Tone::kWarning : Tone::kPrimary, view.canStart))
+    out.push_back(intent::StartSession{});
   ui.sameLine();
   if (ui.button(view.telehealth ? "Telehealth: on" : "Telehealth: off", 10.0f,
                 view.telehealth ? Tone::kSelected : Tone::kNormal))

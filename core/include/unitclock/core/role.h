@@ -25,4 +25,9 @@ bool canAdminister(Role role) noexcept;
 // The discipline a clinician of this role usually treats under (supervisors and administrators: OT).
 Discipline usualDiscipline(Role role) noexcept;
 
+// Whether a clinician of this role may start a session of this discipline: therapists and assistants only
+// their own (an OT cannot bill PT minutes); supervisors and administrators any, which is how a session
+// under another discipline is started when a clinic needs one.
+bool mayStartDiscipline(Role role, Discipline discipline) noexcept;
+
 }  // namespace unitclock::core
