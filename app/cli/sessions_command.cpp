@@ -183,7 +183,7 @@ int runSessions(const Options& o, std::ostream& out, std::ostream& err) {
     if (!status) return usageError(err, "--status must be open, ended, signed, synced or voided");
   }
 
-  auto store = platform::DeviceStore::open(o.db, {.mode = platform::StoreMode::ReadOnly,
+  auto store = platform::DeviceStore::open(o.db, {.mode = platform::StoreMode::kReadOnly,
                                                   .checkIntegrity = true,
                                                   .busyTimeout = std::chrono::milliseconds{5000}});
   if (!store) {

@@ -33,9 +33,9 @@ core::Result<void, std::string> Controller::seedDemo() {
       {"room", "Room 2 · Kiosk"},
       {"clinic_id", "demo-clinic"},
       {"device_id", "demo-kiosk-1"},
-      {"favourites.ot", "97530,97110,97535,97112,97140,97129"},
-      {"favourites.pt", "97110,97112,97116,97140,97530,97535"},
-      {"favourites.slp", "97129,97130,97530"},
+      {"favourites.ot", R"(["97530", "97110", "97535", "97112", "97140", "97129"])"},
+      {"favourites.pt", R"(["97110", "97112", "97116", "97140", "97530", "97535"])"},
+      {"favourites.slp", R"(["97129", "97130", "97530"])"},
       {"schedule",  // wire::scheduleDocument, as the sync link saves the server's
        R"([{"time":"08:30","mrn":"MRN1001","initials":"JD","payer":"medicare","discipline":"ot"},)"
        R"({"time":"09:15","mrn":"MRN1002","initials":"AB","payer":"commercial","discipline":"pt"},)"

@@ -62,21 +62,21 @@ namespace {
 std::string enrollmentProblem(const platform::SyncError& e, const std::string& url) {
   if (e.httpStatus == 0) {
     switch (e.transport) {
-      case platform::HttpErrc::invalid_url:
+      case platform::HttpErrc::kInvalidUrl:
         return "the server URL is not a web address. It looks like https://billing.clinic.example.";
-      case platform::HttpErrc::insecure_refused:
+      case platform::HttpErrc::kInsecureRefused:
         return "this device talks to a billing server on another machine only over https. Use the "
                "https:// address.";
-      case platform::HttpErrc::cannot_connect:
+      case platform::HttpErrc::kCannotConnect:
         return "the billing server at " + url +
                " could not be reached. Check the address and that this "
                "device is on the clinic's network.";
-      case platform::HttpErrc::timeout:
+      case platform::HttpErrc::kTimeout:
         return "the billing server did not answer in time. Try again in a minute.";
-      case platform::HttpErrc::tls:
+      case platform::HttpErrc::kTls:
         return "this device does not trust the billing server's certificate (or it is for another "
                "name). Ask whoever runs the server to check its certificate.";
-      case platform::HttpErrc::transfer:
+      case platform::HttpErrc::kTransfer:
         return "the connection to the billing server broke off. Try again.";
     }
   }
@@ -224,7 +224,7 @@ std::string SyncLink::waitUntilEmpty(double seconds) {
   // Count what is really waiting in the store (a second, read-only connection), including uploads that
   // are backing off; rejected sessions are not waiting.
   platform::StoreOptions ro;
-  ro.mode = platform::StoreMode::ReadOnly;
+  ro.mode = platform::StoreMode::kReadOnly;
   ro.checkIntegrity = false;
   auto store = platform::DeviceStore::open(m_storePath, ro);
   if (!store) return "cannot read the outbox: " + store.error().message;

@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
       startupMs.push_back(ms(c - a));
       auto d = Clock::now();
       auto unchecked = platform::DeviceStore::open(
-          path, {.mode = platform::StoreMode::ReadWrite, .checkIntegrity = false, .busyTimeout = 5000ms});
+          path, {.mode = platform::StoreMode::kReadWrite, .checkIntegrity = false, .busyTimeout = 5000ms});
       auto e = Clock::now();
       if (!unchecked) die(unchecked.error().message);
       openNoCheckMs.push_back(ms(e - d));

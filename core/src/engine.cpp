@@ -46,15 +46,15 @@ EngineError makeError(EngineError::Kind kind, const std::string& item, std::stri
 std::optional<EngineError> checkTimes(const std::string& code, seconds a, seconds b,
                                       const std::vector<TimeBlock>& blocks) {
   if (a < seconds{0} || b < seconds{0}) {
-    return makeError(EngineError::Kind::negativeTime, code, code + ": minutes cannot be negative");
+    return makeError(EngineError::Kind::kNegativeTime, code, code + ": minutes cannot be negative");
   }
   for (const auto& block : blocks) {
     if (block.end < block.start) {
-      return makeError(EngineError::Kind::negativeTime, code, code + ": a time block ends before it starts");
+      return makeError(EngineError::Kind::kNegativeTime, code, code + ": a time block ends before it starts");
     }
   }
   if (a + b > kMaxItem) {
-    return makeError(EngineError::Kind::tooLong, code, code + ": more than 24 hours recorded on one code");
+    return makeError(EngineError::Kind::kTooLong, code, code + ": more than 24 hours recorded on one code");
   }
   return std::nullopt;
 }
@@ -73,15 +73,15 @@ Result<std::vector<Service>, EngineError> groupTimed(const EngineInput& input, c
   for (const auto& item : input.timed) {
     const CodeInfo* info = catalog.find(item.code);
     if (info == nullptr) {
-      return fail(makeError(EngineError::Kind::unknownCode, item.code,
+      return fail(makeError(EngineError::Kind::kUnknownCode, item.code,
                             (item.code.empty() ? std::string{"(empty)"} : item.code) + ": unknown code"));
     }
     if (!info->timed) {
-      return fail(makeError(EngineError::Kind::wrongKind, item.code,
+      return fail(makeError(EngineError::Kind::kWrongKind, item.code,
                             item.code + ": an untimed code recorded as a timed service"));
     }
     if (!seenCodes.insert(item.code).second) {
-      return fail(makeError(EngineError::Kind::duplicateCode, item.code, item.code + ": code given twice"));
+      return fail(makeError(EngineError::Kind::kDuplicateCode, item.code, item.code + ": code given twice"));
     }
     if (auto e = checkTimes(item.code, item.therapist, item.assistant, item.blocks)) return fail(*e);
     const CodeInfo* first = info->addOnOf.empty() ? info : catalog.find(info->addOnOf);
@@ -110,25 +110,26 @@ Result<std::vector<Service>, EngineError> groupUntimed(const EngineInput& input,
   for (const auto& item : input.untimed) {
     const CodeInfo* info = catalog.find(item.code);
     if (info == nullptr) {
-      return fail(makeError(EngineError::Kind::unknownCode, item.code,
+      return fail(makeError(EngineError::Kind::kUnknownCode, item.code,
                             (item.code.empty() ? std::string{"(empty)"} : item.code) + ": unknown code"));
     }
     if (info->timed) {
-      return fail(makeError(EngineError::Kind::wrongKind, item.code,
+      return fail(makeError(EngineError::Kind::kWrongKind, item.code,
                             item.code + ": a timed code recorded as an untimed service"));
     }
     for (const auto& s : services) {
       if (s.code == item.code) {
-        return fail(makeError(EngineError::Kind::duplicateCode, item.code, item.code + ": code given twice"));
+        return fail(
+            makeError(EngineError::Kind::kDuplicateCode, item.code, item.code + ": code given twice"));
       }
     }
     if (auto e = checkTimes(item.code, item.duration, seconds{0}, item.blocks)) return fail(*e);
     if (item.assistant < seconds{0}) {
       return fail(
-          makeError(EngineError::Kind::negativeTime, item.code, item.code + ": minutes cannot be negative"));
+          makeError(EngineError::Kind::kNegativeTime, item.code, item.code + ": minutes cannot be negative"));
     }
     if (item.assistant > item.duration) {
-      return fail(makeError(EngineError::Kind::assistantExceeds, item.code,
+      return fail(makeError(EngineError::Kind::kAssistantExceeds, item.code,
                             item.code + ": assistant minutes exceed the service's minutes"));
     }
     Service s;

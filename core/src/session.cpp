@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 7> kErrcNames{"invalid_header", "invalid_
                                                      "not_allowed",    "missing_reason", "unknown_segment",
                                                      "overlap"};
 static_assert(kStatusNames.size() == static_cast<std::size_t>(SessionStatus::voided) + 1);
-static_assert(kErrcNames.size() == static_cast<std::size_t>(SessionErrc::overlap) + 1);
+static_assert(kErrcNames.size() == static_cast<std::size_t>(SessionErrc::kOverlap) + 1);
 
 Failure<SessionError> error(SessionErrc errc, std::string message) {
   return fail(SessionError{errc, std::move(message)});
@@ -117,7 +117,7 @@ Result<void, SessionError> validateDiagnoses(const std::vector<std::string>& cod
 }  // namespace
 
 Result<void, SessionError> validateHeader(const SessionHeader& h) {
-  const auto bad = [](std::string message) { return error(SessionErrc::invalid_header, std::move(message)); };
+  const auto bad = [](std::string message) { return error(SessionErrc::kInvalidHeader, std::move(message)); };
   if (!isUuidV4(h.id)) return bad("Session id \"" + h.id + "\" is not a version-4 UUID.");
   if (isBlank(h.clinicId)) return bad("The session has no clinic.");
   if (isBlank(h.deviceId)) return bad("The session has no device id.");
@@ -135,7 +135,7 @@ Result<void, SessionError> validateHeader(const SessionHeader& h) {
   if (h.placeOfService.size() != 2 || !isDigit(h.placeOfService[0]) || !isDigit(h.placeOfService[1])) {
     return bad("Place of service \"" + h.placeOfService + "\" must be a two-digit code such as 11.");
   }
-  return validateDiagnoses(h.diagnoses, SessionErrc::invalid_header);
+  return validateDiagnoses(h.diagnoses, SessionErrc::kInvalidHeader);
 }
 
 // [SECTION] Timeline
@@ -229,7 +229,7 @@ Result<Session, SessionError> Session::restore(SessionHeader header, const std::
       return fail(std::move(err));
     }
   }
-  if (s.m_events.empty()) return error(SessionErrc::invalid_event, "The session's log is empty.");
+  if (s.m_events.empty()) return error(SessionErrc::kInvalidEvent, "The session's log is empty.");
   return s;
 }
 
@@ -237,19 +237,19 @@ Result<Session, SessionError> Session::restore(SessionHeader header, const std::
 
 Result<void, SessionError> Session::check(const Event& e) const {
   if (e.sequence != nextSequence()) {
-    return error(SessionErrc::out_of_order, "Event number " + std::to_string(e.sequence) +
-                                                " arrived where number " + std::to_string(nextSequence()) +
-                                                " was expected.");
+    return error(SessionErrc::kOutOfOrder, "Event number " + std::to_string(e.sequence) +
+                                               " arrived where number " + std::to_string(nextSequence()) +
+                                               " was expected.");
   }
-  if (e.runId.empty()) return error(SessionErrc::invalid_event, "The event has no clock run id.");
+  if (e.runId.empty()) return error(SessionErrc::kInvalidEvent, "The event has no clock run id.");
   if (!m_events.empty() && m_events.back().runId == e.runId && e.monotonic < m_events.back().monotonic) {
-    return error(SessionErrc::out_of_order, "The monotonic clock went backwards within one run.");
+    return error(SessionErrc::kOutOfOrder, "The monotonic clock went backwards within one run.");
   }
   if (!isDeviceEvent(e.type) && isBlank(e.clinicianId)) {
-    return error(SessionErrc::invalid_event, "The event does not say which clinician recorded it.");
+    return error(SessionErrc::kInvalidEvent, "The event does not say which clinician recorded it.");
   }
   if (m_events.empty() != (e.type == EventType::session_opened)) {
-    return error(SessionErrc::not_allowed, m_events.empty()
+    return error(SessionErrc::kNotAllowed, m_events.empty()
                                                ? "A session's log must start with session_opened."
                                                : "The session is already open.");
   }
@@ -258,11 +258,11 @@ Result<void, SessionError> Session::check(const Event& e) const {
 
 Result<void, SessionError> Session::checkTransition(const Event& e) const {
   const auto notAllowed = [&](std::string_view what) {
-    return error(SessionErrc::not_allowed, std::string(what) + " is not allowed in a session that is " +
+    return error(SessionErrc::kNotAllowed, std::string(what) + " is not allowed in a session that is " +
                                                std::string(toString(m_status)) + ".");
   };
   const auto invalid = [](std::string message) {
-    return error(SessionErrc::invalid_event, std::move(message));
+    return error(SessionErrc::kInvalidEvent, std::move(message));
   };
   const bool open = m_status == SessionStatus::open;
   const bool beforeSigning = open || m_status == SessionStatus::ended;
@@ -277,24 +277,24 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       return {};
     case EventType::activity_stopped:
       if (!open) return notAllowed("Stopping an activity");
-      if (!m_active) return error(SessionErrc::not_allowed, "No activity is running.");
+      if (!m_active) return error(SessionErrc::kNotAllowed, "No activity is running.");
       return {};
     case EventType::paused:
       if (!open) return notAllowed("Pausing");
-      if (m_paused) return error(SessionErrc::not_allowed, "The session is already paused.");
+      if (m_paused) return error(SessionErrc::kNotAllowed, "The session is already paused.");
       if (!e.pauseReason)
         return invalid("A pause needs a reason (rest, toileting, waiting, equipment, other, not_given).");
       return {};
     case EventType::pause_reason_set:
       if (!beforeSigning) return notAllowed("Choosing a pause's reason");
       if (!m_paused && m_pauses == 0)
-        return error(SessionErrc::not_allowed, "There is no pause to give a reason for.");
+        return error(SessionErrc::kNotAllowed, "There is no pause to give a reason for.");
       if (!e.pauseReason || *e.pauseReason == PauseReason::not_given)
         return invalid("A pause's reason is rest, toileting, waiting, equipment or other.");
       return {};
     case EventType::resumed:
       if (!open) return notAllowed("Resuming");
-      if (!m_paused) return error(SessionErrc::not_allowed, "The session is not paused.");
+      if (!m_paused) return error(SessionErrc::kNotAllowed, "The session is not paused.");
       return {};
     case EventType::performer_switched:
       if (!open) return notAllowed("Switching the performer");
@@ -312,7 +312,7 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       return {};
     case EventType::diagnoses_set:
       if (!beforeSigning) return notAllowed("Changing diagnoses");
-      return validateDiagnoses(e.codes, SessionErrc::invalid_event);
+      return validateDiagnoses(e.codes, SessionErrc::kInvalidEvent);
     case EventType::tie_preference_set:
       if (!beforeSigning) return notAllowed("Choosing between tied codes");
       if (std::any_of(e.codes.begin(), e.codes.end(), [](const std::string& c) { return isBlank(c); })) {
@@ -324,29 +324,29 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       return {};
     case EventType::segment_edited:
       if (m_status != SessionStatus::ended) {
-        return open ? error(SessionErrc::not_allowed,
+        return open ? error(SessionErrc::kNotAllowed,
                             "Segment times can be edited after the session has ended.")
                     : notAllowed("Editing a segment");
       }
       return checkEdit(e);
     case EventType::session_signed:
       if (m_status != SessionStatus::ended) {
-        return open ? error(SessionErrc::not_allowed, "End the session before signing it.")
+        return open ? error(SessionErrc::kNotAllowed, "End the session before signing it.")
                     : notAllowed("Signing");
       }
       return {};
     case EventType::session_reopened:
       if (m_status != SessionStatus::signed_ && m_status != SessionStatus::synced) {
-        return error(SessionErrc::not_allowed,
+        return error(SessionErrc::kNotAllowed,
                      "Only a signed session is reopened for a correction; this one is " +
                          std::string(toString(m_status)) + ".");
       }
       if (isBlank(e.reason))
-        return error(SessionErrc::missing_reason, "A correction after signing needs a reason.");
+        return error(SessionErrc::kMissingReason, "A correction after signing needs a reason.");
       return {};
     case EventType::session_voided:
       if (m_status == SessionStatus::voided) return notAllowed("Voiding");
-      if (isBlank(e.reason)) return error(SessionErrc::missing_reason, "Voiding a session needs a reason.");
+      if (isBlank(e.reason)) return error(SessionErrc::kMissingReason, "Voiding a session needs a reason.");
       return {};
     case EventType::session_synced:
       if (m_status != SessionStatus::signed_) return notAllowed("Marking as synced");
@@ -358,10 +358,10 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
     case EventType::app_restarted:
       if (!open) return notAllowed("Noting a restart");
       if (!m_active && !m_paused) {
-        return error(SessionErrc::not_allowed, "A restart is noted only while an activity or a pause runs.");
+        return error(SessionErrc::kNotAllowed, "A restart is noted only while an activity or a pause runs.");
       }
       if (m_events.back().runId == e.runId) {
-        return error(SessionErrc::out_of_order, "The app has not restarted since the last event.");
+        return error(SessionErrc::kOutOfOrder, "The app has not restarted since the last event.");
       }
       return {};
   }
@@ -370,35 +370,35 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
 
 Result<void, SessionError> Session::checkEdit(const Event& e) const {
   if (isBlank(e.reason))
-    return error(SessionErrc::missing_reason, "Editing a segment's times needs a reason.");
+    return error(SessionErrc::kMissingReason, "Editing a segment's times needs a reason.");
   if (!e.segmentIndex || !e.oldStart || !e.oldEnd || !e.newStart || !e.newEnd) {
-    return error(SessionErrc::invalid_event,
+    return error(SessionErrc::kInvalidEvent,
                  "A segment edit needs the segment, its old times and its new times.");
   }
   const SessionSummary now = derive();
   const int index = *e.segmentIndex;
   if (index < 0 || static_cast<std::size_t>(index) >= now.segments.size()) {
-    return error(SessionErrc::unknown_segment, "There is no segment number " + std::to_string(index) + ".");
+    return error(SessionErrc::kUnknownSegment, "There is no segment number " + std::to_string(index) + ".");
   }
   const Segment& seg = now.segments[static_cast<std::size_t>(index)];
   if (seg.start != *e.oldStart || seg.end != *e.oldEnd) {
-    return error(SessionErrc::unknown_segment,
+    return error(SessionErrc::kUnknownSegment,
                  "The segment's times changed since the edit began; review it again.");
   }
   if (*e.newEnd <= *e.newStart) {
-    return error(SessionErrc::invalid_event, "A segment must end after it starts.");
+    return error(SessionErrc::kInvalidEvent, "A segment must end after it starts.");
   }
   Timeline timeline;
   for (const Event& past : m_events) timeline.place(past.instant());
   if (*e.newEnd > timeline.peek(e.instant())) {
-    return error(SessionErrc::invalid_event, "A segment cannot end after the time of the edit.");
+    return error(SessionErrc::kInvalidEvent, "A segment cannot end after the time of the edit.");
   }
   for (std::size_t i = 0; i < now.segments.size(); ++i) {
     const Segment& other = now.segments[i];
     if (i != static_cast<std::size_t>(index) && *e.newStart < other.end && other.start < *e.newEnd &&
         other.start < other.end) {
-      return error(SessionErrc::overlap, "The new times overlap segment " + std::to_string(i) + " (" +
-                                             other.code + "); one activity runs at a time.");
+      return error(SessionErrc::kOverlap, "The new times overlap segment " + std::to_string(i) + " (" +
+                                              other.code + "); one activity runs at a time.");
     }
   }
   return {};

@@ -55,7 +55,7 @@ template <class Fn>
 int withDatabase(const Args& a, Fn fn) {
   auto db = openDatabase(opt(a, "data-dir"));
   if (!db) return runtimeError(db.error().message);
-  auto tx = sql::Transaction::begin(*db, sql::TransactionKind::Immediate);
+  auto tx = sql::Transaction::begin(*db, sql::TransactionKind::kImmediate);
   if (!tx) return runtimeError(tx.error().message);
   int rc = fn(*db);
   if (rc != 0) return rc;

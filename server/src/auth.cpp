@@ -27,7 +27,7 @@ Result<Principal> authenticate(sql::Database& db, std::string_view header) {
   if (!row) return fail(storageError(row.error()));
   if (row.value()) {
     if (!dev->columnIsNull(2)) return fail(ApiError{403, "", "this device's token was revoked"});
-    return Principal{Role::Device, dev->columnInt64(0), 0, dev->columnText(1)};
+    return Principal{Role::kDevice, dev->columnInt64(0), 0, dev->columnText(1)};
   }
 
   auto tok = db.prepare("SELECT id, role, clinic_id, revoked_at FROM api_tokens WHERE token_hash = ?1");
@@ -39,7 +39,7 @@ Result<Principal> authenticate(sql::Database& db, std::string_view header) {
   if (!tok->columnIsNull(3)) return fail(ApiError{403, "", "this token was revoked"});
   if (tok->columnText(1) != "supervisor")
     return fail(ApiError{403, "", "this token has no role the server knows"});
-  return Principal{Role::Supervisor, 0, tok->columnInt64(0), tok->columnText(2)};
+  return Principal{Role::kSupervisor, 0, tok->columnInt64(0), tok->columnText(2)};
 }
 
 Result<std::string> clinicFor(const Principal& who, std::string_view requested) {

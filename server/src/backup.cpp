@@ -39,10 +39,10 @@ ApiError failure(const std::string& message) {
 // Opens `file` read-only and checks it completely; returns its schema version.
 Result<int> checkBackup(const fs::path& file) {
   sql::OpenOptions options;
-  options.mode = sql::OpenMode::ReadOnly;
+  options.mode = sql::OpenMode::kReadOnly;
   auto db = sql::Database::open(file.string(), options);
   if (!db) return fail(failure("cannot open " + file.string() + ": " + db.error().message));
-  auto problems = sql::integrityCheck(db.value(), sql::IntegrityCheckKind::Full);
+  auto problems = sql::integrityCheck(db.value(), sql::IntegrityCheckKind::kFull);
   if (!problems) return fail(failure("cannot check " + file.string() + ": " + problems.error().message));
   if (!problems->empty()) return fail(failure(file.string() + " is damaged: " + problems->front()));
   auto version = db.value().userVersion();

@@ -131,13 +131,13 @@ Result<bool> storeVoid(sql::Database& db, const Principal& device, const Session
 
 std::string_view toString(IngestResult r) {
   switch (r) {
-    case IngestResult::Created:
+    case IngestResult::kCreated:
       return "created";
-    case IngestResult::Revised:
+    case IngestResult::kRevised:
       return "revised";
-    case IngestResult::Voided:
+    case IngestResult::kVoided:
       return "voided";
-    case IngestResult::Unchanged:
+    case IngestResult::kUnchanged:
       return "unchanged";
   }
   return "unchanged";
@@ -171,7 +171,7 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
     if (auto r = ins->run(); !r) return fail(storageError(r.error()));
     if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
     if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
-    return IngestOutcome{IngestResult::Created, s.revision};
+    return IngestOutcome{IngestResult::kCreated, s.revision};
   }
 
   const std::string clinic = q->columnText(0);
@@ -187,16 +187,16 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
                              "unitclock-server session transfer)"});
   }
   if (s.revision == stored) {
-    if (hash == storedHash) return IngestOutcome{IngestResult::Unchanged, stored};
+    if (hash == storedHash) return IngestOutcome{IngestResult::kUnchanged, stored};
     // A void of this revision, or a late retry of the revision's signed body after its void.
     auto prior = storedBody(db, s.id, stored);
     if (!prior) return fail(prior.error());
     if (prior.value()) {
       const auto& kept = *prior.value();
-      if (isVoidOf(canonical, kept)) return IngestOutcome{IngestResult::Unchanged, stored};
+      if (isVoidOf(canonical, kept)) return IngestOutcome{IngestResult::kUnchanged, stored};
       if (isVoidOf(kept, canonical)) {
         if (auto r = storeVoid(db, device, s, canonical, body, hash, now); !r) return fail(r.error());
-        return IngestOutcome{IngestResult::Voided, stored};
+        return IngestOutcome{IngestResult::kVoided, stored};
       }
     }
     return fail(ApiError{409, "revision",
@@ -217,7 +217,7 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
     UC_TRY_BIND(old->bind(2, s.revision));
     auto r = old->step();
     if (!r) return fail(storageError(r.error()));
-    if (r.value() && old->columnText(0) == hash) return IngestOutcome{IngestResult::Unchanged, stored};
+    if (r.value() && old->columnText(0) == hash) return IngestOutcome{IngestResult::kUnchanged, stored};
     return fail(ApiError{409, "revision",
                          "revision " + std::to_string(s.revision) + " is older than the stored revision " +
                              std::to_string(stored)});
@@ -266,7 +266,7 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   if (auto r = up->run(); !r) return fail(storageError(r.error()));
   if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
   if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
-  return IngestOutcome{IngestResult::Revised, s.revision};
+  return IngestOutcome{IngestResult::kRevised, s.revision};
 }
 
 namespace {

@@ -41,7 +41,7 @@ struct Reply {
   httplib::Headers headers;
 };
 
-enum class Access { Device, Supervisor, DeviceOrSupervisor };
+enum class Access { kDevice, kSupervisor, kDeviceOrSupervisor };
 
 constexpr std::size_t kMaxBatch = 200;  // sessions per POST /api/v1/sessions/batch
 
@@ -51,13 +51,13 @@ std::string errorBody(const ApiError& e) {
 
 wire::UploadResult toWire(IngestResult r) {
   switch (r) {
-    case IngestResult::Created:
+    case IngestResult::kCreated:
       return wire::UploadResult::created;
-    case IngestResult::Revised:
+    case IngestResult::kRevised:
       return wire::UploadResult::revised;
-    case IngestResult::Voided:
+    case IngestResult::kVoided:
       return wire::UploadResult::voided;
-    case IngestResult::Unchanged:
+    case IngestResult::kUnchanged:
       return wire::UploadResult::unchanged;
   }
   return wire::UploadResult::unchanged;
@@ -65,13 +65,13 @@ wire::UploadResult toWire(IngestResult r) {
 
 UploadOutcome outcomeOf(IngestResult r) {
   switch (r) {
-    case IngestResult::Created:
+    case IngestResult::kCreated:
       return UploadOutcome::created;
-    case IngestResult::Revised:
+    case IngestResult::kRevised:
       return UploadOutcome::revised;
-    case IngestResult::Voided:
+    case IngestResult::kVoided:
       return UploadOutcome::voided;
-    case IngestResult::Unchanged:
+    case IngestResult::kUnchanged:
       return UploadOutcome::unchanged;
   }
   return UploadOutcome::unchanged;
@@ -329,7 +329,7 @@ struct HttpServer::Impl {
       };
       if (!db) {
         failAll(openError);
-      } else if (auto tx = sql::Transaction::begin(*db, sql::TransactionKind::Immediate); !tx) {
+      } else if (auto tx = sql::Transaction::begin(*db, sql::TransactionKind::kImmediate); !tx) {
         failAll(storageError(tx.error()));
       } else {
         const auto now = nowMs();
@@ -435,10 +435,10 @@ struct HttpServer::Impl {
     auto who = caller(db, req);
     if (!who) return sendError(res, who.error());
     const Principal& p = who.value();
-    if (access == Access::Device && p.role != Role::Device) {
+    if (access == Access::kDevice && p.role != Role::kDevice) {
       return sendError(res, ApiError{403, "", "this endpoint is for enrolled devices"});
     }
-    if (access == Access::Supervisor && p.role != Role::Supervisor) {
+    if (access == Access::kSupervisor && p.role != Role::kSupervisor) {
       return sendError(res, ApiError{403, "", "this endpoint needs a supervisor token"});
     }
     double cost = 1.0;
@@ -447,8 +447,8 @@ struct HttpServer::Impl {
       if (!c) return sendError(res, c.error());
       cost = c.value();
     }
-    res.set_header("X-Unitclock-Caller", p.role == Role::Device ? "device-" + std::to_string(p.deviceId)
-                                                                : "token-" + std::to_string(p.tokenId));
+    res.set_header("X-Unitclock-Caller", p.role == Role::kDevice ? "device-" + std::to_string(p.deviceId)
+                                                                 : "token-" + std::to_string(p.tokenId));
     // Every device request refreshes what the administrators see of it (docs/server.md, "Devices"), in
     // the transaction that settles its rate limit: no transaction or flush of its own. Its pending count
     // leaves out what the request carries, so an upload's count is kept only once the upload is accepted.
@@ -457,7 +457,7 @@ struct HttpServer::Impl {
     // Uploads go to the writer thread (group commit, above), which settles the rate limit in the same
     // transaction. Reads (config, summaries) run in a deferred transaction, a consistent snapshot that
     // never blocks uploads; a device's read first settles its rate limit in a short transaction.
-    if (p.role == Role::Device && req.method != "GET") {
+    if (p.role == Role::kDevice && req.method != "GET") {
       WriteJob job;
       job.who = &p;
       job.seen = seen;
@@ -478,13 +478,13 @@ struct HttpServer::Impl {
     {
       // Reads settle the caller's bucket in a short transaction first: a device's by its id, a
       // supervisor token's under the negated token id (the table's key is only a number).
-      auto rtx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
+      auto rtx = sql::Transaction::begin(db, sql::TransactionKind::kImmediate);
       if (!rtx) return sendError(res, storageError(rtx.error()));
-      if (p.role == Role::Device) {
+      if (p.role == Role::kDevice) {
         if (auto recorded = recordDeviceSeen(db, p.deviceId, seen, wallNow()); !recorded)
           return sendError(res, recorded.error());
       }
-      const std::int64_t bucket = p.role == Role::Device ? p.deviceId : -p.tokenId;
+      const std::int64_t bucket = p.role == Role::kDevice ? p.deviceId : -p.tokenId;
       auto decision = takeToken(db, bucket, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
       if (auto c = rtx->commit(); !c) return sendError(res, storageError(c.error()));
@@ -494,7 +494,7 @@ struct HttpServer::Impl {
       }
     }
     auto tx =
-        sql::Transaction::begin(db, sql::TransactionKind::Deferred);  // reads only: rolled back at the end
+        sql::Transaction::begin(db, sql::TransactionKind::kDeferred);  // reads only: rolled back at the end
     if (!tx) return sendError(res, storageError(tx.error()));
     Result<Reply> reply = work(db, p);
     if (!reply) return sendError(res, reply.error());
@@ -521,7 +521,7 @@ struct HttpServer::Impl {
       return reject("reason", "is required (at most 500 characters)");
     auto clinic = clinicFor(who, text("clinic").value_or(""));
     if (!clinic) return fail(clinic.error());
-    auto tx = sql::Transaction::begin(db, sql::TransactionKind::Immediate);
+    auto tx = sql::Transaction::begin(db, sql::TransactionKind::kImmediate);
     if (!tx) return fail(storageError(tx.error()));
     auto report = loadDay(db, *clinic, date);
     if (!report) return fail(report.error());
@@ -608,7 +608,7 @@ struct HttpServer::Impl {
     // needs a supervisor token valid for every clinic: a same-host TLS proxy would make every internet
     // client look like loopback, so the client's address proves nothing (docs/server.md).
     s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, Access::Supervisor, false,
+      handle(req, res, Access::kSupervisor, false,
              [&](sql::Database& db, const Principal& p) -> Result<Reply> {
                if (!p.clinicId.empty()) {
                  return fail(ApiError{
@@ -648,7 +648,7 @@ struct HttpServer::Impl {
       }
       auto dbr = connection();
       if (!dbr) return sendError(res, dbr.error());
-      auto tx = sql::Transaction::begin(*dbr.value(), sql::TransactionKind::Immediate);
+      auto tx = sql::Transaction::begin(*dbr.value(), sql::TransactionKind::kImmediate);
       if (!tx) return sendError(res, storageError(tx.error()));
       auto e = enrollDevice(*dbr.value(), code->get<std::string>(), label);
       if (!e) return sendError(res, e.error());
@@ -660,7 +660,7 @@ struct HttpServer::Impl {
     });
 
     s.Get("/api/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, Access::Device, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      handle(req, res, Access::kDevice, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
         std::string date =
             req.has_param("date") ? req.get_param_value("date") : clinicToday(db, p.clinicId, wallNow());
         if (!isCalendarDate(date)) return reject("date", "must be a date like 2026-11-26");
@@ -695,13 +695,13 @@ struct HttpServer::Impl {
         if (!outcome) return fail(outcome.error());
         counted = outcomeOf(outcome->result);
         Reply r;
-        r.status = outcome->result == IngestResult::Unchanged ? 200 : 201;
+        r.status = outcome->result == IngestResult::kUnchanged ? 200 : 201;
         r.body = wire::toJson(wire::UploadAnswer{
                                   replayed->id, r.status, outcome->revision, toWire(outcome->result), {}, {}})
                      .dump();
         return r;
       };
-      handle(req, res, Access::Device, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      handle(req, res, Access::kDevice, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
         auto r = ingestOne(db, p);
         if (!r && r.error().status >= 400 && r.error().status < 500)
           counted = refusalOutcome(r.error().status);
@@ -734,7 +734,7 @@ struct HttpServer::Impl {
         return static_cast<double>(items->size());
       };
       handle(
-          req, res, Access::Device, false,
+          req, res, Access::kDevice, false,
           [&](sql::Database& db, const Principal& p) -> Result<Reply> {
             wire::BatchAnswer answer;
             std::optional<ReplayContext> clinic;  // read at the first item that needs it
@@ -769,7 +769,7 @@ struct HttpServer::Impl {
               } else {
                 counted.push_back(outcomeOf(outcome->result));
                 answer.results.push_back({id,
-                                          outcome->result == IngestResult::Unchanged ? 200 : 201,
+                                          outcome->result == IngestResult::kUnchanged ? 200 : 201,
                                           outcome->revision,
                                           toWire(outcome->result),
                                           {},
@@ -788,7 +788,7 @@ struct HttpServer::Impl {
 
     s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
-      handle(req, res, Access::Supervisor, false,
+      handle(req, res, Access::kSupervisor, false,
              [&](sql::Database& db, const Principal& p) -> Result<Reply> {
                std::string id = req.matches[1];
                auto q = db.prepare(
@@ -839,7 +839,7 @@ struct HttpServer::Impl {
           if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
           auto clinic = clinicFor(p, req.has_param("clinic") ? req.get_param_value("clinic") : "");
           if (!clinic) return fail(clinic.error());
-          if (p.role == Role::Device) {
+          if (p.role == Role::kDevice) {
             // A kiosk shows today's and yesterday's day: a stolen token reads no further back.
             const auto today = clinicToday(db, *clinic, wallNow());
             if (date != today && date != dayBefore(today)) {
@@ -854,13 +854,13 @@ struct HttpServer::Impl {
       };
     };
     s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/summary)",
-          day(Access::DeviceOrSupervisor, [](const httplib::Request&, const DayReport& r) {
+          day(Access::kDeviceOrSupervisor, [](const httplib::Request&, const DayReport& r) {
             Reply reply;
             reply.body = toJson(r).dump();
             return Result<Reply>(reply);
           }));
     s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.csv)",
-          day(Access::Supervisor, [](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
+          day(Access::kSupervisor, [](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
             auto csv = chargesCsv(r, CsvOptions{flagParam(req, "bom")});
             if (!csv) return fail(csv.error());
             Reply reply;
@@ -871,7 +871,7 @@ struct HttpServer::Impl {
             return Result<Reply>(reply);
           }));
     s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.hl7)",
-          day(Access::Supervisor, [this](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
+          day(Access::kSupervisor, [this](const httplib::Request& req, const DayReport& r) -> Result<Reply> {
             auto hl7 = chargesHl7(r, Hl7Options{wallNow(), options.hl7ProcessingId, flagParam(req, "batch")});
             if (!hl7) return fail(hl7.error());
             Reply reply;
@@ -882,7 +882,7 @@ struct HttpServer::Impl {
             return Result<Reply>(reply);
           }));
     s.Get(R"(/api/v1/days/(\d{4}-\d{2}-\d{2})/charges\.json)",
-          day(Access::Supervisor, [](const httplib::Request&, const DayReport& r) -> Result<Reply> {
+          day(Access::kSupervisor, [](const httplib::Request&, const DayReport& r) -> Result<Reply> {
             auto fhir = chargesFhir(r, wallNow());
             if (!fhir) return fail(fhir.error());
             Reply reply;
@@ -900,7 +900,7 @@ struct HttpServer::Impl {
              sql::Database& db = *dbr.value();
              auto who = authenticate(db, req.get_header_value("Authorization"));
              if (!who) return sendError(res, who.error());
-             if (who->role != Role::Supervisor) {
+             if (who->role != Role::kSupervisor) {
                return sendError(res, ApiError{403, "", "this endpoint needs a supervisor token"});
              }
              res.set_header("X-Unitclock-Caller", "token-" + std::to_string(who->tokenId));

@@ -205,7 +205,7 @@ Result<int> initDataDir(const std::filesystem::path& dataDir) {
   auto path = databasePath(dataDir);
   bool existed = std::filesystem::exists(path);
   mode_t old = ::umask(0077);
-  auto db = openConfigured(path, sql::OpenMode::ReadWriteCreate);
+  auto db = openConfigured(path, sql::OpenMode::kReadWriteCreate);
   ::umask(old);
   if (!db) return fail(db.error());
   if (existed) {
@@ -232,7 +232,7 @@ Result<sql::Database> openDatabase(const std::filesystem::path& dataDir, bool ch
                          path.string() + " does not exist: run `unitclock-server init --data-dir " +
                              dataDir.string() + "` first"});
   }
-  auto db = openConfigured(path, sql::OpenMode::ReadWrite);
+  auto db = openConfigured(path, sql::OpenMode::kReadWrite);
   if (!db) return db;
   auto version = db->userVersion();
   if (!version) return fail(fromSql(version.error(), "cannot read " + path.string()));

@@ -147,7 +147,7 @@ TEST_F(PinGateTest, ALockOutSurvivesARestartOfTheApp) {
 
 TEST_F(PinGateTest, ALockOutThatCannotBeSavedStillHoldsAndSaysSo) {
   store.reset();
-  auto readOnly = platform::DeviceStore::open(m_path, {.mode = platform::StoreMode::ReadOnly});
+  auto readOnly = platform::DeviceStore::open(m_path, {.mode = platform::StoreMode::kReadOnly});
   ASSERT_TRUE(readOnly) << readOnly.error().message;
   PinGate gate(readOnly.value(), LockoutPolicy{1, std::chrono::minutes{1}, std::chrono::minutes{1}});
   ASSERT_TRUE(gate.load());

@@ -918,4 +918,43 @@ TEST_F(Fixture, TheDiagnosisFavouritesAreAJsonListReadOnceAndAFaultyOneFallsBack
   EXPECT_EQ(v.diagnoses[0].id, "M54.50");
 }
 
+namespace {
+
+// The OT tiles a new session of Dana's shows after the device's setting favourites.ot is set to `value`
+// (a restart reads it), in order.
+std::vector<std::string> otTilesWith(Fixture& f, const std::string& value, const std::string& mrn) {
+  EXPECT_TRUE(f.store->setSetting("favourites.ot", value, "admin-1", f.clock.wallNow()));
+  f.controller = std::make_unique<Controller>(*f.store, f.clock, cheap());
+  EXPECT_TRUE(f.controller->load());
+  f.login("c-dana", "1111");
+  f.newSession(mrn, "ab");
+  std::vector<std::string> codes;
+  for (const auto& t : f.controller->sessionView().tiles) codes.push_back(t.code);
+  return codes;
+}
+
+using Codes = std::vector<std::string>;
+
+}  // namespace
+
+TEST_F(Fixture, TheDevicesFavouriteActivitiesAreAJsonListReadOnceInTheirOrder) {
+  EXPECT_EQ(otTilesWith(*this, R"(["97112", "97530"])", "MRN31"), (Codes{"97112", "97530"}));
+  // A code the catalog does not know gets no tile.
+  EXPECT_EQ(otTilesWith(*this, R"(["97535", "99999", "97110"])", "MRN32"), (Codes{"97535", "97110"}));
+}
+
+TEST_F(Fixture, AFaultyFavouritesSettingShowsTheBuiltInTiles) {
+  const Codes builtIn{"97110", "97112", "97140", "97530", "97535", "97129"};
+  EXPECT_EQ(otTilesWith(*this, R"(["97112", 97530])", "MRN33"), builtIn);  // a number in the list
+  EXPECT_EQ(otTilesWith(*this, R"({"ot": ["97112"]})", "MRN34"), builtIn);
+  EXPECT_EQ(otTilesWith(*this, R"(["97112")", "MRN35"), builtIn);  // cut short
+  EXPECT_EQ(otTilesWith(*this, "[]", "MRN36"), builtIn);
+}
+
+TEST_F(Fixture, FavouritesStoredByAnEarlierVersionAsACommaListStillRead) {
+  EXPECT_EQ(otTilesWith(*this, "97535,97112", "MRN37"), (Codes{"97535", "97112"}));
+  EXPECT_EQ(otTilesWith(*this, "97140", "MRN38"), (Codes{"97140"}));  // one code, which is also a JSON number
+  EXPECT_EQ(otTilesWith(*this, "97530, 97110,", "MRN39"), (Codes{"97530", "97110"}));
+}
+
 }  // namespace unitclock::app

@@ -70,60 +70,61 @@ DataError payersError(const std::string& text) {
 }
 
 TEST(CatalogJsonErrors, MissingFileAndMissingDirectory) {
-  EXPECT_EQ(platform::loadCatalogFile("/nonexistent/codes.json").error().kind, DataError::Kind::notFound);
-  EXPECT_EQ(platform::loadCatalogDirectory("/nonexistent").error().kind, DataError::Kind::notFound);
+  EXPECT_EQ(platform::loadCatalogFile("/nonexistent/codes.json").error().kind, DataError::Kind::kNotFound);
+  EXPECT_EQ(platform::loadCatalogDirectory("/nonexistent").error().kind, DataError::Kind::kNotFound);
 }
 
 TEST(CatalogJsonErrors, NotJson) {
-  EXPECT_EQ(catalogError("{ \"version\": ").kind, DataError::Kind::badJson);
-  EXPECT_EQ(catalogError("[1, 2]").kind, DataError::Kind::badJson);
-  EXPECT_EQ(payersError("").kind, DataError::Kind::badJson);
+  EXPECT_EQ(catalogError("{ \"version\": ").kind, DataError::Kind::kBadJson);
+  EXPECT_EQ(catalogError("[1, 2]").kind, DataError::Kind::kBadJson);
+  EXPECT_EQ(payersError("").kind, DataError::Kind::kBadJson);
 }
 
 TEST(CatalogJsonErrors, MissingOrMistypedFieldsNameTheCode) {
   auto e = catalogError(R"({"version":"1","codes":[{"code":"97110","short_name":"x"}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   EXPECT_NE(e.message.find("97110"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("timed"), std::string::npos) << e.message;
   e = catalogError(R"({"version":"1","codes":[{"code":"97110","short_name":"x","timed":"yes"}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   e = catalogError(
       R"({"version":"1","codes":[{"code":"97110","short_name":"x","timed":true,"unit_minutes":-15}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   e = catalogError(
       R"({"version":"1","codes":[{"code":"97110","short_name":"x","timed":true,"disciplines":["ota"]}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   e = catalogError(R"({"version":"1","codes":{}})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   e = catalogError(R"({"codes":[]})");
   EXPECT_NE(e.message.find("version"), std::string::npos);
 }
 
 TEST(CatalogJsonErrors, UnknownFieldsAreRefusedSoTyposAreCaught) {
   auto e = catalogError(R"({"version":"1","codes":[{"code":"97110","short_name":"x","timd":true}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::badField);
+  EXPECT_EQ(e.kind, DataError::Kind::kBadField);
   EXPECT_NE(e.message.find("timd"), std::string::npos);
-  EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"cms","cap":4}]})").kind, DataError::Kind::badField);
+  EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"cms","cap":4}]})").kind,
+            DataError::Kind::kBadField);
 }
 
 TEST(CatalogJsonErrors, InconsistentCatalogs) {
   auto e = catalogError(
       R"({"version":"1","codes":[{"code":"97110","short_name":"x","timed":true},{"code":"97110","short_name":"y","timed":true}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::invalid);
+  EXPECT_EQ(e.kind, DataError::Kind::kInvalid);
   EXPECT_NE(e.message.find("97110"), std::string::npos);
   e = catalogError(
       R"({"version":"1","codes":[{"code":"97110","short_name":"x","timed":true}],"ncci_pairs":[{"column1":"97110","column2":"97530","modifier_indicator":1}]})");
-  EXPECT_EQ(e.kind, DataError::Kind::invalid);
+  EXPECT_EQ(e.kind, DataError::Kind::kInvalid);
 }
 
 TEST(CatalogJsonErrors, BadPayers) {
-  EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"midpoint"}]})").kind, DataError::Kind::badField);
-  EXPECT_EQ(payersError(R"({"payers":[{"name":"A B","rule":"cms"}]})").kind, DataError::Kind::invalid);
+  EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"midpoint"}]})").kind, DataError::Kind::kBadField);
+  EXPECT_EQ(payersError(R"({"payers":[{"name":"A B","rule":"cms"}]})").kind, DataError::Kind::kInvalid);
   EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"cms"},{"name":"a","rule":"ama"}]})").kind,
-            DataError::Kind::invalid);
+            DataError::Kind::kInvalid);
   EXPECT_EQ(payersError(R"({"payers":[{"name":"a","rule":"cms","substitutions":{"97014":5}}]})").kind,
-            DataError::Kind::badField);
-  EXPECT_EQ(payersError(R"({"payers":{}})").kind, DataError::Kind::badField);
+            DataError::Kind::kBadField);
+  EXPECT_EQ(payersError(R"({"payers":{}})").kind, DataError::Kind::kBadField);
 }
 
 TEST(CatalogJsonErrors, APayerSubstitutingAnUnknownCodeIsRefusedWithTheDirectory) {
@@ -132,7 +133,7 @@ TEST(CatalogJsonErrors, APayerSubstitutingAnUnknownCodeIsRefusedWithTheDirectory
   dir.write("payers.json", R"({"payers":[{"name":"a","rule":"cms","substitutions":{"97014":"G9999"}}]})");
   auto r = platform::loadCatalogDirectory(dir.path());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, DataError::Kind::invalid);
+  EXPECT_EQ(r.error().kind, DataError::Kind::kInvalid);
   EXPECT_NE(r.error().message.find("G9999"), std::string::npos);
 }
 

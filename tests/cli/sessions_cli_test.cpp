@@ -300,7 +300,7 @@ TEST(SessionsCli, UnreadableStoresGiveOneLineAndExitStatus2) {
     recordSignedSession(store, sessionId(7), wallAt(2026, 11, 2, 9, 0));
   }
   {
-    auto raw = sqlite::Database::open(newer, {.mode = sqlite::OpenMode::ReadWrite});
+    auto raw = sqlite::Database::open(newer, {.mode = sqlite::OpenMode::kReadWrite});
     ASSERT_TRUE(raw.ok());
     ASSERT_TRUE(raw->setUserVersion(kStoreSchemaVersion + 1).ok());
   }

@@ -29,38 +29,38 @@ EngineError errorOf(const EngineInput& in) {
 
 TEST(EngineInputErrors, UnknownCodeIsNamed) {
   auto e = errorOf(day("97110=10 99999=5"));
-  EXPECT_EQ(e.kind, EngineError::Kind::unknownCode);
+  EXPECT_EQ(e.kind, EngineError::Kind::kUnknownCode);
   EXPECT_EQ(e.item, "99999");
   EXPECT_NE(e.message.find("99999"), std::string::npos);
 }
 
 TEST(EngineInputErrors, TheSameTimedCodeTwiceIsRefused) {
   auto e = errorOf(day("97110=10 97140=5 97110=3"));
-  EXPECT_EQ(e.kind, EngineError::Kind::duplicateCode);
+  EXPECT_EQ(e.kind, EngineError::Kind::kDuplicateCode);
   EXPECT_EQ(e.item, "97110");
 }
 
 TEST(EngineInputErrors, TheSameUntimedCodeTwiceIsRefused) {
   auto e = errorOf(day("97165 97165=10"));
-  EXPECT_EQ(e.kind, EngineError::Kind::duplicateCode);
+  EXPECT_EQ(e.kind, EngineError::Kind::kDuplicateCode);
   EXPECT_EQ(e.item, "97165");
 }
 
 TEST(EngineInputErrors, TheSameAddOnTwiceIsRefused) {
   auto e = errorOf(day("97130=10 97130=10"));
-  EXPECT_EQ(e.kind, EngineError::Kind::duplicateCode);
+  EXPECT_EQ(e.kind, EngineError::Kind::kDuplicateCode);
 }
 
 TEST(EngineInputErrors, NegativeTherapistOrAssistantTimeIsRefused) {
   EngineInput in;
   in.timed.push_back({"97110", -60s, 0s, {}});
-  EXPECT_EQ(errorOf(in).kind, EngineError::Kind::negativeTime);
+  EXPECT_EQ(errorOf(in).kind, EngineError::Kind::kNegativeTime);
   EngineInput a;
   a.timed.push_back({"97110", 60s, -1s, {}});
-  EXPECT_EQ(errorOf(a).kind, EngineError::Kind::negativeTime);
+  EXPECT_EQ(errorOf(a).kind, EngineError::Kind::kNegativeTime);
   EngineInput u;
   u.untimed.push_back({"97150", -5min, 0s, {}});
-  EXPECT_EQ(errorOf(u).kind, EngineError::Kind::negativeTime);
+  EXPECT_EQ(errorOf(u).kind, EngineError::Kind::kNegativeTime);
   EXPECT_EQ(errorOf(u).item, "97150");
 }
 
@@ -68,37 +68,37 @@ TEST(EngineInputErrors, ABlockEndingBeforeItStartsIsRefused) {
   EngineInput in;
   in.timed.push_back(TimedService::fromBlocks("97110", {block(10, 30, 10, 0)}));
   auto e = errorOf(in);
-  EXPECT_EQ(e.kind, EngineError::Kind::negativeTime);
+  EXPECT_EQ(e.kind, EngineError::Kind::kNegativeTime);
   EXPECT_EQ(e.item, "97110");
 }
 
 TEST(EngineInputErrors, MoreThanADayOnOneCodeIsRefused) {
   EngineInput in;
   in.timed.push_back({"97110", 24h, 1s, {}});
-  EXPECT_EQ(errorOf(in).kind, EngineError::Kind::tooLong);
+  EXPECT_EQ(errorOf(in).kind, EngineError::Kind::kTooLong);
   EngineInput exactly;
   exactly.timed.push_back({"97110", 24h, 0s, {}});
   EXPECT_TRUE(computeUnits(exactly, PayerProfile::medicare()).ok());
   EngineInput family;  // a first code and its add-on together are one service
   family.timed.push_back({"97129", 13h, 0s, {}});
   family.timed.push_back({"97130", 12h, 0s, {}});
-  EXPECT_EQ(errorOf(family).kind, EngineError::Kind::tooLong);
+  EXPECT_EQ(errorOf(family).kind, EngineError::Kind::kTooLong);
 }
 
 TEST(EngineInputErrors, TimedAndUntimedCodesMustBeRecordedAsSuch) {
   EngineInput untimedAsTimed;
   untimedAsTimed.timed.push_back({"97165", 30min, 0s, {}});
-  EXPECT_EQ(errorOf(untimedAsTimed).kind, EngineError::Kind::wrongKind);
+  EXPECT_EQ(errorOf(untimedAsTimed).kind, EngineError::Kind::kWrongKind);
   EngineInput timedAsUntimed;
   timedAsUntimed.untimed.push_back({"97110", 30min, 0s, {}});
-  EXPECT_EQ(errorOf(timedAsUntimed).kind, EngineError::Kind::wrongKind);
+  EXPECT_EQ(errorOf(timedAsUntimed).kind, EngineError::Kind::kWrongKind);
 }
 
 TEST(EngineInputErrors, UntimedAssistantMinutesCannotExceedTheService) {
   EngineInput in;
   in.untimed.push_back({"97150", 10min, 11min, {}});
   auto e = errorOf(in);
-  EXPECT_EQ(e.kind, EngineError::Kind::assistantExceeds);
+  EXPECT_EQ(e.kind, EngineError::Kind::kAssistantExceeds);
   EXPECT_EQ(e.item, "97150");
 }
 

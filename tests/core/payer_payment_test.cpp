@@ -7,27 +7,27 @@ namespace unitclock::core::testing {
 namespace {
 
 TEST(PaymentFacts, NKX1_OtIn2024AboveTheThresholdNeedsKx) {
-  EXPECT_EQ(kxThreshold(2024, TherapyBucket::ot), 233000);
-  EXPECT_EQ(kxRequired(2024, TherapyBucket::ot, 233100), true);   // $2,331
-  EXPECT_EQ(kxRequired(2024, TherapyBucket::ot, 233000), false);  // exactly the threshold is not above it
+  EXPECT_EQ(kxThreshold(2024, TherapyBucket::kOt), 233000);
+  EXPECT_EQ(kxRequired(2024, TherapyBucket::kOt, 233100), true);   // $2,331
+  EXPECT_EQ(kxRequired(2024, TherapyBucket::kOt, 233000), false);  // exactly the threshold is not above it
 }
 
 TEST(PaymentFacts, NKX2_PtAndSlpIn2025) {
-  EXPECT_EQ(kxThreshold(2025, TherapyBucket::ptSlp), 241000);
+  EXPECT_EQ(kxThreshold(2025, TherapyBucket::kPtSlp), 241000);
 }
 
 TEST(PaymentFacts, NKX3_OtIn2026) {
-  EXPECT_EQ(kxThreshold(2026, TherapyBucket::ot), 248000);
+  EXPECT_EQ(kxThreshold(2026, TherapyBucket::kOt), 248000);
 }
 
 TEST(PaymentFacts, KnownYearsAndUnknownOnes) {
-  EXPECT_EQ(kxThreshold(2019, TherapyBucket::ptSlp), 204000);
-  EXPECT_EQ(kxThreshold(2021, TherapyBucket::ot), 211000);
-  EXPECT_EQ(kxThreshold(2022, TherapyBucket::ot), 215000);
-  EXPECT_EQ(kxThreshold(2023, TherapyBucket::ptSlp), 223000);
-  EXPECT_FALSE(kxThreshold(2020, TherapyBucket::ot).has_value());
-  EXPECT_FALSE(kxThreshold(2027, TherapyBucket::ot).has_value());
-  EXPECT_FALSE(kxRequired(2027, TherapyBucket::ot, 999999).has_value());
+  EXPECT_EQ(kxThreshold(2019, TherapyBucket::kPtSlp), 204000);
+  EXPECT_EQ(kxThreshold(2021, TherapyBucket::kOt), 211000);
+  EXPECT_EQ(kxThreshold(2022, TherapyBucket::kOt), 215000);
+  EXPECT_EQ(kxThreshold(2023, TherapyBucket::kPtSlp), 223000);
+  EXPECT_FALSE(kxThreshold(2020, TherapyBucket::kOt).has_value());
+  EXPECT_FALSE(kxThreshold(2027, TherapyBucket::kOt).has_value());
+  EXPECT_FALSE(kxRequired(2027, TherapyBucket::kOt, 999999).has_value());
 }
 
 TEST(PaymentFacts, NCQ1_AssistantLinesArePaidAtEightyFivePercent) {

@@ -46,7 +46,7 @@ TEST(SessionEdits, AnEditNeedsAReason) {
   Tablet tablet = endedSession(clock);
   const auto r = tablet.edit(0, at(13, 55), at(14, 20), "  ");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::missing_reason);
+  EXPECT_EQ(r.error().errc, SessionErrc::kMissingReason);
   EXPECT_EQ(timeOf(tablet.summary(), "97110"), 20min);
 }
 
@@ -58,7 +58,7 @@ TEST(SessionEdits, SegmentsCannotBeEditedWhileTheSessionIsOpen) {
   ASSERT_TRUE(tablet.stop().ok());
   const auto r = tablet.edit(0, at(14, 0), at(14, 5), "too long");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(r.error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(r.error().message, "Segment times can be edited after the session has ended.");
 }
 
@@ -68,18 +68,18 @@ TEST(SessionEdits, AnEditOfAnUnknownOrChangedSegmentIsRefused) {
   const Instant now = tablet.now();
   auto r = tablet.record(segmentEdited(tablet.next(), now, "ot-ann", 7, at(14, 0), at(14, 20), at(14, 0),
                                        at(14, 5), "wrong segment"));
-  EXPECT_EQ(r.error().errc, SessionErrc::unknown_segment);
+  EXPECT_EQ(r.error().errc, SessionErrc::kUnknownSegment);
   // Old times that no longer match: someone else edited the segment meanwhile.
   r = tablet.record(segmentEdited(tablet.next(), now, "ot-ann", 0, at(14, 1), at(14, 20), at(14, 0),
                                   at(14, 5), "stale screen"));
-  EXPECT_EQ(r.error().errc, SessionErrc::unknown_segment);
+  EXPECT_EQ(r.error().errc, SessionErrc::kUnknownSegment);
   EXPECT_EQ(r.error().message, "The segment's times changed since the edit began; review it again.");
 }
 
 TEST(SessionEdits, AnEditedSegmentMustEndAfterItStartsAndNotInTheFuture) {
   FakeClock clock(at(14, 0));
   Tablet tablet = endedSession(clock);
-  EXPECT_EQ(tablet.edit(0, at(14, 10), at(14, 10), "zero").error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(tablet.edit(0, at(14, 10), at(14, 10), "zero").error().errc, SessionErrc::kInvalidEvent);
   EXPECT_EQ(tablet.edit(1, at(14, 20), at(15, 0), "later").error().message,
             "A segment cannot end after the time of the edit.");
 }
@@ -89,7 +89,7 @@ TEST(SessionEdits, AnEditCannotMakeTwoActivitiesOverlap) {
   Tablet tablet = endedSession(clock);
   const auto r = tablet.edit(0, at(14, 0), at(14, 25), "ran over");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::overlap);
+  EXPECT_EQ(r.error().errc, SessionErrc::kOverlap);
   EXPECT_NE(r.error().message.find("97140"), std::string::npos);
   // Shortening the next segment first makes room.
   ASSERT_TRUE(tablet.edit(1, at(14, 25), at(14, 30), "97140 began later").ok());
@@ -104,10 +104,10 @@ TEST(SessionSigning, SigningFreezesTheSession) {
   Tablet tablet = endedSession(clock);
   ASSERT_TRUE(tablet.sign().ok());
   EXPECT_EQ(tablet.session().status(), SessionStatus::signed_);
-  EXPECT_EQ(tablet.edit(0, at(13, 55), at(14, 20), "late").error().errc, SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.untimed("97165", 30min).error().errc, SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.diagnoses({"R26.89"}).error().errc, SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.sign().error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.edit(0, at(13, 55), at(14, 20), "late").error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.untimed("97165", 30min).error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.diagnoses({"R26.89"}).error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.sign().error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(tablet.start("97110").error().message,
             "Starting an activity is not allowed in a session that is signed.");
 }
@@ -118,7 +118,7 @@ TEST(SessionSigning, ACorrectionAfterSigningMakesANewRevisionWithAReason) {
   ASSERT_TRUE(tablet.sign().ok());
   const std::vector<Event> signedLog = tablet.session().events();
 
-  EXPECT_EQ(tablet.reopen("").error().errc, SessionErrc::missing_reason);
+  EXPECT_EQ(tablet.reopen("").error().errc, SessionErrc::kMissingReason);
   tablet.actAs("sup-dee");
   ASSERT_TRUE(tablet.reopen("Manual therapy was 12 minutes, not 10").ok());
   EXPECT_EQ(tablet.session().status(), SessionStatus::ended);
@@ -144,8 +144,8 @@ TEST(SessionSigning, OnlyASignedSessionCanBeMarkedSyncedAndASyncedOneCanStillBeC
   FakeClock clock(at(14, 0));
   Tablet tablet = endedSession(clock);
   EXPECT_EQ(tablet.record(makeEvent(EventType::session_synced, tablet.next(), tablet.now(), "")).error().errc,
-            SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.reopen("not signed yet").error().errc, SessionErrc::not_allowed);
+            SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.reopen("not signed yet").error().errc, SessionErrc::kNotAllowed);
   ASSERT_TRUE(tablet.sign().ok());
   ASSERT_TRUE(tablet.record(makeEvent(EventType::session_synced, tablet.next(), tablet.now(), "")).ok());
   EXPECT_EQ(tablet.session().status(), SessionStatus::synced);
@@ -161,16 +161,16 @@ TEST(SessionVoiding, VoidingNeedsAReasonAndIsFinal) {
   Tablet tablet(clock);
   ASSERT_TRUE(tablet.start("97110").ok());
   clock.advance(5min);
-  EXPECT_EQ(tablet.voidIt("").error().errc, SessionErrc::missing_reason);
+  EXPECT_EQ(tablet.voidIt("").error().errc, SessionErrc::kMissingReason);
   ASSERT_TRUE(tablet.voidIt("Opened for the wrong patient").ok());
   clock.advance(5min);
   const SessionSummary s = tablet.summary();
   EXPECT_EQ(s.status, SessionStatus::voided);
   EXPECT_FALSE(s.running.has_value());
   EXPECT_EQ(timeOf(s, "97110"), 5min);  // what happened stays documented
-  EXPECT_EQ(tablet.start("97110").error().errc, SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.voidIt("again").error().errc, SessionErrc::not_allowed);
-  EXPECT_EQ(tablet.reopen("undo").error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.start("97110").error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.voidIt("again").error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet.reopen("undo").error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(tablet.session().events().size(), 3u);
 }
 

@@ -41,7 +41,7 @@ TEST(EventNames, ModesPauseReasonsAndStatusesReadBack) {
   EXPECT_EQ(parseActivityMode("group therapy"), std::nullopt);
   EXPECT_EQ(parsePauseReason("lunch"), std::nullopt);
   EXPECT_EQ(parseSessionStatus("deleted"), std::nullopt);
-  EXPECT_EQ(toString(SessionErrc::missing_reason), "missing_reason");
+  EXPECT_EQ(toString(SessionErrc::kMissingReason), "missing_reason");
 }
 
 TEST(EventBuilders, FillTheCommonFieldsFromOneClockReading) {

@@ -104,7 +104,7 @@ TEST(SessionRecording, TappingAnActivityDuringAPauseEndsThePauseAndStartsIt) {
   EXPECT_EQ(s.pauses[0].end, at(14, 7));
   EXPECT_EQ(timeOf(s, "97110"), 5min);
   EXPECT_EQ(timeOf(s, "97140"), 3min);
-  EXPECT_EQ(tablet.resume().error().errc, SessionErrc::not_allowed);  // the pause is over
+  EXPECT_EQ(tablet.resume().error().errc, SessionErrc::kNotAllowed);  // the pause is over
 }
 
 TEST(SessionRecording, PausingWithNothingRunningRecordsThePauseOnly) {
@@ -224,7 +224,7 @@ TEST(SessionRecording, DiagnosesCanBeChangedBeforeSigning) {
   EXPECT_EQ(tablet.summary().diagnoses, (std::vector<std::string>{"M25.511", "R26.89"}));
   const auto bad = tablet.diagnoses({"M25.511", "hello"});
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(bad.error().errc, SessionErrc::kInvalidEvent);
   EXPECT_NE(bad.error().message.find("hello"), std::string::npos);
   EXPECT_FALSE(tablet.diagnoses({"M25.511", "R26.89", "G81.94", "Z96.651", "M62.81"}).ok());
   EXPECT_EQ(tablet.summary().diagnoses.size(), 2u);  // refused changes leave the session as it was
@@ -265,7 +265,7 @@ TEST(SessionRules, StoppingWithNothingRunningIsRefused) {
   Tablet tablet(clock);
   const auto r = tablet.stop();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(r.error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(r.error().message, "No activity is running.");
   EXPECT_EQ(tablet.session().events().size(), 1u);
 }
@@ -283,17 +283,17 @@ TEST(SessionRules, APauseNeedsAReason) {
   Tablet tablet(clock);
   const auto r = tablet.record(makeEvent(EventType::paused, tablet.next(), tablet.now(), "ot-ann"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(r.error().errc, SessionErrc::kInvalidEvent);
 }
 
 TEST(SessionRules, AnActivityNeedsACodeAndAPerformer) {
   FakeClock clock(at(14, 0));
   Tablet tablet(clock);
-  EXPECT_EQ(tablet.start("").error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(tablet.start("").error().errc, SessionErrc::kInvalidEvent);
   Event noPerformer = makeEvent(EventType::activity_started, tablet.next(), tablet.now(), "ot-ann");
   noPerformer.code = "97110";
   noPerformer.mode = ActivityMode::one_on_one;
-  EXPECT_EQ(tablet.record(noPerformer).error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(tablet.record(noPerformer).error().errc, SessionErrc::kInvalidEvent);
 }
 
 TEST(SessionRules, NothingCanBeStartedAfterTheSessionEnded) {
@@ -302,9 +302,9 @@ TEST(SessionRules, NothingCanBeStartedAfterTheSessionEnded) {
   ASSERT_TRUE(tablet.end().ok());
   const auto r = tablet.start("97110");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(r.error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(r.error().message, "Starting an activity is not allowed in a session that is ended.");
-  EXPECT_EQ(tablet.end().error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.end().error().errc, SessionErrc::kNotAllowed);
 }
 
 TEST(SessionRules, AnOpenSessionCannotBeSigned) {
@@ -316,10 +316,10 @@ TEST(SessionRules, AnOpenSessionCannotBeSigned) {
 TEST(SessionRules, UntimedMinutesMustBeSensible) {
   FakeClock clock(at(14, 0));
   Tablet tablet(clock);
-  EXPECT_EQ(tablet.untimed("97165", -1min).error().errc, SessionErrc::invalid_event);
-  EXPECT_EQ(tablet.untimed("97165", 25h).error().errc, SessionErrc::invalid_event);
-  EXPECT_EQ(tablet.untimed("97150", 30min, 31min).error().errc, SessionErrc::invalid_event);
-  EXPECT_EQ(tablet.untimed("", 30min).error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(tablet.untimed("97165", -1min).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(tablet.untimed("97165", 25h).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(tablet.untimed("97150", 30min, 31min).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(tablet.untimed("", 30min).error().errc, SessionErrc::kInvalidEvent);
   EXPECT_TRUE(tablet.untimed("97150", 30min, 30min).ok());
 }
 
@@ -329,7 +329,7 @@ TEST(SessionRules, EventsMustArriveInSequence) {
   Event e = activityStarted(5, tablet.now(), "ot-ann", "97110", Performer::therapist);
   const auto r = tablet.record(e);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::out_of_order);
+  EXPECT_EQ(r.error().errc, SessionErrc::kOutOfOrder);
   EXPECT_EQ(r.error().message, "Event number 5 arrived where number 2 was expected.");
 }
 
@@ -341,7 +341,7 @@ TEST(SessionRules, TheMonotonicClockCannotGoBackwardsWithinARun) {
   const auto r =
       tablet.record(activityStarted(tablet.next(), earlier, "ot-ann", "97110", Performer::therapist));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::out_of_order);
+  EXPECT_EQ(r.error().errc, SessionErrc::kOutOfOrder);
 }
 
 TEST(SessionRules, EveryTapSaysWhoMadeIt) {
@@ -350,13 +350,13 @@ TEST(SessionRules, EveryTapSaysWhoMadeIt) {
   const auto r =
       tablet.record(activityStarted(tablet.next(), tablet.now(), "", "97110", Performer::therapist));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(r.error().errc, SessionErrc::kInvalidEvent);
 }
 
 TEST(SessionRules, ASecondOpeningEventIsRefused) {
   FakeClock clock(at(14, 0));
   Tablet tablet(clock);
-  EXPECT_EQ(tablet.simple(EventType::session_opened).error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.simple(EventType::session_opened).error().errc, SessionErrc::kNotAllowed);
 }
 
 TEST(SessionRules, CheckTellsWithoutChangingAnything) {
@@ -375,7 +375,7 @@ TEST(SessionRules, AnInvalidHeaderIsRefusedWithTheField) {
   h.id = "not-a-uuid";
   auto r = Session::create(h, now, "ot-ann");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::invalid_header);
+  EXPECT_EQ(r.error().errc, SessionErrc::kInvalidHeader);
   EXPECT_NE(r.error().message.find("UUID"), std::string::npos);
 
   h = patientHeader();
@@ -435,10 +435,10 @@ TEST(SessionReplay, ALogThatBreaksARuleIsReportedNotAccepted) {
   events.push_back(activityStarted(3, tablet.now(), "ot-ann", "97110", Performer::therapist));
   auto r = Session::restore(tablet.session().header(), events);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(r.error().errc, SessionErrc::kNotAllowed);
   EXPECT_EQ(r.error().message.rfind("Event 3 (activity_started) cannot be replayed", 0), 0u)
       << r.error().message;
-  EXPECT_EQ(Session::restore(tablet.session().header(), {}).error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(Session::restore(tablet.session().header(), {}).error().errc, SessionErrc::kInvalidEvent);
 }
 
 }  // namespace

@@ -56,11 +56,11 @@ TEST(SessionPause, AReasonNeedsAPauseAndIsARealReason) {
   ASSERT_TRUE(t.start("97110").ok());
   auto none = t.pauseReason(PauseReason::rest);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(none.error().errc, SessionErrc::kNotAllowed);
   ASSERT_TRUE(t.pause(PauseReason::not_given).ok());
   auto notAReason = t.pauseReason(PauseReason::not_given);
   ASSERT_FALSE(notAReason.ok());
-  EXPECT_EQ(notAReason.error().errc, SessionErrc::invalid_event);
+  EXPECT_EQ(notAReason.error().errc, SessionErrc::kInvalidEvent);
   ASSERT_TRUE(t.end().ok());
   ASSERT_TRUE(t.sign().ok());
   EXPECT_FALSE(t.pauseReason(PauseReason::rest).ok()) << "a signed session's pauses stay as signed";

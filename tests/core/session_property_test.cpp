@@ -24,17 +24,29 @@ constexpr int kSteps = 60;
 // [SECTION] A tap sequence as data
 
 // What happens to the device's clock before a tap.
-enum class ClockChange { none, jump, restart };
+enum class ClockChange { kNone, kJump, kRestart };
 // What the therapist taps (none: only time passes; the shrinker uses it).
-enum class Tap { none, start, stop, pause, resume, switchPerformer, untimed, end, edit, sign, reopen };
+enum class Tap {
+  kNone,
+  kStart,
+  kStop,
+  kPause,
+  kResume,
+  kSwitchPerformer,
+  kUntimed,
+  kEnd,
+  kEdit,
+  kSign,
+  kReopen
+};
 
 struct Step {
   milliseconds wait{};  // time passing on both clocks
-  ClockChange change = ClockChange::none;
+  ClockChange change = ClockChange::kNone;
   milliseconds jump{};           // jump: how far the wall clock moves (either way)
   milliseconds restartOrigin{};  // restart: the new run's monotonic origin
   milliseconds restartGap{};     // restart: time until the app is back (counts, on the wall clock)
-  Tap tap = Tap::none;
+  Tap tap = Tap::kNone;
   int code = 0;  // start: index into kCodes
   Performer performer = Performer::therapist;
   ActivityMode mode = ActivityMode::one_on_one;
@@ -53,16 +65,16 @@ std::vector<Step> randomSequence(PropertyRng& rng) {
     s.wait = milliseconds{rng.below(600'000)};
     const int change = rng.below(12);
     if (change == 0) {
-      s.change = ClockChange::jump;
+      s.change = ClockChange::kJump;
       s.jump = milliseconds{rng.below(7'200'000) - 3'600'000};
     } else if (change == 1) {
-      s.change = ClockChange::restart;
+      s.change = ClockChange::kRestart;
       s.restartOrigin = milliseconds{rng.below(10'000)};
       s.restartGap = milliseconds{rng.below(60'000)};
     }
     const int tap = rng.below(11);
     if (tap <= 2) {
-      s.tap = Tap::start;
+      s.tap = Tap::kStart;
       s.code = rng.below(6);
       const bool assistant = rng.oneIn(3);
       const bool otherMode = rng.oneIn(4);
@@ -70,26 +82,26 @@ std::vector<Step> randomSequence(PropertyRng& rng) {
       s.performer = assistant ? Performer::assistant : Performer::therapist;
       s.mode = static_cast<ActivityMode>(mode);
     } else if (tap == 3) {
-      s.tap = Tap::stop;
+      s.tap = Tap::kStop;
     } else if (tap == 4) {
-      s.tap = Tap::pause;
+      s.tap = Tap::kPause;
       s.reason = static_cast<PauseReason>(rng.below(5));
     } else if (tap == 5) {
-      s.tap = Tap::resume;
+      s.tap = Tap::kResume;
     } else if (tap == 6) {
-      s.tap = Tap::switchPerformer;
+      s.tap = Tap::kSwitchPerformer;
       s.performer = rng.coin() ? Performer::assistant : Performer::therapist;
     } else if (tap == 7) {
-      s.tap = Tap::untimed;
+      s.tap = Tap::kUntimed;
       s.untimedMinutes = std::chrono::minutes{rng.below(20)};
     } else if (tap == 8) {
-      s.tap = i > 40 ? Tap::end : Tap::stop;
+      s.tap = i > 40 ? Tap::kEnd : Tap::kStop;
     } else if (tap == 9) {
-      s.tap = Tap::edit;
+      s.tap = Tap::kEdit;
       s.segment = rng.below(1 << 16);
       s.shift = std::chrono::minutes{rng.below(5) - 2};
     } else {
-      s.tap = rng.coin() ? Tap::sign : Tap::reopen;
+      s.tap = rng.coin() ? Tap::kSign : Tap::kReopen;
     }
     steps.push_back(s);
   }
@@ -111,32 +123,32 @@ struct Outcome {
 
 Result<void, SessionError> tapOn(Tablet& tablet, const Step& s) {
   switch (s.tap) {
-    case Tap::none:
+    case Tap::kNone:
       return {};
-    case Tap::start:
+    case Tap::kStart:
       return tablet.start(kCodes[s.code], s.performer, s.mode);
-    case Tap::stop:
+    case Tap::kStop:
       return tablet.stop();
-    case Tap::pause:
+    case Tap::kPause:
       return tablet.pause(s.reason);
-    case Tap::resume:
+    case Tap::kResume:
       return tablet.resume();
-    case Tap::switchPerformer:
+    case Tap::kSwitchPerformer:
       return tablet.switchTo(s.performer);
-    case Tap::untimed:
+    case Tap::kUntimed:
       return tablet.untimed("97010", s.untimedMinutes);
-    case Tap::end:
+    case Tap::kEnd:
       return tablet.end();
-    case Tap::edit: {
+    case Tap::kEdit: {
       const auto segments = tablet.session().derive().segments;
       if (segments.empty()) return tablet.sign();
       const int i = s.segment % static_cast<int>(segments.size());
       const Segment& seg = segments[static_cast<std::size_t>(i)];
       return tablet.edit(i, seg.start + s.shift, seg.end, "random edit");
     }
-    case Tap::sign:
+    case Tap::kSign:
       return tablet.sign();
-    case Tap::reopen:
+    case Tap::kReopen:
       return tablet.reopen("random correction");
   }
   return {};
@@ -159,17 +171,17 @@ Outcome play(const std::vector<Step>& steps, std::uint8_t patient) {
   for (const Step& s : steps) {
     clock.advance(s.wait);
     out.elapsed += s.wait;
-    if (s.change == ClockChange::jump) {
+    if (s.change == ClockChange::kJump) {
       clock.jumpWall(s.jump);
       ++out.jumps;
       notice();
-    } else if (s.change == ClockChange::restart) {
+    } else if (s.change == ClockChange::kRestart) {
       clock.restart("run-" + std::to_string(++run), s.restartOrigin);
       clock.advance(s.restartGap);
       out.elapsed += s.restartGap;
       notice();
     }
-    if (s.tap == Tap::none) continue;
+    if (s.tap == Tap::kNone) continue;
     (tapOn(tablet, s).ok() ? out.accepted : out.refused)++;
   }
   out.now = tablet.now();
@@ -282,8 +294,8 @@ std::vector<Step> shrink(std::vector<Step> steps, const std::string& property) {
         }
         return false;
       };
-      if (steps[i].change != ClockChange::none) attempt([](Step& s) { s.change = ClockChange::none; });
-      if (steps[i].tap != Tap::none) attempt([](Step& s) { s.tap = Tap::none; });
+      if (steps[i].change != ClockChange::kNone) attempt([](Step& s) { s.change = ClockChange::kNone; });
+      if (steps[i].tap != Tap::kNone) attempt([](Step& s) { s.tap = Tap::kNone; });
       // Round to whole seconds, then halve while it still fails.
       attempt([](Step& s) { s.wait = std::chrono::floor<std::chrono::seconds>(s.wait); });
       while (steps[i].wait.count() > 0 && attempt([&](Step& s) { s.wait = halve(s.wait); })) {
@@ -307,46 +319,46 @@ std::string describe(const std::vector<Step>& steps) {
   int run = 1;
   for (const Step& s : steps) {
     if (s.wait.count() != 0) out << "  clock.advance(" << s.wait.count() << "ms);\n";
-    if (s.change == ClockChange::jump)
+    if (s.change == ClockChange::kJump)
       out << "  clock.jumpWall(" << s.jump.count() << "ms);\n  tablet.noticeClock();\n";
-    if (s.change == ClockChange::restart) {
+    if (s.change == ClockChange::kRestart) {
       out << "  clock.restart(\"run-" << ++run << "\", " << s.restartOrigin.count() << "ms);\n";
       if (s.restartGap.count() != 0) out << "  clock.advance(" << s.restartGap.count() << "ms);\n";
       out << "  tablet.noticeClock();\n";
     }
     switch (s.tap) {
-      case Tap::none:
+      case Tap::kNone:
         break;
-      case Tap::start:
+      case Tap::kStart:
         out << "  tablet.start(\"" << kCodes[s.code] << "\", Performer::" << toString(s.performer)
             << ", ActivityMode::" << toString(s.mode) << ");\n";
         break;
-      case Tap::stop:
+      case Tap::kStop:
         out << "  tablet.stop();\n";
         break;
-      case Tap::pause:
+      case Tap::kPause:
         out << "  tablet.pause(PauseReason::" << toString(s.reason) << ");\n";
         break;
-      case Tap::resume:
+      case Tap::kResume:
         out << "  tablet.resume();\n";
         break;
-      case Tap::switchPerformer:
+      case Tap::kSwitchPerformer:
         out << "  tablet.switchTo(Performer::" << toString(s.performer) << ");\n";
         break;
-      case Tap::untimed:
+      case Tap::kUntimed:
         out << "  tablet.untimed(\"97010\", " << s.untimedMinutes.count() << "min);\n";
         break;
-      case Tap::end:
+      case Tap::kEnd:
         out << "  tablet.end();\n";
         break;
-      case Tap::edit:
+      case Tap::kEdit:
         out << "  // edit segment " << s.segment << " (modulo the count), start " << s.shift.count()
             << " min\n";
         break;
-      case Tap::sign:
+      case Tap::kSign:
         out << "  tablet.sign();\n";
         break;
-      case Tap::reopen:
+      case Tap::kReopen:
         out << "  tablet.reopen(\"random correction\");\n";
         break;
     }

@@ -190,13 +190,13 @@ TEST(SessionClock, ARestartIsNotedOnlyWhileSomethingRuns) {
   clock.restart("run-2");
   EXPECT_FALSE(tablet.session().detectClockJump(clock.now()).has_value());  // nothing to measure
   const Event restart = makeEvent(EventType::app_restarted, tablet.next(), clock.now(), "");
-  EXPECT_EQ(tablet.session().check(restart).error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.session().check(restart).error().errc, SessionErrc::kNotAllowed);
 
   ASSERT_TRUE(tablet.pause(PauseReason::rest).ok());  // the pause is the new run's first event
   clock.restart("run-3");
   ASSERT_TRUE(tablet.noticeClock());
   const Event again = makeEvent(EventType::app_restarted, tablet.next(), clock.now(), "");
-  EXPECT_EQ(tablet.session().check(again).error().errc, SessionErrc::out_of_order);  // once per run
+  EXPECT_EQ(tablet.session().check(again).error().errc, SessionErrc::kOutOfOrder);  // once per run
 }
 
 TEST(SessionClock, TimelineTimeOfANewReadingFollowsTheSameRules) {
@@ -217,7 +217,7 @@ TEST(SessionClock, ClockJumpsAreNotRecordedOnceTheSessionIsSigned) {
   clock.jumpWall(1h);
   const auto jump = tablet.session().detectClockJump(clock.now());
   ASSERT_TRUE(jump.has_value());
-  EXPECT_EQ(tablet.session().check(*jump).error().errc, SessionErrc::not_allowed);
+  EXPECT_EQ(tablet.session().check(*jump).error().errc, SessionErrc::kNotAllowed);
 }
 
 TEST(SessionClock, TwoSessionsNoticeTheSameJumpEachInItsOwnLog) {

@@ -545,7 +545,7 @@ int recordPatient(int index, std::uint64_t seed, std::vector<Device>& devices, s
 // [SECTION] Sync
 
 std::size_t pendingIn(const std::string& storePath) {
-  auto store = platform::DeviceStore::open(storePath, {platform::StoreMode::ReadOnly, false});
+  auto store = platform::DeviceStore::open(storePath, {platform::StoreMode::kReadOnly, false});
   if (!store) throw std::runtime_error(store.error().message);
   auto pending = store->pendingOutbox(WallTime::max(), 1000000);
   if (!pending) throw std::runtime_error(pending.error().message);

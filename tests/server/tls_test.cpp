@@ -89,7 +89,7 @@ TEST_F(Tls, DeviceRefusesAServerItCannotVerify) {
     ASSERT_TRUE(c.ok());
     auto r = c->get("/api/v1/health");
     ASSERT_FALSE(r.ok()) << "connected without verifying the server (ca: '" << caFile << "')";
-    EXPECT_EQ(r.error().errc, HttpErrc::tls) << r.error().message;
+    EXPECT_EQ(r.error().errc, HttpErrc::kTls) << r.error().message;
   }
 }
 
@@ -108,7 +108,7 @@ TEST(HttpClientPolicy, PlainHttpOnlyToLoopbackUnlessExplicitlyAllowed) {
   o.baseUrl = "http://192.0.2.10:8470";
   auto refused = HttpClient::create(o);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().errc, HttpErrc::insecure_refused);
+  EXPECT_EQ(refused.error().errc, HttpErrc::kInsecureRefused);
   o.allowInsecureHttp = true;
   EXPECT_TRUE(HttpClient::create(o).ok());
   for (std::string url :
@@ -119,7 +119,7 @@ TEST(HttpClientPolicy, PlainHttpOnlyToLoopbackUnlessExplicitlyAllowed) {
   }
   HttpClientOptions bad;
   bad.baseUrl = "ftp://billing.example";
-  EXPECT_EQ(HttpClient::create(bad).error().errc, HttpErrc::invalid_url);
+  EXPECT_EQ(HttpClient::create(bad).error().errc, HttpErrc::kInvalidUrl);
   EXPECT_FALSE(platform::isLoopbackHost("127.0.0.1.evil.example"));
 }
 

@@ -1,6 +1,7 @@
 #include "context.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,41 @@ KioskContext::KioskContext(platform::DeviceStore& s, const core::Clock& c, Contr
 
 // [SECTION] Settings and roster
 
+wire::Favourites builtInActivityFavourites() {
+  return {{core::Discipline::ot, {"97110", "97112", "97140", "97530", "97535", "97129"}},
+          {core::Discipline::pt, {"97110", "97112", "97116", "97140", "97530", "97535"}},
+          {core::Discipline::slp, {"92507", "92526", "97129", "97130", "92609"}}};
+}
+
+namespace {
+
+// One discipline's favourites setting: a JSON list of codes, or the comma list an earlier version wrote
+// ("97110,97530"), read as before so that a device updated in place keeps its tiles. nullopt: neither.
+std::optional<std::vector<std::string>> parseActivityFavourites(const std::string& text) {
+  std::vector<std::string> codes;
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_array()) {
+    for (const auto& c : doc) {
+      if (!c.is_string()) return std::nullopt;
+      codes.push_back(c.get<std::string>());
+    }
+    return codes;
+  }
+  const auto codeOrComma = [](unsigned char c) { return std::isalnum(c) != 0 || c == ',' || c == ' '; };
+  if (!std::all_of(text.begin(), text.end(), codeOrComma)) return std::nullopt;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const auto end = std::min(text.find(',', pos), text.size());
+    auto code = text.substr(pos, end - pos);
+    code.erase(0, code.find_first_not_of(' '));
+    code.erase(code.find_last_not_of(' ') + 1);
+    if (!code.empty()) codes.push_back(std::move(code));
+    pos = end + 1;
+  }
+  return codes;
+}
+
+}  // namespace
+
 void KioskContext::loadSettings() {
   auto z = store.clinicTimeZone();
   zone = z && platform::isKnownTimeZone(z.value()) ? z.value() : "UTC";
@@ -47,9 +83,17 @@ void KioskContext::loadSettings() {
   settings.kioskMode = settingOr(store, "kiosk_mode", "0") == "1";
   settings.lockedSessionTaps = settingOr(store, "locked_session_taps", "1") == "1";
   settings.serverUrl = settingOr(store, "server_url", "");
-  settings.favouritesOt = settingOr(store, "favourites.ot", "");
-  settings.favouritesPt = settingOr(store, "favourites.pt", "");
-  settings.favouritesSlp = settingOr(store, "favourites.slp", "");
+  settings.activityFavourites = builtInActivityFavourites();
+  for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp}) {
+    const std::string key = "favourites." + std::string(core::toString(d));
+    const auto text = settingOr(store, key, "");
+    if (text.empty()) continue;
+    if (auto codes = parseActivityFavourites(text); codes && !codes->empty())
+      settings.activityFavourites[d] = std::move(*codes);
+    else if (!codes)
+      journal("the favourite activities in " + key +
+              " cannot be read (a JSON list of codes is expected); the built-in list is shown");
+  }
   settings.diagnosisFavourites.clear();
   if (const auto text = settingOr(store, "diagnosis_favourites", ""); !text.empty()) {
     const auto doc = nlohmann::json::parse(text, nullptr, false);
@@ -83,34 +127,14 @@ void KioskContext::loadSettings() {
   }
   loadClinicConfig();
 
-  // Favourites: the clinic's for a discipline it lists, else this device's, else the built-in list.
-  const auto deviceFavourites = [&](core::Discipline d) {
-    const std::string& text = d == core::Discipline::pt    ? settings.favouritesPt
-                              : d == core::Discipline::slp ? settings.favouritesSlp
-                                                           : settings.favouritesOt;
-    if (!text.empty()) return text;
-    switch (d) {
-      case core::Discipline::pt:
-        return std::string("97110,97112,97116,97140,97530,97535");
-      case core::Discipline::slp:
-        return std::string("92507,92526,97129,97130,92609");
-      default:
-        return std::string("97110,97112,97140,97530,97535,97129");
-    }
-  };
+  // Favourites: the clinic's for a discipline it lists, else this device's (or the built-in list).
   favourites.clear();
   for (auto d : {core::Discipline::ot, core::Discipline::pt, core::Discipline::slp}) {
     std::vector<std::string> listed;
-    if (auto it = m_clinicFavourites.find(d); it != m_clinicFavourites.end()) {
+    if (auto it = m_clinicFavourites.find(d); it != m_clinicFavourites.end())
       listed = it->second;
-    } else {
-      const std::string text = deviceFavourites(d);
-      for (std::size_t pos = 0; pos <= text.size();) {
-        const auto end = std::min(text.find(',', pos), text.size());
-        listed.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-      }
-    }
+    else if (auto own = settings.activityFavourites.find(d); own != settings.activityFavourites.end())
+      listed = own->second;
     auto& codes = favourites[d];
     for (auto& code : listed)
       if (!code.empty() && rules.catalog.find(code) != nullptr) codes.push_back(std::move(code));

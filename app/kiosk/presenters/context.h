@@ -30,6 +30,9 @@ struct ControllerOptions {
   SyncLink* sync = nullptr;             // background sync; nullptr when this device has none
 };
 
+// The activity tiles a discipline shows when neither the clinic nor this device lists its own.
+wire::Favourites builtInActivityFavourites();
+
 // Settings as stored (key → text) with their defaults, read in one place (KioskContext::loadSettings) so
 // that nothing drawn per frame reads the store.
 struct KioskSettings {
@@ -44,8 +47,10 @@ struct KioskSettings {
   // the default); "0": the clinic wants the PIN for everything.
   bool lockedSessionTaps = true;
   std::string serverUrl;
-  // Favourite activity codes per discipline, "97110,97530,…" (empty: the built-in list).
-  std::string favouritesOt, favouritesPt, favouritesSlp;
+  // This device's favourite activity codes per discipline, in order, from settings favourites.ot, .pt and
+  // .slp, each a JSON list ["97110", "97530", …] (an earlier version's "97110,97530" reads too). A
+  // discipline without the setting, or with one that cannot be read or is empty: the built-in list.
+  wire::Favourites activityFavourites = builtInActivityFavourites();
   // Diagnosis quick-picks, code and label, from setting diagnosis_favourites, a JSON array
   // [{"code": "M54.50", "label": "Low back pain"}, …] (empty: the built-in list).
   std::vector<std::pair<std::string, std::string>> diagnosisFavourites;

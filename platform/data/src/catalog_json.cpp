@@ -54,7 +54,7 @@ class Fields {
   }
 
   DataError error(std::string what) const {
-    return DataError{DataError::Kind::badField, m_source, m_source + ": " + m_where + ": " + what};
+    return DataError{DataError::Kind::kBadField, m_source, m_source + ": " + m_where + ": " + what};
   }
 
   const json& object() const { return m_object; }
@@ -69,10 +69,10 @@ core::Result<json, DataError> parseText(std::string_view text, std::string_view 
   json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return fail(
-        DataError{DataError::Kind::badJson, std::string{source}, std::string{source} + ": not valid JSON"});
+        DataError{DataError::Kind::kBadJson, std::string{source}, std::string{source} + ": not valid JSON"});
   }
   if (!doc.is_object()) {
-    return fail(DataError{DataError::Kind::badJson, std::string{source},
+    return fail(DataError{DataError::Kind::kBadJson, std::string{source},
                           std::string{source} + ": the top level must be a JSON object"});
   }
   return doc;
@@ -81,13 +81,13 @@ core::Result<json, DataError> parseText(std::string_view text, std::string_view 
 core::Result<std::string, DataError> readFile(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    return fail(DataError{DataError::Kind::notFound, file.string(), file.string() + ": file not found"});
+    return fail(DataError{DataError::Kind::kNotFound, file.string(), file.string() + ": file not found"});
   }
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
   if (!in || in.bad()) {
-    return fail(DataError{DataError::Kind::unreadable, file.string(), file.string() + ": cannot be read"});
+    return fail(DataError{DataError::Kind::kUnreadable, file.string(), file.string() + ": cannot be read"});
   }
   return text.str();
 }
@@ -110,7 +110,7 @@ core::Result<core::CodeInfo, DataError> readCode(const json& item, std::size_t i
                                                  std::string_view source) {
   std::string where = "codes[" + std::to_string(index) + "]";
   if (!item.is_object()) {
-    return fail(DataError{DataError::Kind::badField, std::string{source},
+    return fail(DataError{DataError::Kind::kBadField, std::string{source},
                           std::string{source} + ": " + where + " must be an object"});
   }
   if (auto it = item.find("code"); it != item.end() && it->is_string())
@@ -143,7 +143,7 @@ core::Result<core::NcciPair, DataError> readPair(const json& item, std::size_t i
                                                  std::string_view source) {
   std::string where = "ncci_pairs[" + std::to_string(index) + "]";
   if (!item.is_object()) {
-    return fail(DataError{DataError::Kind::badField, std::string{source},
+    return fail(DataError{DataError::Kind::kBadField, std::string{source},
                           std::string{source} + ": " + where + " must be an object"});
   }
   Fields f(item, where, std::string{source});
@@ -162,7 +162,7 @@ core::Result<core::PayerProfile, DataError> readPayer(const json& item, std::siz
                                                       std::string_view source) {
   std::string where = "payers[" + std::to_string(index) + "]";
   if (!item.is_object()) {
-    return fail(DataError{DataError::Kind::badField, std::string{source},
+    return fail(DataError{DataError::Kind::kBadField, std::string{source},
                           std::string{source} + ": " + where + " must be an object"});
   }
   if (auto it = item.find("name"); it != item.end() && it->is_string())
@@ -198,8 +198,8 @@ core::Result<core::PayerProfile, DataError> readPayer(const json& item, std::siz
     }
   }
   if (auto valid = p.validate(); !valid) {
-    return fail(
-        DataError{DataError::Kind::invalid, std::string{source}, std::string{source} + ": " + valid.error()});
+    return fail(DataError{DataError::Kind::kInvalid, std::string{source},
+                          std::string{source} + ": " + valid.error()});
   }
   return p;
 }
@@ -233,7 +233,7 @@ core::Result<core::Catalog, DataError> parseCatalogJson(std::string_view text, s
   }
   auto catalog = core::Catalog::make(version, std::move(infos), std::move(pairs));
   if (!catalog) {
-    return fail(DataError{DataError::Kind::invalid, std::string{source},
+    return fail(DataError{DataError::Kind::kInvalid, std::string{source},
                           std::string{source} + ": " + catalog.error().message});
   }
   return std::move(catalog).value();
@@ -253,7 +253,7 @@ core::Result<std::vector<core::PayerProfile>, DataError> parsePayersJson(std::st
     auto p = readPayer((*it)[i], i, source);
     if (!p) return fail(p.error());
     if (!names.insert(p.value().name).second) {
-      return fail(DataError{DataError::Kind::invalid, std::string{source},
+      return fail(DataError{DataError::Kind::kInvalid, std::string{source},
                             std::string{source} + ": payer " + p.value().name + " appears twice"});
     }
     payers.push_back(std::move(p).value());
@@ -337,7 +337,7 @@ std::string payersToJson(const std::vector<core::PayerProfile>& payers) {
 core::Result<CatalogData, DataError> loadCatalogDirectory(const std::filesystem::path& directory) {
   std::error_code ec;
   if (!std::filesystem::is_directory(directory, ec)) {
-    return fail(DataError{DataError::Kind::notFound, directory.string(),
+    return fail(DataError{DataError::Kind::kNotFound, directory.string(),
                           directory.string() + ": not a catalog directory"});
   }
   auto catalog = loadCatalogFile(directory / "codes.json");
@@ -349,7 +349,7 @@ core::Result<CatalogData, DataError> loadCatalogDirectory(const std::filesystem:
     for (const auto& s : p.substitutions) {
       for (const auto& code : {s.from, s.to}) {
         if (catalog.value().find(code) == nullptr) {
-          return fail(DataError{DataError::Kind::invalid, (directory / "payers.json").string(),
+          return fail(DataError{DataError::Kind::kInvalid, (directory / "payers.json").string(),
                                 (directory / "payers.json").string() + ": payer " + p.name + " substitutes " +
                                     code + ", which is not in the catalog"});
         }

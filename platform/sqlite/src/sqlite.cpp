@@ -150,18 +150,18 @@ std::string Statement::columnName(int column) const {
 }
 
 ColumnType Statement::columnType(int column) const {
-  if (!m_handle || !m_handle->stmt) return ColumnType::Null;
+  if (!m_handle || !m_handle->stmt) return ColumnType::kNull;
   switch (sqlite3_column_type(m_handle->stmt, column)) {
     case SQLITE_INTEGER:
-      return ColumnType::Integer;
+      return ColumnType::kInteger;
     case SQLITE_FLOAT:
-      return ColumnType::Real;
+      return ColumnType::kReal;
     case SQLITE_TEXT:
-      return ColumnType::Text;
+      return ColumnType::kText;
     case SQLITE_BLOB:
-      return ColumnType::Blob;
+      return ColumnType::kBlob;
     default:
-      return ColumnType::Null;
+      return ColumnType::kNull;
   }
 }
 
@@ -225,13 +225,13 @@ Database::~Database() = default;
 SqlResult<Database> Database::open(const std::string& path, const OpenOptions& options) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread; the handle is never shared
   switch (options.mode) {
-    case OpenMode::ReadWriteCreate:
+    case OpenMode::kReadWriteCreate:
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
-    case OpenMode::ReadWrite:
+    case OpenMode::kReadWrite:
       flags |= SQLITE_OPEN_READWRITE;
       break;
-    case OpenMode::ReadOnly:
+    case OpenMode::kReadOnly:
       flags |= SQLITE_OPEN_READONLY;
       break;
   }
@@ -337,8 +337,8 @@ SqlResult<void> Database::setCheckpointOnClose(bool enabled) {
 
 SqlResult<Transaction> Transaction::begin(Database& db, TransactionKind kind) {
   const char* sql = "BEGIN IMMEDIATE";
-  if (kind == TransactionKind::Deferred) sql = "BEGIN DEFERRED";
-  if (kind == TransactionKind::Exclusive) sql = "BEGIN EXCLUSIVE";
+  if (kind == TransactionKind::kDeferred) sql = "BEGIN DEFERRED";
+  if (kind == TransactionKind::kExclusive) sql = "BEGIN EXCLUSIVE";
   if (auto r = db.exec(sql); !r) return r.error();
   return Transaction(&db);
 }
@@ -407,7 +407,8 @@ SqlResult<int> migrate(Database& db, std::span<const Migration> steps) {
 }
 
 SqlResult<std::vector<std::string>> integrityCheck(Database& db, IntegrityCheckKind kind) {
-  auto stmt = db.prepare(kind == IntegrityCheckKind::Quick ? "PRAGMA quick_check" : "PRAGMA integrity_check");
+  auto stmt =
+      db.prepare(kind == IntegrityCheckKind::kQuick ? "PRAGMA quick_check" : "PRAGMA integrity_check");
   if (!stmt) return stmt.error();
   std::vector<std::string> problems;
   for (;;) {

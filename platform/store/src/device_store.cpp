@@ -350,7 +350,7 @@ bool DeviceStore::readOnly() const {
 // [SECTION] open
 
 StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreOptions& options) {
-  const bool readOnly = options.mode == StoreMode::ReadOnly;
+  const bool readOnly = options.mode == StoreMode::kReadOnly;
   auto facts = inspectFile(path);
   if (!facts) return fail(facts.error());
   if (readOnly && !facts->exists) return fail(error(StoreErrc::cannot_open, path + " does not exist"));
@@ -375,7 +375,7 @@ StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreO
   // Phase 1: read and check without writing anything. Closing must not checkpoint either, so that a
   // file we refuse is left byte for byte as it was.
   sql::OpenOptions openOptions;
-  openOptions.mode = readOnly ? sql::OpenMode::ReadOnly : sql::OpenMode::ReadWrite;
+  openOptions.mode = readOnly ? sql::OpenMode::kReadOnly : sql::OpenMode::kReadWrite;
   openOptions.busyTimeout = options.busyTimeout;
   openOptions.checkpointOnClose = false;
   auto db = sql::Database::open(path, openOptions);
@@ -408,7 +408,7 @@ StoreResult<DeviceStore> DeviceStore::open(const std::string& path, const StoreO
                           ", this build knows " + std::to_string(kStoreSchemaVersion) + "); update the app"));
   }
   if (options.checkIntegrity && facts->exists && facts->size > 0) {
-    auto problems = sql::integrityCheck(db.value(), sql::IntegrityCheckKind::Quick);
+    auto problems = sql::integrityCheck(db.value(), sql::IntegrityCheckKind::kQuick);
     if (!problems) return fail(ioError(problems.error(), "check " + path));
     if (!problems->empty()) {
       return fail(error(StoreErrc::corrupt, path + " is damaged: " + problems->front()));
@@ -742,7 +742,7 @@ StoreResult<std::int64_t> DeviceStore::Impl::insertEvent(const std::string& sess
 StoreResult<StoredSession> DeviceStore::loadSession(const std::string& sessionId) {
   auto& db = m_impl->db;
   // One read transaction, so the row and the events are one consistent snapshot even while the app writes.
-  auto tx = sql::Transaction::begin(db, sql::TransactionKind::Deferred);
+  auto tx = sql::Transaction::begin(db, sql::TransactionKind::kDeferred);
   if (!tx) return failIo<StoredSession>(tx.error(), "load session");
   auto s = db.prepare(std::string("SELECT ") + std::string(kSessionColumns) + " FROM sessions WHERE id = ?1");
   if (!s) return failIo<StoredSession>(s.error(), "load session");
@@ -1249,7 +1249,7 @@ StoreResult<PurgeReport> DeviceStore::purgeSyncedBefore(core::WallTime cutoff) {
 }
 
 StoreResult<std::vector<std::string>> DeviceStore::integrityProblems() {
-  auto r = sql::integrityCheck(m_impl->db, sql::IntegrityCheckKind::Full);
+  auto r = sql::integrityCheck(m_impl->db, sql::IntegrityCheckKind::kFull);
   if (!r) return failIo<std::vector<std::string>>(r.error(), "integrity check");
   return std::move(r).value();
 }

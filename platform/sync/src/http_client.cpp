@@ -57,22 +57,22 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
 HttpErrc classify(CURLcode code) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
-      return HttpErrc::timeout;
+      return HttpErrc::kTimeout;
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return HttpErrc::cannot_connect;
+      return HttpErrc::kCannotConnect;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CIPHER:
-      return HttpErrc::tls;
+      return HttpErrc::kTls;
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return HttpErrc::invalid_url;
+      return HttpErrc::kInvalidUrl;
     default:
-      return HttpErrc::transfer;
+      return HttpErrc::kTransfer;
   }
 }
 
@@ -80,17 +80,17 @@ HttpErrc classify(CURLcode code) {
 
 std::string_view toString(HttpErrc errc) noexcept {
   switch (errc) {
-    case HttpErrc::invalid_url:
+    case HttpErrc::kInvalidUrl:
       return "invalid_url";
-    case HttpErrc::insecure_refused:
+    case HttpErrc::kInsecureRefused:
       return "insecure_refused";
-    case HttpErrc::cannot_connect:
+    case HttpErrc::kCannotConnect:
       return "cannot_connect";
-    case HttpErrc::timeout:
+    case HttpErrc::kTimeout:
       return "timeout";
-    case HttpErrc::tls:
+    case HttpErrc::kTls:
       return "tls";
-    case HttpErrc::transfer:
+    case HttpErrc::kTransfer:
       return "transfer";
   }
   return "transfer";
@@ -185,7 +185,7 @@ core::Result<HttpClient, HttpError> HttpClient::create(HttpClientOptions options
   std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
   if (!url || curl_url_set(url.get(), CURLUPART_URL, options.baseUrl.c_str(), 0) != CURLUE_OK) {
     return fail(
-        HttpError{HttpErrc::invalid_url, "the server address '" + options.baseUrl + "' is not a URL"});
+        HttpError{HttpErrc::kInvalidUrl, "the server address '" + options.baseUrl + "' is not a URL"});
   }
   char* raw = nullptr;
   curl_url_get(url.get(), CURLUPART_SCHEME, &raw, 0);
@@ -196,18 +196,18 @@ core::Result<HttpClient, HttpError> HttpClient::create(HttpClientOptions options
   std::string s = scheme ? scheme.get() : "";
   std::string h = host ? host.get() : "";
   if (s != "http" && s != "https") {
-    return fail(HttpError{HttpErrc::invalid_url,
+    return fail(HttpError{HttpErrc::kInvalidUrl,
                           "the server address must start with https:// (or http:// for loopback)"});
   }
   if (s == "http" && !options.allowInsecureHttp && !isLoopbackHost(h)) {
     return fail(
-        HttpError{HttpErrc::insecure_refused,
+        HttpError{HttpErrc::kInsecureRefused,
                   "plain http to " + h + " is refused: use https, or set the explicit insecure option"});
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->curl.reset(curl_easy_init());
-  if (!impl->curl) return fail(HttpError{HttpErrc::transfer, "libcurl could not start"});
+  if (!impl->curl) return fail(HttpError{HttpErrc::kTransfer, "libcurl could not start"});
   return HttpClient(std::move(impl));
 }
 

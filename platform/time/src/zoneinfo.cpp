@@ -81,7 +81,7 @@ class TzText {
     if (accept('J')) {
       auto n = number(1, 3);
       if (!n || *n < 1 || *n > 365) return std::nullopt;
-      r.kind = PosixTz::Rule::Kind::julianNoLeap;
+      r.kind = PosixTz::Rule::Kind::kJulianNoLeap;
       r.day = *n;
     } else if (accept('M')) {
       auto m = number(1, 2);
@@ -90,14 +90,14 @@ class TzText {
       if (!w || *w < 1 || *w > 5 || !accept('.')) return std::nullopt;
       auto d = number(1, 1);
       if (!d || *d > 6) return std::nullopt;
-      r.kind = PosixTz::Rule::Kind::monthWeekDay;
+      r.kind = PosixTz::Rule::Kind::kMonthWeekDay;
       r.month = *m;
       r.week = *w;
       r.weekday = *d;
     } else {
       auto n = number(1, 3);
       if (!n || *n > 365) return std::nullopt;
-      r.kind = PosixTz::Rule::Kind::zeroBasedDay;
+      r.kind = PosixTz::Rule::Kind::kZeroBasedDay;
       r.day = *n;
     }
     if (accept('/')) {
@@ -136,14 +136,14 @@ sys_seconds ruleLocalTime(const PosixTz::Rule& rule, int y) {
   sys_days jan1{year{y} / January / 1};
   sys_days day{};
   switch (rule.kind) {
-    case PosixTz::Rule::Kind::julianNoLeap:
+    case PosixTz::Rule::Kind::kJulianNoLeap:
       // Day 60 is March 1 in every year: February 29 is skipped.
       day = jan1 + days{rule.day - 1 + (isLeap(y) && rule.day >= 60 ? 1 : 0)};
       break;
-    case PosixTz::Rule::Kind::zeroBasedDay:
+    case PosixTz::Rule::Kind::kZeroBasedDay:
       day = jan1 + days{rule.day};
       break;
-    case PosixTz::Rule::Kind::monthWeekDay: {
+    case PosixTz::Rule::Kind::kMonthWeekDay: {
       auto month_ = month{static_cast<unsigned>(rule.month)};
       weekday wd{static_cast<unsigned>(rule.weekday)};
       if (rule.week == 5) {
@@ -182,8 +182,8 @@ std::optional<PosixTz> parsePosixTz(std::string_view text) {
   }
   if (in.atEnd()) {
     // No rule: the C library's default, the US rule of 2007.
-    tz.dstStart = PosixTz::Rule{PosixTz::Rule::Kind::monthWeekDay, 0, 3, 2, 0, seconds{7200}};
-    tz.dstEnd = PosixTz::Rule{PosixTz::Rule::Kind::monthWeekDay, 0, 11, 1, 0, seconds{7200}};
+    tz.dstStart = PosixTz::Rule{PosixTz::Rule::Kind::kMonthWeekDay, 0, 3, 2, 0, seconds{7200}};
+    tz.dstEnd = PosixTz::Rule{PosixTz::Rule::Kind::kMonthWeekDay, 0, 11, 1, 0, seconds{7200}};
     return tz;
   }
   if (!in.accept(',')) return std::nullopt;

@@ -29,11 +29,11 @@ struct PosixTz {
   // One end of daylight saving time, in one of the three POSIX forms.
   struct Rule {
     enum class Kind {
-      julianNoLeap,  // "Jn": n = 1..365, February 29 is never counted
-      zeroBasedDay,  // "n": n = 0..365, February 29 is counted in leap years
-      monthWeekDay,  // "Mm.w.d": month 1..12, week 1..5 (5 = last), weekday 0..6 (0 = Sunday)
+      kJulianNoLeap,  // "Jn": n = 1..365, February 29 is never counted
+      kZeroBasedDay,  // "n": n = 0..365, February 29 is counted in leap years
+      kMonthWeekDay,  // "Mm.w.d": month 1..12, week 1..5 (5 = last), weekday 0..6 (0 = Sunday)
     };
-    Kind kind = Kind::monthWeekDay;
+    Kind kind = Kind::kMonthWeekDay;
     int day = 0;                          // n for the two day forms
     int month = 0;                        // Mm.w.d only
     int week = 0;                         // Mm.w.d only

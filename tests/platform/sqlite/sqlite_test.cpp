@@ -51,7 +51,7 @@ TEST(SqliteDatabase, ReportsSyntaxErrorsAsValuesWithMessage) {
 
 TEST(SqliteDatabase, MissingFileInReadWriteModeIsCannotOpen) {
   TempDir dir;
-  auto db = Database::open(dir.file("absent.db"), {.mode = OpenMode::ReadWrite});
+  auto db = Database::open(dir.file("absent.db"), {.mode = OpenMode::kReadWrite});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, kSqliteCantOpen);
   EXPECT_FALSE(std::filesystem::exists(dir.file("absent.db")));
@@ -64,7 +64,7 @@ TEST(SqliteDatabase, ReadOnlyConnectionRefusesWrites) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("CREATE TABLE t(a); INSERT INTO t VALUES (7)").ok());
   }
-  auto ro = Database::open(dir.file("a.db"), {.mode = OpenMode::ReadOnly});
+  auto ro = Database::open(dir.file("a.db"), {.mode = OpenMode::kReadOnly});
   ASSERT_TRUE(ro.ok());
   EXPECT_TRUE(ro->isReadOnly());
   EXPECT_EQ(ro->queryInt64("SELECT a FROM t").value(), 7);
@@ -79,7 +79,7 @@ TEST(SqliteDatabase, FileThatIsNotADatabaseIsReportedOnFirstRead) {
     std::ofstream f(dir.file("notes.db"), std::ios::binary);
     f << std::string(4096, 'x');
   }
-  auto db = Database::open(dir.file("notes.db"), {.mode = OpenMode::ReadOnly});
+  auto db = Database::open(dir.file("notes.db"), {.mode = OpenMode::kReadOnly});
   ASSERT_TRUE(db.ok());  // SQLite reads nothing until the first query
   auto v = db->userVersion();
   ASSERT_FALSE(v.ok());
@@ -115,9 +115,9 @@ TEST(SqliteStatement, BindsByIndexAndNameAndReadsEveryColumnType) {
   ASSERT_TRUE(row.value());
   EXPECT_EQ(sel->columnCount(), 5);
   EXPECT_EQ(sel->columnName(2), "s");
-  EXPECT_EQ(sel->columnType(0), ColumnType::Integer);
+  EXPECT_EQ(sel->columnType(0), ColumnType::kInteger);
   EXPECT_EQ(sel->columnInt64(0), std::int64_t{1} << 40);
-  EXPECT_EQ(sel->columnType(1), ColumnType::Real);
+  EXPECT_EQ(sel->columnType(1), ColumnType::kReal);
   EXPECT_DOUBLE_EQ(sel->columnDouble(1), 2.5);
   EXPECT_EQ(sel->columnText(2), std::string("text with \0 inside", 18));
   EXPECT_EQ(sel->columnBlob(3), std::vector<std::byte>(blob.begin(), blob.end()));
@@ -242,7 +242,7 @@ TEST(SqliteIntegrity, SoundDatabaseHasNoProblems) {
   auto quick = integrityCheck(db);
   ASSERT_TRUE(quick.ok());
   EXPECT_TRUE(quick->empty());
-  auto full = integrityCheck(db, IntegrityCheckKind::Full);
+  auto full = integrityCheck(db, IntegrityCheckKind::kFull);
   ASSERT_TRUE(full.ok());
   EXPECT_TRUE(full->empty());
 }
@@ -265,9 +265,9 @@ TEST(SqliteIntegrity, DamagedPagesAreReported) {
     const std::string junk(4096 * 3, '\x5a');
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
-  auto db = Database::open(path, {.mode = OpenMode::ReadOnly});
+  auto db = Database::open(path, {.mode = OpenMode::kReadOnly});
   ASSERT_TRUE(db.ok());
-  auto problems = integrityCheck(db.value(), IntegrityCheckKind::Quick);
+  auto problems = integrityCheck(db.value(), IntegrityCheckKind::kQuick);
   // Either the check lists problems or SQLite refuses to read the damaged pages at all.
   EXPECT_TRUE(!problems.ok() || !problems->empty());
 }

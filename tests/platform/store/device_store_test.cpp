@@ -29,7 +29,7 @@ std::string sessionId(int n) {
   return buf;
 }
 
-DeviceStore openStore(const std::string& path, StoreMode mode = StoreMode::ReadWrite) {
+DeviceStore openStore(const std::string& path, StoreMode mode = StoreMode::kReadWrite) {
   auto s = DeviceStore::open(path, {.mode = mode});
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   return std::move(s).value();
@@ -78,7 +78,7 @@ TEST(DeviceStore, UsesWalFullSyncAndForeignKeys) {
   TempDir dir;
   const auto path = dir.file("device.db");
   DeviceStore store = openStore(path);
-  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadOnly});
+  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::kReadOnly});
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(db->queryText("PRAGMA journal_mode").value(), "wal");
   EXPECT_EQ(db->userVersion().value(), kStoreSchemaVersion);
@@ -178,7 +178,7 @@ TEST(DeviceStore, SignatureIsNotStoredWhenItCannotBeQueued) {
   r.simple(EventType::session_ended);
   {
     // Make every outbox insert fail, as a full disk would at that moment.
-    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::kReadWrite});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("CREATE TRIGGER outbox_full BEFORE INSERT ON outbox BEGIN "
                          "SELECT RAISE(ABORT, 'disk full'); END")
@@ -413,7 +413,7 @@ TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
     EXPECT_EQ(r.error().errc, StoreErrc::invalid);
     batch[2].syncedEvent->type = EventType::session_synced;
 
-    DeviceStore disk = openStore(path, StoreMode::ReadOnly);
+    DeviceStore disk = openStore(path, StoreMode::kReadOnly);
     EXPECT_EQ(disk.pendingOutbox(at + 1h)->size(), 3u);
     for (int i : {30, 32}) {
       auto a = afterUpload(disk, sessionId(i));
@@ -442,7 +442,7 @@ TEST(DeviceStore, UploadedBatchWithOneBadEntryStoresNothing) {
   EXPECT_EQ(reopened.status, core::SessionStatus::ended) << "revision 2 is still being corrected";
   EXPECT_EQ(reopened.events, 6u);
 
-  DeviceStore reader = openStore(path, StoreMode::ReadOnly);
+  DeviceStore reader = openStore(path, StoreMode::kReadOnly);
   auto refused =
       reader.markOutboxSent(std::vector<SentUpload>{SentUpload{1, sessionId(30), std::nullopt}}, at);
   ASSERT_FALSE(refused.ok());
@@ -612,13 +612,13 @@ TEST(DeviceStore, StoreWrittenBeforeTheApplicationIdIsAcceptedAndStamped) {
     recordSignedSession(store, sessionId(32), wallAt(2026, 11, 2, 9, 0));
   }
   {
-    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::kReadWrite});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("PRAGMA application_id = 0").ok());
   }
   DeviceStore store = openStore(path);
   EXPECT_TRUE(store.loadSession(sessionId(32)).ok());
-  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadOnly});
+  auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::kReadOnly});
   EXPECT_EQ(db->queryInt64("PRAGMA application_id").value(), 0x55434C4B);
 }
 
@@ -629,7 +629,7 @@ TEST(DeviceStore, ReadOnlyStoreSeesCommittedEventsWhileTheAppWrites) {
   const auto id = sessionId(31);
   Recorder r(writer, header(id), wallAt(2026, 11, 2, 9, 0));
   r.start("97110");
-  DeviceStore reader = openStore(path, StoreMode::ReadOnly);
+  DeviceStore reader = openStore(path, StoreMode::kReadOnly);
   EXPECT_TRUE(reader.readOnly());
   EXPECT_EQ(reader.loadSession(id)->events.size(), 2u);
   r.advance(10min);
@@ -650,7 +650,7 @@ class DeviceStoreRefuses : public ::testing::Test {
     DeviceStore store = openStore(m_path);
     recordSignedSession(store, sessionId(40), wallAt(2026, 11, 2, 9, 0));
   }
-  void expectRefused(StoreErrc errc, StoreMode mode = StoreMode::ReadWrite) {
+  void expectRefused(StoreErrc errc, StoreMode mode = StoreMode::kReadWrite) {
     const std::string before = readFile(m_path);
     auto s = DeviceStore::open(m_path, {.mode = mode});
     ASSERT_FALSE(s.ok());
@@ -674,7 +674,7 @@ TEST_F(DeviceStoreRefuses, FileWithRandomBytesInItsHeader) {
     f.write(junk, sizeof junk);
   }
   expectRefused(StoreErrc::corrupt);
-  expectRefused(StoreErrc::corrupt, StoreMode::ReadOnly);
+  expectRefused(StoreErrc::corrupt, StoreMode::kReadOnly);
 }
 
 TEST_F(DeviceStoreRefuses, FileThatIsNotADatabaseAtAll) {
@@ -731,16 +731,16 @@ TEST_F(DeviceStoreRefuses, DamagedPagesBehindAValidHeader) {
 TEST_F(DeviceStoreRefuses, StoreFromANewerVersion) {
   makeValidStore();
   {
-    auto db = sqlite::Database::open(m_path, {.mode = sqlite::OpenMode::ReadWrite});
+    auto db = sqlite::Database::open(m_path, {.mode = sqlite::OpenMode::kReadWrite});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->setUserVersion(kStoreSchemaVersion + 1).ok());
   }
   expectRefused(StoreErrc::newer_schema);
-  expectRefused(StoreErrc::newer_schema, StoreMode::ReadOnly);
+  expectRefused(StoreErrc::newer_schema, StoreMode::kReadOnly);
 }
 
 TEST_F(DeviceStoreRefuses, MissingFileInReadOnlyMode) {
-  auto s = DeviceStore::open(m_path, {.mode = StoreMode::ReadOnly});
+  auto s = DeviceStore::open(m_path, {.mode = StoreMode::kReadOnly});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().errc, StoreErrc::cannot_open);
   EXPECT_FALSE(std::filesystem::exists(m_path)) << "read-only mode never creates a file";
@@ -789,7 +789,7 @@ TEST_F(DeviceStoreRefuses, StoreInAReadOnlyFolder) {
   EXPECT_FALSE(std::filesystem::exists(fresh));
   // Reading still works: inspection from a read-only location is allowed.
   auto ro = asUnprivilegedUser([&] {
-    auto s = DeviceStore::open(m_path, {.mode = StoreMode::ReadOnly});
+    auto s = DeviceStore::open(m_path, {.mode = StoreMode::kReadOnly});
     return s.ok() && s->loadSession(sessionId(40)).ok() ? 0 : 1;
   });
   EXPECT_EQ(ro, 0);
@@ -840,7 +840,7 @@ TEST(DeviceStorePinLockouts, AreMovedOutOfTheSettingsOfAnEarlierStore) {
   { DeviceStore store = openStore(path); }
   {
     // As an earlier version of the app left it: schema 1, the lock-outs as settings "failures;untilMs".
-    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::ReadWrite});
+    auto db = sqlite::Database::open(path, {.mode = sqlite::OpenMode::kReadWrite});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("DROP TABLE pin_lockouts; "
                          "INSERT INTO settings(key, value) VALUES ('pin_lock.c-dana', '5;1780000060000'), "

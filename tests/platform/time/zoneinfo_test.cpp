@@ -293,7 +293,7 @@ TEST(PosixTzRule, ReadsNamesOffsetsAndTheThreeRuleForms) {
   EXPECT_TRUE(us->hasDst);
   EXPECT_EQ(us->dstName, "EDT");
   EXPECT_EQ(us->dstOffset, hours{-4}) << "DST defaults to one hour ahead";
-  EXPECT_EQ(us->dstStart.kind, zoneinfo::PosixTz::Rule::Kind::monthWeekDay);
+  EXPECT_EQ(us->dstStart.kind, zoneinfo::PosixTz::Rule::Kind::kMonthWeekDay);
   EXPECT_EQ(us->dstStart.month, 3);
   EXPECT_EQ(us->dstStart.week, 2);
   EXPECT_EQ(us->dstStart.weekday, 0);
@@ -309,10 +309,10 @@ TEST(PosixTzRule, ReadsNamesOffsetsAndTheThreeRuleForms) {
   ASSERT_TRUE(odd);
   EXPECT_EQ(odd->stdOffset, -(hours{3} + minutes{25} + seconds{45}));
   EXPECT_EQ(odd->dstOffset, -(hours{2} + seconds{15}));
-  EXPECT_EQ(odd->dstStart.kind, zoneinfo::PosixTz::Rule::Kind::julianNoLeap);
+  EXPECT_EQ(odd->dstStart.kind, zoneinfo::PosixTz::Rule::Kind::kJulianNoLeap);
   EXPECT_EQ(odd->dstStart.day, 60);
   EXPECT_EQ(odd->dstStart.time, hours{2} + minutes{30});
-  EXPECT_EQ(odd->dstEnd.kind, zoneinfo::PosixTz::Rule::Kind::zeroBasedDay);
+  EXPECT_EQ(odd->dstEnd.kind, zoneinfo::PosixTz::Rule::Kind::kZeroBasedDay);
   EXPECT_EQ(odd->dstEnd.day, 300);
   EXPECT_EQ(odd->dstEnd.time, -(hours{1} + minutes{15} + seconds{30}));
 

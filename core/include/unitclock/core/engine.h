@@ -119,15 +119,15 @@ struct UnitsResult {
 
 struct EngineError {
   enum class Kind {
-    unknownCode,      // not in the catalog
-    duplicateCode,    // the same code given twice (a first code and its add-on, 97129 and 97130, are
-                      // one service: their minutes are summed, not refused)
-    negativeTime,     // negative seconds, or a block ending before it starts
-    tooLong,          // more than 24 hours on one item
-    wrongKind,        // a timed code given as untimed, or the reverse
-    assistantExceeds  // untimed: assistant seconds greater than the duration
+    kUnknownCode,      // not in the catalog
+    kDuplicateCode,    // the same code given twice (a first code and its add-on, 97129 and 97130, are
+                       // one service: their minutes are summed, not refused)
+    kNegativeTime,     // negative seconds, or a block ending before it starts
+    kTooLong,          // more than 24 hours on one item
+    kWrongKind,        // a timed code given as untimed, or the reverse
+    kAssistantExceeds  // untimed: assistant seconds greater than the duration
   };
-  Kind kind = Kind::unknownCode;
+  Kind kind = Kind::kUnknownCode;
   std::string item;     // the offending code
   std::string message;  // one line naming the item
 };

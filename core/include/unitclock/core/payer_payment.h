@@ -13,7 +13,7 @@ namespace unitclock::core {
 using Cents = std::int64_t;
 
 // The two KX threshold buckets: PT and SLP combined, and OT.
-enum class TherapyBucket { ptSlp, ot };
+enum class TherapyBucket { kPtSlp, kOt };
 
 // The per-beneficiary KX threshold for a calendar year (2019, 2021–2026 known), nullopt for other years.
 // The same amount applies to both buckets in every known year.

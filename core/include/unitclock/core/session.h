@@ -68,13 +68,13 @@ struct SessionHeader {
 bool isIcd10Shape(std::string_view code) noexcept;
 
 enum class SessionErrc {
-  invalid_header,   // a header field is missing or malformed
-  invalid_event,    // a field the event type needs is missing or malformed
-  out_of_order,     // wrong sequence number, or monotonic time going backwards within a run
-  not_allowed,      // the event is not allowed in the session's current state
-  missing_reason,   // edits, corrections and voids need a reason
-  unknown_segment,  // segment_edited names a segment that does not exist or has changed
-  overlap,          // an edited segment would overlap another one
+  kInvalidHeader,   // a header field is missing or malformed
+  kInvalidEvent,    // a field the event type needs is missing or malformed
+  kOutOfOrder,      // wrong sequence number, or monotonic time going backwards within a run
+  kNotAllowed,      // the event is not allowed in the session's current state
+  kMissingReason,   // edits, corrections and voids need a reason
+  kUnknownSegment,  // segment_edited names a segment that does not exist or has changed
+  kOverlap,         // an edited segment would overlap another one
 };
 std::string_view toString(SessionErrc errc) noexcept;  // "invalid_header", ...
 

@@ -9,10 +9,10 @@
 
 namespace unitclock::server {
 
-enum class Role { Device, Supervisor };
+enum class Role { kDevice, kSupervisor };
 
 struct Principal {
-  Role role = Role::Device;
+  Role role = Role::kDevice;
   std::int64_t deviceId = 0;  // for devices
   std::int64_t tokenId = 0;   // for supervisor tokens
   std::string clinicId;       // empty for a supervisor token valid for every clinic

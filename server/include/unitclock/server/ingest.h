@@ -9,10 +9,10 @@
 
 namespace unitclock::server {
 
-enum class IngestResult { Created, Revised, Voided, Unchanged };
+enum class IngestResult { kCreated, kRevised, kVoided, kUnchanged };
 
 struct IngestOutcome {
-  IngestResult result = IngestResult::Created;
+  IngestResult result = IngestResult::kCreated;
   int revision = 1;
 };
 
@@ -34,10 +34,10 @@ Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Prin
 
 // `bodyHash` is the SHA-256 of the canonical JSON of the upload; the same hash for the same revision
 // is a repeat and changes nothing. Runs inside the caller's transaction.
-// A void of the stored revision is accepted as that revision (`Voided`): the device voids a session it
+// A void of the stored revision is accepted as that revision (`kVoided`): the device voids a session it
 // already uploaded without a new revision, so the body is the stored one with the status `voided`, the same
 // event log followed only by `session_synced`/`session_voided` events (the last one the void, with a
-// reason), no lines, and a later `ended_at`. A late retry of the signed body after its void is `Unchanged`.
+// reason), no lines, and a later `ended_at`. A late retry of the signed body after its void is `kUnchanged`.
 // 409 for an older or conflicting revision or one that skips a number (a correction is the stored
 // revision + 1); 403 for a session of another clinic, or of another device of the clinic (only the device
 // that first uploaded a session, or one an admin transferred it to, may revise or void it).

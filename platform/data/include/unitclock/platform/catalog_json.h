@@ -15,13 +15,13 @@ namespace unitclock::platform {
 
 struct DataError {
   enum class Kind {
-    notFound,    // the file does not exist
-    unreadable,  // it exists but cannot be read
-    badJson,     // not valid JSON
-    badField,    // a field is missing, unknown or of the wrong type or value
-    invalid      // well-formed but inconsistent (duplicate code, add-on pointing nowhere, ...)
+    kNotFound,    // the file does not exist
+    kUnreadable,  // it exists but cannot be read
+    kBadJson,     // not valid JSON
+    kBadField,    // a field is missing, unknown or of the wrong type or value
+    kInvalid      // well-formed but inconsistent (duplicate code, add-on pointing nowhere, ...)
   };
-  Kind kind = Kind::badJson;
+  Kind kind = Kind::kBadJson;
   std::string source;   // the file (or "codes.json" when parsing text)
   std::string message;  // one line naming the item
 };

@@ -66,18 +66,18 @@ class [[nodiscard]] SqlResult<void> {
 };
 
 enum class OpenMode {
-  ReadWriteCreate,  // create the file if missing
-  ReadWrite,        // the file must exist
-  ReadOnly,         // never writes; safe next to a writer on a WAL database
+  kReadWriteCreate,  // create the file if missing
+  kReadWrite,        // the file must exist
+  kReadOnly,         // never writes; safe next to a writer on a WAL database
 };
 
 struct OpenOptions {
-  OpenMode mode = OpenMode::ReadWriteCreate;
+  OpenMode mode = OpenMode::kReadWriteCreate;
   std::chrono::milliseconds busyTimeout{5000};  // how long a call waits for another connection's lock
   bool checkpointOnClose = true;                // false: closing never writes the WAL back into the main file
 };
 
-enum class ColumnType { Integer, Real, Text, Blob, Null };
+enum class ColumnType { kInteger, kReal, kText, kBlob, kNull };
 
 class Database;
 
@@ -123,7 +123,7 @@ class Statement {
   int columnCount() const;
   std::string columnName(int column) const;
   ColumnType columnType(int column) const;
-  bool columnIsNull(int column) const { return columnType(column) == ColumnType::Null; }
+  bool columnIsNull(int column) const { return columnType(column) == ColumnType::kNull; }
   std::int64_t columnInt64(int column) const;
   int columnInt(int column) const;
   double columnDouble(int column) const;
@@ -177,12 +177,12 @@ class Database {
   std::unique_ptr<Handle> m_handle;
 };
 
-enum class TransactionKind { Deferred, Immediate, Exclusive };
+enum class TransactionKind { kDeferred, kImmediate, kExclusive };
 
 // Rolls back in its destructor unless commit() succeeded.
 class Transaction {
  public:
-  static SqlResult<Transaction> begin(Database& db, TransactionKind kind = TransactionKind::Immediate);
+  static SqlResult<Transaction> begin(Database& db, TransactionKind kind = TransactionKind::kImmediate);
 
   Transaction(Transaction&&) noexcept;
   Transaction& operator=(Transaction&&) noexcept;
@@ -210,11 +210,11 @@ struct Migration {
 // step's version is left untouched and reported with code kNewerSchemaCode.
 SqlResult<int> migrate(Database& db, std::span<const Migration> steps);
 
-enum class IntegrityCheckKind { Quick, Full };
+enum class IntegrityCheckKind { kQuick, kFull };
 
 // PRAGMA quick_check / integrity_check. Returns the problems found: empty means the database is sound.
 SqlResult<std::vector<std::string>> integrityCheck(Database& db,
-                                                   IntegrityCheckKind kind = IntegrityCheckKind::Quick);
+                                                   IntegrityCheckKind kind = IntegrityCheckKind::kQuick);
 
 // SQLite's English description of a result code, for messages.
 std::string errorString(int code);

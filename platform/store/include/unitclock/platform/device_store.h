@@ -8,7 +8,7 @@
 //   auto seq = store->appendEvent(id, event);         // durable (fsync'd) when it returns
 //
 // One DeviceStore is one connection; use it from one thread at a time. Any number of read-only stores
-// (StoreMode::ReadOnly) may read the same file while a writer is using it (WAL readers).
+// (StoreMode::kReadOnly) may read the same file while a writer is using it (WAL readers).
 // Nothing here throws: every call returns a core::Result.
 #pragma once
 
@@ -48,12 +48,12 @@ template <class T>
 using StoreResult = core::Result<T, StoreError>;
 
 enum class StoreMode {
-  ReadWrite,  // the app: creates the file (0600) if missing, migrates, writes
-  ReadOnly,   // inspection (unitclock-cli sessions): never writes, never creates, safe beside the app
+  kReadWrite,  // the app: creates the file (0600) if missing, migrates, writes
+  kReadOnly,   // inspection (unitclock-cli sessions): never writes, never creates, safe beside the app
 };
 
 struct StoreOptions {
-  StoreMode mode = StoreMode::ReadWrite;
+  StoreMode mode = StoreMode::kReadWrite;
   bool checkIntegrity = true;  // PRAGMA quick_check on open; a failure is StoreErrc::corrupt
   std::chrono::milliseconds busyTimeout{5000};
 };

@@ -30,16 +30,16 @@ struct HttpResponse {
 };
 
 enum class HttpErrc {
-  invalid_url,       // not http(s)://host[:port]
-  insecure_refused,  // plain http to a non-loopback host without allowInsecureHttp
-  cannot_connect,    // refused, unreachable, DNS failure
-  timeout,
-  tls,       // certificate not trusted, wrong host name, handshake failure
-  transfer,  // connection dropped mid-request, and anything else libcurl reports
+  kInvalidUrl,       // not http(s)://host[:port]
+  kInsecureRefused,  // plain http to a non-loopback host without allowInsecureHttp
+  kCannotConnect,    // refused, unreachable, DNS failure
+  kTimeout,
+  kTls,       // certificate not trusted, wrong host name, handshake failure
+  kTransfer,  // connection dropped mid-request, and anything else libcurl reports
 };
 
 struct HttpError {
-  HttpErrc errc = HttpErrc::transfer;
+  HttpErrc errc = HttpErrc::kTransfer;
   std::string message;  // libcurl's description plus what we were doing; no request body
 };
 

@@ -137,7 +137,7 @@ struct Enrollment {
 struct SyncError {
   int httpStatus = 0;  // 0 for transport errors
   std::string message;
-  HttpErrc transport = HttpErrc::transfer;  // what failed when httpStatus is 0
+  HttpErrc transport = HttpErrc::kTransfer;  // what failed when httpStatus is 0
 };
 
 // Exchanges a one-time code for a device token (POST /api/v1/enroll). Blocking: the settings screen runs
