@@ -16,6 +16,8 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev libssl-dev openssl
   libcpp-httplib-dev nlohmann-json3-dev
   tzdata
+  # PostgreSQL's client library, for the server (libpq5 comes with it)
+  libpq-dev
   # kiosk app: window, UI, font
   libsdl2-dev libimgui-dev libstb-dev fonts-inter
   # UI tests and screenshots under a virtual X server
