@@ -8,6 +8,7 @@ find_package(nlohmann_json 3.11 REQUIRED)            # nlohmann_json::nlohmann_j
 find_package(OpenSSL REQUIRED)
 find_package(CLI11 REQUIRED CONFIG)                  # CLI11::CLI11 (header-only): the programs' options and --help
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)          # PostgreSQL's client library (libpq-dev)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # brings the OpenSSL/zlib/brotli defines the .so was built with
 if(UNITCLOCK_BUILD_BENCH)
   find_package(benchmark REQUIRED)                   # benchmark::benchmark

@@ -16,6 +16,9 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev libssl-dev openssl
   libcpp-httplib-dev nlohmann-json3-dev
   tzdata
+  # PostgreSQL: the client library the server links (libpq5 comes with it), and the server the tests start
+  # throwaway clusters of (tests/support/pg_cluster.sh runs initdb and pg_ctl from postgresql-15)
+  libpq-dev postgresql-15 postgresql-common
   # kiosk app: window, UI, font
   libsdl2-dev libimgui-dev libstb-dev fonts-inter
   # UI tests and screenshots under a virtual X server
@@ -49,5 +52,13 @@ fi
 echo "install-deps: installing ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# Installing postgresql-15 would create and start a system cluster (15/main, port 5432). The tests start
+# their own clusters and nothing here needs that one: tell postgresql-common's postinst not to create it.
+# An existing cluster is left as it is.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -d /etc/postgresql/15/main ]; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  printf '# Unitclock (packaging/install-deps.sh): the tests start throwaway clusters\ncreate_main_cluster = false\n' |
+    $SUDO tee /etc/postgresql-common/createcluster.d/50-unitclock-no-main-cluster.conf >/dev/null
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
