@@ -34,7 +34,8 @@ server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
 : > "$demo/server.log"
 url=""
-for _ in $(seq 100); do
+# Up to a minute: setting up the demo clinic hashes every PIN, slow on a busy machine.
+for _ in $(seq 600); do
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$demo/server.log" | head -1 || true)
   [ -n "$url" ] && break
   kill -0 $server_pid 2>/dev/null || break

@@ -88,6 +88,10 @@ struct AdjustUntimedMinutes {
 struct AddUntimed {
   std::string code;
 };
+// Removes an untimed service added by mistake while the session runs (no reason needed yet).
+struct RemoveUntimed {
+  int index = 0;  // its place in the session's untimed list
+};
 struct EndSession {};         // asks first while the session is open; goes to Review once ended
 struct ConfirmEndSession {};  // "End now": stops the timers, the session is ended
 struct KeepGoing {};          // the question is withdrawn; nothing changes
@@ -109,6 +113,14 @@ struct EditReason {
   std::string reason;
 };
 struct SaveEdit {};
+// An untimed service's minutes at review, or its removal; saved with a reason (EditReason) like a segment.
+struct StartUntimedEdit {
+  int index = 0;  // its place in the session's untimed list
+};
+struct AdjustUntimedEdit {
+  std::chrono::minutes delta{};
+};
+struct RemoveUntimedEdit {};  // the open edit sets the minutes to 0: the service is removed on Save
 struct PreferTie {
   std::string code;
 };
@@ -169,12 +181,13 @@ using Intent = std::variant<
     // session
     intent::StartActivity, intent::StopActivity, intent::TogglePauseReasons, intent::Pause,
     intent::SetPauseReason, intent::Resume, intent::SetPerformer, intent::ToggleUntimed,
-    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::EndSession, intent::ConfirmEndSession,
-    intent::KeepGoing, intent::GoHome, intent::Unlock,
+    intent::AdjustUntimedMinutes, intent::AddUntimed, intent::RemoveUntimed, intent::EndSession,
+    intent::ConfirmEndSession, intent::KeepGoing, intent::GoHome, intent::Unlock,
     // review
     intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
-    intent::PreferTie, intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason,
-    intent::Reopen, intent::Void, intent::Sign,
+    intent::StartUntimedEdit, intent::AdjustUntimedEdit, intent::RemoveUntimedEdit, intent::PreferTie,
+    intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason, intent::Reopen,
+    intent::Void, intent::Sign,
     // supervisor, settings, add clinician
     intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
     intent::SetTextSize, intent::ToggleKiosk, intent::ToggleLockedTaps, intent::Enroll,

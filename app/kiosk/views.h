@@ -137,6 +137,13 @@ struct ActivityTileView {
   bool running = false;
 };
 
+struct UntimedRowView {
+  int index = 0;  // its place in the session's untimed list (what the intents carry)
+  std::string code;
+  std::string
+      text;  // "OT evaluation, low complexity · 30 min" (", 10 by assistant"); the code is on the button
+};
+
 struct LiveBarView {
   std::string timed;      // "Timed 23 min"
   std::string treatment;  // "Treatment 31 min"
@@ -159,7 +166,8 @@ struct SessionView {
   bool assistant = false;  // performer: false = therapist, true = assistant alone
   bool untimedOpen = false;
   std::vector<Choice> untimedCodes;
-  int untimedMinutes = 0;
+  int untimedMinutes = 0;  // 0 until chosen: a service is never added with minutes nobody entered
+  std::vector<UntimedRowView> untimed;  // the session's untimed services, each with Remove
   LiveBarView bar;
   bool ended = false;
   bool confirmEnd = false;  // End session was tapped once: "End now" or "Keep going"
@@ -201,6 +209,14 @@ struct SegmentEditView {
   bool canSave = false;
 };
 
+struct UntimedEditView {
+  int index = -1;  // -1: not editing
+  std::string code;
+  int minutes = 0;  // 0: removed on Save
+  std::vector<Choice> reasons;
+  bool canSave = false;
+};
+
 struct ReviewView {
   std::string sessionId;
   std::string patient;
@@ -211,6 +227,8 @@ struct ReviewView {
   std::vector<TieView> ties;
   std::vector<SegmentRowView> segments;
   SegmentEditView edit;
+  std::vector<UntimedRowView> untimed;  // tap one to change its minutes or remove it
+  UntimedEditView untimedEdit;
   std::string totals;  // "Timed 38 min · Treatment 45 min · 3 units"
   std::string diagnoses;
   std::vector<Choice> diagnosisChoices;  // before signing: the clinic's favourites, selected as set

@@ -7,19 +7,20 @@ namespace unitclock::core {
 namespace {
 
 // Index = enumerator value; the names are persisted and sent to the server: never rename one.
-constexpr std::array<std::string_view, 18> kEventTypeNames{
+constexpr std::array<std::string_view, 19> kEventTypeNames{
     "session_opened",   "activity_started", "activity_stopped",
     "paused",           "resumed",          "performer_switched",
     "untimed_added",    "diagnoses_set",    "tie_preference_set",
     "session_ended",    "segment_edited",   "session_signed",
     "session_reopened", "session_voided",   "session_synced",
     "clock_jump",       "app_restarted",    "pause_reason_set",
+    "untimed_changed",
 };
 constexpr std::array<std::string_view, 3> kModeNames{"one_on_one", "group", "co_treatment"};
 constexpr std::array<std::string_view, 6> kPauseNames{"rest",      "toileting", "waiting",
                                                       "equipment", "other",     "not_given"};
 
-static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::pause_reason_set) + 1);
+static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::untimed_changed) + 1);
 static_assert(kModeNames.size() == static_cast<std::size_t>(ActivityMode::co_treatment) + 1);
 static_assert(kPauseNames.size() == static_cast<std::size_t>(PauseReason::not_given) + 1);
 
@@ -98,6 +99,18 @@ Event untimedAdded(std::int64_t sequence, const Instant& at, std::string clinici
   e.code = std::move(code);
   e.minutes = minutes;
   e.assistantMinutes = assistantMinutes;
+  return e;
+}
+
+Event untimedChanged(std::int64_t sequence, const Instant& at, std::string clinicianId, int index,
+                     std::string code, std::chrono::minutes minutes, std::chrono::minutes assistantMinutes,
+                     std::string reason) {
+  Event e = makeEvent(EventType::untimed_changed, sequence, at, std::move(clinicianId));
+  e.segmentIndex = index;
+  e.code = std::move(code);
+  e.minutes = minutes;
+  e.assistantMinutes = assistantMinutes;
+  e.reason = std::move(reason);
   return e;
 }
 

@@ -310,6 +310,24 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
         return invalid("Assistant minutes must be between 0 and the service's minutes.");
       }
       return {};
+    case EventType::untimed_changed:
+      if (!beforeSigning) return notAllowed("Changing an untimed service");
+      if (!e.segmentIndex || *e.segmentIndex < 0 ||
+          static_cast<std::size_t>(*e.segmentIndex) >= m_untimedCodes.size()) {
+        return invalid("There is no untimed service at that place in the list.");
+      }
+      if (e.code != m_untimedCodes[static_cast<std::size_t>(*e.segmentIndex)])
+        return invalid("The untimed service at that place is " +
+                       m_untimedCodes[static_cast<std::size_t>(*e.segmentIndex)] + ", not " + e.code + ".");
+      if (!e.minutes || e.minutes->count() < 0 || *e.minutes > kMaxUntimed) {
+        return invalid("An untimed service's minutes go from 0 (removed) to 24 hours.");
+      }
+      if (e.assistantMinutes && (e.assistantMinutes->count() < 0 || *e.assistantMinutes > *e.minutes)) {
+        return invalid("Assistant minutes must be between 0 and the service's minutes.");
+      }
+      if (m_status == SessionStatus::ended && isBlank(e.reason))
+        return error(SessionErrc::kMissingReason, "A change to an ended session needs a reason.");
+      return {};
     case EventType::diagnoses_set:
       if (!beforeSigning) return notAllowed("Changing diagnoses");
       return validateDiagnoses(e.codes, SessionErrc::kInvalidEvent);
@@ -436,11 +454,17 @@ Result<void, SessionError> Session::apply(const Event& e) {
       m_pausedActivity.reset();
       m_paused = false;
       break;
+    case EventType::untimed_added:
+      m_untimedCodes.push_back(e.code);
+      break;
+    case EventType::untimed_changed:
+      if (e.minutes->count() == 0)
+        m_untimedCodes.erase(m_untimedCodes.begin() + static_cast<std::ptrdiff_t>(*e.segmentIndex));
+      break;
     case EventType::session_signed:
     case EventType::session_reopened:
     case EventType::session_synced:
     case EventType::session_opened:
-    case EventType::untimed_added:
     case EventType::diagnoses_set:
     case EventType::tie_preference_set:
     case EventType::segment_edited:
@@ -587,6 +611,16 @@ SessionSummary Session::deriveUpTo(const std::optional<Instant>& now, const Cata
         out.untimed.push_back(UntimedEntry{
             e.code, *e.minutes, e.assistantMinutes.value_or(std::chrono::minutes{0}), t, e.sequence});
         break;
+      case EventType::untimed_changed: {
+        const auto at = out.untimed.begin() + static_cast<std::ptrdiff_t>(*e.segmentIndex);
+        if (e.minutes->count() == 0) {
+          out.untimed.erase(at);  // removed: as if never added; the event stays in the log
+        } else {
+          at->minutes = *e.minutes;
+          at->assistantMinutes = e.assistantMinutes.value_or(std::chrono::minutes{0});
+        }
+        break;
+      }
       case EventType::diagnoses_set:
         out.diagnoses = e.codes;
         break;

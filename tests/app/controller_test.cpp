@@ -449,6 +449,83 @@ TEST_F(Fixture, ASecondSessionForAPatientAlreadySeenTodayAsksFirst) {
   EXPECT_EQ(controller->screen(), Screen::kSession);
 }
 
+TEST_F(Fixture, AnUntimedServiceTakesTheMinutesEnteredIsListedAndCanBeRemoved) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  const std::string id = controller->sessionView().sessionId;
+  tap(intent::ToggleUntimed{});
+  auto v = controller->sessionView();
+  EXPECT_EQ(v.untimedMinutes, 0);  // never a silent default
+  // Only codes the catalog allows this session's discipline: no PT evaluation (97161) or SLP fluency
+  // evaluation (92521) in an OT session; the OT evaluation is there.
+  bool otEvaluation = false;
+  for (const auto& c : v.untimedCodes) {
+    EXPECT_NE(c.id, "97161");
+    EXPECT_NE(c.id, "92521");
+    otEvaluation = otEvaluation || c.id == "97165";
+  }
+  EXPECT_TRUE(otEvaluation);
+  tap(intent::AddUntimed{"97165"});
+  EXPECT_EQ(controller->sessionView().error, "Set the service's minutes first.");
+  EXPECT_TRUE(controller->session(id)->derive(clock.now()).untimed.empty());
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AddUntimed{"97165"});
+  v = controller->sessionView();
+  ASSERT_EQ(v.untimed.size(), 1u);
+  EXPECT_EQ(v.untimed[0].code, "97165");
+  EXPECT_NE(v.untimed[0].text.find(" · 30 min"), std::string::npos) << v.untimed[0].text;
+  EXPECT_EQ(v.bar.treatment, "Treatment 30 min");
+  tap(intent::RemoveUntimed{0});  // added by mistake
+  v = controller->sessionView();
+  EXPECT_TRUE(v.untimed.empty());
+  EXPECT_EQ(v.bar.treatment, "Treatment 0 min");
+  // The removal is in the store, like every tap.
+  auto stored = store->loadSession(id);
+  ASSERT_TRUE(stored);
+  ASSERT_FALSE(stored->events.empty());
+  EXPECT_EQ(stored->events.back().type, core::EventType::untimed_changed);
+  EXPECT_EQ(stored->events.back().minutes, 0min);
+}
+
+TEST_F(Fixture, ReviewChangesAnUntimedServicesMinutesWithAReasonAndSignWaitsForTheEdit) {
+  login("c-dana", "1111");
+  newSession("MRN7", "kw");
+  const std::string id = controller->sessionView().sessionId;
+  tap(intent::ToggleUntimed{});
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AddUntimed{"97165"});
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  auto v = controller->reviewView();
+  ASSERT_EQ(v.untimed.size(), 1u);
+  tap(intent::StartUntimedEdit{0});
+  tap(intent::AdjustUntimedEdit{-5min});
+  v = controller->reviewView();
+  EXPECT_EQ(v.untimedEdit.minutes, 25);
+  EXPECT_FALSE(v.untimedEdit.canSave);  // a reason first
+  EXPECT_FALSE(v.canSign);
+  EXPECT_EQ(v.signBlocked, "Save or cancel the edit to sign.");
+  tap(intent::EditReason{"Wrong minutes"});
+  tap(intent::SaveEdit{});
+  v = controller->reviewView();
+  EXPECT_EQ(v.untimedEdit.index, -1);
+  ASSERT_EQ(v.untimed.size(), 1u);
+  EXPECT_NE(v.untimed[0].text.find(" · 25 min"), std::string::npos) << v.untimed[0].text;
+  EXPECT_TRUE(v.canSign);
+  const auto& last = controller->session(id)->events().back();
+  EXPECT_EQ(last.type, core::EventType::untimed_changed);
+  EXPECT_EQ(last.reason, "Wrong minutes");
+  // Removing it at review, the same way.
+  tap(intent::StartUntimedEdit{0});
+  tap(intent::RemoveUntimedEdit{});
+  tap(intent::EditReason{"Added by mistake"});
+  tap(intent::SaveEdit{});
+  EXPECT_TRUE(controller->reviewView().untimed.empty());
+}
+
 TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   login("c-dana", "1111");
   newSession("MRN8", "rm");

@@ -184,5 +184,61 @@ TEST(SessionVoiding, ASignedSessionCanBeVoidedWithAReason) {
             "Duplicate of another session");
 }
 
+// [SECTION] Untimed services: changed or removed (untimed_changed)
+
+TEST(SessionUntimedChanges, AServiceAddedByMistakeIsRemovedAndTheLaterOnesMoveUp) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.untimed("97165", 30min).ok());
+  ASSERT_TRUE(tablet.untimed("97010", 15min).ok());
+  ASSERT_TRUE(tablet.untimed("97150", 20min).ok());
+  // While the session runs no reason is needed.
+  ASSERT_TRUE(
+      tablet.record(untimedChanged(tablet.next(), tablet.now(), "ot-ann", 1, "97010", 0min, 0min, "")).ok());
+  auto s = tablet.summary();
+  ASSERT_EQ(s.untimed.size(), 2u);
+  EXPECT_EQ(s.untimed[0].code, "97165");
+  EXPECT_EQ(s.untimed[1].code, "97150");  // now at place 1
+  ASSERT_TRUE(
+      tablet.record(untimedChanged(tablet.next(), tablet.now(), "ot-ann", 1, "97150", 25min, 5min, "")).ok());
+  s = tablet.summary();
+  EXPECT_EQ(s.untimed[1].minutes, 25min);
+  EXPECT_EQ(s.untimed[1].assistantMinutes, 5min);
+  // Nothing leaves the log: both changes are there with who made them.
+  EXPECT_EQ(tablet.session().events().back().type, EventType::untimed_changed);
+}
+
+TEST(SessionUntimedChanges, AChangeMustNameTheServiceAtItsPlaceAndMinutesWithinBounds) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.untimed("97165", 30min).ok());
+  auto change = [&](int index, std::string code, std::chrono::minutes m, std::chrono::minutes a) {
+    return tablet.record(
+        untimedChanged(tablet.next(), tablet.now(), "ot-ann", index, std::move(code), m, a, ""));
+  };
+  EXPECT_EQ(change(1, "97165", 0min, 0min).error().errc, SessionErrc::kInvalidEvent);  // no such place
+  EXPECT_EQ(change(-1, "97165", 0min, 0min).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(change(0, "97010", 0min, 0min).error().errc, SessionErrc::kInvalidEvent);  // another service
+  EXPECT_EQ(change(0, "97165", -5min, 0min).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(change(0, "97165", 10min, 15min).error().errc, SessionErrc::kInvalidEvent);  // assistant > all
+  EXPECT_EQ(tablet.summary().untimed[0].minutes, 30min);
+}
+
+TEST(SessionUntimedChanges, AfterTheEndAChangeNeedsAReasonAndAfterSigningNoneIsAllowed) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet(clock);
+  ASSERT_TRUE(tablet.untimed("97165", 30min).ok());
+  ASSERT_TRUE(tablet.end().ok());
+  auto change = [&](std::string reason) {
+    return tablet.record(
+        untimedChanged(tablet.next(), tablet.now(), "ot-ann", 0, "97165", 45min, 0min, reason));
+  };
+  EXPECT_EQ(change(" ").error().errc, SessionErrc::kMissingReason);
+  ASSERT_TRUE(change("Wrong minutes").ok());
+  EXPECT_EQ(tablet.summary().untimed[0].minutes, 45min);
+  ASSERT_TRUE(tablet.simple(EventType::session_signed).ok());
+  EXPECT_EQ(change("Wrong minutes").error().errc, SessionErrc::kNotAllowed);
+}
+
 }  // namespace
 }  // namespace unitclock::core::testing

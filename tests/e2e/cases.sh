@@ -22,7 +22,11 @@ start_server() {  # start_server COMMAND...: runs it in the background, waits fo
   "$@" > srv.log 2>&1 &
   spid=$!
   trap 'kill $spid 2>/dev/null || true' EXIT
-  for _ in $(seq 100); do grep -q "^listening" srv.log && break; sleep 0.1; done
+  for _ in $(seq 600); do  # up to a minute on a loaded machine; ends early if the server stops
+    grep -q "^listening" srv.log && break
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.1
+  done
   url="$(grep -o 'http://127.0.0.1:[0-9]*' srv.log | head -1)"
   [[ -n "$url" ]] || { cat srv.log; fail "the server did not start"; }
 }

@@ -5,7 +5,13 @@ srv="$1"; script="$2"
 dir="$(mktemp -d)"; trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 "$script" "$srv" "$dir/data" 127.0.0.1:0 > "$dir/out" 2> "$dir/err" &
 pid=$!
-for _ in $(seq 100); do grep -q '^listening http://127.0.0.1:' "$dir/out" && break; sleep 0.1; done
+# Setting up the clinic hashes every demo PIN (Argon2id): up to a minute on a loaded machine, and the wait
+# ends as soon as the script stops.
+for _ in $(seq 600); do
+  grep -q '^listening http://127.0.0.1:' "$dir/out" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 grep -q '^listening http://127.0.0.1:' "$dir/out" || { cat "$dir/out" "$dir/err"; echo "FAIL: not serving"; exit 1; }
 grep -Eq '^enrollment code: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$' "$dir/out" || { cat "$dir/out"; exit 1; }
 grep -q '^supervisor token: uct_' "$dir/out" || { cat "$dir/out"; exit 1; }

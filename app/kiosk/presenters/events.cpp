@@ -19,11 +19,13 @@ EventsView EventsPresenter::build() const {
   for (const auto& f : session->derive(m_ctx.clock.now()).flags) v.flags.push_back(f.message);
   const auto& zone = m_ctx.zone;
   for (const auto& e : session->events()) {
-    std::string line = timeOfDay(e.wall, zone, true) + "  " + eventLabel(e.type);
+    const bool removal = e.type == core::EventType::untimed_changed && e.minutes && e.minutes->count() == 0;
+    std::string line = timeOfDay(e.wall, zone, true) + "  " +
+                       (removal ? std::string("Removed untimed service") : eventLabel(e.type));
     if (!e.code.empty()) line += " " + e.code + " " + m_ctx.codeName(e.code);
     if (e.performer) line += e.performer == core::Performer::assistant ? " (assistant)" : " (therapist)";
     if (e.pauseReason) line += ": " + pauseLabel(*e.pauseReason);
-    if (e.minutes) line += " " + std::to_string(e.minutes->count()) + " min";
+    if (e.minutes && !removal) line += " " + std::to_string(e.minutes->count()) + " min";
     for (const auto& c : e.codes) line += " " + c;
     if (e.newStart && e.newEnd)
       line += " to " + timeOfDay(*e.newStart, zone, false) + "–" + timeOfDay(*e.newEnd, zone, false);

@@ -150,6 +150,8 @@ std::string eventLabel(core::EventType type) {
       return "The app restarted";
     case core::EventType::pause_reason_set:
       return "Gave the pause reason";
+    case core::EventType::untimed_changed:
+      return "Changed untimed service";
   }
   return "Event";
 }

@@ -85,6 +85,9 @@ class NewSessionPresenter final : public Presenter {
   bool m_confirmRepeat = false;  // "Start session" was tapped once for a patient already seen today
 };
 
+// A session's untimed services as rows ("97165 OT evaluation, low · 30 min"), for Session and Review.
+std::vector<UntimedRowView> untimedRows(const KioskContext& ctx, const core::SessionSummary& sum);
+
 // The clinic's diagnosis favourites (Settings), or the built-in list: code and label.
 std::vector<std::pair<std::string, std::string>> diagnosisFavourites(const KioskSettings& settings);
 
@@ -108,7 +111,7 @@ class SessionPresenter final : public Presenter {
   bool m_pauseOpen = false;
   bool m_confirmEnd = false;
   bool m_untimedOpen = false;
-  int m_untimedMinutes = 15;
+  int m_untimedMinutes = 0;  // the panel's minutes; 0 until the clinician sets them
   core::Performer m_performer = core::Performer::therapist;
 };
 
@@ -125,6 +128,9 @@ class ReviewPresenter final : public Presenter {
   void event(core::Event e);
   int m_editIndex = -1;
   core::WallTime m_editStart{}, m_editEnd{};
+  void saveUntimed(const core::Session& s, const core::Instant& now, const std::string& who);
+  int m_untimedIndex = -1;  // the untimed service being changed (-1: none)
+  int m_untimedMinutes = 0;
   std::string m_editReason;
   Panel m_panel = Panel::kNone;
   std::string m_correctionReason;

@@ -20,6 +20,8 @@ const std::vector<const char*> kVoidReasons = {"Entered in error", "Wrong patien
                                                "Other reason"};
 const std::vector<const char*> kEditReasons = {"Started late", "Forgot to stop", "Tapped wrong activity",
                                                "Other correction"};
+const std::vector<const char*> kUntimedReasons = {"Wrong minutes", "Added by mistake", "Wrong service",
+                                                  "Other correction"};
 
 ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u, const core::CodeResult& c) {
   ReviewLineView l;
@@ -47,6 +49,7 @@ ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u,
 
 void ReviewPresenter::enter() {
   m_editIndex = -1;
+  m_untimedIndex = -1;
   m_panel = Panel::kNone;
   m_correctionReason.clear();
 }
@@ -111,6 +114,14 @@ ReviewView ReviewPresenter::build() const {
          seg.edited});
   }
   v.canEdit = s->status() == SessionStatus::ended;
+  v.untimed = untimedRows(m_ctx, sum);
+  if (m_untimedIndex >= 0 && m_untimedIndex < static_cast<int>(sum.untimed.size())) {
+    v.untimedEdit.index = m_untimedIndex;
+    v.untimedEdit.code = sum.untimed[static_cast<std::size_t>(m_untimedIndex)].code;
+    v.untimedEdit.minutes = m_untimedMinutes;
+    for (const char* r : kUntimedReasons) v.untimedEdit.reasons.push_back({r, r, m_editReason == r});
+    v.untimedEdit.canSave = !m_editReason.empty();
+  }
   if (s->status() == SessionStatus::ended) {
     auto choices = diagnosisFavourites(m_ctx.settings);
     for (const auto& d : sum.diagnoses)  // set at the start but not a favourite: still shown, removable
@@ -124,7 +135,7 @@ ReviewView ReviewPresenter::build() const {
   // A claim needs a diagnosis; an edit left open would sign what the screen does not show.
   if (s->status() == SessionStatus::ended && sum.diagnoses.empty())
     v.signBlocked = "Add a diagnosis to sign.";
-  else if (s->status() == SessionStatus::ended && m_editIndex >= 0)
+  else if (s->status() == SessionStatus::ended && (m_editIndex >= 0 || m_untimedIndex >= 0))
     v.signBlocked = "Save or cancel the edit to sign.";
   v.canSign = s->status() == SessionStatus::ended && v.signBlocked.empty();
   v.canCorrect = s->status() == SessionStatus::signed_ || s->status() == SessionStatus::synced;
@@ -145,6 +156,25 @@ ReviewView ReviewPresenter::build() const {
   }
   v.message = m_ctx.error.empty() ? m_ctx.message : m_ctx.error;
   return v;
+}
+
+void ReviewPresenter::saveUntimed(const core::Session& s, const core::Instant& now, const std::string& who) {
+  const auto sum = s.derive();
+  if (m_untimedIndex >= static_cast<int>(sum.untimed.size())) {
+    m_untimedIndex = -1;
+    return;
+  }
+  const auto& u = sum.untimed[static_cast<std::size_t>(m_untimedIndex)];
+  const auto minutes = std::chrono::minutes(m_untimedMinutes);
+  // The assistant's share keeps its proportion: all of it stays all of it, none stays none.
+  const auto assistant = u.assistantMinutes >= u.minutes ? minutes : std::min(u.assistantMinutes, minutes);
+  event(core::untimedChanged(0, now, who, m_untimedIndex, u.code, minutes, assistant, m_editReason));
+  if (m_ctx.error.empty()) {
+    m_ctx.message = (minutes.count() == 0 ? "Untimed service " + u.code + " removed"
+                                          : "Untimed service " + u.code + " changed") +
+                    "; the reason is kept with the session.";
+    m_untimedIndex = -1;
+  }
 }
 
 void ReviewPresenter::event(core::Event e) {
@@ -168,17 +198,37 @@ void ReviewPresenter::apply(const Intent& intent) {
               return;
             }
             m_editIndex = i.segment;
+            m_untimedIndex = -1;  // one edit at a time
             m_editStart = sum.segments[static_cast<std::size_t>(i.segment)].start;
             m_editEnd = sum.segments[static_cast<std::size_t>(i.segment)].end;
             m_editReason.clear();
             m_ctx.error.clear();
           },
-          [&](const intent::CancelEdit&) { m_editIndex = -1; },
+          [&](const intent::CancelEdit&) {
+            m_editIndex = -1;
+            m_untimedIndex = -1;
+          },
+          [&](const intent::StartUntimedEdit& i) {
+            if (s == nullptr || s->status() != SessionStatus::ended) return;
+            const auto sum = s->derive();
+            if (i.index < 0 || i.index >= static_cast<int>(sum.untimed.size())) return;
+            m_untimedIndex = i.index;
+            m_editIndex = -1;
+            m_untimedMinutes =
+                static_cast<int>(sum.untimed[static_cast<std::size_t>(i.index)].minutes.count());
+            m_editReason.clear();
+            m_ctx.error.clear();
+          },
+          [&](const intent::AdjustUntimedEdit& i) {
+            m_untimedMinutes = std::clamp(m_untimedMinutes + static_cast<int>(i.delta.count()), 0, 240);
+          },
+          [&](const intent::RemoveUntimedEdit&) { m_untimedMinutes = 0; },
           [&](const intent::AdjustEdit& i) {
             (i.end == intent::SegmentEnd::kStart ? m_editStart : m_editEnd) += i.delta;
           },
           [&](const intent::EditReason& i) { m_editReason = i.reason; },
           [&](const intent::SaveEdit&) {
+            if (s != nullptr && m_untimedIndex >= 0) return saveUntimed(*s, now, who);
             if (s == nullptr || m_editIndex < 0) return;
             const auto sum = s->derive();
             if (m_editIndex >= static_cast<int>(sum.segments.size())) {

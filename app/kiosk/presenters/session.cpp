@@ -14,9 +14,24 @@ using namespace std::chrono_literals;
 using core::Performer;
 using core::SessionStatus;
 
+// "OT evaluation, low complexity · 30 min, 10 by assistant": one row of a session's untimed list (the
+// code is on the row's button).
+std::vector<UntimedRowView> untimedRows(const KioskContext& ctx, const core::SessionSummary& sum) {
+  std::vector<UntimedRowView> rows;
+  for (int i = 0; i < static_cast<int>(sum.untimed.size()); ++i) {
+    const auto& u = sum.untimed[static_cast<std::size_t>(i)];
+    std::string text = ctx.codeName(u.code) + " · " + std::to_string(u.minutes.count()) + " min";
+    if (u.assistantMinutes.count() > 0)
+      text += ", " + std::to_string(u.assistantMinutes.count()) + " by assistant";
+    rows.push_back({i, u.code, std::move(text)});
+  }
+  return rows;
+}
+
 void SessionPresenter::enter() {
   m_pauseOpen = false;
   m_untimedOpen = false;
+  m_untimedMinutes = 0;
   m_confirmEnd = false;
 }
 
@@ -95,6 +110,7 @@ SessionView SessionPresenter::build() const {
       sum.running ? sum.running->performer == Performer::assistant : m_performer == Performer::assistant;
   v.untimedOpen = m_untimedOpen;
   v.untimedMinutes = m_untimedMinutes;
+  v.untimed = untimedRows(m_ctx, sum);
   for (const auto& info : catalog.codes()) {
     if (info.timed || info.group || !info.allowsDiscipline(h.discipline)) continue;
     v.untimedCodes.push_back({info.code, info.shortName, false});
@@ -187,15 +203,33 @@ void SessionPresenter::apply(const Intent& intent) {
             if (sum.running && sum.running->performer != i.performer)
               event(core::performerSwitched(0, now, who, i.performer));
           },
-          [&](const intent::ToggleUntimed&) { m_untimedOpen = !m_untimedOpen; },
+          [&](const intent::ToggleUntimed&) {
+            m_untimedOpen = !m_untimedOpen;
+            m_untimedMinutes = 0;
+          },
           [&](const intent::AdjustUntimedMinutes& i) {
             m_untimedMinutes = std::clamp(m_untimedMinutes + static_cast<int>(i.delta.count()), 0, 240);
           },
           [&](const intent::AddUntimed& i) {
+            if (m_untimedMinutes <= 0) {
+              m_ctx.error = "Set the service's minutes first.";
+              return;
+            }
             const auto minutes = std::chrono::minutes(m_untimedMinutes);
             event(core::untimedAdded(0, now, who, i.code, minutes,
                                      m_performer == Performer::assistant ? minutes : 0min));
-            if (m_ctx.error.empty()) m_untimedOpen = false;
+            if (m_ctx.error.empty()) {
+              m_untimedOpen = false;
+              m_untimedMinutes = 0;
+            }
+          },
+          [&](const intent::RemoveUntimed& i) {
+            if (s == nullptr) return;
+            const auto sum = s->derive(now);
+            if (i.index < 0 || i.index >= static_cast<int>(sum.untimed.size())) return;
+            const auto& u = sum.untimed[static_cast<std::size_t>(i.index)];
+            event(
+                core::untimedChanged(0, now, who, i.index, u.code, 0min, 0min, "removed during the session"));
           },
           [&](const intent::EndSession&) {
             if (s != nullptr && s->status() == SessionStatus::open) {

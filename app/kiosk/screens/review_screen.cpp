@@ -96,6 +96,24 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
     ui.separator();
   }
+  if (view.untimedEdit.index >= 0) {
+    const auto& e = view.untimedEdit;
+    ui.text("Untimed " + e.code + ": " +
+                (e.minutes == 0 ? std::string("remove") : std::to_string(e.minutes) + " min"),
+            TextStyle::kTitle);
+    if (ui.button("-5 min##ue", 5.0f)) out.push_back(intent::AdjustUntimedEdit{std::chrono::minutes(-5)});
+    ui.sameLine();
+    if (ui.button("+5 min##ue", 5.0f)) out.push_back(intent::AdjustUntimedEdit{std::chrono::minutes(5)});
+    ui.sameLine();
+    if (ui.button("Remove##ue", 6.0f, e.minutes == 0 ? Tone::kSelected : Tone::kNormal))
+      out.push_back(intent::RemoveUntimedEdit{});
+    ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
+    drawReasonChips<intent::EditReason>(ui, e.reasons, out);
+    if (ui.button("Save edit", 8.0f, Tone::kPrimary, e.canSave)) out.push_back(intent::SaveEdit{});
+    ui.sameLine();
+    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
+    ui.separator();
+  }
   ui.text("Segments", TextStyle::kBold);
   for (const auto& s : view.segments) {
     if (view.canEdit) {
@@ -108,6 +126,18 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     ui.text(s.code + "  " + s.times + (s.edited ? "  (edited)" : ""), TextStyle::kBold);
     ui.text(s.minutes + " · " + s.performer, TextStyle::kMuted);
     ImGui::EndGroup();
+  }
+  if (view.untimed.empty()) return;
+  ui.text("Untimed services", TextStyle::kBold);
+  for (const auto& u : view.untimed) {
+    if (view.canEdit) {
+      if (ui.button("Change " + u.code + "##u" + std::to_string(u.index), 7.5f,
+                    u.index == view.untimedEdit.index ? Tone::kSelected : Tone::kQuiet))
+        out.push_back(intent::StartUntimedEdit{u.index});
+      ui.sameLine();
+      ImGui::AlignTextToFramePadding();
+    }
+    ui.textWrapped(u.text, TextStyle::kBody);
   }
 }
 
@@ -144,7 +174,7 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   if (avail >= kTwoColumnMinEm) {
     // Landscape: the claim on the left, the segments (and the edit or correction panel) on the right.
     // While a panel is open it gets half the width, so its reasons and buttons fit without scrolling.
-    const bool busy = panel || view.edit.index >= 0;
+    const bool busy = panel || view.edit.index >= 0 || view.untimedEdit.index >= 0;
     ui.beginRegion("review-lines", busy ? avail * 0.48f : std::min(27.0f, avail * 0.58f), -bottomEm);
     drawLines(view, ui, out);
     ui.endRegion();
@@ -156,9 +186,10 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   } else {
     ui.beginRegion("review-body", 0.0f, -bottomEm);
     drawCorrectionPanel(view, ui, out);
-    if (view.edit.index < 0 && !panel) drawLines(view, ui, out);  // a panel comes first
+    const bool editing = view.edit.index >= 0 || view.untimedEdit.index >= 0;
+    if (!editing && !panel) drawLines(view, ui, out);  // a panel comes first
     drawSegments(view, ui, out);
-    if (view.edit.index >= 0 || panel) drawLines(view, ui, out);
+    if (editing || panel) drawLines(view, ui, out);
     ui.endRegion();
   }
   ui.separator();

@@ -87,6 +87,14 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     if (ui.button("Add untimed service", 15.5f, view.untimedOpen ? Tone::kSelected : Tone::kNormal,
                   !view.locked))
       out.push_back(intent::ToggleUntimed{});
+    // What was added, each with Remove; below the buttons, so nothing above them moves.
+    for (const auto& u : view.untimed) {
+      if (ui.button("Remove " + u.code + "##u" + std::to_string(u.index), 7.5f, Tone::kQuiet, !view.locked))
+        out.push_back(intent::RemoveUntimed{u.index});
+      ui.sameLine();
+      ImGui::AlignTextToFramePadding();
+      ui.textWrapped(u.text, TextStyle::kBody);
+    }
   }
   if (view.locked) ui.textWrapped(view.lockedNote, TextStyle::kWarning);
   if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
@@ -97,18 +105,22 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
 
   ui.beginRegion("tiles", 0.0f, -barEm);
   if (view.untimedOpen) {
-    ui.text("Untimed service", TextStyle::kBold);
+    ui.text(view.untimedMinutes == 0 ? "Untimed service: set its minutes, then tap the service"
+                                     : "Untimed service: tap the service",
+            TextStyle::kBold);
     if (ui.button("-5 min", 5.0f)) out.push_back(intent::AdjustUntimedMinutes{std::chrono::minutes(-5)});
     ui.sameLine();
     ImGui::AlignTextToFramePadding();
     ui.text(std::to_string(view.untimedMinutes) + " min", TextStyle::kTitle);
     ui.sameLine();
     if (ui.button("+5 min", 5.0f)) out.push_back(intent::AdjustUntimedMinutes{std::chrono::minutes(5)});
+    ui.sameLine();
+    if (ui.button("+15 min", 5.0f)) out.push_back(intent::AdjustUntimedMinutes{std::chrono::minutes(15)});
     const int cols = columnsFor(ui, 13.4f);
     for (int i = 0; i < static_cast<int>(view.untimedCodes.size()); ++i) {
       const auto& c = view.untimedCodes[static_cast<std::size_t>(i)];
       flowItem(ui, i, cols);
-      if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(13.4f, 3.4f), Tone::kNormal))
+      if (ui.tile("##u" + c.id, {c.id, c.label}, ImVec2(13.4f, 3.4f), Tone::kNormal, view.untimedMinutes > 0))
         out.push_back(intent::AddUntimed{c.id});
     }
     ui.separator();

@@ -63,6 +63,11 @@ enum class PauseReason { rest, toileting, waiting, equipment, other, not_given }
 //                                                                  of that run are measured from it
 //  pause_reason_set     pauseReason (not not_given)                the reason of the pause going on, or of
 //                                                                  the last one, chosen after the tap
+//  untimed_changed      segmentIndex, code, minutes, assistantMinutes, reason   an untimed service's minutes
+//                       changed, or the service removed (minutes 0); segmentIndex is its place in the
+//                       session's untimed list as it stands (removing one moves the later ones up), code
+//                       must be that entry's code; before signing; a reason is needed once the session
+//                       has ended
 // `clinicianId` is who tapped, edited, signed, reopened or voided; it is empty only for events the
 // device records by itself (clock_jump, session_synced, app_restarted).
 enum class EventType {
@@ -84,6 +89,7 @@ enum class EventType {
   clock_jump,
   app_restarted,
   pause_reason_set,
+  untimed_changed,
 };
 
 struct Event {
@@ -100,13 +106,13 @@ struct Event {
   std::optional<Performer> performer;
   std::optional<ActivityMode> mode;
   std::optional<PauseReason> pauseReason;
-  std::optional<std::chrono::minutes> minutes;                 // untimed_added: the service's minutes
-  std::optional<std::chrono::minutes> assistantMinutes;        // untimed_added: of those, assistant alone
-  std::vector<std::string> codes;                              // diagnoses_set, tie_preference_set
-  std::optional<int> segmentIndex;                             // segment_edited: index into derived segments
+  std::optional<std::chrono::minutes> minutes;           // untimed_added/_changed: the service's minutes
+  std::optional<std::chrono::minutes> assistantMinutes;  // untimed_added/_changed: of those, assistant alone
+  std::vector<std::string> codes;                        // diagnoses_set, tie_preference_set
+  std::optional<int> segmentIndex;  // segment_edited: into derived segments; untimed_changed: into untimed
   std::optional<WallTime> oldStart, oldEnd, newStart, newEnd;  // segment_edited
-  std::string reason;                                  // segment_edited, session_reopened, session_voided
-  std::optional<std::chrono::milliseconds> wallDelta;  // clock_jump: how far the wall clock moved
+  std::string reason;  // segment_edited, untimed_changed, session_reopened, session_voided
+  std::optional<std::chrono::milliseconds> wallDelta;       // clock_jump: how far the wall clock moved
   std::optional<std::chrono::milliseconds> monotonicDelta;  // clock_jump: how far monotonic time moved
 
   Instant instant() const { return Instant{wall, runId, monotonic}; }
@@ -134,6 +140,10 @@ Event performerSwitched(std::int64_t sequence, const Instant& at, std::string cl
                         Performer performer);
 Event untimedAdded(std::int64_t sequence, const Instant& at, std::string clinicianId, std::string code,
                    std::chrono::minutes minutes, std::chrono::minutes assistantMinutes = {});
+// An untimed service's new minutes (0 removes it); `index` is its place in SessionSummary::untimed.
+Event untimedChanged(std::int64_t sequence, const Instant& at, std::string clinicianId, int index,
+                     std::string code, std::chrono::minutes minutes, std::chrono::minutes assistantMinutes,
+                     std::string reason);
 Event withCodes(EventType type, std::int64_t sequence, const Instant& at, std::string clinicianId,
                 std::vector<std::string> codes);  // diagnoses_set, tie_preference_set
 Event withReason(EventType type, std::int64_t sequence, const Instant& at, std::string clinicianId,

@@ -238,7 +238,8 @@ class Session {
   std::optional<Activity> m_active;          // the running activity
   std::optional<Activity> m_pausedActivity;  // what `resumed` restarts
   bool m_paused = false;
-  int m_pauses = 0;  // pauses so far (pause_reason_set needs one)
+  int m_pauses = 0;                         // pauses so far (pause_reason_set needs one)
+  std::vector<std::string> m_untimedCodes;  // the untimed list's codes, in order (untimed_changed names one)
 };
 
 // Validates a header: UUID v4 id, non-empty clinic/device/payer/rendering clinician, patient MRN and
