@@ -1,5 +1,5 @@
 // [SECTION] Routes of API v1 (docs/sync-api.md). Every request runs in one store transaction; a
-// SAVEPOINT around the handler's own work makes sure an error stores nothing of the request, while the
+// savepoint around the handler's own work makes sure an error stores nothing of the request, while the
 // rate-limit bucket and the record of a rejected upload still commit.
 #include <httplib.h>
 #include <sys/socket.h>
@@ -274,7 +274,7 @@ struct HttpServer::Impl {
   }
 
   // [SECTION] Group commit. Every write of a device (uploads) goes to one writer thread, which applies
-  // the writes waiting at that moment in one transaction: each request in a SAVEPOINT of its own (so
+  // the writes waiting at that moment in one transaction: each request in a savepoint of its own (so
   // each is still all-or-nothing) and one disk flush for all of them. Nothing is answered before the
   // COMMIT has returned, so an acknowledged upload is on disk (synchronous=FULL).
   struct WriteOutcome {
@@ -595,10 +595,10 @@ struct HttpServer::Impl {
                  return fail(ApiError{
                      403, "", "metrics cover every clinic: use a supervisor token made without --clinic"});
                }
-               auto store = readStoreGauges(db);
-               if (!store) return fail(store.error());
+               auto gauges = readStoreGauges(db);
+               if (!gauges) return fail(gauges.error());
                Reply r;
-               r.body = metrics.render(store.value());
+               r.body = metrics.render(gauges.value());
                r.contentType = kMetricsContentType;
                r.headers.emplace("Cache-Control", "no-store");
                return r;

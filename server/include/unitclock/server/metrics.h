@@ -53,7 +53,7 @@ struct DeviceGauge {
   std::optional<std::int64_t> pendingUploads;
 };
 struct StoreGauges {
-  std::int64_t databaseBytes = 0;  // page_count × page_size of the database plus its WAL file
+  std::int64_t databaseBytes = 0;  // the store on disk (SQLite: the database and its WAL file)
   std::int64_t activeDevices = 0;
   std::int64_t revokedDevices = 0;
   std::vector<DeviceGauge> devices;  // active devices only: a revoked one can no longer call
