@@ -105,20 +105,25 @@ Result<IngestOutcome> storeSession(StoreConnection& store, const Principal& devi
   auto found = store.findSession(s.id);
   if (!found) return fail(found.error());
   const std::string body = canonical.dump();
-  const StoredRevision revision{s.id, s.revision, hash, s.reason, device.deviceId, body, now};
-  const StoredSession latest{s.id,
-                             device.clinicId,
-                             device.deviceId,
-                             s.revision,
-                             hash,
-                             s.serviceDate,
-                             std::string(core::toString(s.status)),
-                             factsOf(canonical),
-                             now};
+  // What a new revision writes, built only on the paths that write (the writer thread runs this serially).
+  const auto revision = [&] {
+    return StoredRevision{s.id, s.revision, hash, s.reason, device.deviceId, body, now};
+  };
+  const auto latest = [&] {
+    return StoredSession{s.id,
+                         device.clinicId,
+                         device.deviceId,
+                         s.revision,
+                         hash,
+                         s.serviceDate,
+                         std::string(core::toString(s.status)),
+                         factsOf(canonical),
+                         now};
+  };
 
   if (!found.value()) {
-    if (auto r = store.insertSession(latest); !r) return fail(r.error());
-    if (auto r = store.insertRevision(revision); !r) return fail(r.error());
+    if (auto r = store.insertSession(latest()); !r) return fail(r.error());
+    if (auto r = store.insertRevision(revision()); !r) return fail(r.error());
     if (auto r = store.replaceSessionDays(device.clinicId, s.id, daysOf(s)); !r) return fail(r.error());
     return IngestOutcome{IngestResult::kCreated, s.revision};
   }
@@ -194,8 +199,8 @@ Result<IngestOutcome> storeSession(StoreConnection& store, const Principal& devi
       }
     }
   }
-  if (auto r = store.updateSession(latest); !r) return fail(r.error());
-  if (auto r = store.insertRevision(revision); !r) return fail(r.error());
+  if (auto r = store.updateSession(latest()); !r) return fail(r.error());
+  if (auto r = store.insertRevision(revision()); !r) return fail(r.error());
   if (auto r = store.replaceSessionDays(device.clinicId, s.id, daysOf(s)); !r) return fail(r.error());
   return IngestOutcome{IngestResult::kRevised, s.revision};
 }
@@ -247,9 +252,9 @@ std::optional<ApiError> listDiffers(const std::string& field, const std::vector<
 
 Result<ReplayContext> loadReplayContext(StoreConnection& store, const std::string& clinicId) {
   ReplayContext c;
-  auto clinicians = store.listClinicians(clinicId);
-  if (!clinicians) return fail(clinicians.error());
-  for (const auto& x : clinicians.value()) c.roster.insert(x.id);
+  auto ids = store.clinicianIds(clinicId);
+  if (!ids) return fail(ids.error());
+  c.roster.insert(ids->begin(), ids->end());
   auto rules = loadBillingRules(store, clinicId);
   if (!rules) return fail(rules.error());
   c.rules = std::move(rules).value();

@@ -333,10 +333,19 @@ class SqliteConnection final : public StoreConnection {
   }
 
   Result<std::vector<ClinicianRow>> listClinicians(const std::string& clinicFilter) override {
-    return rows<ClinicianRow>(
-        m_db,
-        select(kClinicianColumns, "FROM clinicians WHERE ?1 = '' OR clinic_id = ?1 ORDER BY clinic_id, id"),
-        clinicianOf, clinicFilter);
+    // One clinic's through the index on clinic_id (an `?1 = '' OR` would scan the table).
+    if (clinicFilter.empty())
+      return rows<ClinicianRow>(m_db, select(kClinicianColumns, "FROM clinicians ORDER BY clinic_id, id"),
+                                clinicianOf);
+    return rows<ClinicianRow>(m_db,
+                              select(kClinicianColumns, "FROM clinicians WHERE clinic_id = ?1 ORDER BY id"),
+                              clinicianOf, clinicFilter);
+  }
+
+  Result<std::vector<std::string>> clinicianIds(const std::string& clinicId) override {
+    return rows<std::string>(
+        m_db, "SELECT id FROM clinicians WHERE clinic_id = ?1",
+        [](sql::Statement& q) { return q.columnText(0); }, clinicId);
   }
 
   Result<std::optional<ClinicianRow>> findClinician(const std::string& id) override {

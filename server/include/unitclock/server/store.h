@@ -246,6 +246,8 @@ class StoreConnection {
   virtual Result<void> addClinic(const ClinicRow& clinic) = 0;
   // A clinic's clinicians, active or not, by id; every clinic's (by clinic, id) for an empty filter.
   virtual Result<std::vector<ClinicianRow>> listClinicians(const std::string& clinicFilter) = 0;
+  // The ids of a clinic's clinicians, active or not (whom an upload may name): read per upload, so lean.
+  virtual Result<std::vector<std::string>> clinicianIds(const std::string& clinicId) = 0;
   virtual Result<std::optional<ClinicianRow>> findClinician(const std::string& clinicianId) = 0;
   virtual Result<void> addClinician(const ClinicianRow& c) = 0;
   // Sets name and role and makes them active; an NPI or name part that is "" keeps the stored one.
