@@ -385,9 +385,7 @@ static Result<bool> loadReleases(StoreConnection& store, DayReport& r) {
 Result<DayReport> loadDay(StoreConnection& store, const std::string& clinicId, const std::string& date) {
   std::vector<SessionUpload> sessions;
   std::vector<DayFlag> unreadable;
-  auto stored = store.daySessions(clinicId, date);
-  if (!stored) return fail(stored.error());
-  for (const auto& [id, text] : stored.value()) {
+  auto read = store.visitDaySessions(clinicId, date, [&](const std::string& id, const std::string& text) {
     auto facts = nlohmann::json::parse(text, nullptr, false);
     auto s = wire::parseSessionUpload(facts, id);
     if (!s) {  // one unreadable session (stored by an older version) must not hide the whole day
@@ -398,10 +396,11 @@ Result<DayReport> loadDay(StoreConnection& store, const std::string& clinicId, c
                             "",
                             "",
                             {id}});
-      continue;
+      return;
     }
     sessions.push_back(std::move(s).value());
-  }
+  });
+  if (!read) return fail(read.error());
   std::map<std::string, std::string> names;
   std::map<std::string, RosterEntry> roster;
   auto clinicians = store.listClinicians(clinicId);

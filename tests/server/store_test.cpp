@@ -237,11 +237,15 @@ TEST_P(StoreTest, SessionsRevisionsAndDaysRoundTrip) {
   EXPECT_EQ(history->at(1).reason, "late entry");
   EXPECT_EQ(db->findRevision(s.id, 1).value()->body, "{\"a\":1}");
   EXPECT_FALSE(db->findRevision(s.id, 3).value());
-  EXPECT_TRUE(db->daySessions("north", "2026-11-25")->empty());
-  auto day = db->daySessions("north", "2026-11-26");
-  ASSERT_TRUE(day);
-  ASSERT_EQ(day->size(), 1u);
-  EXPECT_EQ(day->front().first, s.id);
+  auto idsOn = [&](const std::string& date) {
+    std::vector<std::string> ids;
+    auto visited = db->visitDaySessions(
+        "north", date, [&](const std::string& id, const std::string&) { ids.push_back(id); });
+    EXPECT_TRUE(visited);
+    return ids;
+  };
+  EXPECT_TRUE(idsOn("2026-11-25").empty());
+  EXPECT_EQ(idsOn("2026-11-26"), std::vector<std::string>{s.id});
   const auto other = enroll("room 4");
   EXPECT_TRUE(db->setSessionDevice(s.id, "north", other).value());
   EXPECT_FALSE(db->setSessionDevice(s.id, "south", other).value());

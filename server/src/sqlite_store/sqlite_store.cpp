@@ -495,16 +495,20 @@ class SqliteConnection final : public StoreConnection {
     return {};
   }
 
-  Result<std::vector<std::pair<std::string, std::string>>> daySessions(const std::string& clinicId,
-                                                                       const std::string& date) override {
-    return rows<std::pair<std::string, std::string>>(
-        m_db,
-        "SELECT s.id, s.facts FROM session_days d JOIN sessions s ON s.id = d.session_id "
-        "WHERE d.clinic_id = ?1 AND d.date = ?2 ORDER BY s.id",
-        [](sql::Statement& q) {
-          return std::pair{q.columnText(0), q.columnText(1)};
-        },
-        clinicId, date);
+  Result<void> visitDaySessions(const std::string& clinicId, const std::string& date,
+                                const DaySessionVisitor& visit) override {
+    auto st = prepared(m_db,
+                       "SELECT s.id, s.facts FROM session_days d JOIN sessions s ON s.id = d.session_id "
+                       "WHERE d.clinic_id = ?1 AND d.date = ?2 ORDER BY s.id",
+                       clinicId, date);
+    if (!st) return fail(st.error());
+    while (true) {
+      auto row = st->step();
+      if (!row) return fail(storageError(row.error()));
+      if (!row.value()) break;
+      visit(st->columnText(0), st->columnText(1));
+    }
+    return {};
   }
 
   // [SECTION] Rejections and releases

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -279,9 +280,11 @@ class StoreConnection {
   // The clinic-local days a session counts on (for loading a day), replacing the previous ones.
   virtual Result<void> replaceSessionDays(const std::string& clinicId, const std::string& sessionId,
                                           const std::vector<std::string>& days) = 0;
-  // Every session counted on the clinic's day, by id: (id, facts).
-  virtual Result<std::vector<std::pair<std::string, std::string>>> daySessions(const std::string& clinicId,
-                                                                               const std::string& date) = 0;
+  // Every session counted on the clinic's day, by id, handed to `visit(id, facts)` one at a time as it is
+  // read: a day of 10,000 sessions holds 20 MB of facts, parsed while still in cache.
+  using DaySessionVisitor = std::function<void(const std::string& id, const std::string& facts)>;
+  virtual Result<void> visitDaySessions(const std::string& clinicId, const std::string& date,
+                                        const DaySessionVisitor& visit) = 0;
 
   // [SECTION] Rejections and releases
   virtual Result<void> addRejection(const RejectionRow& r) = 0;
