@@ -23,11 +23,11 @@
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
-#include <unitclock/server/database.h>
 #include <unitclock/server/devices.h>
 #include <unitclock/server/http_server.h>
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/secrets.h>
+#include <unitclock/server/store.h>
 #include <unitclock/server/wire.h>
 
 #include "admin_commands.h"
@@ -50,44 +50,30 @@ std::string opt(const Args& a, const std::string& key, std::string fallback = {}
   return it == a.options.end() ? fallback : it->second;
 }
 
-// Runs `fn` on the database in one IMMEDIATE transaction.
+StoreOptions storeOptions(const Args& a) {
+  return StoreOptions{opt(a, "data-dir")};
+}
+
+// Runs `fn` on the store in one write transaction.
 template <class Fn>
-int withDatabase(const Args& a, Fn fn) {
-  auto db = openDatabase(opt(a, "data-dir"));
-  if (!db) return runtimeError(db.error().message);
-  auto tx = sql::Transaction::begin(*db, sql::TransactionKind::kImmediate);
+int withStore(const Args& a, Fn fn) {
+  auto store = openServerStore(storeOptions(a));
+  if (!store) return runtimeError(store.error().message);
+  auto conn = store.value()->connect();
+  if (!conn) return runtimeError(conn.error().message);
+  StoreConnection& db = *conn.value();
+  auto tx = StoreTransaction::begin(db, TransactionKind::kWrite);
   if (!tx) return runtimeError(tx.error().message);
-  int rc = fn(*db);
+  int rc = fn(db);
   if (rc != 0) return rc;
   if (auto c = tx->commit(); !c) return runtimeError(c.error().message);
   return 0;
 }
 
-// Binds and runs a statement; returns an error message or empty.
-template <class... T>
-std::string execute(sql::Database& db, std::string_view sqlText, const T&... values) {
-  auto st = db.prepare(sqlText);
-  if (!st) return st.error().message;
-  int index = 0;
-  std::string err;
-  (
-      [&] {
-        ++index;
-        if (err.empty()) {
-          if (auto b = st->bind(index, values); !b) err = b.error().message;
-        }
-      }(),
-      ...);
-  if (!err.empty()) return err;
-  if (auto r = st->run(); !r) return r.error().message;
-  return {};
-}
-
-bool clinicExists(sql::Database& db, const std::string& id) {
-  auto st = db.prepare("SELECT 1 FROM clinics WHERE id = ?1");
-  if (!st || !st->bind(1, id)) return false;
-  auto r = st->step();
-  return r && r.value();
+// Whether a clinic exists; a store that cannot say is taken as no.
+bool clinicExists(StoreConnection& db, const std::string& id) {
+  auto c = db.findClinic(id);
+  return c && c.value();
 }
 
 bool isIdentifier(const std::string& s) {
@@ -120,7 +106,7 @@ int restoreCommand(const Args& a) {
   auto r = restoreDatabase(opt(a, "from"), opt(a, "data-dir"));
   if (!r) return runtimeError(r.error().message);
   std::printf("restored %s into %s (schema %d)\n", opt(a, "from").c_str(),
-              databasePath(opt(a, "data-dir")).c_str(), r.value());
+              storeLocation(storeOptions(a)).c_str(), r.value());
   return 0;
 }
 
@@ -234,62 +220,78 @@ int serveCommand(const Args& a) {
 }
 
 int initCommand(const Args& a) {
-  auto v = initDataDir(opt(a, "data-dir"));
+  auto v = initServerStore(storeOptions(a));
   if (!v) return runtimeError(v.error().message);
-  std::printf("initialised %s (schema %d)\n", databasePath(opt(a, "data-dir")).c_str(), v.value());
+  std::printf("initialised %s (schema %d)\n", storeLocation(storeOptions(a)).c_str(), v.value());
   return 0;
 }
 
 namespace {
 
-// Prints the rows of `query` (bound to `values`) as tab-separated text under a header line; text from
+// Prints `rows` as tab-separated text under a header line, each row's cells from `cells`; text from
 // outside (labels, messages) through printable().
-template <class... T>
-int printTable(const Args& a, const char* header, std::string_view query, const T&... values) {
-  return withDatabase(a, [&](sql::Database& db) {
-    auto st = db.prepare(query);
-    if (!st) return runtimeError(st.error().message);
-    int index = 0;
-    bool bound = true;
-    ((bound = bound && static_cast<bool>(st->bind(++index, values))), ...);
-    if (!bound) return runtimeError("cannot read the database");
-    std::printf("%s\n", header);
-    const int columns = static_cast<int>(std::count(header, header + std::strlen(header), '\t')) + 1;
-    while (true) {
-      auto r = st->step();
-      if (!r) return runtimeError(r.error().message);
-      if (!r.value()) break;
-      std::string line;
-      for (int c = 0; c < columns; ++c) line += (c ? "\t" : "") + printable(st->columnText(c));
-      std::printf("%s\n", line.c_str());
+template <class Row, class Cells>
+int printTable(const char* header, const std::vector<Row>& rows, Cells cells) {
+  std::printf("%s\n", header);
+  for (const auto& row : rows) {
+    std::string line;
+    bool first = true;
+    for (const std::string& cell : cells(row)) {
+      line += (first ? "" : "\t") + printable(cell);
+      first = false;
     }
-    return 0;
+    std::printf("%s\n", line.c_str());
+  }
+  return 0;
+}
+
+// Reads rows with `read(store)` in one transaction and prints them.
+template <class Read, class Cells>
+int listCommand(const Args& a, const char* header, Read read, Cells cells) {
+  return withStore(a, [&](StoreConnection& db) {
+    auto rows = read(db);
+    if (!rows) return runtimeError(rows.error().message);
+    return printTable(header, rows.value(), cells);
   });
 }
 
 }  // namespace
 
 int clinicListCommand(const Args& a) {
-  return printTable(a, "id\tname\ttimezone\tmin_pin_digits\tcreated_at",
-                    "SELECT id, name, timezone, min_pin_digits, created_at FROM clinics ORDER BY id");
+  return listCommand(
+      a, "id\tname\ttimezone\tmin_pin_digits\tcreated_at",
+      [](StoreConnection& db) { return db.listClinics(); },
+      [](const ClinicRow& c) {
+        return std::vector<std::string>{c.id, c.name, c.timeZone, std::to_string(c.minPinDigits),
+                                        c.createdAt};
+      });
 }
 
 int clinicianListCommand(const Args& a) {
   // Whether a PIN is set, never the hash.
-  return printTable(
+  return listCommand(
       a, "id\tclinic\tname\trole\tnpi\tpin\tactive",
-      "SELECT id, clinic_id, name, role, npi, CASE WHEN pin_hash = '' THEN 'none' ELSE 'set' END, "
-      "CASE WHEN active = 1 THEN 'yes' ELSE 'no' END FROM clinicians "
-      "WHERE ?1 = '' OR clinic_id = ?1 ORDER BY clinic_id, id",
-      opt(a, "clinic"));
+      [&](StoreConnection& db) { return db.listClinicians(opt(a, "clinic")); },
+      [](const ClinicianRow& c) {
+        return std::vector<std::string>{c.id,
+                                        c.clinicId,
+                                        c.name,
+                                        c.role,
+                                        c.npi,
+                                        c.pinHash.empty() ? "none" : "set",
+                                        c.active ? "yes" : "no"};
+      });
 }
 
 int tokenListCommand(const Args& a) {
-  return printTable(
+  return listCommand(
       a, "id\trole\tclinic\tlabel\tcreated_at\trevoked_at",
-      "SELECT id, role, COALESCE(clinic_id, '(all)'), label, created_at, COALESCE(revoked_at, '') "
-      "FROM api_tokens WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id",
-      opt(a, "clinic"));
+      [&](StoreConnection& db) { return db.listApiTokens(opt(a, "clinic")); },
+      [](const ApiTokenRow& t) {
+        return std::vector<std::string>{
+            std::to_string(t.id),    t.role, t.clinicId.value_or("(all)"), t.label, t.createdAt,
+            t.revokedAt.value_or("")};
+      });
 }
 
 int rejectionListCommand(const Args& a) {
@@ -301,11 +303,22 @@ int rejectionListCommand(const Args& a) {
     limit = 0;
   }
   if (limit < 1) return usageError("--limit takes a number of rows, 1 or more");
-  return printTable(a, "id\tclinic\tday\tdevice\tsession\tstatus\tfield\tmessage\treceived_at",
-                    "SELECT id, clinic_id, day, device_id, session_id, status, field, message, received_at "
-                    "FROM rejections WHERE (?1 = '' OR clinic_id = ?1) AND (?2 = '' OR day = ?2) "
-                    "ORDER BY id DESC LIMIT ?3",
-                    opt(a, "clinic"), opt(a, "day"), limit);
+  return listCommand(
+      a, "id\tclinic\tday\tdevice\tsession\tstatus\tfield\tmessage\treceived_at",
+      [&](StoreConnection& db) {
+        return db.listRejections({opt(a, "clinic"), opt(a, "day"), limit});
+      },
+      [](const RejectionRow& r) {
+        return std::vector<std::string>{std::to_string(r.id),
+                                        r.clinicId,
+                                        r.day,
+                                        std::to_string(r.deviceId),
+                                        r.sessionId,
+                                        std::to_string(r.status),
+                                        r.field,
+                                        r.message,
+                                        r.receivedAt};
+      });
 }
 
 int clinicAddCommand(const Args& a) {
@@ -320,13 +333,10 @@ int clinicAddCommand(const Args& a) {
     return usageError("--min-pin-digits takes a number");
   }
   if (minPin < 4 || minPin > 12) return usageError("--min-pin-digits must be between 4 and 12");
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     if (clinicExists(db, opt(a, "id"))) return runtimeError("clinic " + opt(a, "id") + " already exists");
-    auto err = execute(db,
-                       "INSERT INTO clinics(id, name, timezone, created_at, min_pin_digits) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5)",
-                       opt(a, "id"), opt(a, "name"), zone, nowUtc(), minPin);
-    if (!err.empty()) return runtimeError(err);
+    if (auto r = db.addClinic({opt(a, "id"), opt(a, "name"), zone, minPin, nowUtc()}); !r)
+      return runtimeError(r.error().message);
     std::printf("clinic %s added\n", opt(a, "id").c_str());
     return 0;
   });
@@ -402,25 +412,21 @@ int clinicianAddCommand(const Args& a) {
     if (pin.size() < 4 || pin.size() > 12 || pin.find_first_not_of("0123456789") != std::string::npos)
       return runtimeError("a PIN is 4 to 12 digits");
   }
-  return withDatabase(a, [&](sql::Database& db) {
-    auto clinic = db.prepare("SELECT min_pin_digits FROM clinics WHERE id = ?1");
-    if (!clinic || !clinic->bind(1, opt(a, "clinic"))) return runtimeError("cannot read the clinic");
-    auto found = clinic->step();
+  return withStore(a, [&](StoreConnection& db) {
+    auto found = db.findClinic(opt(a, "clinic"));
     if (!found) return runtimeError(found.error().message);
     if (!found.value()) return runtimeError("no clinic " + opt(a, "clinic"));
-    const auto minDigits = static_cast<std::size_t>(clinic->columnInt(0));
+    const auto minDigits = static_cast<std::size_t>(found.value()->minPinDigits);
     if (pinFromStdin && pin.size() < minDigits) {
       return runtimeError("clinic " + opt(a, "clinic") + " needs PINs of at least " +
                           std::to_string(minDigits) + " digits (clinic add --min-pin-digits)");
     }
     // An id names one person in one clinic: moving someone is an admin decision, not a side effect.
-    auto existing = db.prepare("SELECT clinic_id FROM clinicians WHERE id = ?1");
-    if (!existing || !existing->bind(1, opt(a, "id"))) return runtimeError("cannot read the roster");
-    auto row = existing->step();
-    if (!row) return runtimeError(row.error().message);
-    const bool exists = row.value();
-    if (exists && existing->columnText(0) != opt(a, "clinic")) {
-      return runtimeError("clinician " + opt(a, "id") + " belongs to clinic " + existing->columnText(0) +
+    auto existing = db.findClinician(opt(a, "id"));
+    if (!existing) return runtimeError(existing.error().message);
+    const bool exists = existing.value().has_value();
+    if (exists && existing.value()->clinicId != opt(a, "clinic")) {
+      return runtimeError("clinician " + opt(a, "id") + " belongs to clinic " + existing.value()->clinicId +
                           "; remove them there or choose another id");
     }
     const bool newPin = pinFromStdin || a.options.count("pin-hash");
@@ -440,26 +446,17 @@ int clinicianAddCommand(const Args& a) {
       return runtimeError("this build cannot hash PINs; give --pin-hash");
 #endif
     }
-    std::string err;
+    const ClinicianRow c{opt(a, "id"),  opt(a, "clinic"),      opt(a, "name"),       roleName, hash,
+                         opt(a, "npi"), opt(a, "family-name"), opt(a, "given-name"), true};
+    Result<void> stored;
     if (!exists) {
-      err =
-          execute(db,
-                  "INSERT INTO clinicians(id, clinic_id, name, role, pin_hash, npi, family_name, given_name) "
-                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                  opt(a, "id"), opt(a, "clinic"), opt(a, "name"), roleName, hash, opt(a, "npi"),
-                  opt(a, "family-name"), opt(a, "given-name"));
+      stored = db.addClinician(c);
     } else {
       // An NPI or name parts given replace the stored ones; left out, they are kept.
-      err = execute(db,
-                    "UPDATE clinicians SET name = ?2, role = ?3, npi = COALESCE(NULLIF(?4, ''), npi), "
-                    "family_name = COALESCE(NULLIF(?5, ''), family_name), "
-                    "given_name = COALESCE(NULLIF(?6, ''), given_name), active = 1 WHERE id = ?1",
-                    opt(a, "id"), opt(a, "name"), roleName, opt(a, "npi"), opt(a, "family-name"),
-                    opt(a, "given-name"));
-      if (err.empty() && newPin)
-        err = execute(db, "UPDATE clinicians SET pin_hash = ?2 WHERE id = ?1", opt(a, "id"), hash);
+      stored = db.updateClinician(c);
+      if (stored && newPin) stored = db.setClinicianPin(c.id, hash);
     }
-    if (!err.empty()) return runtimeError(err);
+    if (!stored) return runtimeError(stored.error().message);
     if (!exists) {
       std::printf("clinician %s added to clinic %s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str());
     } else {
@@ -471,10 +468,10 @@ int clinicianAddCommand(const Args& a) {
 }
 
 int clinicianRemoveCommand(const Args& a) {
-  return withDatabase(a, [&](sql::Database& db) {
-    auto err = execute(db, "UPDATE clinicians SET active = 0 WHERE id = ?1", opt(a, "id"));
-    if (!err.empty()) return runtimeError(err);
-    if (db.changes() == 0) return runtimeError("no clinician " + opt(a, "id"));
+  return withStore(a, [&](StoreConnection& db) {
+    auto removed = db.deactivateClinician(opt(a, "id"));
+    if (!removed) return runtimeError(removed.error().message);
+    if (!removed.value()) return runtimeError("no clinician " + opt(a, "id"));
     std::printf("clinician %s removed from the roster\n", opt(a, "id").c_str());
     return 0;
   });
@@ -488,24 +485,23 @@ int enrollCodeCommand(const Args& a) {
     return usageError("--valid-hours takes a number");
   }
   if (hours < 1 || hours > 24 * 30) return usageError("--valid-hours must be between 1 and 720");
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
     auto code = newEnrollmentCode();
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto err = execute(
-        db,
-        "INSERT INTO enrollment_codes(code_hash, clinic_id, created_at, expires_at) VALUES(?1, ?2, ?3, ?4)",
-        sha256Hex(normalizeEnrollmentCode(code)), opt(a, "clinic"), formatUtcTimestamp(now),
-        formatUtcTimestamp(now + std::chrono::hours{hours}));
-    if (!err.empty()) return runtimeError(err);
+    if (auto r = db.addEnrollmentCode(sha256Hex(normalizeEnrollmentCode(code)), opt(a, "clinic"),
+                                      formatUtcTimestamp(now),
+                                      formatUtcTimestamp(now + std::chrono::hours{hours}));
+        !r)
+      return runtimeError(r.error().message);
     std::printf("%s\n", code.c_str());
     return 0;
   });
 }
 
 int deviceListCommand(const Args& a) {
-  return withDatabase(a, [&](sql::Database& db) {
-    auto devices = listDevices(db, opt(a, "clinic"));
+  return withStore(a, [&](StoreConnection& db) {
+    auto devices = db.listDevices(opt(a, "clinic"));
     if (!devices) return runtimeError(devices.error().message);
     std::printf("id\tclinic\tlabel\tenrolled_at\trevoked_at\tlast_seen_at\tapp_version\tpending_uploads\n");
     for (const auto& d : devices.value()) {
@@ -520,19 +516,18 @@ int deviceListCommand(const Args& a) {
 
 namespace {
 
-int revoke(const Args& a, const char* table, const char* what) {
+int revoke(const Args& a, Result<bool> (StoreConnection::*revokeOne)(std::int64_t, const std::string&),
+           const char* what) {
   long long id = 0;
   try {
     id = std::stoll(opt(a, "id"));
   } catch (...) {
     return usageError("--id takes a number");
   }
-  return withDatabase(a, [&](sql::Database& db) {
-    auto err = execute(
-        db, std::string("UPDATE ") + table + " SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-        nowUtc(), static_cast<std::int64_t>(id));
-    if (!err.empty()) return runtimeError(err);
-    if (db.changes() == 0) return runtimeError(std::string("no active ") + what + " " + std::to_string(id));
+  return withStore(a, [&](StoreConnection& db) {
+    auto revoked = (db.*revokeOne)(static_cast<std::int64_t>(id), nowUtc());
+    if (!revoked) return runtimeError(revoked.error().message);
+    if (!revoked.value()) return runtimeError(std::string("no active ") + what + " " + std::to_string(id));
     std::printf("%s %lld revoked\n", what, id);
     return 0;
   });
@@ -541,11 +536,11 @@ int revoke(const Args& a, const char* table, const char* what) {
 }  // namespace
 
 int deviceRevokeCommand(const Args& a) {
-  return revoke(a, "devices", "device");
+  return revoke(a, &StoreConnection::revokeDevice, "device");
 }
 
 int tokenRevokeCommand(const Args& a) {
-  return revoke(a, "api_tokens", "token");
+  return revoke(a, &StoreConnection::revokeApiToken, "token");
 }
 
 int sessionTransferCommand(const Args& a) {
@@ -556,7 +551,7 @@ int sessionTransferCommand(const Args& a) {
     return usageError("--to-device takes a device id (device list)");
   }
   if (!isSessionId(opt(a, "session"))) return usageError("--session takes a session id in lower case");
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     auto moved = transferSession(db, opt(a, "clinic"), opt(a, "session"), device);
     if (!moved) return runtimeError(moved.error().message);
     std::printf("session %s now belongs to device %lld\n", opt(a, "session").c_str(), device);
@@ -566,22 +561,16 @@ int sessionTransferCommand(const Args& a) {
 
 int tokenAddCommand(const Args& a) {
   if (opt(a, "role") != "supervisor") return usageError("--role must be supervisor");
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     if (a.options.count("clinic") && !clinicExists(db, opt(a, "clinic")))
       return runtimeError("no clinic " + opt(a, "clinic"));
     auto token = newToken();
-    auto st = db.prepare(
-        "INSERT INTO api_tokens(token_hash, role, clinic_id, label, created_at) VALUES(?1, ?2, ?3, ?4, ?5)");
-    if (!st) return runtimeError(st.error().message);
     std::optional<std::string> clinic;
     if (a.options.count("clinic")) clinic = opt(a, "clinic");
-    if (!st->bind(1, sha256Hex(token)) || !st->bind(2, opt(a, "role")) || !st->bind(3, clinic) ||
-        !st->bind(4, opt(a, "label")) || !st->bind(5, nowUtc())) {
-      return runtimeError("cannot store the token");
-    }
-    if (auto r = st->run(); !r) return runtimeError(r.error().message);
+    auto id = db.addApiToken(sha256Hex(token), opt(a, "role"), clinic, opt(a, "label"), nowUtc());
+    if (!id) return runtimeError(id.error().message);
     std::fprintf(stderr, "token id %lld (use it with `token revoke --id`); the token is shown only now:\n",
-                 static_cast<long long>(db.lastInsertRowId()));
+                 static_cast<long long>(id.value()));
     std::printf("%s\n", token.c_str());
     return 0;
   });
@@ -601,13 +590,10 @@ int configSetCommand(const Args& a) {
   // Devices read it and the server recomputes units with it: refuse what either could not use.
   if (auto checked = checkConfigDocument(opt(a, "name"), doc); !checked)
     return runtimeError(opt(a, "file") + ": " + checked.error());
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
-    auto err = execute(db,
-                       "INSERT INTO clinic_documents(clinic_id, name, body) VALUES(?1, ?2, ?3) "
-                       "ON CONFLICT(clinic_id, name) DO UPDATE SET body = excluded.body",
-                       opt(a, "clinic"), opt(a, "name"), doc.dump());
-    if (!err.empty()) return runtimeError(err);
+    if (auto r = db.setClinicDocument(opt(a, "clinic"), {opt(a, "name"), doc.dump()}); !r)
+      return runtimeError(r.error().message);
     std::printf("%s set for clinic %s\n", opt(a, "name").c_str(), opt(a, "clinic").c_str());
     return 0;
   });
@@ -618,15 +604,13 @@ int scheduleAddCommand(const Args& a) {
   // Served to devices in /config (wire::ScheduleEntry): a discipline they could not read is refused here.
   if (!opt(a, "discipline").empty() && !core::parseDiscipline(opt(a, "discipline")))
     return usageError("--discipline must be ot, pt or slp");
-  return withDatabase(a, [&](sql::Database& db) {
+  return withStore(a, [&](StoreConnection& db) {
     if (!clinicExists(db, opt(a, "clinic"))) return runtimeError("no clinic " + opt(a, "clinic"));
-    auto err =
-        execute(db,
-                "INSERT INTO schedule(clinic_id, date, time, mrn, initials, payer, discipline, clinician_id) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                opt(a, "clinic"), opt(a, "date"), opt(a, "time"), opt(a, "mrn"), opt(a, "initials"),
-                opt(a, "payer"), opt(a, "discipline"), opt(a, "clinician"));
-    if (!err.empty()) return runtimeError(err);
+    if (auto r = db.addScheduleEntry({opt(a, "clinic"), opt(a, "date"), opt(a, "time"), opt(a, "mrn"),
+                                      opt(a, "initials"), opt(a, "payer"), opt(a, "discipline"),
+                                      opt(a, "clinician")});
+        !r)
+      return runtimeError(r.error().message);
     std::printf("schedule entry added\n");
     return 0;
   });

@@ -14,32 +14,21 @@ std::string_view bearerToken(std::string_view header) {
 
 }  // namespace
 
-Result<Principal> authenticate(sql::Database& db, std::string_view header) {
+Result<Principal> authenticate(StoreConnection& store, std::string_view header) {
   auto token = bearerToken(header);
   if (token.empty()) return fail(ApiError{401, "", "an Authorization: Bearer token is required"});
   if (token.size() > 200) return fail(ApiError{401, "", "the token is not valid"});
-  auto hash = sha256Hex(token);
-
-  auto dev = db.prepare("SELECT id, clinic_id, revoked_at FROM devices WHERE token_hash = ?1");
-  if (!dev) return fail(storageError(dev.error()));
-  if (auto b = dev->bind(1, hash); !b) return fail(storageError(b.error()));
-  auto row = dev->step();
-  if (!row) return fail(storageError(row.error()));
-  if (row.value()) {
-    if (!dev->columnIsNull(2)) return fail(ApiError{403, "", "this device's token was revoked"});
-    return Principal{Role::kDevice, dev->columnInt64(0), 0, dev->columnText(1)};
+  auto found = store.findToken(sha256Hex(token));
+  if (!found) return fail(found.error());
+  if (!found.value()) return fail(ApiError{401, "", "the token is not valid"});
+  const TokenRecord& t = *found.value();
+  if (t.kind == TokenRecord::Kind::kDevice) {
+    if (t.revoked) return fail(ApiError{403, "", "this device's token was revoked"});
+    return Principal{Role::kDevice, t.id, 0, t.clinicId};
   }
-
-  auto tok = db.prepare("SELECT id, role, clinic_id, revoked_at FROM api_tokens WHERE token_hash = ?1");
-  if (!tok) return fail(storageError(tok.error()));
-  if (auto b = tok->bind(1, hash); !b) return fail(storageError(b.error()));
-  row = tok->step();
-  if (!row) return fail(storageError(row.error()));
-  if (!row.value()) return fail(ApiError{401, "", "the token is not valid"});
-  if (!tok->columnIsNull(3)) return fail(ApiError{403, "", "this token was revoked"});
-  if (tok->columnText(1) != "supervisor")
-    return fail(ApiError{403, "", "this token has no role the server knows"});
-  return Principal{Role::kSupervisor, 0, tok->columnInt64(0), tok->columnText(2)};
+  if (t.revoked) return fail(ApiError{403, "", "this token was revoked"});
+  if (t.role != "supervisor") return fail(ApiError{403, "", "this token has no role the server knows"});
+  return Principal{Role::kSupervisor, 0, t.id, t.clinicId};
 }
 
 Result<std::string> clinicFor(const Principal& who, std::string_view requested) {
@@ -53,36 +42,21 @@ Result<std::string> clinicFor(const Principal& who, std::string_view requested) 
   return std::string(requested);
 }
 
-Result<Enrollment> enrollDevice(sql::Database& db, std::string_view code, std::string_view label) {
+Result<Enrollment> enrollDevice(StoreConnection& store, std::string_view code, std::string_view label) {
   auto hash = sha256Hex(normalizeEnrollmentCode(code));
   auto now = nowUtc();
-  auto q = db.prepare("SELECT clinic_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?1");
-  if (!q) return fail(storageError(q.error()));
-  if (auto b = q->bind(1, hash); !b) return fail(storageError(b.error()));
-  auto row = q->step();
-  if (!row) return fail(storageError(row.error()));
-  if (!row.value()) return fail(ApiError{403, "code", "the enrollment code is not valid"});
-  if (!q->columnIsNull(2)) return fail(ApiError{403, "code", "the enrollment code was already used"});
-  if (q->columnText(1) < now) return fail(ApiError{403, "code", "the enrollment code has expired"});
+  auto found = store.findEnrollmentCode(hash);
+  if (!found) return fail(found.error());
+  if (!found.value()) return fail(ApiError{403, "code", "the enrollment code is not valid"});
+  if (found.value()->used) return fail(ApiError{403, "code", "the enrollment code was already used"});
+  if (found.value()->expiresAt < now) return fail(ApiError{403, "code", "the enrollment code has expired"});
   Enrollment e;
-  e.clinicId = q->columnText(0);
-  q->reset();
+  e.clinicId = found.value()->clinicId;
   e.token = newToken();
-
-  auto ins =
-      db.prepare("INSERT INTO devices(clinic_id, label, token_hash, enrolled_at) VALUES(?1, ?2, ?3, ?4)");
-  if (!ins) return fail(storageError(ins.error()));
-  if (!ins->bind(1, e.clinicId) || !ins->bind(2, label) || !ins->bind(3, sha256Hex(e.token)) ||
-      !ins->bind(4, now)) {
-    return fail(ApiError{500, "", "cannot bind"});
-  }
-  if (auto r = ins->run(); !r) return fail(storageError(r.error()));
-  e.deviceId = db.lastInsertRowId();
-  auto use = db.prepare("UPDATE enrollment_codes SET used_at = ?1, device_id = ?2 WHERE code_hash = ?3");
-  if (!use) return fail(storageError(use.error()));
-  if (!use->bind(1, now) || !use->bind(2, e.deviceId) || !use->bind(3, hash))
-    return fail(ApiError{500, "", "cannot bind"});
-  if (auto r = use->run(); !r) return fail(storageError(r.error()));
+  auto device = store.addDevice(e.clinicId, label, sha256Hex(e.token), now);
+  if (!device) return fail(device.error());
+  e.deviceId = device.value();
+  if (auto r = store.markEnrollmentCodeUsed(hash, now, e.deviceId); !r) return fail(r.error());
   return e;
 }
 

@@ -22,16 +22,13 @@ core::Result<void, std::string> checkConfigDocument(std::string_view name, const
   return {};
 }
 
-Result<void> loadClinicDocuments(sql::Database& db, const std::string& clinicId, wire::DeviceConfig& config) {
-  auto d = db.prepare("SELECT name, body FROM clinic_documents WHERE clinic_id = ?1 ORDER BY name");
-  if (!d) return fail(storageError(d.error()));
-  if (!d->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto r = d->step();
-    if (!r) return fail(storageError(r.error()));
-    if (!r.value()) break;
-    const std::string name = d->columnText(0);
-    const auto doc = nlohmann::json::parse(d->columnText(1), nullptr, false);
+Result<void> loadClinicDocuments(StoreConnection& store, const std::string& clinicId,
+                                 wire::DeviceConfig& config) {
+  auto documents = store.clinicDocuments(clinicId);
+  if (!documents) return fail(documents.error());
+  for (const auto& stored : documents.value()) {
+    const std::string& name = stored.name;
+    const auto doc = nlohmann::json::parse(stored.body, nullptr, false);
     auto broken = [&](const wire::Error& e) {
       return ApiError{500, "",
                       "the " + name + " document of clinic " + clinicId + " cannot be read (" + e.field +
@@ -55,50 +52,35 @@ Result<void> loadClinicDocuments(sql::Database& db, const std::string& clinicId,
   return {};
 }
 
-Result<ConfigDocument> deviceConfig(sql::Database& db, const std::string& clinicId, std::int64_t deviceId,
-                                    const std::string& date) {
+Result<ConfigDocument> deviceConfig(StoreConnection& store, const std::string& clinicId,
+                                    std::int64_t deviceId, const std::string& date) {
   wire::DeviceConfig config;
-  auto c = db.prepare("SELECT id, name, timezone FROM clinics WHERE id = ?1");
-  if (!c) return fail(storageError(c.error()));
-  if (!c->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  auto row = c->step();
-  if (!row) return fail(storageError(row.error()));
-  if (!row.value()) return fail(ApiError{404, "", "the device's clinic no longer exists"});
-  config.clinic = {c->columnText(0), c->columnText(1), c->columnText(2)};
+  auto clinic = store.findClinic(clinicId);
+  if (!clinic) return fail(clinic.error());
+  if (!clinic.value()) return fail(ApiError{404, "", "the device's clinic no longer exists"});
+  config.clinic = {clinic.value()->id, clinic.value()->name, clinic.value()->timeZone};
   config.deviceId = deviceId;
   config.date = date;
 
-  auto q = db.prepare(
-      "SELECT id, name, role, pin_hash FROM clinicians WHERE clinic_id = ?1 AND active = 1 ORDER BY id");
-  if (!q) return fail(storageError(q.error()));
-  if (!q->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto r = q->step();
-    if (!r) return fail(storageError(r.error()));
-    if (!r.value()) break;
-    auto role = core::parseRole(q->columnText(2));
+  auto clinicians = store.listClinicians(clinicId);  // by id
+  if (!clinicians) return fail(clinicians.error());
+  for (const auto& c : clinicians.value()) {
+    if (!c.active) continue;
+    auto role = core::parseRole(c.role);
     if (!role) {
-      return fail(ApiError{500, "",
-                           "clinician " + q->columnText(0) + " of clinic " + clinicId +
-                               " has no known role ('" + q->columnText(2) + "')"});
+      return fail(ApiError{
+          500, "", "clinician " + c.id + " of clinic " + clinicId + " has no known role ('" + c.role + "')"});
     }
-    config.roster.push_back({q->columnText(0), q->columnText(1), *role, q->columnText(3)});
+    config.roster.push_back({c.id, c.name, *role, c.pinHash});
   }
 
-  if (auto docs = loadClinicDocuments(db, clinicId, config); !docs) return fail(docs.error());
+  if (auto docs = loadClinicDocuments(store, clinicId, config); !docs) return fail(docs.error());
 
-  auto s = db.prepare(
-      "SELECT time, mrn, initials, payer, discipline, clinician_id FROM schedule WHERE clinic_id = ?1 AND "
-      "date = ?2 ORDER BY time, id");
-  if (!s) return fail(storageError(s.error()));
-  if (!s->bind(1, clinicId) || !s->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto r = s->step();
-    if (!r) return fail(storageError(r.error()));
-    if (!r.value()) break;
-    wire::ScheduleEntry e{s->columnText(0), s->columnText(1), s->columnText(2),
-                          s->columnText(3), std::nullopt,     s->columnText(5)};
-    if (const std::string d = s->columnText(4); !d.empty()) {
+  auto schedule = store.schedule(clinicId, date);
+  if (!schedule) return fail(schedule.error());
+  for (const auto& row : schedule.value()) {
+    wire::ScheduleEntry e{row.time, row.mrn, row.initials, row.payer, std::nullopt, row.clinicianId};
+    if (const std::string& d = row.discipline; !d.empty()) {
       e.discipline = core::parseDiscipline(d);
       if (!e.discipline) {
         return fail(ApiError{500, "",

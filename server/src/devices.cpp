@@ -44,40 +44,11 @@ std::optional<std::int64_t> pendingUploadsOf(std::string_view header) {
   return n;
 }
 
-Result<bool> recordDeviceSeen(sql::Database& db, std::int64_t deviceId, const DeviceSighting& seen,
+Result<bool> recordDeviceSeen(StoreConnection& store, std::int64_t deviceId, const DeviceSighting& seen,
                               wire::WireTime now) {
-  // One statement: it reads the row by its key and writes only when the minute is over or what the device
-  // said changed, so the common case (a kiosk calling again within the minute) writes nothing.
-  auto st = db.prepare(
-      "UPDATE devices SET last_seen_at = ?1, app_version = ?2, pending_uploads = coalesce(?3, "
-      "pending_uploads) "
-      "WHERE id = ?4 AND (last_seen_at IS NULL OR last_seen_at <= ?5 OR app_version IS NOT ?2 "
-      "OR (?3 IS NOT NULL AND pending_uploads IS NOT ?3))");
-  if (!st) return fail(storageError(st.error()));
-  if (!st->bind(1, secondsText(now)) || !st->bind(2, seen.appVersion) || !st->bind(3, seen.pendingUploads) ||
-      !st->bind(4, deviceId) || !st->bind(5, secondsText(now - kLastSeenResolution))) {
-    return fail(ApiError{500, "", "cannot bind"});
-  }
-  if (auto r = st->run(); !r) return fail(storageError(r.error()));
-  return db.changes() > 0;
-}
-
-Result<std::vector<DeviceRow>> listDevices(sql::Database& db, const std::string& clinicFilter) {
-  auto q = db.prepare(
-      "SELECT id, clinic_id, label, enrolled_at, revoked_at, last_seen_at, app_version, pending_uploads "
-      "FROM devices WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id");
-  if (!q) return fail(storageError(q.error()));
-  if (auto b = q->bind(1, clinicFilter); !b) return fail(storageError(b.error()));
-  std::vector<DeviceRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    out.push_back(DeviceRow{q->columnInt64(0), q->columnText(1), q->columnText(2), q->columnText(3),
-                            q->columnOptionalText(4), q->columnOptionalText(5), q->columnText(6),
-                            q->columnOptionalInt64(7)});
-  }
-  return out;
+  return store.updateDeviceSeen(DeviceSeenUpdate{deviceId, secondsText(now),
+                                                 secondsText(now - kLastSeenResolution), seen.appVersion,
+                                                 seen.pendingUploads});
 }
 
 }  // namespace unitclock::server

@@ -9,56 +9,22 @@ namespace {
 using wire::SessionUpload;
 using wire::WireTime;
 
-#define UC_TRY_BIND(expr) \
-  if (auto _b = (expr); !_b) return fail(storageError(_b.error()))
-
-Result<bool> insertRevision(sql::Database& db, const Principal& device, const SessionUpload& s,
-                            const std::string& body, const std::string& hash, const std::string& now) {
-  auto ins = db.prepare(
-      "INSERT INTO session_revisions(session_id, revision, body_hash, reason, device_id, body, received_at) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!ins) return fail(storageError(ins.error()));
-  UC_TRY_BIND(ins->bind(1, s.id));
-  UC_TRY_BIND(ins->bind(2, s.revision));
-  UC_TRY_BIND(ins->bind(3, hash));
-  UC_TRY_BIND(ins->bind(4, s.reason));
-  UC_TRY_BIND(ins->bind(5, device.deviceId));
-  UC_TRY_BIND(ins->bind(6, body));
-  UC_TRY_BIND(ins->bind(7, now));
-  if (auto r = ins->run(); !r) return fail(storageError(r.error()));
-  return true;
-}
-
-Result<bool> replaceDays(sql::Database& db, const std::string& clinicId, const SessionUpload& s) {
-  auto del = db.prepare("DELETE FROM session_days WHERE session_id = ?1");
-  if (!del) return fail(storageError(del.error()));
-  UC_TRY_BIND(del->bind(1, s.id));
-  if (auto r = del->run(); !r) return fail(storageError(r.error()));
+// The days a session counts on: its service date and every date its segments and untimed services fall on.
+std::vector<std::string> daysOf(const SessionUpload& s) {
   std::set<std::string> days{s.serviceDate};
   for (const auto& seg : s.segments) days.insert(seg.date);
   for (const auto& u : s.untimed) days.insert(u.date);
-  auto ins = db.prepare("INSERT INTO session_days(clinic_id, date, session_id) VALUES(?1, ?2, ?3)");
-  if (!ins) return fail(storageError(ins.error()));
-  for (const auto& d : days) {
-    UC_TRY_BIND(ins->bind(1, clinicId));
-    UC_TRY_BIND(ins->bind(2, d));
-    UC_TRY_BIND(ins->bind(3, s.id));
-    if (auto r = ins->run(); !r) return fail(storageError(r.error()));
-  }
-  return true;
+  return {days.begin(), days.end()};
 }
 
 // The body stored for a revision, parsed (a value that is not an object when unreadable); nothing when the
 // revision is not stored.
-Result<std::optional<nlohmann::json>> storedBody(sql::Database& db, const std::string& id, int revision) {
-  auto q = db.prepare("SELECT body FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
-  if (!q) return fail(storageError(q.error()));
-  UC_TRY_BIND(q->bind(1, id));
-  UC_TRY_BIND(q->bind(2, revision));
-  auto found = q->step();
-  if (!found) return fail(storageError(found.error()));
-  if (!found.value()) return std::optional<nlohmann::json>{};
-  return std::optional<nlohmann::json>{nlohmann::json::parse(q->columnText(0), nullptr, false)};
+Result<std::optional<nlohmann::json>> storedBody(StoreConnection& store, const std::string& id,
+                                                 int revision) {
+  auto r = store.findRevision(id, revision);
+  if (!r) return fail(r.error());
+  if (!r.value()) return std::optional<nlohmann::json>{};
+  return std::optional<nlohmann::json>{nlohmann::json::parse(r.value()->body, nullptr, false)};
 }
 
 // True when `voided` is `signed` voided on the device without a new revision: the same upload in every
@@ -99,32 +65,22 @@ std::string factsOf(const nlohmann::json& canonical) {
 
 // The void replaces the revision's stored body: its log holds the signed log unchanged, followed by the
 // void, so the revision's history keeps everything that was signed.
-Result<bool> storeVoid(sql::Database& db, const Principal& device, const SessionUpload& s,
+Result<bool> storeVoid(StoreConnection& store, const Principal& device, const SessionUpload& s,
                        const nlohmann::json& canonical, const std::string& body, const std::string& hash,
                        const std::string& now) {
-  auto up = db.prepare(
-      "UPDATE sessions SET device_id = ?2, body_hash = ?3, status = ?4, facts = ?5, received_at = ?6 "
-      "WHERE id = ?1");
-  if (!up) return fail(storageError(up.error()));
-  UC_TRY_BIND(up->bind(1, s.id));
-  UC_TRY_BIND(up->bind(2, device.deviceId));
-  UC_TRY_BIND(up->bind(3, hash));
-  UC_TRY_BIND(up->bind(4, std::string(core::toString(s.status))));
-  UC_TRY_BIND(up->bind(5, factsOf(canonical)));
-  UC_TRY_BIND(up->bind(6, now));
-  if (auto r = up->run(); !r) return fail(storageError(r.error()));
-  auto rev = db.prepare(
-      "UPDATE session_revisions SET body_hash = ?3, device_id = ?4, body = ?5, received_at = ?6 "
-      "WHERE session_id = ?1 AND revision = ?2");
-  if (!rev) return fail(storageError(rev.error()));
-  UC_TRY_BIND(rev->bind(1, s.id));
-  UC_TRY_BIND(rev->bind(2, s.revision));
-  UC_TRY_BIND(rev->bind(3, hash));
-  UC_TRY_BIND(rev->bind(4, device.deviceId));
-  UC_TRY_BIND(rev->bind(5, body));
-  UC_TRY_BIND(rev->bind(6, now));
-  if (auto r = rev->run(); !r) return fail(storageError(r.error()));
-  return replaceDays(db, device.clinicId, s);
+  StoredSession row;
+  row.id = s.id;
+  row.deviceId = device.deviceId;
+  row.bodyHash = hash;
+  row.status = std::string(core::toString(s.status));
+  row.facts = factsOf(canonical);
+  row.receivedAt = now;
+  if (auto r = store.updateSessionVoid(row); !r) return fail(r.error());
+  if (auto r = store.updateRevision(StoredRevision{s.id, s.revision, hash, "", device.deviceId, body, now});
+      !r)
+    return fail(r.error());
+  if (auto r = store.replaceSessionDays(device.clinicId, s.id, daysOf(s)); !r) return fail(r.error());
+  return true;
 }
 
 }  // namespace
@@ -143,42 +99,39 @@ std::string_view toString(IngestResult r) {
   return "unchanged";
 }
 
-Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, const SessionUpload& s,
+Result<IngestOutcome> storeSession(StoreConnection& store, const Principal& device, const SessionUpload& s,
                                    const nlohmann::json& canonical, const std::string& hash) {
   auto now = nowUtc();
-  auto q = db.prepare("SELECT clinic_id, revision, body_hash, device_id FROM sessions WHERE id = ?1");
-  if (!q) return fail(storageError(q.error()));
-  UC_TRY_BIND(q->bind(1, s.id));
-  auto row = q->step();
-  if (!row) return fail(storageError(row.error()));
+  auto found = store.findSession(s.id);
+  if (!found) return fail(found.error());
   const std::string body = canonical.dump();
+  // What a new revision writes, built only on the paths that write (the writer thread runs this serially).
+  const auto revision = [&] {
+    return StoredRevision{s.id, s.revision, hash, s.reason, device.deviceId, body, now};
+  };
+  const auto latest = [&] {
+    return StoredSession{s.id,
+                         device.clinicId,
+                         device.deviceId,
+                         s.revision,
+                         hash,
+                         s.serviceDate,
+                         std::string(core::toString(s.status)),
+                         factsOf(canonical),
+                         now};
+  };
 
-  if (!row.value()) {
-    auto ins = db.prepare(
-        "INSERT INTO sessions(id, clinic_id, device_id, revision, body_hash, service_date, status, facts, "
-        "received_at) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!ins) return fail(storageError(ins.error()));
-    UC_TRY_BIND(ins->bind(1, s.id));
-    UC_TRY_BIND(ins->bind(2, device.clinicId));
-    UC_TRY_BIND(ins->bind(3, device.deviceId));
-    UC_TRY_BIND(ins->bind(4, s.revision));
-    UC_TRY_BIND(ins->bind(5, hash));
-    UC_TRY_BIND(ins->bind(6, s.serviceDate));
-    UC_TRY_BIND(ins->bind(7, std::string(core::toString(s.status))));
-    UC_TRY_BIND(ins->bind(8, factsOf(canonical)));
-    UC_TRY_BIND(ins->bind(9, now));
-    if (auto r = ins->run(); !r) return fail(storageError(r.error()));
-    if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
-    if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
+  if (!found.value()) {
+    if (auto r = store.insertSession(latest()); !r) return fail(r.error());
+    if (auto r = store.insertRevision(revision()); !r) return fail(r.error());
+    if (auto r = store.replaceSessionDays(device.clinicId, s.id, daysOf(s)); !r) return fail(r.error());
     return IngestOutcome{IngestResult::kCreated, s.revision};
   }
 
-  const std::string clinic = q->columnText(0);
-  const int stored = q->columnInt(1);
-  const std::string storedHash = q->columnText(2);
-  const std::int64_t owner = q->columnInt64(3);
-  q->reset();
+  const std::string clinic = found.value()->clinicId;
+  const int stored = found.value()->revision;
+  const std::string storedHash = found.value()->bodyHash;
+  const std::int64_t owner = found.value()->deviceId;
   if (clinic != device.clinicId) return fail(ApiError{403, "id", "this session belongs to another clinic"});
   if (owner != device.deviceId) {
     return fail(ApiError{403, "id",
@@ -189,13 +142,13 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   if (s.revision == stored) {
     if (hash == storedHash) return IngestOutcome{IngestResult::kUnchanged, stored};
     // A void of this revision, or a late retry of the revision's signed body after its void.
-    auto prior = storedBody(db, s.id, stored);
+    auto prior = storedBody(store, s.id, stored);
     if (!prior) return fail(prior.error());
     if (prior.value()) {
       const auto& kept = *prior.value();
       if (isVoidOf(canonical, kept)) return IngestOutcome{IngestResult::kUnchanged, stored};
       if (isVoidOf(kept, canonical)) {
-        if (auto r = storeVoid(db, device, s, canonical, body, hash, now); !r) return fail(r.error());
+        if (auto r = storeVoid(store, device, s, canonical, body, hash, now); !r) return fail(r.error());
         return IngestOutcome{IngestResult::kVoided, stored};
       }
     }
@@ -211,13 +164,9 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
                              ", so a correction is revision " + std::to_string(stored + 1)});
   }
   if (s.revision < stored) {
-    auto old = db.prepare("SELECT body_hash FROM session_revisions WHERE session_id = ?1 AND revision = ?2");
-    if (!old) return fail(storageError(old.error()));
-    UC_TRY_BIND(old->bind(1, s.id));
-    UC_TRY_BIND(old->bind(2, s.revision));
-    auto r = old->step();
-    if (!r) return fail(storageError(r.error()));
-    if (r.value() && old->columnText(0) == hash) return IngestOutcome{IngestResult::kUnchanged, stored};
+    auto old = store.findRevision(s.id, s.revision);
+    if (!old) return fail(old.error());
+    if (old.value() && old.value()->bodyHash == hash) return IngestOutcome{IngestResult::kUnchanged, stored};
     return fail(ApiError{409, "revision",
                          "revision " + std::to_string(s.revision) + " is older than the stored revision " +
                              std::to_string(stored)});
@@ -225,7 +174,7 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
   // A correction continues the stored revision: its log starts with the stored log, and the patient, payer,
   // discipline, place of service, telehealth and rendering clinician stay as they were signed.
   {
-    auto prior = storedBody(db, s.id, stored);
+    auto prior = storedBody(store, s.id, stored);
     if (!prior) return fail(prior.error());
     if (prior.value()) {
       const auto& before = *prior.value();
@@ -250,22 +199,9 @@ Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, c
       }
     }
   }
-  auto up = db.prepare(
-      "UPDATE sessions SET device_id = ?2, revision = ?3, body_hash = ?4, service_date = ?5, status = ?6, "
-      "facts = ?7, "
-      "received_at = ?8 WHERE id = ?1");
-  if (!up) return fail(storageError(up.error()));
-  UC_TRY_BIND(up->bind(1, s.id));
-  UC_TRY_BIND(up->bind(2, device.deviceId));
-  UC_TRY_BIND(up->bind(3, s.revision));
-  UC_TRY_BIND(up->bind(4, hash));
-  UC_TRY_BIND(up->bind(5, s.serviceDate));
-  UC_TRY_BIND(up->bind(6, std::string(core::toString(s.status))));
-  UC_TRY_BIND(up->bind(7, factsOf(canonical)));
-  UC_TRY_BIND(up->bind(8, now));
-  if (auto r = up->run(); !r) return fail(storageError(r.error()));
-  if (auto r = insertRevision(db, device, s, body, hash, now); !r) return fail(r.error());
-  if (auto r = replaceDays(db, device.clinicId, s); !r) return fail(r.error());
+  if (auto r = store.updateSession(latest()); !r) return fail(r.error());
+  if (auto r = store.insertRevision(revision()); !r) return fail(r.error());
+  if (auto r = store.replaceSessionDays(device.clinicId, s.id, daysOf(s)); !r) return fail(r.error());
   return IngestOutcome{IngestResult::kRevised, s.revision};
 }
 
@@ -314,21 +250,15 @@ std::optional<ApiError> listDiffers(const std::string& field, const std::vector<
 
 }  // namespace
 
-Result<ReplayContext> loadReplayContext(sql::Database& db, const std::string& clinicId) {
+Result<ReplayContext> loadReplayContext(StoreConnection& store, const std::string& clinicId) {
   ReplayContext c;
-  auto q = db.prepare("SELECT id FROM clinicians WHERE clinic_id = ?1");
-  if (!q) return fail(storageError(q.error()));
-  UC_TRY_BIND(q->bind(1, clinicId));
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    c.roster.insert(q->columnText(0));
-  }
-  auto rules = loadBillingRules(db, clinicId);
+  auto ids = store.clinicianIds(clinicId);
+  if (!ids) return fail(ids.error());
+  c.roster.insert(ids->begin(), ids->end());
+  auto rules = loadBillingRules(store, clinicId);
   if (!rules) return fail(rules.error());
   c.rules = std::move(rules).value();
-  c.zone = clinicTimeZone(db, clinicId);
+  c.zone = clinicTimeZone(store, clinicId);
   return c;
 }
 
@@ -398,44 +328,33 @@ Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Prin
   return upload;
 }
 
-Result<bool> transferSession(sql::Database& db, const std::string& clinicId, const std::string& sessionId,
-                             std::int64_t toDevice) {
-  auto dev = db.prepare("SELECT 1 FROM devices WHERE id = ?1 AND clinic_id = ?2");
-  if (!dev) return fail(storageError(dev.error()));
-  UC_TRY_BIND(dev->bind(1, toDevice));
-  UC_TRY_BIND(dev->bind(2, clinicId));
-  auto found = dev->step();
-  if (!found) return fail(storageError(found.error()));
-  if (!found.value())
+Result<bool> transferSession(StoreConnection& store, const std::string& clinicId,
+                             const std::string& sessionId, std::int64_t toDevice) {
+  auto ofClinic = store.isDeviceOfClinic(toDevice, clinicId);
+  if (!ofClinic) return fail(ofClinic.error());
+  if (!ofClinic.value())
     return fail(ApiError{404, "device",
                          "device " + std::to_string(toDevice) + " is not a device of clinic " + clinicId});
-  dev->reset();
-  auto up = db.prepare("UPDATE sessions SET device_id = ?3 WHERE id = ?1 AND clinic_id = ?2");
-  if (!up) return fail(storageError(up.error()));
-  UC_TRY_BIND(up->bind(1, sessionId));
-  UC_TRY_BIND(up->bind(2, clinicId));
-  UC_TRY_BIND(up->bind(3, toDevice));
-  if (auto r = up->run(); !r) return fail(storageError(r.error()));
-  if (db.changes() == 0)
+  auto moved = store.setSessionDevice(sessionId, clinicId, toDevice);
+  if (!moved) return fail(moved.error());
+  if (!moved.value())
     return fail(ApiError{404, "session", "session " + sessionId + " is not a session of clinic " + clinicId});
   return true;
 }
 
-std::string clinicTimeZone(sql::Database& db, const std::string& clinicId) {
-  auto q = db.prepare("SELECT timezone FROM clinics WHERE id = ?1");
-  if (!q || !q->bind(1, clinicId)) return "UTC";
-  auto row = q->step();
-  if (!row || !row.value()) return "UTC";
-  return q->columnText(0);
+std::string clinicTimeZone(StoreConnection& store, const std::string& clinicId) {
+  auto clinic = store.findClinic(clinicId);
+  if (!clinic || !clinic.value()) return "UTC";
+  return clinic.value()->timeZone;
 }
 
-std::string clinicToday(sql::Database& db, const std::string& clinicId, wire::WireTime now) {
-  auto date = platform::localDate(now, clinicTimeZone(db, clinicId));
+std::string clinicToday(StoreConnection& store, const std::string& clinicId, wire::WireTime now) {
+  auto date = platform::localDate(now, clinicTimeZone(store, clinicId));
   if (!date) return wire::formatUtcTimestamp(now).substr(0, 10);  // an unreadable zone: UTC, never nothing
   return platform::formatIsoDate(date.value());
 }
 
-std::string rejectionDay(sql::Database& db, const std::string& clinicId, const nlohmann::json* body,
+std::string rejectionDay(StoreConnection& store, const std::string& clinicId, const nlohmann::json* body,
                          wire::WireTime arrived) {
   const auto dateOf = [](const nlohmann::json& o, const char* key) -> std::string {
     auto it = o.find(key);
@@ -455,31 +374,28 @@ std::string rejectionDay(sql::Database& db, const std::string& clinicId, const n
         auto start = item.find("start");
         if (start == item.end() || !start->is_string()) continue;
         if (auto t = wire::parseUtcTimestamp(start->get_ref<const std::string&>())) {
-          if (zone.empty()) zone = clinicTimeZone(db, clinicId);
+          if (zone.empty()) zone = clinicTimeZone(store, clinicId);
           if (auto local = platform::localDate(*t, zone)) return platform::formatIsoDate(local.value());
         }
       }
     }
   }
-  return clinicToday(db, clinicId, arrived);
+  return clinicToday(store, clinicId, arrived);
 }
 
-void recordRejection(sql::Database& db, const Principal& device, std::string_view sessionId,
+void recordRejection(StoreConnection& store, const Principal& device, std::string_view sessionId,
                      const ApiError& e, const nlohmann::json* body) {
-  auto ins = db.prepare(
-      "INSERT INTO rejections(clinic_id, device_id, session_id, status, field, message, received_at, "
-      "received_date, day) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?7, 1, 10), ?8)");
-  if (!ins) return;
   const auto arrived = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  auto now = wire::formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(arrived));
-  auto day = rejectionDay(db, device.clinicId, body, arrived);
-  if (!ins->bind(1, device.clinicId) || !ins->bind(2, device.deviceId) ||
-      !ins->bind(3, sessionId.substr(0, 64)) || !ins->bind(4, e.status) || !ins->bind(5, e.field) ||
-      !ins->bind(6, e.message) || !ins->bind(7, now) || !ins->bind(8, day)) {
-    return;
-  }
-  (void)ins->run();
+  RejectionRow row;
+  row.clinicId = device.clinicId;
+  row.day = rejectionDay(store, device.clinicId, body, arrived);
+  row.deviceId = device.deviceId;
+  row.sessionId = std::string(sessionId.substr(0, 64));
+  row.status = e.status;
+  row.field = e.field;
+  row.message = e.message;
+  row.receivedAt = wire::formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(arrived));
+  (void)store.addRejection(row);  // best effort: the refusal itself is the answer
 }
 
 }  // namespace unitclock::server

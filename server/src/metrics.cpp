@@ -238,16 +238,12 @@ std::string Metrics::render(const StoreGauges& store) const {
   return out;
 }
 
-Result<StoreGauges> readStoreGauges(sql::Database& db) {
+Result<StoreGauges> readStoreGauges(StoreConnection& store) {
   StoreGauges g;
-  auto pages = db.queryInt64("PRAGMA page_count");
-  if (!pages) return fail(storageError(pages.error()));
-  auto pageSize = db.queryInt64("PRAGMA page_size");
-  if (!pageSize) return fail(storageError(pageSize.error()));
-  std::error_code ec;
-  const auto wal = std::filesystem::file_size(db.path() + "-wal", ec);  // none after a clean shutdown
-  g.databaseBytes = pages.value() * pageSize.value() + (ec ? 0 : static_cast<std::int64_t>(wal));
-  auto devices = listDevices(db, "");
+  auto bytes = store.storeBytes();
+  if (!bytes) return fail(bytes.error());
+  g.databaseBytes = bytes.value();
+  auto devices = store.listDevices("");
   if (!devices) return fail(devices.error());
   for (const auto& d : devices.value()) {
     if (d.revokedAt) {

@@ -1,5 +1,5 @@
-// [SECTION] Routes of API v1 (docs/sync-api.md). Every request runs in one SQLite transaction; a
-// SAVEPOINT around the handler's own work makes sure an error stores nothing of the request, while the
+// [SECTION] Routes of API v1 (docs/sync-api.md). Every request runs in one store transaction; a
+// savepoint around the handler's own work makes sure an error stores nothing of the request, while the
 // rate-limit bucket and the record of a rejected upload still commit.
 #include <httplib.h>
 #include <sys/socket.h>
@@ -13,6 +13,7 @@
 #include <unitclock/server/ingest.h>
 #include <unitclock/server/metrics.h>
 #include <unitclock/server/secrets.h>
+#include <unitclock/server/store.h>
 #include <unitclock/server/summary.h>
 #include <unitclock/version.h>
 #include <algorithm>
@@ -257,21 +258,23 @@ struct HttpServer::Impl {
   AddressLimiter addressLimiter;
   Metrics metrics;  // GET /metrics
 
-  // A connection per worker thread and data directory, opened on first use.
-  Result<sql::Database*> connection() {
-    thread_local std::map<std::string, sql::Database> connections;
-    auto key = options.dataDir.string();
+  std::unique_ptr<ServerStore> store;
+
+  // A connection per worker thread and store, opened on first use.
+  Result<StoreConnection*> connection() {
+    thread_local std::map<std::string, std::unique_ptr<StoreConnection>> connections;
+    auto key = store->location();
     auto it = connections.find(key);
     if (it == connections.end()) {
-      auto db = openDatabase(options.dataDir);
+      auto db = store->connect();
       if (!db) return fail(db.error());
       it = connections.emplace(key, std::move(db).value()).first;
     }
-    return &it->second;
+    return it->second.get();
   }
 
   // [SECTION] Group commit. Every write of a device (uploads) goes to one writer thread, which applies
-  // the writes waiting at that moment in one transaction: each request in a SAVEPOINT of its own (so
+  // the writes waiting at that moment in one transaction: each request in a savepoint of its own (so
   // each is still all-or-nothing) and one disk flush for all of them. Nothing is answered before the
   // COMMIT has returned, so an acknowledged upload is on disk (synchronous=FULL).
   struct WriteOutcome {
@@ -283,8 +286,8 @@ struct HttpServer::Impl {
     const Principal* who = nullptr;
     DeviceSighting seen;  // what the request says of its device, recorded with the rate limit
     double cost = 1.0;
-    std::function<Result<Reply>(sql::Database&)> work;
-    std::function<void(sql::Database&, const ApiError&)> refused;  // records a refused upload
+    std::function<Result<Reply>(StoreConnection&)> work;
+    std::function<void(StoreConnection&, const ApiError&)> refused;  // records a refused upload
     std::promise<WriteOutcome> done;
   };
   static constexpr std::size_t kMaxGroup = 64;
@@ -305,10 +308,10 @@ struct HttpServer::Impl {
   }
 
   void writerLoop() {
-    std::optional<sql::Database> db;
+    std::unique_ptr<StoreConnection> db;
     ApiError openError;
-    if (auto opened = openDatabase(options.dataDir); opened) {
-      db.emplace(std::move(opened).value());
+    if (auto opened = store->connect(); opened) {
+      db = std::move(opened).value();
     } else {
       openError = opened.error();
     }
@@ -329,8 +332,8 @@ struct HttpServer::Impl {
       };
       if (!db) {
         failAll(openError);
-      } else if (auto tx = sql::Transaction::begin(*db, sql::TransactionKind::kImmediate); !tx) {
-        failAll(storageError(tx.error()));
+      } else if (auto tx = StoreTransaction::begin(*db, TransactionKind::kWrite); !tx) {
+        failAll(tx.error());
       } else {
         const auto now = nowMs();
         for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -352,8 +355,8 @@ struct HttpServer::Impl {
             outcomes[i].retryAfter = decision->retryAfter;
             continue;
           }
-          if (auto sp = db->exec("SAVEPOINT request"); !sp) {
-            outcomes[i].error = storageError(sp.error());
+          if (auto sp = db->savepoint("request"); !sp) {
+            outcomes[i].error = sp.error();
             continue;
           }
           Result<Reply> reply = [&]() -> Result<Reply> {
@@ -364,23 +367,23 @@ struct HttpServer::Impl {
             }
           }();
           if (!reply) {
-            (void)db->exec("ROLLBACK TO request");
+            (void)db->rollbackToSavepoint("request");
             outcomes[i].error = reply.error();
             if (job.refused && reply.error().status >= 400 && reply.error().status < 500) {
               job.refused(*db, reply.error());
             }
           } else if (auto seen = recordDeviceSeen(*db, job.who->deviceId, job.seen, wallNow()); !seen) {
-            (void)db->exec("ROLLBACK TO request");
+            (void)db->rollbackToSavepoint("request");
             outcomes[i].error = seen.error();
           } else {
             outcomes[i].reply = std::move(reply).value();
           }
-          (void)db->exec("RELEASE request");
+          (void)db->releaseSavepoint("request");
         }
         const auto flushStart = std::chrono::steady_clock::now();
         auto c = tx->commit();
         metrics.observeCommit(std::chrono::steady_clock::now() - flushStart);
-        if (!c) failAll(storageError(c.error()));
+        if (!c) failAll(c.error());
       }
       for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i]->done.set_value(std::move(outcomes[i]));
     }
@@ -410,7 +413,7 @@ struct HttpServer::Impl {
   // Authenticates, checks the caller's role and rate limit, and runs `work`: uploads on the writer thread,
   // reads in a snapshot on this thread.
   // The caller of `req`: known already when its token was checked before the body was read.
-  Result<Principal> caller(sql::Database& db, const httplib::Request& req) {
+  Result<Principal> caller(StoreConnection& db, const httplib::Request& req) {
     const auto header = req.get_header_value("Authorization");
     if (t_preAuth && t_preAuth->header == header) {
       Principal p = std::move(t_preAuth->who);
@@ -431,7 +434,7 @@ struct HttpServer::Impl {
               Work work, const std::function<Result<double>()>& prepare = {}) {
     auto dbr = connection();
     if (!dbr) return sendError(res, dbr.error());
-    sql::Database& db = *dbr.value();
+    StoreConnection& db = *dbr.value();
     auto who = caller(db, req);
     if (!who) return sendError(res, who.error());
     const Principal& p = who.value();
@@ -462,9 +465,9 @@ struct HttpServer::Impl {
       job.who = &p;
       job.seen = seen;
       job.cost = cost;
-      job.work = [&](sql::Database& wdb) { return work(wdb, p); };
+      job.work = [&](StoreConnection& wdb) { return work(wdb, p); };
       if (recordRejections) {
-        job.refused = [&](sql::Database& wdb, const ApiError& e) {
+        job.refused = [&](StoreConnection& wdb, const ApiError& e) {
           auto body = parseJsonBody(req.body);
           recordRejection(wdb, p, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), e,
                           body ? &body.value() : nullptr);
@@ -478,8 +481,8 @@ struct HttpServer::Impl {
     {
       // Reads settle the caller's bucket in a short transaction first: a device's by its id, a
       // supervisor token's under the negated token id (the table's key is only a number).
-      auto rtx = sql::Transaction::begin(db, sql::TransactionKind::kImmediate);
-      if (!rtx) return sendError(res, storageError(rtx.error()));
+      auto rtx = StoreTransaction::begin(db, TransactionKind::kWrite);
+      if (!rtx) return sendError(res, rtx.error());
       if (p.role == Role::kDevice) {
         if (auto recorded = recordDeviceSeen(db, p.deviceId, seen, wallNow()); !recorded)
           return sendError(res, recorded.error());
@@ -487,21 +490,20 @@ struct HttpServer::Impl {
       const std::int64_t bucket = p.role == Role::kDevice ? p.deviceId : -p.tokenId;
       auto decision = takeToken(db, bucket, options.rateLimit, nowMs(), cost);
       if (!decision) return sendError(res, decision.error());
-      if (auto c = rtx->commit(); !c) return sendError(res, storageError(c.error()));
+      if (auto c = rtx->commit(); !c) return sendError(res, c.error());
       if (!decision->allowed) {
         res.set_header("Retry-After", std::to_string(decision->retryAfter.count()));
         return sendError(res, ApiError{429, "", "too many requests from this device; retry later"});
       }
     }
-    auto tx =
-        sql::Transaction::begin(db, sql::TransactionKind::kDeferred);  // reads only: rolled back at the end
-    if (!tx) return sendError(res, storageError(tx.error()));
+    auto tx = StoreTransaction::begin(db, TransactionKind::kRead);  // reads only: rolled back at the end
+    if (!tx) return sendError(res, tx.error());
     Result<Reply> reply = work(db, p);
     if (!reply) return sendError(res, reply.error());
     send(res, *reply);
   }
 
-  Result<Reply> releaseHeld(sql::Database& db, const Principal& who, const std::string& date,
+  Result<Reply> releaseHeld(StoreConnection& db, const Principal& who, const std::string& date,
                             const std::string& body) {
     if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
     auto j = json::parse(body, nullptr, false);
@@ -521,8 +523,8 @@ struct HttpServer::Impl {
       return reject("reason", "is required (at most 500 characters)");
     auto clinic = clinicFor(who, text("clinic").value_or(""));
     if (!clinic) return fail(clinic.error());
-    auto tx = sql::Transaction::begin(db, sql::TransactionKind::kImmediate);
-    if (!tx) return fail(storageError(tx.error()));
+    auto tx = StoreTransaction::begin(db, TransactionKind::kWrite);
+    if (!tx) return fail(tx.error());
     auto report = loadDay(db, *clinic, date);
     if (!report) return fail(report.error());
     const PatientDay* p = nullptr;
@@ -542,54 +544,33 @@ struct HttpServer::Impl {
       return r;
     }
     const std::string at = nowUtc();
-    auto st = db.prepare(
-        "INSERT INTO charge_releases(clinic_id, date, patient_mrn, discipline, content_hash, flags, reason, "
-        "released_by, released_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!st) return fail(storageError(st.error()));
-    if (!st->bind(1, *clinic) || !st->bind(2, date) || !st->bind(3, *mrn) || !st->bind(4, *discipline) ||
-        !st->bind(5, p->contentHash) || !st->bind(6, json(p->holdFlags).dump()) || !st->bind(7, *reason) ||
-        !st->bind(8, who.tokenId) || !st->bind(9, at)) {
-      return fail(ApiError{500, "", "cannot bind"});
-    }
-    if (auto run = st->run(); !run) return fail(storageError(run.error()));
-    out.update({{"id", db.lastInsertRowId()},
+    auto id = db.addChargeRelease(ChargeReleaseRow{0, *clinic, date, *mrn, *discipline, p->contentHash,
+                                                   json(p->holdFlags).dump(), *reason, who.tokenId, at});
+    if (!id) return fail(id.error());
+    out.update({{"id", id.value()},
                 {"flags", p->holdFlags},
                 {"reason", *reason},
                 {"released_by", "token-" + std::to_string(who.tokenId)},
                 {"released_at", at}});
-    if (auto c = tx->commit(); !c) return fail(storageError(c.error()));
+    if (auto c = tx->commit(); !c) return fail(c.error());
     r.status = 201;
     r.body = out.dump();
     return r;
   }
 
-  // The schema version read from the database file through this thread's connection, or why it cannot
-  // be read, in plain words (never a path).
+  // The schema version read from the store through this thread's connection, or why it cannot be read,
+  // in plain words (never a path).
   Result<int> databaseSchema() {
     auto dbr = connection();
     if (!dbr) return fail(ApiError{503, "", "the database cannot be opened"});
-    sql::Database& db = *dbr.value();
-    auto unavailable = [](const sql::SqlError& e) {
-      return fail(ApiError{503, "", "the database cannot be read: " + sql::errorString(e.code)});
-    };
-    if (auto shrink = db.exec("PRAGMA shrink_memory"); !shrink) return unavailable(shrink.error());
-    if (auto one = db.queryInt64("SELECT 1"); !one) return unavailable(one.error());
-    auto version = db.userVersion();
-    if (!version) return unavailable(version.error());
-    if (version.value() != schemaVersion()) {
-      return fail(ApiError{503, "",
-                           "the database has schema " + std::to_string(version.value()) +
-                               " and this server needs " + std::to_string(schemaVersion())});
-    }
-    return version.value();
+    return dbr.value()->checkHealth();
   }
 
   void routes() {
     auto& s = *http;
 
-    // A load balancer's or monitor's probe: no token, and a real read of the database file on this
-    // thread's connection. Its page cache is dropped first (PRAGMA shrink_memory), or a database deleted,
-    // overwritten or on a failing disk would still answer from memory.
+    // A load balancer's or monitor's probe: no token, and a real read of the store on this thread's
+    // connection, never an answer from a cache (StoreConnection::checkHealth).
     s.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) {
       nlohmann::ordered_json out{{"status", "ok"}, {"api", "v1"}, {"version", kVersion}};
       auto schema = databaseSchema();
@@ -609,15 +590,15 @@ struct HttpServer::Impl {
     // client look like loopback, so the client's address proves nothing (docs/server.md).
     s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res, Access::kSupervisor, false,
-             [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+             [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
                if (!p.clinicId.empty()) {
                  return fail(ApiError{
                      403, "", "metrics cover every clinic: use a supervisor token made without --clinic"});
                }
-               auto store = readStoreGauges(db);
-               if (!store) return fail(store.error());
+               auto gauges = readStoreGauges(db);
+               if (!gauges) return fail(gauges.error());
                Reply r;
-               r.body = metrics.render(store.value());
+               r.body = metrics.render(gauges.value());
                r.contentType = kMetricsContentType;
                r.headers.emplace("Cache-Control", "no-store");
                return r;
@@ -648,11 +629,11 @@ struct HttpServer::Impl {
       }
       auto dbr = connection();
       if (!dbr) return sendError(res, dbr.error());
-      auto tx = sql::Transaction::begin(*dbr.value(), sql::TransactionKind::kImmediate);
-      if (!tx) return sendError(res, storageError(tx.error()));
+      auto tx = StoreTransaction::begin(*dbr.value(), TransactionKind::kWrite);
+      if (!tx) return sendError(res, tx.error());
       auto e = enrollDevice(*dbr.value(), code->get<std::string>(), label);
       if (!e) return sendError(res, e.error());
-      if (auto c = tx->commit(); !c) return sendError(res, storageError(c.error()));
+      if (auto c = tx->commit(); !c) return sendError(res, c.error());
       res.status = 201;
       res.set_header("X-Unitclock-Caller", "device-" + std::to_string(e->deviceId));
       res.set_content(wire::toJson(wire::Enrollment{e->deviceId, e->clinicId, e->token}).dump(),
@@ -660,7 +641,7 @@ struct HttpServer::Impl {
     });
 
     s.Get("/api/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, Access::kDevice, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      handle(req, res, Access::kDevice, false, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
         std::string date =
             req.has_param("date") ? req.get_param_value("date") : clinicToday(db, p.clinicId, wallNow());
         if (!isCalendarDate(date)) return reject("date", "must be a date like 2026-11-26");
@@ -681,7 +662,7 @@ struct HttpServer::Impl {
     s.Put(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
       std::optional<UploadOutcome> counted;  // counted once the answer is final (after the COMMIT)
-      auto ingestOne = [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      auto ingestOne = [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
         auto parsed = parseJsonBody(req.body);
         if (!parsed) return fail(parsed.error());
         const json& j = parsed.value();
@@ -701,7 +682,7 @@ struct HttpServer::Impl {
                      .dump();
         return r;
       };
-      handle(req, res, Access::kDevice, true, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+      handle(req, res, Access::kDevice, true, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
         auto r = ingestOne(db, p);
         if (!r && r.error().status >= 400 && r.error().status < 500)
           counted = refusalOutcome(r.error().status);
@@ -735,7 +716,7 @@ struct HttpServer::Impl {
       };
       handle(
           req, res, Access::kDevice, false,
-          [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+          [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
             wire::BatchAnswer answer;
             std::optional<ReplayContext> clinic;  // read at the first item that needs it
             for (std::size_t i = 0; i < items->size(); ++i) {
@@ -744,7 +725,7 @@ struct HttpServer::Impl {
               if (item.is_object() && item.contains("id") && item["id"].is_string())
                 id = item["id"].get<std::string>();
               if (!isSessionId(id)) id.clear();  // a malformed id is never echoed or stored
-              if (auto sp = db.exec("SAVEPOINT item"); !sp) return fail(storageError(sp.error()));
+              if (auto sp = db.savepoint("item"); !sp) return fail(sp.error());
               Result<IngestOutcome> outcome = [&]() -> Result<IngestOutcome> {
                 if (!isSessionId(id))
                   return reject("sessions[" + std::to_string(i) + "].id", "must be a session UUID");
@@ -762,7 +743,7 @@ struct HttpServer::Impl {
               if (!outcome) {
                 const ApiError& e = outcome.error();
                 if (e.status >= 500) return fail(e);  // the store failed: the whole batch is retried
-                (void)db.exec("ROLLBACK TO item");
+                (void)db.rollbackToSavepoint("item");
                 recordRejection(db, p, isSessionId(id) ? id : std::string(), e, &item);
                 answer.results.push_back({id, e.status, 0, std::nullopt, e.field, e.message});
                 counted.push_back(refusalOutcome(e.status));
@@ -775,7 +756,7 @@ struct HttpServer::Impl {
                                           {},
                                           {}});
               }
-              if (auto rel = db.exec("RELEASE item"); !rel) return fail(storageError(rel.error()));
+              if (auto rel = db.releaseSavepoint("item"); !rel) return fail(rel.error());
             }
             Reply r;
             r.body = wire::toJson(answer).dump();
@@ -786,55 +767,44 @@ struct HttpServer::Impl {
         for (auto o : counted) metrics.countIngest(o);
     });
 
-    s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
-                                                           httplib::Response& res) {
-      handle(req, res, Access::kSupervisor, false,
-             [&](sql::Database& db, const Principal& p) -> Result<Reply> {
-               std::string id = req.matches[1];
-               auto q = db.prepare(
-                   "SELECT clinic_id, revision, status, device_id, received_at FROM sessions WHERE id = ?1");
-               if (!q) return fail(storageError(q.error()));
-               if (!q->bind(1, id)) return fail(ApiError{500, "", "cannot bind"});
-               auto row = q->step();
-               if (!row) return fail(storageError(row.error()));
-               if (!row.value()) return fail(ApiError{404, "", "no session " + id});
-               if (!p.clinicId.empty() && q->columnText(0) != p.clinicId) {
-                 return fail(ApiError{403, "", "this token is not valid for that session's clinic"});
-               }
-               json out{{"id", id},
-                        {"clinic", q->columnText(0)},
-                        {"revision", q->columnInt(1)},
-                        {"status", q->columnText(2)},
-                        {"device_id", q->columnInt64(3)},
-                        {"received_at", q->columnText(4)}};
-               json revisions = json::array();
-               auto h = db.prepare(
-                   "SELECT revision, reason, device_id, received_at, body FROM session_revisions WHERE "
-                   "session_id = ?1 "
-                   "ORDER BY revision");
-               if (!h) return fail(storageError(h.error()));
-               if (!h->bind(1, id)) return fail(ApiError{500, "", "cannot bind"});
-               while (true) {
-                 auto r = h->step();
-                 if (!r) return fail(storageError(r.error()));
-                 if (!r.value()) break;
-                 revisions.push_back({{"revision", h->columnInt(0)},
-                                      {"reason", h->columnText(1)},
-                                      {"device_id", h->columnInt64(2)},
-                                      {"received_at", h->columnText(3)}});
-                 if (h->columnInt(0) == out["revision"].get<int>())
-                   out["session"] = json::parse(h->columnText(4));
-               }
-               out["revisions"] = revisions;
-               Reply r;
-               r.body = out.dump();
-               return r;
-             });
-    });
+    s.Get(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))",
+          [this](const httplib::Request& req, httplib::Response& res) {
+            handle(req, res, Access::kSupervisor, false,
+                   [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
+                     std::string id = req.matches[1];
+                     auto found = db.findSession(id);
+                     if (!found) return fail(found.error());
+                     if (!found.value()) return fail(ApiError{404, "", "no session " + id});
+                     const StoredSession& stored = *found.value();
+                     if (!p.clinicId.empty() && stored.clinicId != p.clinicId) {
+                       return fail(ApiError{403, "", "this token is not valid for that session's clinic"});
+                     }
+                     json out{{"id", id},
+                              {"clinic", stored.clinicId},
+                              {"revision", stored.revision},
+                              {"status", stored.status},
+                              {"device_id", stored.deviceId},
+                              {"received_at", stored.receivedAt}};
+                     json revisions = json::array();
+                     auto history = db.listRevisions(id);
+                     if (!history) return fail(history.error());
+                     for (const auto& h : history.value()) {
+                       revisions.push_back({{"revision", h.revision},
+                                            {"reason", h.reason},
+                                            {"device_id", h.deviceId},
+                                            {"received_at", h.receivedAt}});
+                       if (h.revision == stored.revision) out["session"] = json::parse(h.body);
+                     }
+                     out["revisions"] = revisions;
+                     Reply r;
+                     r.body = out.dump();
+                     return r;
+                   });
+          });
 
     auto day = [this](Access access, auto render) {
       return [this, access, render](const httplib::Request& req, httplib::Response& res) {
-        handle(req, res, access, false, [&](sql::Database& db, const Principal& p) -> Result<Reply> {
+        handle(req, res, access, false, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
           std::string date = req.matches[1];
           if (!isCalendarDate(date)) return reject("date", "must be a real date like 2026-11-26");
           auto clinic = clinicFor(p, req.has_param("clinic") ? req.get_param_value("clinic") : "");
@@ -897,7 +867,7 @@ struct HttpServer::Impl {
            [this](const httplib::Request& req, httplib::Response& res) {
              auto dbr = connection();
              if (!dbr) return sendError(res, dbr.error());
-             sql::Database& db = *dbr.value();
+             StoreConnection& db = *dbr.value();
              auto who = authenticate(db, req.get_header_value("Authorization"));
              if (!who) return sendError(res, who.error());
              if (who->role != Role::kSupervisor) {
@@ -984,12 +954,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
   if (options.tlsCert.empty() != options.tlsKey.empty()) {
     return fail(ApiError{400, "tls", "--tls-cert and --tls-key go together"});
   }
-  {
-    auto db = openDatabase(options.dataDir, /*checkIntegrity=*/true);
-    if (!db) return fail(db.error());
-  }
+  auto store = openServerStore(StoreOptions{options.dataDir});
+  if (!store) return fail(store.error());
+  if (auto checked = store.value()->checkIntegrity(); !checked) return fail(checked.error());
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->store = std::move(store).value();
   if (!options.tlsCert.empty()) {
     auto ssl = std::make_unique<httplib::SSLServer>(options.tlsCert.c_str(), options.tlsKey.c_str());
     if (!ssl->is_valid()) {

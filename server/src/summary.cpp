@@ -357,28 +357,22 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
   return r;
 }
 
-Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId) {
+Result<BillingRules> loadBillingRules(StoreConnection& store, const std::string& clinicId) {
   // The documents read as devices read them from /config, and the rules derived as devices derive them.
   wire::DeviceConfig documents;
-  if (auto loaded = loadClinicDocuments(db, clinicId, documents); !loaded) return fail(loaded.error());
+  if (auto loaded = loadClinicDocuments(store, clinicId, documents); !loaded) return fail(loaded.error());
   return wire::rulesOf(documents);
 }
 
-static Result<bool> loadReleases(sql::Database& db, DayReport& r) {
-  auto q = db.prepare(
-      "SELECT id, patient_mrn, discipline, content_hash, flags, reason, released_by, released_at "
-      "FROM charge_releases WHERE clinic_id = ?1 AND date = ?2 ORDER BY id");
-  if (!q) return fail(storageError(q.error()));
-  if (!q->bind(1, r.clinicId) || !q->bind(2, r.date)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
+static Result<bool> loadReleases(StoreConnection& store, DayReport& r) {
+  auto releases = store.dayReleases(r.clinicId, r.date);
+  if (!releases) return fail(releases.error());
+  for (const auto& row : releases.value()) {
     for (auto& p : r.patients) {
-      if (p.mrn != q->columnText(1) || p.discipline != q->columnText(2)) continue;
-      if (p.holdFlags.empty() || p.contentHash != q->columnText(3)) continue;
-      auto flags = nlohmann::json::parse(q->columnText(4), nullptr, false);
-      ChargeRelease rel{q->columnInt64(0), q->columnInt64(6), q->columnText(7), q->columnText(5), {}};
+      if (p.mrn != row.patientMrn || p.discipline != row.discipline) continue;
+      if (p.holdFlags.empty() || p.contentHash != row.contentHash) continue;
+      auto flags = nlohmann::json::parse(row.flags, nullptr, false);
+      ChargeRelease rel{row.id, row.releasedBy, row.releasedAt, row.reason, {}};
       if (flags.is_array())
         for (const auto& f : flags)
           if (f.is_string()) rel.flags.push_back(f.get<std::string>());
@@ -388,20 +382,11 @@ static Result<bool> loadReleases(sql::Database& db, DayReport& r) {
   return true;
 }
 
-Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date) {
+Result<DayReport> loadDay(StoreConnection& store, const std::string& clinicId, const std::string& date) {
   std::vector<SessionUpload> sessions;
   std::vector<DayFlag> unreadable;
-  auto q = db.prepare(
-      "SELECT s.id, s.facts FROM session_days d JOIN sessions s ON s.id = d.session_id "
-      "WHERE d.clinic_id = ?1 AND d.date = ?2 ORDER BY s.id");
-  if (!q) return fail(storageError(q.error()));
-  if (!q->bind(1, clinicId) || !q->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    auto id = q->columnText(0);
-    auto facts = nlohmann::json::parse(q->columnText(1), nullptr, false);
+  auto read = store.visitDaySessions(clinicId, date, [&](const std::string& id, const std::string& text) {
+    auto facts = nlohmann::json::parse(text, nullptr, false);
     auto s = wire::parseSessionUpload(facts, id);
     if (!s) {  // one unreadable session (stored by an older version) must not hide the whole day
       unreadable.push_back({"stored-session-unreadable",
@@ -411,25 +396,22 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
                             "",
                             "",
                             {id}});
-      continue;
+      return;
     }
     sessions.push_back(std::move(s).value());
-  }
+  });
+  if (!read) return fail(read.error());
   std::map<std::string, std::string> names;
   std::map<std::string, RosterEntry> roster;
-  auto n = db.prepare("SELECT id, name, npi, family_name, given_name FROM clinicians WHERE clinic_id = ?1");
-  if (!n) return fail(storageError(n.error()));
-  if (!n->bind(1, clinicId)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = n->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    names[n->columnText(0)] = n->columnText(1);
-    roster[n->columnText(0)] = {n->columnText(1), n->columnText(2), n->columnText(3), n->columnText(4)};
+  auto clinicians = store.listClinicians(clinicId);
+  if (!clinicians) return fail(clinicians.error());
+  for (const auto& c : clinicians.value()) {
+    names[c.id] = c.name;
+    roster[c.id] = {c.name, c.npi, c.familyName, c.givenName};
   }
-  auto rules = loadBillingRules(db, clinicId);
+  auto rules = loadBillingRules(store, clinicId);
   if (!rules) return fail(rules.error());
-  DayReport r = computeDay(clinicId, date, sessions, names, rules.value(), clinicTimeZone(db, clinicId));
+  DayReport r = computeDay(clinicId, date, sessions, names, rules.value(), clinicTimeZone(store, clinicId));
   r.roster = std::move(roster);
   r.flags.insert(r.flags.end(), unreadable.begin(), unreadable.end());
   // A US claim names the rendering clinician by NPI: a billed patient-day without one is flagged.
@@ -444,18 +426,11 @@ Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const 
     p.flags.push_back(f);
     r.flags.push_back(f);
   }
-  if (auto e = loadReleases(db, r); !e) return fail(e.error());
-  auto rej = db.prepare(
-      "SELECT session_id, status, field, message, received_at, device_id FROM rejections "
-      "WHERE clinic_id = ?1 AND day = ?2 ORDER BY id");
-  if (!rej) return fail(storageError(rej.error()));
-  if (!rej->bind(1, clinicId) || !rej->bind(2, date)) return fail(ApiError{500, "", "cannot bind"});
-  while (true) {
-    auto row = rej->step();
-    if (!row) return fail(storageError(row.error()));
-    if (!row.value()) break;
-    RejectionRef ref{rej->columnText(0), rej->columnInt(1),  rej->columnText(2),
-                     rej->columnText(3), rej->columnText(4), rej->columnInt64(5)};
+  if (auto e = loadReleases(store, r); !e) return fail(e.error());
+  auto rejections = store.dayRejections(clinicId, date);
+  if (!rejections) return fail(rejections.error());
+  for (const auto& row : rejections.value()) {
+    RejectionRef ref{row.sessionId, row.status, row.field, row.message, row.receivedAt, row.deviceId};
     r.flags.push_back({"rejected",
                        "an upload of session " + ref.sessionId + " was refused (" +
                            std::to_string(ref.status) + "): " + ref.message,

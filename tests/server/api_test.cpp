@@ -7,7 +7,7 @@
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/platform/wire/day_summary.h>
-#include <unitclock/server/database.h>
+#include <unitclock/server/sqlite_store.h>
 
 #include "api_client.h"
 #include "hl7_oracle.h"

@@ -146,14 +146,15 @@ TEST(DeviceSighting, ReadsPendingUploadsFromZeroToOneMillionAndIgnoresTheRest) {
 class DeviceRows : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = openDatabase(clinic.dataDir);
-    ASSERT_TRUE(db) << db.error().message;
-    auto e = enrollDevice(db.value(), clinic.enrollCode, "room 3 kiosk");
+    auto db = open();
+    auto e = enrollDevice(*db, clinic.enrollCode, "room 3 kiosk");
     ASSERT_TRUE(e) << e.error().message;
     deviceId = e->deviceId;
   }
-  sql::Database open() {
-    auto db = openDatabase(clinic.dataDir);
+  std::unique_ptr<StoreConnection> open() {
+    auto store = openServerStore({clinic.dataDir});
+    if (!store) throw std::runtime_error(store.error().message);
+    auto db = store.value()->connect();
     if (!db) throw std::runtime_error(db.error().message);
     return std::move(db).value();
   }
@@ -164,7 +165,7 @@ class DeviceRows : public ::testing::Test {
 
 TEST_F(DeviceRows, ListDevicesShowsEnrollmentBeforeTheDeviceEverCalled) {
   auto db = open();
-  auto rows = listDevices(db, "north");
+  auto rows = db->listDevices("north");
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   const DeviceRow& d = rows->front();
@@ -176,7 +177,7 @@ TEST_F(DeviceRows, ListDevicesShowsEnrollmentBeforeTheDeviceEverCalled) {
   EXPECT_FALSE(d.lastSeenAt);
   EXPECT_EQ(d.appVersion, "");
   EXPECT_FALSE(d.pendingUploads);
-  auto other = listDevices(db, "south");
+  auto other = db->listDevices("south");
   ASSERT_TRUE(other);
   EXPECT_TRUE(other->empty());
 }
@@ -185,7 +186,7 @@ TEST_F(DeviceRows, LastSeenIsWrittenAtMostOnceAMinuteUnlessWhatTheDeviceSaysChan
   auto db = open();
   const DeviceSighting kiosk{"unitclock/0.1.0", 3};
   auto seen = [&](const DeviceSighting& s, wire::WireTime at) {
-    auto r = recordDeviceSeen(db, deviceId, s, at);
+    auto r = recordDeviceSeen(*db, deviceId, s, at);
     if (!r) throw std::runtime_error(r.error().message);
     return r.value();
   };
@@ -195,7 +196,7 @@ TEST_F(DeviceRows, LastSeenIsWrittenAtMostOnceAMinuteUnlessWhatTheDeviceSaysChan
   EXPECT_FALSE(seen({"unitclock/0.1.0", std::nullopt}, t0 + 50s));  // no header keeps the count
   EXPECT_TRUE(seen({"unitclock/0.2.0", std::nullopt}, t0 + 55s));   // updated app
   EXPECT_TRUE(seen({"unitclock/0.2.0", 2}, t0 + 55s + 60s));        // a minute later: written again
-  auto rows = listDevices(db, "");
+  auto rows = db->listDevices("");
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->front().lastSeenAt, formatUtcTimestamp(t0 + 115s));

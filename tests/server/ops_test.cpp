@@ -3,7 +3,7 @@
 // an independent parser (python3-prometheus-client).
 #include <gtest/gtest.h>
 
-#include <unitclock/server/database.h>
+#include <unitclock/server/sqlite_store.h>
 #include <unitclock/version.h>
 #include <fstream>
 

@@ -138,8 +138,9 @@ TEST(SyncWorkerWithServer, AnOfflineDeviceCatchesUpWith200Sessions) {
   EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT count(*) FROM session_revisions"), 200);
 }
 
-// The server's device list (listDevices, `device list`) and /metrics show when a kiosk last called, its
-// app version (libcurl's User-Agent "unitclock/<version>") and what waits in its outbox (Unitclock-Pending).
+// The server's device list (StoreConnection::listDevices, `device list`) and /metrics show when a kiosk last
+// called, its app version (libcurl's User-Agent "unitclock/<version>") and what waits in its outbox
+// (Unitclock-Pending).
 TEST(SyncWorkerWithServer, TheServerSeesTheDevicesLastCallAppVersionAndPendingUploads) {
   testing::Clinic clinic;
   auto fiveSessions = [] {
@@ -151,9 +152,11 @@ TEST(SyncWorkerWithServer, TheServerSeesTheDevicesLastCallAppVersionAndPendingUp
     return outbox;
   };
   auto devices = [&] {
-    auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
+    auto store = server::openServerStore({clinic.dataDir});
+    if (!store) throw std::runtime_error(store.error().message);
+    auto db = store.value()->connect();
     if (!db) throw std::runtime_error(db.error().message);
-    auto rows = listDevices(db.value(), "north");
+    auto rows = db.value()->listDevices("north");
     if (!rows) throw std::runtime_error(rows.error().message);
     return std::move(rows).value();
   };

@@ -2,24 +2,15 @@
 // Who is calling: a device (enrolled with a one-time code) or a supervisor (a token made by an admin).
 // Tokens arrive as `Authorization: Bearer <token>`; only their SHA-256 hashes are stored.
 
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace unitclock::server {
 
-enum class Role { kDevice, kSupervisor };
-
-struct Principal {
-  Role role = Role::kDevice;
-  std::int64_t deviceId = 0;  // for devices
-  std::int64_t tokenId = 0;   // for supervisor tokens
-  std::string clinicId;       // empty for a supervisor token valid for every clinic
-};
-
 // 401 when the header is missing or the token unknown, 403 when it was revoked.
-Result<Principal> authenticate(sql::Database& db, std::string_view authorizationHeader);
+Result<Principal> authenticate(StoreConnection& store, std::string_view authorizationHeader);
 
 // 403 unless the principal may see `clinicId`.
 Result<std::string> clinicFor(const Principal& who, std::string_view requestedClinic);
@@ -31,6 +22,6 @@ struct Enrollment {
 };
 
 // Exchanges a one-time code for a device token. 403 for an unknown, used or expired code.
-Result<Enrollment> enrollDevice(sql::Database& db, std::string_view code, std::string_view label);
+Result<Enrollment> enrollDevice(StoreConnection& store, std::string_view code, std::string_view label);
 
 }  // namespace unitclock::server

@@ -4,7 +4,7 @@
 // owns the document). The ETag is a hash of the exact body.
 
 #include <unitclock/platform/wire/device_config.h>
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <cstdint>
 #include <string>
 
@@ -15,8 +15,8 @@ struct ConfigDocument {
   std::string etag;  // quoted, as sent in the ETag header
 };
 
-Result<ConfigDocument> deviceConfig(sql::Database& db, const std::string& clinicId, std::int64_t deviceId,
-                                    const std::string& date);
+Result<ConfigDocument> deviceConfig(StoreConnection& store, const std::string& clinicId,
+                                    std::int64_t deviceId, const std::string& date);
 
 // The documents a clinic admin can set with `unitclock-server config set`.
 bool isConfigDocumentName(std::string_view name);  // payers, catalog, favourites
@@ -27,6 +27,7 @@ core::Result<void, std::string> checkConfigDocument(std::string_view name, const
 
 // The clinic's documents (payers, catalog, favourites) read into `config`, the rest of it untouched. A
 // stored document that does not parse is an error (500) naming it, never a silent fallback.
-Result<void> loadClinicDocuments(sql::Database& db, const std::string& clinicId, wire::DeviceConfig& config);
+Result<void> loadClinicDocuments(StoreConnection& store, const std::string& clinicId,
+                                 wire::DeviceConfig& config);
 
 }  // namespace unitclock::server

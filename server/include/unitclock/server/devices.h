@@ -3,7 +3,7 @@
 // requests say about it (when it last called, which app version, how many uploads wait in its outbox).
 // `unitclock-server device list` and GET /metrics read them with listDevices.
 
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <cstdint>
@@ -14,19 +14,8 @@
 
 namespace unitclock::server {
 
-struct DeviceRow {
-  std::int64_t id = 0;
-  std::string clinic;
-  std::string label;                           // given at enrollment ("Room 3 kiosk")
-  std::string enrolledAt;                      // ISO-8601 UTC, e.g. "2026-11-26T14:03:00Z"
-  std::optional<std::string> revokedAt;        // set by `device revoke`
-  std::optional<std::string> lastSeenAt;       // its last authenticated request, to the minute (see below)
-  std::string appVersion;                      // "unitclock/0.1.0" from its User-Agent; "" before it called
-  std::optional<std::int64_t> pendingUploads;  // as it last reported them (Unitclock-Pending)
-};
-
-// Every device, or those of `clinicFilter` when it is not empty, by id.
-Result<std::vector<DeviceRow>> listDevices(sql::Database& db, const std::string& clinicFilter);
+// DeviceRow (store.h): every device, or those of `clinicFilter` when it is not empty, by id, with
+// StoreConnection::listDevices.
 
 // [SECTION] What a device's request says about it
 
@@ -52,7 +41,7 @@ std::optional<std::int64_t> pendingUploadsOf(std::string_view header);
 // Records an authenticated request of device `deviceId` at `now`, inside the caller's transaction. Writes
 // only when the stored last_seen_at is older than kLastSeenResolution or the app version or pending count
 // changed; returns whether it wrote.
-Result<bool> recordDeviceSeen(sql::Database& db, std::int64_t deviceId, const DeviceSighting& seen,
+Result<bool> recordDeviceSeen(StoreConnection& store, std::int64_t deviceId, const DeviceSighting& seen,
                               wire::WireTime now);
 
 }  // namespace unitclock::server

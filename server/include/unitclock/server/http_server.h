@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP(S) front of unitclock-server. Handlers keep no state between requests: everything lives in
 // the database (sessions, tokens, rate-limit buckets), so several instances can share one database.
-// Each worker thread keeps its own SQLite connection, which is a cache of a handle, not request state.
+// Each worker thread keeps its own store connection, which is a cache of a handle, not request state.
 
 #include <unitclock/server/error.h>
 #include <unitclock/server/rate_limit.h>
@@ -20,7 +20,7 @@ struct ServeOptions {
   std::string tlsKey;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;  // larger bodies get 413
   RateLimit rateLimit;
-  int threads = 8;                    // connection threads that stay (each keeps a SQLite connection)
+  int threads = 8;                    // connection threads that stay (each keeps a store connection)
   std::size_t maxConnections = 256;   // connections served at once; slow clients hold one each
   bool insecureHttp = false;          // plain HTTP on a non-loopback address (behind a TLS proxy)
   std::string hl7ProcessingId = "P";  // MSH-11 of HL7 exports: P production, T training/test

@@ -2,7 +2,7 @@
 // Storing an uploaded session: idempotent per (id, revision, content), revisions kept as history.
 
 #include <unitclock/server/auth.h>
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <unitclock/server/wire.h>
 #include <set>
 #include <string>
@@ -28,7 +28,7 @@ struct ReplayContext {
   wire::BillingRules rules;      // the clinic's payer profiles and catalog (loadBillingRules)
   std::string zone = "UTC";      // the clinic's IANA time zone
 };
-Result<ReplayContext> loadReplayContext(sql::Database& db, const std::string& clinicId);
+Result<ReplayContext> loadReplayContext(StoreConnection& store, const std::string& clinicId);
 Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Principal& device,
                                          wire::SessionUpload upload);
 
@@ -41,31 +41,32 @@ Result<wire::SessionUpload> replayUpload(const ReplayContext& clinic, const Prin
 // 409 for an older or conflicting revision or one that skips a number (a correction is the stored
 // revision + 1); 403 for a session of another clinic, or of another device of the clinic (only the device
 // that first uploaded a session, or one an admin transferred it to, may revise or void it).
-Result<IngestOutcome> storeSession(sql::Database& db, const Principal& device, const wire::SessionUpload& s,
-                                   const nlohmann::json& canonical, const std::string& bodyHash);
+Result<IngestOutcome> storeSession(StoreConnection& store, const Principal& device,
+                                   const wire::SessionUpload& s, const nlohmann::json& canonical,
+                                   const std::string& bodyHash);
 
 // A 4xx answer to a device's upload, recorded (ids, status and message only) so supervisors see it.
 // It is listed under the day it concerns: see rejectionDay. `body` is the parsed upload, or null when
 // the body was not JSON.
-void recordRejection(sql::Database& db, const Principal& device, std::string_view sessionId,
+void recordRejection(StoreConnection& store, const Principal& device, std::string_view sessionId,
                      const ApiError& e, const nlohmann::json* body);
 
 // The clinic-local calendar day a refused upload belongs to, so a supervisor looking at a day sees the
 // refusals of that day's sessions however late they arrive: the body's `service_date` when it is a date;
 // else the first segment's (then untimed service's) `date`, or the clinic-local day of its `start`; and
 // only when nothing of the body can be read, the clinic-local day on which it `arrived`.
-std::string rejectionDay(sql::Database& db, const std::string& clinicId, const nlohmann::json* body,
+std::string rejectionDay(StoreConnection& store, const std::string& clinicId, const nlohmann::json* body,
                          wire::WireTime arrived);
 
 // The clinic's IANA time zone ("UTC" when the clinic is unknown) and its calendar day at `now`.
-std::string clinicTimeZone(sql::Database& db, const std::string& clinicId);
-std::string clinicToday(sql::Database& db, const std::string& clinicId, wire::WireTime now);
+std::string clinicTimeZone(StoreConnection& store, const std::string& clinicId);
+std::string clinicToday(StoreConnection& store, const std::string& clinicId, wire::WireTime now);
 
 std::string_view toString(IngestResult r);
 
 // `unitclock-server session transfer`: the device allowed to revise and void a session from now on (a
 // replaced tablet). 404 when the session or the device is not of the clinic.
-Result<bool> transferSession(sql::Database& db, const std::string& clinicId, const std::string& sessionId,
-                             std::int64_t toDevice);
+Result<bool> transferSession(StoreConnection& store, const std::string& clinicId,
+                             const std::string& sessionId, std::int64_t toDevice);
 
 }  // namespace unitclock::server

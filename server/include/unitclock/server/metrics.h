@@ -9,7 +9,7 @@
 // Labels hold route patterns, never paths: no session id, date or other caller-chosen text becomes a
 // label, so the number of series stays bounded whatever clients send.
 
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -53,12 +53,12 @@ struct DeviceGauge {
   std::optional<std::int64_t> pendingUploads;
 };
 struct StoreGauges {
-  std::int64_t databaseBytes = 0;  // page_count × page_size of the database plus its WAL file
+  std::int64_t databaseBytes = 0;  // the store on disk (SQLite: the database and its WAL file)
   std::int64_t activeDevices = 0;
   std::int64_t revokedDevices = 0;
   std::vector<DeviceGauge> devices;  // active devices only: a revoked one can no longer call
 };
-Result<StoreGauges> readStoreGauges(sql::Database& db);
+Result<StoreGauges> readStoreGauges(StoreConnection& store);
 
 class Metrics {
  public:

@@ -3,7 +3,7 @@
 // requests, restarts and several server instances sharing one database. It is read and updated inside
 // the request's own transaction.
 
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <chrono>
 #include <cstdint>
 
@@ -21,7 +21,7 @@ struct RateDecision {
 
 // Takes `cost` requests (one per session in a batch) from the device's bucket at time `now`
 // (milliseconds since the epoch). Nothing is taken when they are not all available.
-Result<RateDecision> takeToken(sql::Database& db, std::int64_t deviceId, const RateLimit& limit,
+Result<RateDecision> takeToken(StoreConnection& store, std::int64_t deviceId, const RateLimit& limit,
                                std::int64_t nowMs, double cost = 1.0);
 
 }  // namespace unitclock::server

@@ -6,7 +6,7 @@
 #include <unitclock/core/engine.h>
 #include <unitclock/core/payer.h>
 #include <unitclock/platform/wire/day_summary.h>
-#include <unitclock/server/database.h>
+#include <unitclock/server/store.h>
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <map>
@@ -152,10 +152,10 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
 
 // The clinic's billing rules from its documents; a document that does not parse is an error (500)
 // naming it, never a silent fallback.
-Result<BillingRules> loadBillingRules(sql::Database& db, const std::string& clinicId);
+Result<BillingRules> loadBillingRules(StoreConnection& store, const std::string& clinicId);
 
 // Loads the day's sessions, rejections and clinician names and computes the report.
-Result<DayReport> loadDay(sql::Database& db, const std::string& clinicId, const std::string& date);
+Result<DayReport> loadDay(StoreConnection& store, const std::string& clinicId, const std::string& date);
 
 // The day as the wire's document (platform/wire/day_summary.h), and its JSON.
 wire::DaySummary toSummary(const DayReport& report);

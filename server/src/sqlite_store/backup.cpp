@@ -1,7 +1,7 @@
 #include <sys/stat.h>
 
 #include <unitclock/server/backup.h>
-#include <unitclock/server/database.h>
+#include <unitclock/server/sqlite_store.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>

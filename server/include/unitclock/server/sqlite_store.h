@@ -1,10 +1,14 @@
 #pragma once
-// The server's SQLite store: one file `unitclock-server.db` in the data directory, WAL,
-// synchronous=FULL, foreign keys on, versioned migrations. See docs/server.md for the tables.
+// The SQLite implementation of the store seam (store.h): one file `unitclock-server.db` in the data
+// directory, WAL, synchronous=FULL, foreign keys on, versioned migrations (server/src/migrations/). See
+// docs/server.md for the tables. Only the SQLite implementation, its backup and the tests that look into
+// the file include this header; everything else goes through ServerStore.
 
 #include <unitclock/platform/sqlite.h>
 #include <unitclock/server/error.h>
+#include <unitclock/server/store.h>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace unitclock::server {
@@ -29,7 +33,10 @@ int schemaVersion();
 // Turns a SQLite error into a 500 (or 503 when the database is busy), with a message safe to log.
 ApiError storageError(const sql::SqlError& e);
 
-// Current time as an ISO-8601 UTC string, for created_at columns.
-std::string nowUtc();
+// The store over the database in `dataDir` (openServerStore picks it for --data-dir).
+Result<std::unique_ptr<ServerStore>> openSqliteStore(const std::filesystem::path& dataDir);
+
+// A store connection over an open database (tests: the same operations on a database they set up).
+std::unique_ptr<StoreConnection> sqliteConnection(sql::Database db);
 
 }  // namespace unitclock::server
