@@ -53,7 +53,8 @@ struct LockView {
   std::vector<SessionCardView> cards;
   std::vector<ClinicianTileView> clinicians;
   std::string message;  // e.g. "Locked after 2 minutes without a tap. Timers keep running."
-  std::string sync;     // sync state line, empty when sync is not configured
+  std::string
+      sync;  // sync state line (KioskContext::syncLine), "Not connected to a billing server…" without one
 };
 
 struct PinView {

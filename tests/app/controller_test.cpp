@@ -526,6 +526,32 @@ TEST_F(Fixture, ReviewChangesAnUntimedServicesMinutesWithAReasonAndSignWaitsForT
   EXPECT_TRUE(controller->reviewView().untimed.empty());
 }
 
+TEST_F(Fixture, BackOnThePinPadAfterUnlockReturnsToTheLockedSessionNotTheLockScreen) {
+  login("c-dana", "1111");
+  newSession("MRN6", "ab");
+  tap(intent::StartActivity{"97530"});
+  idle(2min + 1s);
+  ASSERT_TRUE(controller->sessionView().locked);
+  tap(intent::Unlock{});
+  ASSERT_EQ(controller->screen(), Screen::kPin);
+  tap(intent::Back{});  // changed her mind: the timers stay one tap away
+  ASSERT_EQ(controller->screen(), Screen::kSession);
+  EXPECT_TRUE(controller->sessionView().locked);
+  tap(intent::StartActivity{"97110"});
+  EXPECT_EQ(controller->session(controller->sessionView().sessionId)->derive(clock.now()).running->code,
+            "97110");
+}
+
+TEST_F(Fixture, ADeviceWithoutABillingServerSaysSoWhereTheSyncLineIs) {
+  // No SyncLink: the demo clinic on its own. An empty line used to look like "all is well".
+  EXPECT_EQ(controller->lockView().sync,
+            "Not connected to a billing server: signed sessions stay on this device");
+  login("c-jordan", "9999");
+  EXPECT_EQ(controller->homeView().sync, controller->lockView().sync);
+  tap(intent::GoSupervisor{});
+  EXPECT_EQ(controller->supervisorView().sync, controller->lockView().sync);
+}
+
 TEST_F(Fixture, SigningNeedsThePinAndPutsTheSessionInTheOutbox) {
   login("c-dana", "1111");
   newSession("MRN8", "rm");

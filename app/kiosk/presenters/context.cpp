@@ -208,6 +208,11 @@ core::Result<core::UnitsResult, std::string> KioskContext::unitsFor(const core::
   return r.value();
 }
 
+std::string KioskContext::syncLine() const {
+  std::string line = options.sync != nullptr ? options.sync->statusLine() : std::string();
+  return line.empty() ? "Not connected to a billing server: signed sessions stay on this device" : line;
+}
+
 SessionFigures KioskContext::figuresFor(const core::Session& s) const {
   SessionFigures f;
   f.summary = s.derive(clock.now(), rules.catalog);

@@ -152,6 +152,9 @@ class KioskContext {
   const platform::Clinician* me() const { return findClinician(clinicianId); }
   std::string clinicianName(const std::string& id) const;
   bool syncConfigured() const { return options.sync != nullptr && options.sync->configured(); }
+  // The sync line every screen with one shows: the worker's state, or that signed sessions stay here
+  // because no billing server is set up (never an empty line that looks like "all is well").
+  std::string syncLine() const;
 
   void loadSettings();
   void reloadRoster();

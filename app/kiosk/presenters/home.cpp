@@ -42,7 +42,7 @@ HomeView HomePresenter::build() const {
     v.sessions.push_back(std::move(r));
   }
   v.message = m_ctx.message.empty() ? m_ctx.afterSignMessage() : m_ctx.message;
-  if (m_ctx.options.sync != nullptr) v.sync = m_ctx.options.sync->statusLine();
+  v.sync = m_ctx.syncLine();
   return v;
 }
 

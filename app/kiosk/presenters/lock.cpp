@@ -24,7 +24,7 @@ LockView LockPresenter::build() const {
     v.clinicians.push_back(std::move(t));
   }
   v.message = m_ctx.message;
-  if (m_ctx.options.sync != nullptr) v.sync = m_ctx.options.sync->statusLine();
+  v.sync = m_ctx.syncLine();
   return v;
 }
 

@@ -41,6 +41,8 @@ void PinPresenter::apply(const Intent& intent) {
                      m_nav.go(Screen::kReview);
                    else if (m_request.purpose == PinPurpose::kVoid)
                      m_nav.backToVoidPanel(m_request.reason);
+                   else if (!m_ctx.lockedClinician.empty() && m_ctx.current() != nullptr)
+                     m_nav.go(Screen::kSession);  // Unlock on a locked session: back to it, still locked
                    else
                      m_nav.lock("");
                  },

@@ -70,8 +70,8 @@ SupervisorView SupervisorPresenter::build() const {
     c.flags = a.flags == 0 ? "none" : std::to_string(a.flags);
     v.clinicians.push_back(std::move(c));
   }
+  v.sync = m_ctx.syncLine();
   if (m_ctx.options.sync != nullptr) {
-    v.sync = m_ctx.options.sync->statusLine();
     if (const auto* day = m_ctx.options.sync->daySummary()) {
       v.clinicWideTitle = "Clinic-wide (server) · " + std::to_string(day->sessions) + " sessions · " +
                           unitsText(day->totalUnits);
