@@ -115,8 +115,9 @@ class SqliteConnection final : public StoreConnection {
   // Transactions: SQLite's BEGIN DEFERRED for reads (a snapshot from the first read) and BEGIN IMMEDIATE
   // for writes (the write lock at once, so a busy store is a wait, then SQLITE_BUSY, never a deadlock).
   Result<void> begin(TransactionKind kind) override {
-    auto tx = sql::Transaction::begin(m_db, kind == TransactionKind::kWrite ? sql::TransactionKind::kImmediate
-                                                                            : sql::TransactionKind::kDeferred);
+    auto tx =
+        sql::Transaction::begin(m_db, kind == TransactionKind::kWrite ? sql::TransactionKind::kImmediate
+                                                                      : sql::TransactionKind::kDeferred);
     if (!tx) return fail(storageError(tx.error()));
     m_tx.emplace(std::move(tx).value());
     return {};
