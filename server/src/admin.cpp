@@ -31,6 +31,8 @@
 #include <unitclock/server/wire.h>
 
 #include "admin_commands.h"
+#include "postgres_store/migrate.h"
+#include "postgres_store/postgres_store.h"
 
 namespace unitclock::server {
 namespace {
@@ -51,7 +53,17 @@ std::string opt(const Args& a, const std::string& key, std::string fallback = {}
 }
 
 StoreOptions storeOptions(const Args& a) {
-  return StoreOptions{opt(a, "data-dir")};
+  return StoreOptions{opt(a, "data-dir"), opt(a, "database")};
+}
+
+// backup and restore copy the SQLite file; a PostgreSQL store is backed up with PostgreSQL's own tools.
+int sqliteOnly(const Args& a, const char* command) {
+  if (opt(a, "database").empty()) return 0;
+  std::fprintf(stderr,
+               "unitclock-server: %s copies a SQLite server's database file; back up PostgreSQL with pg_dump "
+               "or a base backup (pg_basebackup), see docs/deployment.md\n",
+               command);
+  return 2;
 }
 
 // Runs `fn` on the store in one write transaction.
@@ -85,7 +97,20 @@ bool isIdentifier(const std::string& s) {
 
 }  // namespace
 
+int migrateCommand(const Args& a) {
+  const auto to = opt(a, "to");
+  if (!isPostgresUrl(to)) return usageError("--to takes a postgresql://USER@HOST:PORT/DB URL");
+  auto r = migrateSqliteToPostgres(opt(a, "from"), to, [](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  });
+  if (!r) return runtimeError(r.error().message);
+  std::printf("migrated %s to %s\n", opt(a, "from").c_str(), redactedUrl(to).c_str());
+  return 0;
+}
+
 int backupCommand(const Args& a) {
+  if (int rc = sqliteOnly(a, "backup"); rc != 0) return rc;
   int keep = 0;
   if (a.options.count("keep")) {
     try {
@@ -103,6 +128,7 @@ int backupCommand(const Args& a) {
 }
 
 int restoreCommand(const Args& a) {
+  if (int rc = sqliteOnly(a, "restore"); rc != 0) return rc;
   auto r = restoreDatabase(opt(a, "from"), opt(a, "data-dir"));
   if (!r) return runtimeError(r.error().message);
   std::printf("restored %s into %s (schema %d)\n", opt(a, "from").c_str(),
@@ -138,6 +164,7 @@ std::string printable(const std::string& text) {
 int serveCommand(const Args& a) {
   ServeOptions o;
   o.dataDir = opt(a, "data-dir");
+  o.databaseUrl = opt(a, "database");
   if (auto listen = opt(a, "listen"); !listen.empty()) {
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) return usageError("--listen must be HOST:PORT");

@@ -9,7 +9,7 @@
 namespace unitclock::server {
 
 // What was given: the command words ({"clinic", "add"}) and each option given, by name without "--"
-// ("data-dir" always; a flag as "yes").
+// ("data-dir" or "database", whichever names the store; a flag as "yes").
 struct Args {
   std::vector<std::string> words;
   std::map<std::string, std::string> options;
@@ -20,6 +20,7 @@ using Command = int (*)(const Args&);
 
 int serveCommand(const Args& a);
 int initCommand(const Args& a);
+int migrateCommand(const Args& a);
 int backupCommand(const Args& a);
 int restoreCommand(const Args& a);
 int clinicAddCommand(const Args& a);

@@ -24,7 +24,8 @@ constexpr const char* kDefaultConfigFile = "/etc/unitclock/server.conf";
 
 constexpr const char* kFooter =
     R"(An option's value comes from the command line, else its environment variable (Env:), else the
-configuration file: TOML, top-level keys for every command (data-dir = "/var/lib/unitclock-server"),
+configuration file: TOML, top-level keys for every command (data-dir = "/var/lib/unitclock-server", or
+database = "postgresql://unitclock@db.example:5432/unitclock" for PostgreSQL),
 a [serve] or [backup] section for that command's options (listen = "127.0.0.1:8470").
 
 Exit status: 0 success; 1 a failure at run time (the message on stderr: no such clinic, a database that
@@ -45,6 +46,7 @@ struct CommandSpec {
   const char* help;
   std::vector<OptionSpec> options;
   Command run;
+  bool needsStore = true;  // runs on the store of --data-dir or --database
 };
 
 const std::vector<CommandSpec>& commands() {
@@ -68,7 +70,18 @@ const std::vector<CommandSpec>& commands() {
         {"hl7-processing-id", "P|T", "MSH-11 of HL7 exports: P production (default) or T training", false,
          "UNITCLOCK_HL7_PROCESSING_ID"}},
        serveCommand},
-      {{"init"}, "create the data directory and database, or bring its schema up to date", {}, initCommand},
+      {{"init"},
+       "create the data directory and database (or the schema in an empty PostgreSQL database), or bring its "
+       "schema up to date",
+       {},
+       initCommand},
+      {{"migrate"},
+       "copy a SQLite server into an empty PostgreSQL database, then compare every stored day on both sides",
+       {{"from", "DIR", "the SQLite server's data directory", true},
+        {"to", "postgresql://USER@HOST:PORT/DB", "the PostgreSQL database (initialised here if empty)",
+         true}},
+       migrateCommand,
+       /*needsStore=*/false},
       {{"backup"},
        "a consistent copy while serving (0600, integrity-checked); into a directory as "
        "unitclock-server-YYYYMMDDTHHMMSSZ.db",
@@ -240,6 +253,11 @@ int runCommandLine(const std::vector<std::string>& args) {
   app.add_option("--data-dir", dataDir, "the server's data directory (the SQLite database)")
       ->envname("UNITCLOCK_DATA_DIR")
       ->type_name("DIR");
+  std::string database;
+  app.add_option("--database", database,
+                 "a PostgreSQL database instead of --data-dir, shared by every instance of the server")
+      ->envname("UNITCLOCK_DATABASE")
+      ->type_name("postgresql://USER@HOST:PORT/DB");
   auto* config =
       app.set_config("--config", std::filesystem::exists(kDefaultConfigFile) ? kDefaultConfigFile : "",
                      std::string("read options from FILE (default ") + kDefaultConfigFile + " if present)");
@@ -315,13 +333,24 @@ int runCommandLine(const std::vector<std::string>& args) {
     for (const auto& [name, set] : b.flags) {
       if (set) a.options[name] = "yes";
     }
-    if (dataDir.empty()) {
-      std::fprintf(stderr,
-                   "unitclock-server: --data-dir is required (or data-dir in the configuration file, or "
-                   "UNITCLOCK_DATA_DIR)\n");
-      return 2;
+    if (b.spec->needsStore) {
+      if (dataDir.empty() && database.empty()) {
+        std::fprintf(stderr,
+                     "unitclock-server: --data-dir DIR (SQLite) or --database postgresql://… (PostgreSQL) is "
+                     "required (or data-dir or database in the configuration file, or UNITCLOCK_DATA_DIR or "
+                     "UNITCLOCK_DATABASE)\n");
+        return 2;
+      }
+      if (!dataDir.empty() && !database.empty()) {
+        std::fprintf(
+            stderr,
+            "unitclock-server: --data-dir and --database both name the store (from the command line, "
+            "the environment or the configuration file): give one\n");
+        return 2;
+      }
     }
-    a.options["data-dir"] = dataDir;
+    if (!dataDir.empty()) a.options["data-dir"] = dataDir;
+    if (!database.empty()) a.options["database"] = database;
     return b.spec->run(a);
   }
   for (const auto& [word, group] : groups) {

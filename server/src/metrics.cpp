@@ -141,6 +141,11 @@ void Metrics::observeCommit(std::chrono::duration<double> seconds) {
   m_commitSum += s;
 }
 
+void Metrics::countWriteRetry() {
+  std::lock_guard lock(m_mutex);
+  ++m_writeRetries;
+}
+
 std::string Metrics::render(const StoreGauges& store) const {
   std::string out;
   out.reserve(4096);
@@ -193,9 +198,14 @@ std::string Metrics::render(const StoreGauges& store) const {
     out.append("unitclock_commit_seconds_bucket{le=\"+Inf\"} ").append(std::to_string(m_commitCount));
     out.append("\nunitclock_commit_seconds_sum ").append(number(m_commitSum));
     out.append("\nunitclock_commit_seconds_count ").append(std::to_string(m_commitCount)).append("\n");
+    header(out, "unitclock_write_retries_total", "counter",
+           "Groups of uploads run again because the store asked (PostgreSQL: a deadlock, or another "
+           "instance storing the same session at the same moment).");
+    out.append("unitclock_write_retries_total ").append(std::to_string(m_writeRetries)).append("\n");
   }
   header(out, "unitclock_database_bytes", "gauge",
-         "Size of the server's SQLite database: its pages plus its write-ahead log.");
+         "Size of the server's store: SQLite's database pages plus its write-ahead log, or the PostgreSQL "
+         "database.");
   out.append("unitclock_database_bytes ").append(std::to_string(store.databaseBytes)).append("\n");
   header(out, "unitclock_devices", "gauge", "Enrolled devices, active or revoked.");
   out.append("unitclock_devices{state=\"active\"} ").append(std::to_string(store.activeDevices));

@@ -80,6 +80,8 @@ UploadOutcome outcomeOf(IngestResult r) {
 
 void sendError(httplib::Response& res, const ApiError& e) {
   res.status = e.status;
+  // A busy or briefly unreachable store: the caller may try again in a second.
+  if (e.status == 503 && !res.has_header("Retry-After")) res.set_header("Retry-After", "1");
   res.set_content(errorBody(e), "application/json");
 }
 
@@ -307,6 +309,86 @@ struct HttpServer::Impl {
     return future.get();
   }
 
+  static constexpr int kWriteAttempts = 5;
+
+  // One attempt at a group of writes in one transaction (see writerLoop).
+  std::vector<WriteOutcome> applyGroup(StoreConnection* db, const ApiError& openError,
+                                       const std::vector<WriteJob*>& jobs) {
+    std::vector<WriteOutcome> outcomes(jobs.size());
+    auto failAll = [&](const ApiError& e) {
+      for (auto& o : outcomes) o = WriteOutcome{std::nullopt, e, {}};
+    };
+    if (!db) {
+      failAll(openError);
+      return outcomes;
+    }
+    auto tx = StoreTransaction::begin(*db, TransactionKind::kWrite);
+    if (!tx) {
+      failAll(tx.error());
+      return outcomes;
+    }
+    const auto now = nowMs();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      WriteJob& job = *jobs[i];
+      applyJob(*db, job, now, outcomes[i]);
+      // The store asks for the whole transaction again: nothing of this group is committed (the
+      // transaction rolls back as it goes out of scope), and the writer runs it again.
+      if (outcomes[i].error.retryTransaction) {
+        failAll(outcomes[i].error);
+        return outcomes;
+      }
+    }
+    const auto flushStart = std::chrono::steady_clock::now();
+    auto c = tx->commit();
+    metrics.observeCommit(std::chrono::steady_clock::now() - flushStart);
+    if (!c) failAll(c.error());
+    return outcomes;
+  }
+
+  // One request of a group, in a savepoint of its own.
+  void applyJob(StoreConnection& db, WriteJob& job, std::int64_t now, WriteOutcome& outcome) {
+    // Seen, whatever the answer; its pending count only once the upload was accepted (below).
+    if (auto seen = recordDeviceSeen(db, job.who->deviceId, {job.seen.appVersion, std::nullopt}, wallNow());
+        !seen) {
+      outcome.error = seen.error();
+      return;
+    }
+    auto decision = takeToken(db, job.who->deviceId, options.rateLimit, now, job.cost);
+    if (!decision) {
+      outcome.error = decision.error();
+      return;
+    }
+    if (!decision->allowed) {
+      outcome.error = ApiError{429, "", "too many requests from this device; retry later"};
+      outcome.retryAfter = decision->retryAfter;
+      return;
+    }
+    if (auto sp = db.savepoint("request"); !sp) {
+      outcome.error = sp.error();
+      return;
+    }
+    Result<Reply> reply = [&]() -> Result<Reply> {
+      try {
+        return job.work(db);
+      } catch (const std::exception&) {
+        return fail(ApiError{500, "", "internal error"});
+      }
+    }();
+    if (!reply) {
+      (void)db.rollbackToSavepoint("request");
+      outcome.error = reply.error();
+      if (job.refused && reply.error().status >= 400 && reply.error().status < 500) {
+        job.refused(db, reply.error());
+      }
+    } else if (auto seen = recordDeviceSeen(db, job.who->deviceId, job.seen, wallNow()); !seen) {
+      (void)db.rollbackToSavepoint("request");
+      outcome.error = seen.error();
+    } else {
+      outcome.reply = std::move(reply).value();
+    }
+    (void)db.releaseSavepoint("request");
+  }
+
   void writerLoop() {
     std::unique_ptr<StoreConnection> db;
     ApiError openError;
@@ -326,64 +408,18 @@ struct HttpServer::Impl {
           writeQueue.pop_front();
         }
       }
-      std::vector<WriteOutcome> outcomes(jobs.size());
-      auto failAll = [&](const ApiError& e) {
-        for (auto& o : outcomes) o = WriteOutcome{std::nullopt, e, {}};
-      };
-      if (!db) {
-        failAll(openError);
-      } else if (auto tx = StoreTransaction::begin(*db, TransactionKind::kWrite); !tx) {
-        failAll(tx.error());
-      } else {
-        const auto now = nowMs();
-        for (std::size_t i = 0; i < jobs.size(); ++i) {
-          WriteJob& job = *jobs[i];
-          // Seen, whatever the answer; its pending count only once the upload was accepted (below).
-          if (auto seen =
-                  recordDeviceSeen(*db, job.who->deviceId, {job.seen.appVersion, std::nullopt}, wallNow());
-              !seen) {
-            outcomes[i].error = seen.error();
-            continue;
-          }
-          auto decision = takeToken(*db, job.who->deviceId, options.rateLimit, now, job.cost);
-          if (!decision) {
-            outcomes[i].error = decision.error();
-            continue;
-          }
-          if (!decision->allowed) {
-            outcomes[i].error = ApiError{429, "", "too many requests from this device; retry later"};
-            outcomes[i].retryAfter = decision->retryAfter;
-            continue;
-          }
-          if (auto sp = db->savepoint("request"); !sp) {
-            outcomes[i].error = sp.error();
-            continue;
-          }
-          Result<Reply> reply = [&]() -> Result<Reply> {
-            try {
-              return job.work(*db);
-            } catch (const std::exception&) {
-              return fail(ApiError{500, "", "internal error"});
-            }
-          }();
-          if (!reply) {
-            (void)db->rollbackToSavepoint("request");
-            outcomes[i].error = reply.error();
-            if (job.refused && reply.error().status >= 400 && reply.error().status < 500) {
-              job.refused(*db, reply.error());
-            }
-          } else if (auto seen = recordDeviceSeen(*db, job.who->deviceId, job.seen, wallNow()); !seen) {
-            (void)db->rollbackToSavepoint("request");
-            outcomes[i].error = seen.error();
-          } else {
-            outcomes[i].reply = std::move(reply).value();
-          }
-          (void)db->releaseSavepoint("request");
-        }
-        const auto flushStart = std::chrono::steady_clock::now();
-        auto c = tx->commit();
-        metrics.observeCommit(std::chrono::steady_clock::now() - flushStart);
-        if (!c) failAll(c.error());
+      std::vector<WriteOutcome> outcomes;
+      // A group the store asks to run again (PostgreSQL: a deadlock, or another instance inserting the
+      // same session first) is rolled back and run again, up to kWriteAttempts times; then every request
+      // of it gets the 503, with Retry-After.
+      for (int attempt = 1;; ++attempt) {
+        outcomes = applyGroup(db.get(), openError, jobs);
+        const bool again = std::any_of(outcomes.begin(), outcomes.end(), [](const WriteOutcome& o) {
+          return !o.reply && o.error.retryTransaction;
+        });
+        if (!again) break;
+        if (attempt == kWriteAttempts) break;  // every answer is the 503 (with Retry-After, sendError)
+        metrics.countWriteRetry();
       }
       for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i]->done.set_value(std::move(outcomes[i]));
     }
@@ -954,7 +990,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(const ServeOptions& optio
   if (options.tlsCert.empty() != options.tlsKey.empty()) {
     return fail(ApiError{400, "tls", "--tls-cert and --tls-key go together"});
   }
-  auto store = openServerStore(StoreOptions{options.dataDir});
+  auto store = openServerStore(StoreOptions{options.dataDir, options.databaseUrl});
   if (!store) return fail(store.error());
   if (auto checked = store.value()->checkIntegrity(); !checked) return fail(checked.error());
   auto impl = std::make_unique<Impl>();

@@ -284,6 +284,7 @@ TEST_F(Api, ARefusedUploadIsListedUnderItsSessionsDayHoweverLateItArrives) {
 // A server upgraded from schema version 1 keeps the refusals it already recorded, listed under the UTC day
 // they arrived (all that version 1 knew of them).
 TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
+  UNITCLOCK_SQLITE_ONLY("rewinds the SQLite file to schema 1");
   Clinic clinic;
   {
     auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
@@ -339,11 +340,7 @@ TEST_F(Api, TheDayIsRecomputedAcrossDevices) {
   EXPECT_EQ(read["1:FT1.F20.R1.C13"], "NPI");
   // Without an NPI on the roster (a roster from before NPIs): the clinic's id in XCN-1, PRN in XCN-13, and
   // a summary flag. (`clinician add` without --npi keeps a stored NPI, so the test clears it in the file.)
-  {
-    auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
-    ASSERT_TRUE(db);
-    ASSERT_TRUE(db->exec("UPDATE clinicians SET npi = '' WHERE id = 'ot1'"));
-  }
+  testing::execSql(clinic.dataDir, "UPDATE clinicians SET npi = '' WHERE id = 'ot1'");
   read = testing::readWithPythonHl7(must(s.get("/api/v1/days/2026-11-26/charges.hl7?clinic=north")).body,
                                     {"1:FT1.F20.R1.C1", "1:FT1.F20.R1.C13"});
   EXPECT_EQ(read["1:FT1.F20.R1.C1"], "ot1");
@@ -559,6 +556,7 @@ TEST(ServerCommands, RefuseToServeAMissingDataDirectory) {
 }
 
 TEST(ServerCommands, RefuseACorruptDatabaseAndLeaveItAlone) {
+  UNITCLOCK_SQLITE_ONLY("damages the database file");
   testing::TempDir dir;
   auto data = dir.path() / "data";
   ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);
@@ -577,6 +575,7 @@ TEST(ServerCommands, RefuseACorruptDatabaseAndLeaveItAlone) {
 }
 
 TEST(ServerCommands, RefuseADatabaseFromANewerServerAndLeaveItAlone) {
+  UNITCLOCK_SQLITE_ONLY("sets PRAGMA user_version; PostgresStore.* covers a newer schema");
   testing::TempDir dir;
   auto data = dir.path() / "data";
   ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);
@@ -594,6 +593,7 @@ TEST(ServerCommands, RefuseADatabaseFromANewerServerAndLeaveItAlone) {
 }
 
 TEST(ServerCommands, KeepTheDataDirectoryPrivateToItsOwner) {
+  UNITCLOCK_SQLITE_ONLY("the data directory's permissions");
   testing::TempDir dir;
   auto data = dir.path() / "data";
   ASSERT_EQ(testing::runServer({"init", "--data-dir", data.string()}).exitCode, 0);

@@ -39,6 +39,7 @@ unsigned mode(const fs::path& p) {
 }
 
 TEST(Backup, TakenWhileDevicesUploadRestoresToTheSameDay) {
+  UNITCLOCK_SQLITE_ONLY("backup copies the SQLite file");
   Clinic clinic;
   ServerProcess server(clinic.dataDir);
   const auto token = testing::enroll(server.url(), clinic.enrollCode);
@@ -83,6 +84,7 @@ TEST(Backup, TakenWhileDevicesUploadRestoresToTheSameDay) {
 }
 
 TEST(Backup, ARestoreNeverOverwritesAndRefusesADamagedCopy) {
+  UNITCLOCK_SQLITE_ONLY("restore writes a SQLite file");
   Clinic clinic;
   const fs::path dir = fs::path(clinic.dataDir).parent_path();
   auto r = runServer({"backup", "--data-dir", clinic.dataDir, "--to", (dir / "good.db").string()});

@@ -80,11 +80,13 @@ TEST(ServerCommandLine, MistakesAreUsageErrorsThatSayWhatIsWrong) {
   auto noDataDir = runServer({"clinic", "list"});
   if (!fs::exists("/etc/unitclock/server.conf")) {  // an installed server's file would name one
     EXPECT_EQ(noDataDir.exitCode, 2);
-    EXPECT_TRUE(contains(noDataDir.err, "--data-dir is required")) << noDataDir.err;
+    EXPECT_TRUE(contains(noDataDir.err, "--data-dir DIR (SQLite) or --database postgresql://"))
+        << noDataDir.err;
   }
 }
 
 TEST(ServerCommandLine, TheConfigurationFileIsOverriddenByTheEnvironmentAndTheEnvironmentByOptions) {
+  UNITCLOCK_SQLITE_ONLY("its file names a data directory and a backup directory");
   Clinic clinic;
   const fs::path dir = fs::path(clinic.dataDir).parent_path();
   const fs::path backups = dir / "backups";

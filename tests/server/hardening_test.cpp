@@ -264,11 +264,7 @@ TEST_F(Hardening, ALabelWithTerminalEscapesIsRefusedAndListingsAreEscaped) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(nlohmann::json::parse(r.body)["field"], "label");
   // A label stored before this check is printed escaped.
-  {
-    auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db.value().exec("UPDATE devices SET label = 'a' || char(27) || '[2J'").ok());
-  }
+  testing::execSql(clinic.dataDir, "UPDATE devices SET label = 'a\x1b[2J'");
   auto list = testing::runServer({"device", "list", "--data-dir", clinic.dataDir});
   EXPECT_EQ(list.out.find('\x1b'), std::string::npos);
   EXPECT_NE(list.out.find("a\\x1B[2J"), std::string::npos) << list.out;

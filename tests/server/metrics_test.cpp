@@ -152,7 +152,7 @@ class DeviceRows : public ::testing::Test {
     deviceId = e->deviceId;
   }
   std::unique_ptr<StoreConnection> open() {
-    auto store = openServerStore({clinic.dataDir});
+    auto store = openServerStore(testing::testStoreOptions(clinic.dataDir));
     if (!store) throw std::runtime_error(store.error().message);
     auto db = store.value()->connect();
     if (!db) throw std::runtime_error(db.error().message);

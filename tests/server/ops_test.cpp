@@ -42,6 +42,8 @@ TEST(Health, AnswersOkWithTheVersionAndTheSchemaReadFromTheDatabase) {
 // it, and SQLite answers "file is not a database" (a thread without a connection yet cannot open it:
 // also 503). With the header put back, the same server answers 200 again.
 TEST(Health, Answers503WhileTheDatabaseFileIsOverwrittenAndOkOnceItIsBack) {
+  UNITCLOCK_SQLITE_ONLY(
+      "overwrites the database file; PostgresServer.HealthIs503WhileTheDatabaseIsDown covers PostgreSQL");
   Clinic clinic;
   testing::ServerProcess server(clinic.dataDir);
   auto c = client(server.url());

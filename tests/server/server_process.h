@@ -7,11 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <unitclock/platform/postgres.h>
 #include <unitclock/platform/sqlite.h>
+#include <unitclock/server/store.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -27,6 +34,65 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+
+// [SECTION] Which store this run's servers use
+// ctest runs this suite twice: on SQLite (tests named server.*) and on PostgreSQL (server.postgresql.*,
+// with UNITCLOCK_TEST_SERVER_PG_DIR naming the run's throwaway cluster, tests/support/pg_cluster.sh).
+// A test names its server's store by a data directory, as a single clinic's operator does; on the
+// PostgreSQL pass every data directory gets a schema of its own on the cluster, and the commands and
+// servers the test runs get `--database URL` (that schema) where the test wrote `--data-dir DIR`.
+
+// The cluster's directory on the PostgreSQL pass, else nullopt.
+inline std::optional<std::string> postgresPassDir() {
+  const char* dir = std::getenv("UNITCLOCK_TEST_SERVER_PG_DIR");
+  if (dir == nullptr || *dir == '\0') return std::nullopt;
+  return std::string(dir);
+}
+
+inline bool onPostgres() {
+  return postgresPassDir().has_value();
+}
+
+// The cluster's URL (postgresql://postgres@127.0.0.1:PORT/unitclock).
+inline std::string postgresClusterUrl() {
+  std::ifstream file(*postgresPassDir() + "/url");
+  std::string url;
+  if (!std::getline(file, url) || url.empty())
+    throw std::runtime_error("no PostgreSQL cluster URL in " + *postgresPassDir() + "/url");
+  return url;
+}
+
+// The database URL that stands for `dataDir` on the PostgreSQL pass: the cluster's database with the
+// search path set to a schema named after the directory, created on first use.
+inline std::string databaseUrlFor(const std::string& dataDir) {
+  static std::mutex mutex;
+  static std::set<std::string> created;
+  char name[40];
+  std::snprintf(name, sizeof name, "dd_%d_%016zx", static_cast<int>(::getpid()),
+                std::hash<std::string>{}(std::filesystem::absolute(dataDir).lexically_normal().string()));
+  const std::string cluster = postgresClusterUrl();
+  std::lock_guard lock(mutex);
+  if (created.insert(name).second) {
+    auto db = platform::postgres::Connection::open(cluster);
+    if (!db) throw std::runtime_error(db.error().message);
+    if (auto r = db->exec(std::string("CREATE SCHEMA IF NOT EXISTS ") + name); !r)
+      throw std::runtime_error(r.error().message);
+  }
+  return cluster + (cluster.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+}
+
+// `args` with every `--data-dir DIR` turned into `--database URL` on the PostgreSQL pass (the directory is
+// still made, for the files a test keeps beside it); unchanged on SQLite.
+inline std::vector<std::string> withTestStore(std::vector<std::string> args) {
+  if (!onPostgres()) return args;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--data-dir") continue;
+    std::filesystem::create_directories(args[i + 1]);
+    args[i + 1] = databaseUrlFor(args[i + 1]);
+    args[i] = "--database";
+  }
+  return args;
+}
 
 inline std::string readAll(int fd) {
   std::string s;
@@ -51,7 +117,8 @@ inline CommandResult runServer(const std::vector<std::string>& args, const std::
   const std::string inPath = inFile.string();
   // Everything the child needs is prepared before fork(): other test threads may hold locks.
   std::vector<std::string> copy{UNITCLOCK_SERVER_BINARY};
-  copy.insert(copy.end(), args.begin(), args.end());
+  const auto storeArgs = withTestStore(args);
+  copy.insert(copy.end(), storeArgs.begin(), storeArgs.end());
   std::vector<char*> argv;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -135,6 +202,7 @@ class ServerProcess {
     std::vector<std::string> args{
         UNITCLOCK_SERVER_BINARY, "serve", "--data-dir", dataDir, "--listen", listen};
     args.insert(args.end(), extra.begin(), extra.end());
+    args = withTestStore(std::move(args));
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -204,8 +272,43 @@ class ServerProcess {
 
 using test::waitFor;  // tests/support/wait_for.h
 
-// One number from the server's database, read beside the running server (WAL reader).
+// The store options a test's in-process code uses for `dataDir` on this pass.
+inline StoreOptions testStoreOptions(const std::string& dataDir) {
+  if (onPostgres()) return StoreOptions{{}, databaseUrlFor(dataDir)};
+  return StoreOptions{dataDir, {}};
+}
+
+// Runs SQL that both backends understand on the server's database beside the running server: a test
+// setting up what an older version or an operator left behind.
+inline void execSql(const std::string& dataDir, const std::string& sql) {
+  if (onPostgres()) {
+    auto db = platform::postgres::Connection::open(databaseUrlFor(dataDir));
+    if (!db) throw std::runtime_error(db.error().message);
+    if (auto r = db->exec(sql); !r) throw std::runtime_error(r.error().message);
+    return;
+  }
+  auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
+  if (!db) throw std::runtime_error(db.error().message);
+  if (auto r = db->exec(sql); !r) throw std::runtime_error(r.error().message);
+}
+
+// For a test about the SQLite file itself (its bytes, its permissions, its backup): skipped on the
+// PostgreSQL pass, which has tests of its own for the same promises.
+#define UNITCLOCK_SQLITE_ONLY(why)                                                       \
+  do {                                                                                   \
+    if (::unitclock::server::testing::onPostgres()) GTEST_SKIP() << "SQLite only: " why; \
+  } while (false)
+
+// One number from the server's database, read beside the running server (WAL reader); on the PostgreSQL
+// pass the same SQL through libpq on the directory's schema.
 inline std::int64_t queryCount(const std::string& dataDir, const std::string& sql) {
+  if (onPostgres()) {
+    auto db = platform::postgres::Connection::open(databaseUrlFor(dataDir));
+    if (!db) throw std::runtime_error(db.error().message);
+    auto r = db->query(sql == "PRAGMA user_version" ? "SELECT version FROM unitclock_schema" : sql);
+    if (!r) throw std::runtime_error(r.error().message);
+    return r->int64(0, 0);
+  }
   auto db = platform::sqlite::Database::open(dataDir + "/unitclock-server.db");
   if (!db) throw std::runtime_error(db.error().message);
   auto n = db.value().queryInt64(sql);

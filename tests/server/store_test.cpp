@@ -1,6 +1,6 @@
 // The store seam (unitclock/server/store.h) through its interface only, on a real store: one suite,
-// parameterised by backend. Only SQLite (a temp data directory) today; a PostgreSQL backend adds a
-// StoreBackend to kBackends below and runs the same tests.
+// parameterised by backend: SQLite (a temp data directory) and PostgreSQL (a schema of its own on the
+// run's throwaway cluster). Each runs on its pass of the server suite (server_process.h, "Which store").
 #include <gtest/gtest.h>
 
 #include <unitclock/server/auth.h>
@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "server_process.h"
 #include "support/temp_dir.h"
 #include "upload_fixtures.h"
 
@@ -35,11 +36,21 @@ std::unique_ptr<ServerStore> makeSqliteStore(const std::filesystem::path& scratc
   return std::move(store).value();
 }
 
-const StoreBackend kBackends[] = {{"sqlite", makeSqliteStore}};
+std::unique_ptr<ServerStore> makePostgresStore(const std::filesystem::path& scratch) {
+  const StoreOptions options{{}, testing::databaseUrlFor((scratch / "data").string())};
+  if (auto v = initServerStore(options); !v) throw std::runtime_error(v.error().message);
+  auto store = openServerStore(options);
+  if (!store) throw std::runtime_error(store.error().message);
+  return std::move(store).value();
+}
+
+const StoreBackend kBackends[] = {{"sqlite", makeSqliteStore}, {"postgresql", makePostgresStore}};
 
 class StoreTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
   void SetUp() override {
+    // Each backend on its own pass of the suite: PostgreSQL needs the pass's cluster.
+    if ((GetParam().name == "postgresql") != testing::onPostgres()) GTEST_SKIP() << "runs on the other pass";
     store = GetParam().make(dir.path());
     auto c = store->connect();
     ASSERT_TRUE(c) << c.error().message;

@@ -152,7 +152,7 @@ TEST(SyncWorkerWithServer, TheServerSeesTheDevicesLastCallAppVersionAndPendingUp
     return outbox;
   };
   auto devices = [&] {
-    auto store = server::openServerStore({clinic.dataDir});
+    auto store = server::openServerStore(testing::testStoreOptions(clinic.dataDir));
     if (!store) throw std::runtime_error(store.error().message);
     auto db = store.value()->connect();
     if (!db) throw std::runtime_error(db.error().message);

@@ -613,18 +613,6 @@ Result<std::unique_ptr<ServerStore>> openSqliteStore(const std::filesystem::path
   return std::unique_ptr<ServerStore>(std::make_unique<SqliteStore>(dataDir));
 }
 
-Result<std::unique_ptr<ServerStore>> openServerStore(const StoreOptions& options) {
-  return openSqliteStore(options.dataDir);
-}
-
-Result<int> initServerStore(const StoreOptions& options) {
-  return initDataDir(options.dataDir);
-}
-
-std::string storeLocation(const StoreOptions& options) {
-  return databasePath(options.dataDir).string();
-}
-
 std::string nowUtc() {
   return formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }

@@ -12,6 +12,9 @@ struct ApiError {
   int status = 500;
   std::string field;  // the JSON field at fault, empty when not about a field
   std::string message;
+  // The store asks for the whole transaction to be run again (PostgreSQL's serialization failure or
+  // deadlock, or another instance inserting the same key first): a 503 only once the retries run out.
+  bool retryTransaction = false;
 };
 
 inline ApiError badRequest(std::string field, std::string message) {

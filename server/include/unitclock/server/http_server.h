@@ -13,7 +13,8 @@
 namespace unitclock::server {
 
 struct ServeOptions {
-  std::filesystem::path dataDir;
+  std::filesystem::path dataDir;   // SQLite; or
+  std::string databaseUrl;         // PostgreSQL (postgresql://USER@HOST:PORT/DB), shared by several instances
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8470;                 // 0 picks a free port
   std::string tlsCert;             // PEM files; both or neither

@@ -72,6 +72,9 @@ class Metrics {
   void countIngest(UploadOutcome outcome, std::uint64_t sessions = 1);
   // One COMMIT of the writer's group transaction (every upload's disk flush).
   void observeCommit(std::chrono::duration<double> seconds);
+  // A group of uploads run again because the store asked (PostgreSQL: a deadlock, or another instance
+  // storing the same session first).
+  void countWriteRetry();
 
   // The whole exposition: the counters above and `store`.
   std::string render(const StoreGauges& store) const;
@@ -83,6 +86,7 @@ class Metrics {
   std::array<std::uint64_t, kUploadOutcomes.size()> m_ingest{};
   std::array<std::uint64_t, kCommitBuckets.size()> m_commitBuckets{};  // not cumulative; summed when rendered
   std::uint64_t m_commitCount = 0;
+  std::uint64_t m_writeRetries = 0;
   double m_commitSum = 0.0;
 };
 

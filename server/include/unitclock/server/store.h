@@ -1,7 +1,8 @@
 #pragma once
 // The server's store seam: every read and write the server makes, as typed operations on one abstract
 // connection. Routes, ingest, the day summary, exports and the admin commands go through it and never
-// see SQL; each backend implements it once (today SQLite: server/src/sqlite_store/; PostgreSQL next).
+// see SQL; each backend implements it once (SQLite: server/src/sqlite_store/; PostgreSQL:
+// server/src/postgres_store/).
 //
 //   auto store = openServerStore({.dataDir = "/var/lib/unitclock-server"});
 //   auto conn = (*store)->connect();
@@ -326,9 +327,10 @@ class StoreTransaction {
 
 // [SECTION] The store: where the data lives, and connections to it
 
+// Where the data lives: exactly one of the two is set.
 struct StoreOptions {
   std::filesystem::path dataDir;  // --data-dir: SQLite, the file unitclock-server.db in it
-  // Later: std::string databaseUrl;  // --database postgresql://USER@HOST:PORT/DB
+  std::string databaseUrl;  // --database postgresql://USER@HOST:PORT/DB: PostgreSQL, shared by instances
 };
 
 class ServerStore {
@@ -348,11 +350,12 @@ class ServerStore {
 // an error and is left untouched.
 Result<std::unique_ptr<ServerStore>> openServerStore(const StoreOptions& options);
 
-// Creates the store (for SQLite the owner-only data directory and its database) or migrates an existing
-// one to the current schema; returns the schema version.
+// Creates the store (for SQLite the owner-only data directory and its database; for PostgreSQL the schema
+// in an empty database) or migrates an existing one to the current schema; returns the schema version.
 Result<int> initServerStore(const StoreOptions& options);
 
-// Where the store is, for messages, before it is opened (the SQLite file's path).
+// Where the store is, for messages, before it is opened (the SQLite file's path, or the URL without its
+// password).
 std::string storeLocation(const StoreOptions& options);
 
 // Current time as an ISO-8601 UTC string to the second, for created_at columns.
