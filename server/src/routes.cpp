@@ -408,6 +408,13 @@ struct HttpServer::Impl {
           writeQueue.pop_front();
         }
       }
+      if (!db) {  // a store that could not be reached before is tried again for each group
+        if (auto opened = store->connect(); opened) {
+          db = std::move(opened).value();
+        } else {
+          openError = opened.error();
+        }
+      }
       std::vector<WriteOutcome> outcomes;
       // A group the store asks to run again (PostgreSQL: a deadlock, or another instance inserting the
       // same session first) is rolled back and run again, up to kWriteAttempts times; then every request

@@ -49,12 +49,28 @@ inline std::optional<std::string> postgresPassDir() {
   return std::string(dir);
 }
 
+// While one is in scope, `--data-dir` keeps meaning SQLite on the PostgreSQL pass too: for a test that
+// needs both stores (migrate copies a SQLite server into PostgreSQL).
+class KeepSqlite {
+ public:
+  KeepSqlite() { active() = true; }
+  ~KeepSqlite() { active() = false; }
+  KeepSqlite(const KeepSqlite&) = delete;
+  KeepSqlite& operator=(const KeepSqlite&) = delete;
+  static bool& active() {
+    static bool on = false;
+    return on;
+  }
+};
+
 inline bool onPostgres() {
-  return postgresPassDir().has_value();
+  return postgresPassDir().has_value() && !KeepSqlite::active();
 }
 
 // The cluster's URL (postgresql://postgres@127.0.0.1:PORT/unitclock).
 inline std::string postgresClusterUrl() {
+  if (!postgresPassDir())
+    throw std::runtime_error("not on the PostgreSQL pass (UNITCLOCK_TEST_SERVER_PG_DIR)");
   std::ifstream file(*postgresPassDir() + "/url");
   std::string url;
   if (!std::getline(file, url) || url.empty())

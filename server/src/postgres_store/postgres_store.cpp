@@ -78,6 +78,13 @@ Param i64(std::int64_t v) {
 // Applies the steps above the database's version in one transaction, under an advisory lock so that
 // instances starting together migrate once. Returns the version, or refuses a newer schema.
 Result<int> migrateSchema(pg::Connection& db, const std::string& where, bool createIfMissing) {
+  // A store at this build's schema is only read, so that a server or a read-only command can start on
+  // a read-only standby; the lock and the writes are for a store that needs steps.
+  {
+    auto current = db.query("SELECT version FROM " + schemaTable());
+    if (current && !current->empty() && current->int64(0, 0) == migrations::postgresql().back().version)
+      return static_cast<int>(current->int64(0, 0));
+  }
   auto tx = pg::Transaction::begin(db);
   if (!tx) return fail(pgStorageError(tx.error()));
   if (auto lock = db.query("SELECT pg_advisory_xact_lock(7478236001)"); !lock)
@@ -673,12 +680,19 @@ std::string redactedUrl(const std::string& url) {
 }
 
 ApiError pgStorageError(const pg::PgError& e) {
-  if (e.retryable() || e.is(pg::sqlstate::kUniqueViolation)) {
+  // A unique violation is another instance storing the same session (or rate bucket) first: the second
+  // run finds its row. Any other key is a real conflict and a plain error.
+  const bool raced = e.is(pg::sqlstate::kUniqueViolation) &&
+                     (e.constraint == "sessions_pkey" || e.constraint == "session_revisions_pkey" ||
+                      e.constraint == "session_days_pkey" || e.constraint == "rate_buckets_pkey");
+  if (e.retryable() || raced) {
     ApiError out{503, "", "the store was changed by another request at the same time; try again"};
     out.retryTransaction = true;
     return out;
   }
-  if (e.connectionLost || e.sqlState.rfind("08", 0) == 0 || e.sqlState.rfind("57P", 0) == 0) {
+  // 25006: a read-only database (an instance pointed at a standby during a failover).
+  if (e.connectionLost || e.sqlState.rfind("08", 0) == 0 || e.sqlState.rfind("57P", 0) == 0 ||
+      e.is("25006")) {
     return ApiError{503, "", "the database cannot be reached (" + e.sqlState + ")"};
   }
   std::string message = "storage error " + e.sqlState;
