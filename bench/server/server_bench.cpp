@@ -1,6 +1,11 @@
 // Server and sync benchmarks against a real unitclock-server process on 127.0.0.1 (docs/bench-server.md).
 // Each upload body is built by the device code (wire::describeSession) from a real core Session: three
 // activities with a pause, ended and signed, about 2 KB of JSON.
+//
+// The ingest and day-summary benchmarks run on both stores, side by side: `pg:0` is SQLite (a fresh data
+// directory), `pg:1` PostgreSQL (a schema of its own on a throwaway cluster that the benchmark starts with
+// tests/support/pg_cluster.sh on first use, durable settings, and stops at exit), with `instances:2` two
+// `unitclock-server serve` processes on the same database.
 #include <benchmark/benchmark.h>
 
 #include <unitclock/core/session.h>
@@ -11,6 +16,7 @@
 #include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/server/summary.h>
 #include <atomic>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -110,15 +116,84 @@ class QueueOutbox : public platform::SyncOutbox {
   int rejected = 0;
 };
 
+// [SECTION] Which store: SQLite, or PostgreSQL on a cluster of the benchmark's own
+// server_process.h puts every `--data-dir DIR` of the commands and servers it runs on PostgreSQL (a schema
+// per directory) while UNITCLOCK_TEST_SERVER_PG_DIR names a cluster; the benchmark sets it per run.
+struct BenchCluster {
+  std::string stateDir;
+  ~BenchCluster() {
+    if (stateDir.empty()) return;
+    const std::string cmd =
+        std::string("'") + UNITCLOCK_PG_CLUSTER_SCRIPT + "' stop '" + stateDir + "' >/dev/null";
+    (void)std::system(cmd.c_str());
+    std::filesystem::remove_all(stateDir);
+  }
+};
+
+// Starts the cluster once (pg_cluster.sh, durable: fsync, synchronous_commit and full_page_writes on, as
+// SQLite's synchronous=FULL; UNITCLOCK_BENCH_PG_FSYNC=off keeps the test cluster's settings, all off); its
+// watchdog stops it if this process dies first. UNITCLOCK_BENCH_PG_DIR=STATE_DIR uses a running cluster.
+const std::string& benchClusterDir() {
+  static BenchCluster cluster;
+  // A cluster started by hand (pg_cluster.sh start DIR), to look into its logs: used as it is, left running.
+  static const char* given = std::getenv("UNITCLOCK_BENCH_PG_DIR");
+  static const std::string givenDir = given != nullptr ? given : "";
+  if (!givenDir.empty()) return givenDir;
+  if (cluster.stateDir.empty()) {
+    auto dir = std::filesystem::temp_directory_path() / ("unitclock-bench-pg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const char* fsync = std::getenv("UNITCLOCK_BENCH_PG_FSYNC");
+    const bool durable = fsync == nullptr || std::string(fsync) != "off";
+    const std::string cmd = std::string(durable ? "UNITCLOCK_PG_DURABLE=1 " : "") + "'" +
+                            UNITCLOCK_PG_CLUSTER_SCRIPT + "' start '" + dir.string() + "' --stop-with " +
+                            std::to_string(::getpid()) + " >&2";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("pg_cluster.sh start failed");
+    cluster.stateDir = dir.string();
+  }
+  return cluster.stateDir;
+}
+
+// While alive, the servers and commands the benchmark starts use PostgreSQL (`pg` true) or SQLite.
+struct UseStore {
+  explicit UseStore(bool pg) {
+    if (pg) {
+      ::setenv("UNITCLOCK_TEST_SERVER_PG_DIR", benchClusterDir().c_str(), 1);
+    } else {
+      ::unsetenv("UNITCLOCK_TEST_SERVER_PG_DIR");
+    }
+  }
+  ~UseStore() { ::unsetenv("UNITCLOCK_TEST_SERVER_PG_DIR"); }
+};
+
 // The bench's 200 clinicians on the clinic's roster (the server refuses sessions of anyone else).
 void addRoster(const server::testing::Clinic& clinic) {
-  auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
-  if (!db) throw std::runtime_error(db.error().message);
   std::string sql = "BEGIN;";
   for (int c = 0; c < kClinicians; ++c)
     sql += "INSERT INTO clinicians(id, clinic_id, name, role) VALUES('c" + std::to_string(c) +
            "', 'north', 'C', 'ot');";
-  if (auto r = db->exec(sql + "COMMIT;"); !r) throw std::runtime_error(r.error().message);
+  server::testing::execSql(clinic.dataDir, sql + "COMMIT;");
+}
+
+// What a server's /metrics says of its writer: COMMITs (count, seconds) and groups run again.
+struct WriterMetrics {
+  double commits = 0, commitSeconds = 0, retries = 0;
+};
+WriterMetrics writerMetrics(const std::string& url, const std::string& supervisorToken) {
+  platform::HttpClientOptions o;
+  o.baseUrl = url;
+  o.bearerToken = supervisorToken;
+  auto c = platform::HttpClient::create(o).value();
+  auto r = c.get("/metrics");
+  WriterMetrics m;
+  if (!r || r->status != 200) return m;
+  auto value = [&](const std::string& name) {
+    auto at = r->body.find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::stod(r->body.substr(at + name.size() + 2));
+  };
+  m.commits = value("unitclock_commit_seconds_count");
+  m.commitSeconds = value("unitclock_commit_seconds_sum");
+  m.retries = value("unitclock_write_retries_total");
+  return m;
 }
 
 std::string enroll(const std::string& url, server::testing::Clinic& clinic) {
@@ -232,34 +307,53 @@ BENCHMARK(BM_DiskFlush_OneDeviceStoreCommitAfter)
     ->Iterations(200);
 
 // [SECTION] Ingest rate: `devices` devices upload at once, rate limit lifted to measure the server.
+// On `pg:1`, `instances` servers share the database: device d sends to instance d % instances (`alt:0`),
+// or every device sends each request to the next instance in turn (`alt:1`: a device's rows are then
+// locked by both instances in turn).
 void BM_IngestParallel(benchmark::State& state) {
   const int devices = static_cast<int>(state.range(0));
   const int batch = static_cast<int>(state.range(1));
+  const bool pg = state.range(2) != 0;
+  const int instances = static_cast<int>(state.range(3));
+  const bool alternate = state.range(4) != 0;
   constexpr int kPerDevice = 1500;
   std::vector<std::string> bodies;
   for (int i = 0; i < devices * kPerDevice; ++i) bodies.push_back(uploadBody(i));
   std::uint64_t total = 0;
+  WriterMetrics writer;
+  UseStore store(pg);
   for (auto _ : state) {
     state.PauseTiming();
     server::testing::Clinic clinic;
     addRoster(clinic);
-    server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
+    std::vector<std::unique_ptr<server::testing::ServerProcess>> servers;
+    for (int n = 0; n < instances; ++n) {
+      servers.push_back(std::make_unique<server::testing::ServerProcess>(
+          clinic.dataDir, std::vector<std::string>{"--rate", "1000000", "--burst", "1000000"}));
+    }
     std::vector<std::string> tokens;
-    for (int d = 0; d < devices; ++d) tokens.push_back(enroll(srv.url(), clinic));
+    for (int d = 0; d < devices; ++d) tokens.push_back(enroll(servers[0]->url(), clinic));
     std::atomic<int> failures{0};
     state.ResumeTiming();
     std::vector<std::thread> threads;
     for (int d = 0; d < devices; ++d) {
       threads.emplace_back([&, d] {
-        platform::HttpClientOptions o;
-        o.baseUrl = srv.url();
-        o.bearerToken = tokens[static_cast<std::size_t>(d)];
-        auto c = platform::HttpClient::create(o).value();
+        std::vector<platform::HttpClient> clients;
+        for (int n = 0; n < instances; ++n) {
+          platform::HttpClientOptions o;
+          o.baseUrl = servers[static_cast<std::size_t>((d + n) % instances)]->url();
+          o.bearerToken = tokens[static_cast<std::size_t>(d)];
+          clients.push_back(platform::HttpClient::create(o).value());
+        }
+        int request = 0;
+        auto client = [&]() -> platform::HttpClient& {
+          return clients[alternate ? static_cast<std::size_t>(request++ % instances) : 0];
+        };
         if (batch <= 1) {
           for (int k = 0; k < kPerDevice; ++k) {
             int i = d * kPerDevice + k;
-            auto r = c.put("/api/v1/sessions/" + server::testing::sessionId(i, 0x5e55),
-                           bodies[static_cast<std::size_t>(i)]);
+            auto r = client().put("/api/v1/sessions/" + server::testing::sessionId(i, 0x5e55),
+                                  bodies[static_cast<std::size_t>(i)]);
             if (!r || r->status != 201) ++failures;
           }
           return;
@@ -271,7 +365,7 @@ void BM_IngestParallel(benchmark::State& state) {
             body += bodies[static_cast<std::size_t>(d * kPerDevice + b)];
           }
           body += "]}";
-          auto r = c.post("/api/v1/sessions/batch", body);
+          auto r = client().post("/api/v1/sessions/batch", body);
           if (!r || r->status != 200 || r->body.find("\"status\":4") != std::string::npos) ++failures;
         }
       });
@@ -280,19 +374,43 @@ void BM_IngestParallel(benchmark::State& state) {
     state.PauseTiming();
     if (failures) state.SkipWithError("some uploads failed");
     total += static_cast<std::uint64_t>(devices * kPerDevice);
+    for (auto& srv : servers) {
+      auto m = writerMetrics(srv->url(), clinic.supervisorToken);
+      writer.commits += m.commits;
+      writer.commitSeconds += m.commitSeconds;
+      writer.retries += m.retries;
+    }
     state.ResumeTiming();
   }
   state.counters["sessions_per_s"] =
       benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
+  // Where the time goes: the writers' COMMITs (count and mean time) and groups run again (PostgreSQL).
+  state.counters["commits"] = writer.commits;
+  state.counters["commit_ms"] = writer.commits > 0 ? 1000 * writer.commitSeconds / writer.commits : 0;
+  state.counters["retries"] = writer.retries;
 }
-// Args: devices uploading at once, sessions per request (1 = PUT per session, else POST .../batch).
+// Args: devices uploading at once, sessions per request (1 = PUT per session, else POST .../batch), store
+// (0 SQLite, 1 PostgreSQL), server instances, devices alternating between instances. Each case runs on
+// SQLite and PostgreSQL back to back, so the two are measured under the same machine load.
 BENCHMARK(BM_IngestParallel)
-    ->ArgNames({"devices", "batch"})
-    ->Args({1, 1})
-    ->Args({4, 1})
-    ->Args({8, 1})
-    ->Args({1, 50})
-    ->Args({4, 50})
+    ->ArgNames({"devices", "batch", "pg", "instances", "alt"})
+    ->Args({1, 1, 0, 1, 0})
+    ->Args({1, 1, 1, 1, 0})
+    ->Args({4, 1, 0, 1, 0})
+    ->Args({4, 1, 1, 1, 0})
+    ->Args({4, 1, 1, 2, 0})
+    ->Args({8, 1, 0, 1, 0})
+    ->Args({8, 1, 1, 1, 0})
+    ->Args({8, 1, 1, 2, 0})
+    ->Args({1, 50, 0, 1, 0})
+    ->Args({1, 50, 1, 1, 0})
+    ->Args({4, 50, 0, 1, 0})
+    ->Args({4, 50, 1, 1, 0})
+    ->Args({4, 50, 1, 2, 0})
+    ->Args({4, 50, 1, 2, 1})
+    ->Args({8, 50, 0, 1, 0})
+    ->Args({8, 50, 1, 1, 0})
+    ->Args({8, 50, 1, 2, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);
@@ -318,6 +436,7 @@ void BM_DaySummary10000_Compute(benchmark::State& state) {
 BENCHMARK(BM_DaySummary10000_Compute)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DaySummary10000_Http(benchmark::State& state) {
+  UseStore store(state.range(0) != 0);
   server::testing::Clinic clinic;
   addRoster(clinic);
   server::testing::ServerProcess srv(clinic.dataDir, {"--rate", "1000000", "--burst", "1000000"});
@@ -362,7 +481,14 @@ void BM_DaySummary10000_Http(benchmark::State& state) {
   }
   state.counters["summary_bytes"] = static_cast<double>(bytes);
 }
-BENCHMARK(BM_DaySummary10000_Http)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+// Arg: store (0 SQLite, 1 PostgreSQL).
+BENCHMARK(BM_DaySummary10000_Http)
+    ->ArgName("pg")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 }  // namespace
 

@@ -15,6 +15,10 @@
 #
 # As root (CI), initdb and the server run as `nobody` (PostgreSQL refuses to run as root); otherwise as
 # the caller. It never uses pg_ctlcluster or the system cluster's directories and ports.
+#
+# The cluster runs with fsync, synchronous_commit and full_page_writes off (a test cluster is thrown
+# away); with UNITCLOCK_PG_DURABLE=1 in the environment it keeps them on, PostgreSQL's defaults (the
+# server benchmarks, docs/bench-server.md).
 set -euo pipefail
 
 bindir="${UNITCLOCK_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
@@ -85,7 +89,7 @@ stop_cluster() {
 span() { awk -v a="$1" -v b="${2:-$EPOCHREALTIME}" 'BEGIN { printf "%.2f", b - a }'; }
 
 cmd_start() {
-  local state="$1" stop_with="${2:-}" base port url attempt t0 t1 t2 t3
+  local state="$1" stop_with="${2:-}" base port url attempt durability t0 t1 t2 t3
   dir=""  # global: the EXIT trap reads it
   t0=$EPOCHREALTIME
   mkdir -p "$state"
@@ -126,8 +130,12 @@ cmd_start() {
   for attempt in 1 2 3 4 5; do
     port="$(free_port)"
     # fsync off: a test cluster is thrown away, and a power cut is not what these tests are about.
+    # UNITCLOCK_PG_DURABLE=1 (the benchmarks) keeps PostgreSQL's defaults instead: fsync, synchronous_commit
+    # and full_page_writes on, every COMMIT flushed, as SQLite's synchronous=FULL in the server.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${UNITCLOCK_PG_DURABLE:-}" = 1 ]; then durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"; fi
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -s \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability" \
       start; then
       break
     fi
