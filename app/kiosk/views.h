@@ -219,6 +219,7 @@ struct SegmentEditView {
   std::string error;  // why Save cannot record it yet, next to the times, before Save (error colour)
   std::vector<Choice> reasons;
   bool canSave = false;
+  std::string saveHint;  // what Save waits for, next to it ("Choose a reason to save.")
 };
 
 struct UntimedEditView {

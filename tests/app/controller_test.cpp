@@ -840,6 +840,7 @@ TEST_F(Fixture, ReviewChangesAnActivityDeletesAddsAndSplitsSegmentsEachWithAReas
   tap(intent::EditCode{"97110"});
   tap(intent::EditPerformer{core::Performer::assistant});
   EXPECT_FALSE(controller->reviewView().edit.canSave) << "a reason first";
+  EXPECT_EQ(controller->reviewView().edit.saveHint, "Choose a reason to save.");
   tap(intent::EditReason{"Tapped wrong activity"});
   tap(intent::SaveEdit{});
   EXPECT_EQ(last().type, core::EventType::segment_recoded);
@@ -859,8 +860,10 @@ TEST_F(Fixture, ReviewChangesAnActivityDeletesAddsAndSplitsSegmentsEachWithAReas
   ASSERT_EQ(controller->reviewView().segments.size(), 3u);
   EXPECT_EQ(controller->reviewView().segments[1].times, "15:06–15:10");
   tap(intent::StartEdit{1});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, -1min});  // moved in Times, then Delete chosen
   tap(intent::ChooseEditKind{intent::EditKind::kDelete});
-  EXPECT_NE(controller->reviewView().edit.note.find("Segment 2"), std::string::npos);
+  EXPECT_EQ(controller->reviewView().edit.note,
+            "Segment 2 (97110, 15:06–15:10) leaves the claim; the log keeps it with the reason.");
   tap(intent::EditReason{"Tapped by mistake"});
   tap(intent::SaveEdit{});
   EXPECT_EQ(last().type, core::EventType::segment_deleted);

@@ -240,7 +240,7 @@ TEST(ReviewScreen, ASegmentEditHasAPickerAndSaysWhatIsWrongBeforeSave) {
     EXPECT_TRUE(h.record().shows("Save or cancel the edit to sign.")) << size.x;
     ASSERT_EQ(h.record().find("Save edit").size(), 1u);
     EXPECT_FALSE(h.record().find("Save edit").front()->enabled) << "Save waits while the times are wrong";
-    EXPECT_FALSE(h.record().find("Sign with PIN").front()->enabled);
+    EXPECT_TRUE(h.record().find("Sign with PIN").empty()) << "Save and Cancel take Sign's place";
     // The numbering is the list's: the second row's button says "Edit 2", and so does the edit's title.
     EXPECT_TRUE(h.record().shows("Edit 2 · 97530: 15:10–15:20")) << size.x;
     // The steps move the chosen time (here the end).
@@ -255,10 +255,12 @@ TEST(ReviewScreen, ASegmentEditHasAPickerAndSaysWhatIsWrongBeforeSave) {
     out = h.tap(draw, "Delete");
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(std::get<intent::ChooseEditKind>(out[0]).kind, intent::EditKind::kDelete);
-    // The error sits between the picker and Save, not at the top of the other column.
+    // Save and Cancel stay in view in the bottom bar, below the picker, in both orientations.
     const auto* save = h.record().find("Save edit").front();
     const auto* plus = h.record().find("+15").front();
     EXPECT_LT(plus->max.y, save->min.y);
+    EXPECT_LE(save->max.y, size.y);
+    ASSERT_EQ(h.record().find("Cancel edit").size(), 1u);
   }
 }
 

@@ -177,6 +177,10 @@ void ReviewPresenter::buildEdit(SegmentEditView& e, const core::Session& s,
   using intent::SegmentEnd;
   const auto& zone = m_ctx.zone;
   const auto hm = [&](core::WallTime t) { return timeOfDay(t, zone, false); };
+  // A split inside a short segment can fall between whole minutes: then the seconds say where.
+  const auto at = [&](core::WallTime t) {
+    return timeOfDay(t, zone, std::chrono::floor<std::chrono::minutes>(t) != t);
+  };
   e.index = m_adding ? -1 : m_editIndex;
   e.adding = m_adding;
   e.start = hm(m_editStart);
@@ -184,7 +188,7 @@ void ReviewPresenter::buildEdit(SegmentEditView& e, const core::Session& s,
   const EditKind kind = m_adding ? EditKind::kTimes : m_editKind;
   if (m_adding) {
     e.code = m_editCode;
-    e.title = "Add a missed segment · " + m_editCode + ": " + e.start + "–" + e.end;
+    e.title = "Add a missed segment";
   } else {
     const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
     e.code = seg.code;
@@ -204,11 +208,14 @@ void ReviewPresenter::buildEdit(SegmentEditView& e, const core::Session& s,
     e.ends.push_back({"end", "End", m_editTarget == SegmentEnd::kEnd});
   } else if (kind == EditKind::kSplit) {
     e.picker = true;
-    e.times = "Split at " + hm(m_splitAt);
-    e.note = segmentLabel(m_editIndex) + " becomes two: " + e.start + "–" + hm(m_splitAt) + " and " +
-             hm(m_splitAt) + "–" + e.end + "; change either one's activity after.";
+    e.times = "Split at " + at(m_splitAt);
+    // The segment as recorded, whatever the Times picker was moved to before.
+    const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+    e.note = segmentLabel(m_editIndex) + " becomes two: " + at(seg.start) + "–" + at(m_splitAt) + " and " +
+             at(m_splitAt) + "–" + at(seg.end) + "; change either one's activity after.";
   } else if (kind == EditKind::kDelete) {
-    e.note = segmentLabel(m_editIndex) + " (" + e.code + ", " + e.start + "–" + e.end +
+    const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+    e.note = segmentLabel(m_editIndex) + " (" + seg.code + ", " + hm(seg.start) + "–" + hm(seg.end) +
              ") leaves the claim; the log keeps it with the reason.";
   }
   if (m_adding || kind == EditKind::kActivity) {
@@ -236,6 +243,8 @@ void ReviewPresenter::buildEdit(SegmentEditView& e, const core::Session& s,
     if (auto ok = s.check(*pending); !ok) e.error = ok.error().message;
   }
   e.canSave = !m_editReason.empty() && e.error.empty();
+  // The reasons can be below the fold on a small screen: the bar says what Save waits for.
+  if (m_editReason.empty() && e.error.empty()) e.saveHint = "Choose a reason to save.";
 }
 
 std::optional<core::Event> ReviewPresenter::pendingEdit(const core::Session& s, const core::Instant& now,

@@ -127,14 +127,12 @@ void drawSegmentEdit(const SegmentEditView& e, Ui& ui, Intents& out) {
   if (!e.error.empty()) ui.textWrapped(e.error, TextStyle::kError);
   ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
   drawReasonChips<intent::EditReason>(ui, e.reasons, out);
-  if (ui.button(e.adding ? "Add segment" : "Save edit", 8.0f, Tone::kPrimary, e.canSave))
-    out.push_back(intent::SaveEdit{});
-  ui.sameLine();
-  if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
-  ui.separator();
+  ui.separator();  // Save and Cancel are in the bottom bar, in Sign's place: always in view
 }
 
-void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
+// `headingButton`: "Add a missed segment" on the heading's line (landscape, where the column is short of
+// height, not width); else after the last segment (portrait, where the claim comes first).
+void drawSegments(const ReviewView& view, Ui& ui, Intents& out, bool headingButton) {
   if (view.edit.index >= 0 || view.edit.adding) drawSegmentEdit(view.edit, ui, out);
   if (view.untimedEdit.index >= 0) {
     const auto& e = view.untimedEdit;
@@ -149,12 +147,16 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
       out.push_back(intent::RemoveUntimedEdit{});
     ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
     drawReasonChips<intent::EditReason>(ui, e.reasons, out);
-    if (ui.button("Save edit", 8.0f, Tone::kPrimary, e.canSave)) out.push_back(intent::SaveEdit{});
-    ui.sameLine();
-    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
     ui.separator();
   }
+  const bool canAdd = view.canEdit && !view.edit.adding;
+  if (canAdd && headingButton) ImGui::AlignTextToFramePadding();
   ui.text("Segments", TextStyle::kBold);
+  if (canAdd && headingButton) {
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(11.0f)));
+    if (ui.button("Add a missed segment", 11.0f, Tone::kQuiet)) out.push_back(intent::StartAddSegment{});
+  }
   for (const auto& s : view.segments) {
     if (view.canEdit) {
       if (ui.button("Edit " + std::to_string(s.index + 1), 4.5f,
@@ -167,8 +169,9 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     ui.text(s.minutes + " · " + s.performer, TextStyle::kMuted);
     ImGui::EndGroup();
   }
-  if (view.canEdit && !view.edit.adding && ui.button("Add a missed segment", 11.0f, Tone::kQuiet))
+  if (canAdd && !headingButton && ui.button("Add a missed segment", 11.0f, Tone::kQuiet))
     out.push_back(intent::StartAddSegment{});
+
   if (view.untimed.empty()) return;
   ui.text("Untimed services", TextStyle::kBold);
   for (const auto& u : view.untimed) {
@@ -223,19 +226,36 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
     ui.sameLine(1.0f);
     ui.beginRegion("review-segments", 0.0f, -bottomEm);
     drawCorrectionPanel(view, ui, out);
-    drawSegments(view, ui, out);
+    drawSegments(view, ui, out, true);
     ui.endRegion();
   } else {
     ui.beginRegion("review-body", 0.0f, -bottomEm);
     drawCorrectionPanel(view, ui, out);
     const bool editing = view.edit.index >= 0 || view.edit.adding || view.untimedEdit.index >= 0;
     if (!editing && !panel) drawLines(view, ui, out);  // a panel comes first
-    drawSegments(view, ui, out);
+    drawSegments(view, ui, out, false);
     if (editing || panel) drawLines(view, ui, out);
     ui.endRegion();
   }
   ui.separator();
-  // Bottom bar: sign an ended session; correct or void a signed one.
+  // Bottom bar: an open edit's Save and Cancel (Sign waits for them); else sign an ended session; correct
+  // or void a signed one.
+  const bool segmentEdit = view.edit.index >= 0 || view.edit.adding;
+  if (segmentEdit || view.untimedEdit.index >= 0) {
+    const bool canSave = segmentEdit ? view.edit.canSave : view.untimedEdit.canSave;
+    if (ui.button(view.edit.adding ? "Add segment" : "Save edit", 9.0f, Tone::kPrimary, canSave))
+      out.push_back(intent::SaveEdit{});
+    ui.sameLine();
+    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
+    const std::string& why =
+        segmentEdit && !view.edit.saveHint.empty() ? view.edit.saveHint : view.signBlocked;
+    if (!why.empty()) {
+      ui.sameLine(0.6f);
+      ui.textWrapped(why, TextStyle::kWarning);
+    }
+    ui.endScreen();
+    return;
+  }
   if (view.canCorrect) {
     if (ui.button("Correct", 9.0f,
                   view.panel == ReviewView::Panel::kCorrect ? Tone::kSelected : Tone::kPrimary))
