@@ -27,16 +27,13 @@ const std::vector<const char*> kActivityReasons = {"Tapped wrong activity", "Wro
 const std::vector<const char*> kSplitReasons = {"Switched without a tap", "Other correction"};
 const std::vector<const char*> kDeleteReasons = {"Tapped by mistake", "Duplicate", "Other correction"};
 const std::vector<const char*> kAddReasons = {"Forgot to start", "Timed on paper", "Other correction"};
-
-// The picker's steps, in minutes; a segment edit moves the chosen time by one of them per tap.
-constexpr std::array<int, 6> kSteps = {-15, -5, -1, 1, 5, 15};
+const std::vector<const char*> kUntimedReasons = {"Wrong minutes", "Added by mistake", "Wrong service",
+                                                  "Other correction"};
 
 // "Segment 2": numbered from 1, as the Events list and core's messages number them.
 std::string segmentLabel(int index) {
   return "Segment " + std::to_string(index + 1);
 }
-const std::vector<const char*> kUntimedReasons = {"Wrong minutes", "Added by mistake", "Wrong service",
-                                                  "Other correction"};
 
 ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u, const core::CodeResult& c) {
   ReviewLineView l;
@@ -375,7 +372,7 @@ void ReviewPresenter::apply(const Intent& intent) {
             const auto sum = s->derive();
             if (i.index < 0 || i.index >= static_cast<int>(sum.untimed.size())) return;
             m_untimedIndex = i.index;
-            m_editIndex = -1;
+            closeSegmentEdit();  // one edit at a time
             m_untimedMinutes =
                 static_cast<int>(sum.untimed[static_cast<std::size_t>(i.index)].minutes.count());
             m_editReason.clear();
