@@ -906,6 +906,35 @@ TEST_F(Fixture, ReviewChangesAnActivityDeletesAddsAndSplitsSegmentsEachWithAReas
     EXPECT_NE(all.find(line), std::string::npos) << line << " in\n" << all;
 }
 
+TEST_F(Fixture, ReviewKeepsOneEditOpenAtATime) {
+  login("c-dana", "1111");
+  newSession("MRN13", "lm");
+  tap(intent::StartActivity{"97110"});
+  advance(10min);
+  tap(intent::ToggleUntimed{});
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AddUntimed{"97165"});
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  tap(intent::StartAddSegment{});
+  EXPECT_TRUE(controller->reviewView().edit.adding);
+  tap(intent::StartUntimedEdit{0});
+  auto v = controller->reviewView();
+  EXPECT_FALSE(v.edit.adding) << "the untimed change replaces the addition";
+  EXPECT_EQ(v.untimedEdit.index, 0);
+  tap(intent::StartEdit{0});
+  v = controller->reviewView();
+  EXPECT_EQ(v.untimedEdit.index, -1);
+  EXPECT_EQ(v.edit.index, 0);
+  // Another correction of the same segment starts with its own reasons.
+  tap(intent::EditReason{"Started late"});
+  tap(intent::ChooseEditKind{intent::EditKind::kDelete});
+  EXPECT_FALSE(controller->reviewView().edit.canSave);
+  tap(intent::CancelEdit{});
+  EXPECT_TRUE(controller->reviewView().canSign);
+}
+
 TEST_F(Fixture, UnderAPerCodePayerTheHintCountsTheRunningCodesOwnMinutes) {
   login("c-dana", "1111");
   tap(intent::NewSession{});
