@@ -694,8 +694,7 @@ SessionSummary Session::deriveUpTo(const std::optional<Instant>& now, const Cata
         seg.end = *e.newEnd;
         seg.edited = true;
         flag("edited-after-end",
-             segmentName(*e.segmentIndex, seg.code) + "'s times were edited after the end: " + e.reason,
-             e.sequence);
+             segmentName(*e.segmentIndex, seg.code) + " was edited after the end: " + e.reason, e.sequence);
         break;
       }
       case EventType::segment_recoded: {
