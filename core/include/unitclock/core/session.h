@@ -94,7 +94,7 @@ struct Segment {
   WallTime start{};
   WallTime end{};  // for the running segment: the `now` passed to derive()
   bool running = false;
-  bool edited = false;  // its times, activity or performer corrected, split from another, or added
+  bool edited = false;             // its times, activity or performer corrected, split from another, or added
   std::int64_t startSequence = 0;  // the event that opened it (segment_added; a split keeps the original's)
   std::chrono::milliseconds duration() const { return end - start; }
   friend bool operator==(const Segment&, const Segment&) = default;
