@@ -103,11 +103,27 @@ struct Unlock {};
 struct StartEdit {
   int segment = 0;  // index into the session's segments
 };
+struct StartAddSegment {};  // a segment nobody timed: its activity, performer, times and a reason
 struct CancelEdit {};
-enum class SegmentEnd { kStart, kEnd };
+// What the open segment edit does on Save (one audited event each).
+enum class EditKind { kTimes, kActivity, kSplit, kDelete };
+struct ChooseEditKind {
+  EditKind kind = EditKind::kTimes;
+};
+// Which time the picker's -15 … +15 buttons move: the start, the end, or where a split falls.
+enum class SegmentEnd { kStart, kEnd, kSplit };
+struct ChooseEditEnd {
+  SegmentEnd end = SegmentEnd::kStart;
+};
 struct AdjustEdit {
   SegmentEnd end = SegmentEnd::kStart;
   std::chrono::minutes delta{};
+};
+struct EditCode {  // the segment's (or the added segment's) activity
+  std::string code;
+};
+struct EditPerformer {
+  core::Performer performer = core::Performer::therapist;
 };
 struct EditReason {
   std::string reason;
@@ -184,10 +200,11 @@ using Intent = std::variant<
     intent::AdjustUntimedMinutes, intent::AddUntimed, intent::RemoveUntimed, intent::EndSession,
     intent::ConfirmEndSession, intent::KeepGoing, intent::GoHome, intent::Unlock,
     // review
-    intent::StartEdit, intent::CancelEdit, intent::AdjustEdit, intent::EditReason, intent::SaveEdit,
-    intent::StartUntimedEdit, intent::AdjustUntimedEdit, intent::RemoveUntimedEdit, intent::PreferTie,
-    intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason, intent::Reopen,
-    intent::Void, intent::Sign,
+    intent::StartEdit, intent::StartAddSegment, intent::CancelEdit, intent::ChooseEditKind,
+    intent::ChooseEditEnd, intent::AdjustEdit, intent::EditCode, intent::EditPerformer, intent::EditReason,
+    intent::SaveEdit, intent::StartUntimedEdit, intent::AdjustUntimedEdit, intent::RemoveUntimedEdit,
+    intent::PreferTie, intent::ToggleReviewDiagnosis, intent::TogglePanel, intent::CorrectionReason,
+    intent::Reopen, intent::Void, intent::Sign,
     // supervisor, settings, add clinician
     intent::ShowEvents, intent::AdjustAutoLock, intent::ToggleSeconds, intent::ToggleNextUnit,
     intent::SetTextSize, intent::ToggleKiosk, intent::ToggleLockedTaps, intent::Enroll,

@@ -201,13 +201,25 @@ struct TieView {
   std::vector<Choice> choices;  // "Give to 97530"
 };
 
+// The open segment correction: one segment's times, activity, split or deletion, or a missed segment added.
 struct SegmentEditView {
-  int index = -1;  // -1: not editing
+  int index = -1;  // the segment (0-based; shown from 1 as on Events); -1: none, or adding
+  bool adding = false;
+  std::string title;  // "Edit 2 · 97110: 09:02–09:14", "Add a missed segment"
   std::string code;
   std::string start;
   std::string end;
+  std::vector<Choice> kinds;       // "Times" "Activity" "Split" "Delete" (not when adding)
+  std::string times;               // the times as they would be saved: "09:02–09:12", "Split at 09:08"
+  bool picker = false;             // the -15 … +15 buttons (times, split, adding)
+  std::vector<Choice> ends;        // "Start" "End": which time the buttons move (none for a split)
+  std::vector<Choice> codes;       // the activity, when changing it or adding
+  std::vector<Choice> performers;  // "Therapist" "Assistant"
+  std::string note;                // what Save will do ("Segment 2 leaves the claim; the log keeps it.")
+  std::string error;  // why Save cannot record it yet, next to the times, before Save (error colour)
   std::vector<Choice> reasons;
   bool canSave = false;
+  std::string saveHint;  // what Save waits for, next to it ("Choose a reason to save.")
 };
 
 struct UntimedEditView {
@@ -235,6 +247,7 @@ struct ReviewView {
   std::vector<Choice> diagnosisChoices;  // before signing: the clinic's favourites, selected as set
   bool canEdit = false;
   bool canSign = false;
+  std::string error;  // a refused tap outside an open edit, in the error colour (the edit shows its own)
   std::string signBlocked;  // why Sign is not offered yet ("Add a diagnosis before signing"), next to it
   std::string message;
   // Corrections after signing and voiding.

@@ -7,20 +7,21 @@ namespace unitclock::core {
 namespace {
 
 // Index = enumerator value; the names are persisted and sent to the server: never rename one.
-constexpr std::array<std::string_view, 19> kEventTypeNames{
+constexpr std::array<std::string_view, 23> kEventTypeNames{
     "session_opened",   "activity_started", "activity_stopped",
     "paused",           "resumed",          "performer_switched",
     "untimed_added",    "diagnoses_set",    "tie_preference_set",
     "session_ended",    "segment_edited",   "session_signed",
     "session_reopened", "session_voided",   "session_synced",
     "clock_jump",       "app_restarted",    "pause_reason_set",
-    "untimed_changed",
+    "untimed_changed",  "segment_recoded",  "segment_deleted",
+    "segment_added",    "segment_split",
 };
 constexpr std::array<std::string_view, 3> kModeNames{"one_on_one", "group", "co_treatment"};
 constexpr std::array<std::string_view, 6> kPauseNames{"rest",      "toileting", "waiting",
                                                       "equipment", "other",     "not_given"};
 
-static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::untimed_changed) + 1);
+static_assert(kEventTypeNames.size() == static_cast<std::size_t>(EventType::segment_split) + 1);
 static_assert(kModeNames.size() == static_cast<std::size_t>(ActivityMode::co_treatment) + 1);
 static_assert(kPauseNames.size() == static_cast<std::size_t>(PauseReason::not_given) + 1);
 
@@ -33,6 +34,12 @@ std::optional<Enum> parseName(const std::array<std::string_view, N>& names, std:
 }
 
 }  // namespace
+
+bool isSegmentCorrection(EventType type) noexcept {
+  return type == EventType::segment_edited || type == EventType::segment_recoded ||
+         type == EventType::segment_deleted || type == EventType::segment_added ||
+         type == EventType::segment_split;
+}
 
 std::string_view toString(EventType type) noexcept {
   return kEventTypeNames[static_cast<std::size_t>(type)];
@@ -137,6 +144,52 @@ Event segmentEdited(std::int64_t sequence, const Instant& at, std::string clinic
   e.oldEnd = oldEnd;
   e.newStart = newStart;
   e.newEnd = newEnd;
+  e.reason = std::move(reason);
+  return e;
+}
+
+Event segmentRecoded(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                     WallTime oldStart, WallTime oldEnd, std::string code, Performer performer,
+                     std::string reason) {
+  Event e = makeEvent(EventType::segment_recoded, sequence, at, std::move(clinicianId));
+  e.segmentIndex = segmentIndex;
+  e.oldStart = oldStart;
+  e.oldEnd = oldEnd;
+  e.code = std::move(code);
+  e.performer = performer;
+  e.reason = std::move(reason);
+  return e;
+}
+
+Event segmentDeleted(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                     WallTime oldStart, WallTime oldEnd, std::string reason) {
+  Event e = makeEvent(EventType::segment_deleted, sequence, at, std::move(clinicianId));
+  e.segmentIndex = segmentIndex;
+  e.oldStart = oldStart;
+  e.oldEnd = oldEnd;
+  e.reason = std::move(reason);
+  return e;
+}
+
+Event segmentAdded(std::int64_t sequence, const Instant& at, std::string clinicianId, std::string code,
+                   Performer performer, ActivityMode mode, WallTime start, WallTime end, std::string reason) {
+  Event e = makeEvent(EventType::segment_added, sequence, at, std::move(clinicianId));
+  e.code = std::move(code);
+  e.performer = performer;
+  e.mode = mode;
+  e.newStart = start;
+  e.newEnd = end;
+  e.reason = std::move(reason);
+  return e;
+}
+
+Event segmentSplit(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                   WallTime oldStart, WallTime oldEnd, WallTime splitAt, std::string reason) {
+  Event e = makeEvent(EventType::segment_split, sequence, at, std::move(clinicianId));
+  e.segmentIndex = segmentIndex;
+  e.oldStart = oldStart;
+  e.oldEnd = oldEnd;
+  e.newStart = splitAt;
   e.reason = std::move(reason);
   return e;
 }

@@ -195,6 +195,11 @@ class Timeline {
   WallTime m_lastWall{};  // its wall time
 };
 
+// "Segment 2 (97110)": segments are numbered from 1 wherever a person reads them.
+std::string segmentName(int index, const std::string& code) {
+  return "Segment " + std::to_string(index + 1) + " (" + code + ")";
+}
+
 std::string formatMs(milliseconds d) {
   const bool negative = d.count() < 0;
   const auto abs = negative ? -d : d;
@@ -341,10 +346,14 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
       if (!open) return notAllowed("Ending");
       return {};
     case EventType::segment_edited:
+    case EventType::segment_recoded:
+    case EventType::segment_deleted:
+    case EventType::segment_added:
+    case EventType::segment_split:
       if (m_status != SessionStatus::ended) {
-        return open ? error(SessionErrc::kNotAllowed,
-                            "Segment times can be edited after the session has ended.")
-                    : notAllowed("Editing a segment");
+        return open
+                   ? error(SessionErrc::kNotAllowed, "Segments can be corrected after the session has ended.")
+                   : notAllowed("Correcting a segment");
       }
       return checkEdit(e);
     case EventType::session_signed:
@@ -387,25 +396,68 @@ Result<void, SessionError> Session::checkTransition(const Event& e) const {
 }
 
 Result<void, SessionError> Session::checkEdit(const Event& e) const {
-  if (isBlank(e.reason))
-    return error(SessionErrc::kMissingReason, "Editing a segment's times needs a reason.");
-  if (!e.segmentIndex || !e.oldStart || !e.oldEnd || !e.newStart || !e.newEnd) {
-    return error(SessionErrc::kInvalidEvent,
-                 "A segment edit needs the segment, its old times and its new times.");
+  const EventType type = e.type;
+  if (isBlank(e.reason)) {
+    return error(SessionErrc::kMissingReason,
+                 type == EventType::segment_edited    ? "Editing a segment's times needs a reason."
+                 : type == EventType::segment_recoded ? "Changing a segment's activity needs a reason."
+                 : type == EventType::segment_deleted ? "Deleting a segment needs a reason."
+                 : type == EventType::segment_added   ? "Adding a segment needs a reason."
+                                                      : "Splitting a segment needs a reason.");
   }
   const SessionSummary now = derive();
-  const int index = *e.segmentIndex;
-  if (index < 0 || static_cast<std::size_t>(index) >= now.segments.size()) {
-    return error(SessionErrc::kUnknownSegment, "There is no segment number " + std::to_string(index) + ".");
+  // Which segment (all but segment_added name one), as the screen read it.
+  std::optional<std::size_t> index;
+  if (type != EventType::segment_added) {
+    if (!e.segmentIndex || !e.oldStart || !e.oldEnd) {
+      return error(SessionErrc::kInvalidEvent, "A segment correction needs the segment and its old times.");
+    }
+    if (*e.segmentIndex < 0 || static_cast<std::size_t>(*e.segmentIndex) >= now.segments.size()) {
+      return error(SessionErrc::kUnknownSegment,
+                   "There is no segment " + std::to_string(*e.segmentIndex + 1) + ".");
+    }
+    index = static_cast<std::size_t>(*e.segmentIndex);
+    const Segment& seg = now.segments[*index];
+    if (seg.start != *e.oldStart || seg.end != *e.oldEnd) {
+      return error(SessionErrc::kUnknownSegment,
+                   "The segment's times changed since the edit began; review it again.");
+    }
   }
-  const Segment& seg = now.segments[static_cast<std::size_t>(index)];
-  if (seg.start != *e.oldStart || seg.end != *e.oldEnd) {
-    return error(SessionErrc::kUnknownSegment,
-                 "The segment's times changed since the edit began; review it again.");
+  switch (type) {
+    case EventType::segment_recoded:
+      if (isBlank(e.code))
+        return error(SessionErrc::kInvalidEvent, "The segment's new activity has no code.");
+      if (!e.performer) return error(SessionErrc::kInvalidEvent, "The segment's performer is missing.");
+      return {};
+    case EventType::segment_deleted:
+      return {};
+    case EventType::segment_split: {
+      const Segment& seg = now.segments[*index];
+      if (!e.newStart || *e.newStart <= seg.start || *e.newStart >= seg.end) {
+        return error(SessionErrc::kInvalidEvent,
+                     "A segment is split at a time after it starts and before it ends.");
+      }
+      return {};
+    }
+    case EventType::segment_added:
+      if (isBlank(e.code))
+        return error(SessionErrc::kInvalidEvent, "The added segment has no activity code.");
+      if (!e.performer || !e.mode) {
+        return error(SessionErrc::kInvalidEvent, "The added segment needs a performer and a mode.");
+      }
+      break;
+    default:
+      break;
+  }
+  // New times (segment_edited, segment_added): after the start, not in the future, no overlap.
+  if (!e.newStart || !e.newEnd) {
+    return error(SessionErrc::kInvalidEvent, "A segment's new times are missing.");
   }
   if (*e.newEnd <= *e.newStart) {
     return error(SessionErrc::kInvalidEvent, "A segment must end after it starts.");
   }
+  // Not bounded by the session's opening and end: a timer started late or ended early is what a correction
+  // is for. Only time that has not happened yet is refused.
   Timeline timeline;
   for (const Event& past : m_events) timeline.place(past.instant());
   if (*e.newEnd > timeline.peek(e.instant())) {
@@ -413,9 +465,8 @@ Result<void, SessionError> Session::checkEdit(const Event& e) const {
   }
   for (std::size_t i = 0; i < now.segments.size(); ++i) {
     const Segment& other = now.segments[i];
-    if (i != static_cast<std::size_t>(index) && *e.newStart < other.end && other.start < *e.newEnd &&
-        other.start < other.end) {
-      return error(SessionErrc::kOverlap, "The new times overlap segment " + std::to_string(i) + " (" +
+    if (i != index && *e.newStart < other.end && other.start < *e.newEnd && other.start < other.end) {
+      return error(SessionErrc::kOverlap, "The new times overlap segment " + std::to_string(i + 1) + " (" +
                                               other.code + "); one activity runs at a time.");
     }
   }
@@ -468,6 +519,10 @@ Result<void, SessionError> Session::apply(const Event& e) {
     case EventType::diagnoses_set:
     case EventType::tie_preference_set:
     case EventType::segment_edited:
+    case EventType::segment_recoded:
+    case EventType::segment_deleted:
+    case EventType::segment_added:
+    case EventType::segment_split:
     case EventType::clock_jump:
     case EventType::app_restarted:
     case EventType::pause_reason_set:
@@ -639,8 +694,48 @@ SessionSummary Session::deriveUpTo(const std::optional<Instant>& now, const Cata
         seg.end = *e.newEnd;
         seg.edited = true;
         flag("edited-after-end",
-             "Segment " + std::to_string(*e.segmentIndex) + " (" + seg.code +
-                 ") was edited after the end: " + e.reason,
+             segmentName(*e.segmentIndex, seg.code) + " was edited after the end: " + e.reason, e.sequence);
+        break;
+      }
+      case EventType::segment_recoded: {
+        Segment& seg = out.segments[static_cast<std::size_t>(*e.segmentIndex)];
+        flag("edited-after-end",
+             segmentName(*e.segmentIndex, seg.code) + " was changed to " + e.code + " (" +
+                 (*e.performer == Performer::assistant ? "assistant" : "therapist") +
+                 ") after the end: " + e.reason,
+             e.sequence);
+        seg.code = e.code;
+        seg.performer = *e.performer;
+        seg.edited = true;
+        break;
+      }
+      case EventType::segment_deleted: {
+        const auto at = out.segments.begin() + static_cast<std::ptrdiff_t>(*e.segmentIndex);
+        flag("edited-after-end",
+             segmentName(*e.segmentIndex, at->code) + " was deleted after the end: " + e.reason, e.sequence);
+        out.segments.erase(at);  // as if never timed; the event stays in the log
+        break;
+      }
+      case EventType::segment_added: {
+        Segment seg{e.code, *e.performer, *e.mode, *e.newStart, *e.newEnd, false, true, e.sequence};
+        const auto at = std::find_if(out.segments.begin(), out.segments.end(),
+                                     [&](const Segment& s) { return s.start > seg.start; });
+        const auto index = static_cast<int>(at - out.segments.begin());
+        out.segments.insert(at, seg);  // in time order among the others
+        flag("edited-after-end", segmentName(index, e.code) + " was added after the end: " + e.reason,
+             e.sequence);
+        break;
+      }
+      case EventType::segment_split: {
+        const auto i = static_cast<std::size_t>(*e.segmentIndex);
+        Segment second = out.segments[i];
+        second.start = *e.newStart;
+        second.edited = true;
+        out.segments[i].end = *e.newStart;
+        out.segments[i].edited = true;
+        out.segments.insert(out.segments.begin() + static_cast<std::ptrdiff_t>(i) + 1, second);
+        flag("edited-after-end",
+             segmentName(*e.segmentIndex, second.code) + " was split in two after the end: " + e.reason,
              e.sequence);
         break;
       }

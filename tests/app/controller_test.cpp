@@ -772,6 +772,169 @@ TEST_F(Fixture, ASegmentEditNeedsAReasonAndIsKept) {
   EXPECT_EQ(last.reason, "Started late");
 }
 
+// 97110 15:00–15:10 and 97530 15:10–15:20, ended at 15:20: the Review screen.
+std::string endedTwoSegments(Fixture& f) {
+  f.login("c-dana", "1111");
+  f.newSession("MRN12", "rk");
+  const std::string id = f.controller->sessionView().sessionId;
+  f.tap(intent::StartActivity{"97110"});
+  f.advance(10min);
+  f.tap(intent::StartActivity{"97530"});
+  f.advance(10min);
+  f.tap(intent::EndSession{});
+  f.tap(intent::ConfirmEndSession{});
+  EXPECT_EQ(f.controller->screen(), Screen::kReview);
+  return id;
+}
+
+TEST_F(Fixture, TheReviewTimePickerMovesByFifteenAndSaysWhatIsWrongBeforeSave) {
+  const std::string id = endedTwoSegments(*this);
+  tap(intent::StartEdit{1});
+  auto v = controller->reviewView();
+  EXPECT_EQ(v.edit.title, "Edit 2 · 97530: 15:10–15:20");
+  EXPECT_EQ(v.signBlocked, "Save or cancel the edit to sign.");
+  EXPECT_FALSE(v.canSign);
+  tap(intent::EditReason{"Forgot to stop"});
+  EXPECT_TRUE(controller->reviewView().edit.canSave);
+  // Later than now: refused before Save, in core's words, next to the picker.
+  tap(intent::ChooseEditEnd{intent::SegmentEnd::kEnd});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, 15min});
+  v = controller->reviewView();
+  EXPECT_EQ(v.edit.end, "15:35");
+  EXPECT_EQ(v.edit.times, "New times 15:10–15:35");
+  EXPECT_EQ(v.edit.error, "A segment cannot end after the time of the edit.");
+  EXPECT_FALSE(v.edit.canSave);
+  // Before its start.
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, -15min});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, -15min});
+  v = controller->reviewView();
+  EXPECT_EQ(v.edit.error, "A segment must end after it starts.");
+  // Into the segment before: named as the list numbers it.
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, 15min});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kStart, -5min});
+  v = controller->reviewView();
+  EXPECT_EQ(v.edit.error, "The new times overlap segment 1 (97110); one activity runs at a time.");
+  EXPECT_EQ(v.segments[0].index + 1, 1);
+  tap(intent::SaveEdit{});  // nothing is recorded while it is wrong
+  EXPECT_EQ(controller->session(id)->events().back().type, core::EventType::session_ended);
+  tap(intent::AdjustEdit{intent::SegmentEnd::kStart, 5min});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, -5min});
+  v = controller->reviewView();
+  EXPECT_TRUE(v.edit.error.empty()) << v.edit.error;
+  ASSERT_TRUE(v.edit.canSave);
+  tap(intent::SaveEdit{});
+  v = controller->reviewView();
+  EXPECT_EQ(v.segments[1].times, "15:10–15:15") << "forgot to stop by 5 min: two taps, not five";
+  EXPECT_TRUE(v.canSign) << v.signBlocked;
+}
+
+TEST_F(Fixture, ReviewChangesAnActivityDeletesAddsAndSplitsSegmentsEachWithAReasonInTheAudit) {
+  const std::string id = endedTwoSegments(*this);
+  const auto last = [&] { return controller->session(id)->events().back(); };
+  // The second segment was really the assistant's 97110.
+  tap(intent::StartEdit{1});
+  tap(intent::ChooseEditKind{intent::EditKind::kActivity});
+  auto v = controller->reviewView();
+  ASSERT_FALSE(v.edit.codes.empty());
+  EXPECT_EQ(v.edit.codes[0].id, "97110") << "the session's own codes first";
+  tap(intent::EditCode{"97110"});
+  tap(intent::EditPerformer{core::Performer::assistant});
+  EXPECT_FALSE(controller->reviewView().edit.canSave) << "a reason first";
+  EXPECT_EQ(controller->reviewView().edit.saveHint, "Choose a reason to save.");
+  tap(intent::EditReason{"Tapped wrong activity"});
+  tap(intent::SaveEdit{});
+  EXPECT_EQ(last().type, core::EventType::segment_recoded);
+  v = controller->reviewView();
+  EXPECT_EQ(v.segments[1].code, "97110");
+  EXPECT_EQ(v.segments[1].performer, "assistant");
+  // Split the first in two, then delete the second half.
+  tap(intent::StartEdit{0});
+  tap(intent::ChooseEditKind{intent::EditKind::kSplit});
+  v = controller->reviewView();
+  EXPECT_TRUE(v.edit.ends.empty());
+  EXPECT_EQ(v.edit.times, "Split at 15:05");
+  tap(intent::AdjustEdit{intent::SegmentEnd::kSplit, 1min});
+  tap(intent::EditReason{"Switched without a tap"});
+  tap(intent::SaveEdit{});
+  EXPECT_EQ(last().type, core::EventType::segment_split);
+  ASSERT_EQ(controller->reviewView().segments.size(), 3u);
+  EXPECT_EQ(controller->reviewView().segments[1].times, "15:06–15:10");
+  tap(intent::StartEdit{1});
+  tap(intent::AdjustEdit{intent::SegmentEnd::kEnd, -1min});  // moved in Times, then Delete chosen
+  tap(intent::ChooseEditKind{intent::EditKind::kDelete});
+  EXPECT_EQ(controller->reviewView().edit.note,
+            "Segment 2 (97110, 15:06–15:10) leaves the claim; the log keeps it with the reason.");
+  tap(intent::EditReason{"Tapped by mistake"});
+  tap(intent::SaveEdit{});
+  EXPECT_EQ(last().type, core::EventType::segment_deleted);
+  ASSERT_EQ(controller->reviewView().segments.size(), 2u);
+  // A missed segment: offered in the first gap (15:06–15:10 now), with the session's first code.
+  tap(intent::StartAddSegment{});
+  v = controller->reviewView();
+  EXPECT_TRUE(v.edit.adding);
+  EXPECT_EQ(v.edit.start, "15:06");
+  EXPECT_EQ(v.edit.end, "15:10");
+  EXPECT_FALSE(v.canSign);
+  tap(intent::EditCode{"97530"});
+  tap(intent::EditReason{"Forgot to start"});
+  tap(intent::SaveEdit{});
+  EXPECT_EQ(last().type, core::EventType::segment_added);
+  v = controller->reviewView();
+  ASSERT_EQ(v.segments.size(), 3u);
+  EXPECT_EQ(v.segments[1].code, "97530");
+  EXPECT_EQ(v.segments[1].times, "15:06–15:10");
+  EXPECT_TRUE(v.canSign) << v.signBlocked;
+
+  auto audit = store->auditForSession(id);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> rows;
+  for (const auto& a : *audit) rows.push_back(a.action + "|" + a.detail);
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "segment_recoded|Tapped wrong activity", "segment_split|Switched without a tap",
+                      "segment_deleted|Tapped by mistake", "segment_added|Forgot to start"}));
+  // The Events list numbers segments as Review does (as the list stood at each correction).
+  tap(intent::Lock{});
+  login("c-jordan", "9999");
+  tap(intent::GoSupervisor{});
+  tap(intent::ShowEvents{id});
+  std::string all;
+  for (const auto& line : controller->eventsView().events) all += line + "\n";
+  for (const char* line : {"Changed the activity of segment 2 to 97110 Therapeutic exercise (assistant) – "
+                           "Tapped wrong activity – Dana Ortiz",
+                           "Split segment 1 at 15:06 – Switched without a tap",
+                           "Deleted segment 2 – Tapped by mistake", "Added a missed segment 97530"})
+    EXPECT_NE(all.find(line), std::string::npos) << line << " in\n" << all;
+}
+
+TEST_F(Fixture, ReviewKeepsOneEditOpenAtATime) {
+  login("c-dana", "1111");
+  newSession("MRN13", "lm");
+  tap(intent::StartActivity{"97110"});
+  advance(10min);
+  tap(intent::ToggleUntimed{});
+  tap(intent::AdjustUntimedMinutes{15min});
+  tap(intent::AddUntimed{"97165"});
+  tap(intent::EndSession{});
+  tap(intent::ConfirmEndSession{});
+  ASSERT_EQ(controller->screen(), Screen::kReview);
+  tap(intent::StartAddSegment{});
+  EXPECT_TRUE(controller->reviewView().edit.adding);
+  tap(intent::StartUntimedEdit{0});
+  auto v = controller->reviewView();
+  EXPECT_FALSE(v.edit.adding) << "the untimed change replaces the addition";
+  EXPECT_EQ(v.untimedEdit.index, 0);
+  tap(intent::StartEdit{0});
+  v = controller->reviewView();
+  EXPECT_EQ(v.untimedEdit.index, -1);
+  EXPECT_EQ(v.edit.index, 0);
+  // Another correction of the same segment starts with its own reasons.
+  tap(intent::EditReason{"Started late"});
+  tap(intent::ChooseEditKind{intent::EditKind::kDelete});
+  EXPECT_FALSE(controller->reviewView().edit.canSave);
+  tap(intent::CancelEdit{});
+  EXPECT_TRUE(controller->reviewView().canSign);
+}
+
 TEST_F(Fixture, UnderAPerCodePayerTheHintCountsTheRunningCodesOwnMinutes) {
   login("c-dana", "1111");
   tap(intent::NewSession{});

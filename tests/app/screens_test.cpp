@@ -206,6 +206,87 @@ TEST(ReviewScreen, ASignedSessionOffersCorrectAndVoidInsteadOfSigning) {
   ASSERT_TRUE(std::holds_alternative<intent::Reopen>(out[0]));
 }
 
+// Review with segment 2 of two open for a times edit whose end overlaps nothing but is in the future.
+ReviewView reviewWithEditOpen() {
+  ReviewView v;
+  v.patient = "JD";
+  v.totals = "Timed 20 min · Treatment 20 min · 1 unit";
+  v.canEdit = true;
+  v.segments = {{0, "97110", "15:00–15:10", "10 min", "therapist", false},
+                {1, "97530", "15:10–15:20", "10 min", "therapist", false}};
+  v.edit.index = 1;
+  v.edit.code = "97530";
+  v.edit.title = "Edit 2 · 97530: 15:10–15:20";
+  v.edit.kinds = {
+      {"0", "Times", true}, {"1", "Activity", false}, {"2", "Split", false}, {"3", "Delete", false}};
+  v.edit.picker = true;
+  v.edit.times = "New times 15:10–15:35";
+  v.edit.ends = {{"start", "Start", false}, {"end", "End", true}};
+  v.edit.reasons = {{"Forgot to stop", "Forgot to stop", true},
+                    {"Other correction", "Other correction", false}};
+  v.edit.error = "A segment cannot end after the time of the edit.";
+  v.edit.canSave = false;
+  v.signBlocked = "Save or cancel the edit to sign.";
+  return v;
+}
+
+TEST(ReviewScreen, ASegmentEditHasAPickerAndSaysWhatIsWrongBeforeSave) {
+  for (ImVec2 size : {ImVec2(1280, 800), ImVec2(800, 1280)}) {
+    HeadlessUi h(size);
+    auto v = reviewWithEditOpen();
+    auto draw = [&](Ui& ui, Intents& o) { drawReviewScreen(v, ui, o); };
+    h.frame(draw);
+    EXPECT_TRUE(h.record().shows("A segment cannot end after the time of the edit.")) << size.x;
+    EXPECT_TRUE(h.record().shows("Save or cancel the edit to sign.")) << size.x;
+    ASSERT_EQ(h.record().find("Save edit").size(), 1u);
+    EXPECT_FALSE(h.record().find("Save edit").front()->enabled) << "Save waits while the times are wrong";
+    EXPECT_TRUE(h.record().find("Sign with PIN").empty()) << "Save and Cancel take Sign's place";
+    // The numbering is the list's: the second row's button says "Edit 2", and so does the edit's title.
+    EXPECT_TRUE(h.record().shows("Edit 2 · 97530: 15:10–15:20")) << size.x;
+    // The steps move the chosen time (here the end).
+    auto out = h.tap(draw, "-15");
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_TRUE(std::holds_alternative<intent::AdjustEdit>(out[0]));
+    EXPECT_EQ(std::get<intent::AdjustEdit>(out[0]).end, intent::SegmentEnd::kEnd);
+    EXPECT_EQ(std::get<intent::AdjustEdit>(out[0]).delta, std::chrono::minutes(-15));
+    out = h.tap(draw, "Start");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(std::get<intent::ChooseEditEnd>(out[0]).end, intent::SegmentEnd::kStart);
+    out = h.tap(draw, "Delete");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(std::get<intent::ChooseEditKind>(out[0]).kind, intent::EditKind::kDelete);
+    // Save and Cancel stay in view in the bottom bar, below the picker, in both orientations.
+    const auto* save = h.record().find("Save edit").front();
+    const auto* plus = h.record().find("+15").front();
+    EXPECT_LT(plus->max.y, save->min.y);
+    EXPECT_LE(save->max.y, size.y);
+    ASSERT_EQ(h.record().find("Cancel edit").size(), 1u);
+  }
+}
+
+TEST(ReviewScreen, AddingAMissedSegmentOffersTheActivityPerformerAndTimes) {
+  HeadlessUi h;
+  auto v = reviewWithEditOpen();
+  v.edit = {};
+  v.edit.adding = true;
+  v.edit.title = "Add a missed segment · 97110: 14:45–15:00";
+  v.edit.picker = true;
+  v.edit.times = "New times 14:45–15:00";
+  v.edit.ends = {{"start", "Start", true}, {"end", "End", false}};
+  v.edit.codes = {{"97110", "97110", true}, {"97530", "97530", false}};
+  v.edit.performers = {{"therapist", "Therapist", true}, {"assistant", "Assistant", false}};
+  v.edit.reasons = {{"Forgot to start", "Forgot to start", false}};
+  auto draw = [&](Ui& ui, Intents& o) { drawReviewScreen(v, ui, o); };
+  auto out = h.tap(draw, "97530");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<intent::EditCode>(out[0]).code, "97530");
+  out = h.tap(draw, "Assistant");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<intent::EditPerformer>(out[0]).performer, core::Performer::assistant);
+  EXPECT_TRUE(h.record().find("Add a missed segment").empty()) << "one addition at a time";
+  EXPECT_FALSE(h.record().find("Add segment").front()->enabled) << "a reason first";
+}
+
 // Every tappable thing on every screen is at least 9 mm tall (56 px at ~6 px/mm) at the default text size,
 // in landscape and in portrait.
 TEST(TouchTargets, EveryWidgetOnEveryScreenIsAtLeastNineMillimetresTall) {
@@ -238,6 +319,9 @@ TEST(TouchTargets, EveryWidgetOnEveryScreenIsAtLeastNineMillimetresTall) {
                                       {"Wrong patient", "Wrong patient", true}};
     signedReview.canConfirm = true;
     screens.push_back([&](Ui& ui, Intents& o) { drawReviewScreen(signedReview, ui, o); });
+    // An ended session's review with a segment edit open: the picker, the kinds and the reasons.
+    const auto editing = reviewWithEditOpen();
+    screens.push_back([&](Ui& ui, Intents& o) { drawReviewScreen(editing, ui, o); });
     SettingsView typingRoom = settings;
     typingRoom.focus = Field::kRoom;
     screens.push_back([&](Ui& ui, Intents& o) { drawSettingsScreen(typingRoom, ui, o); });

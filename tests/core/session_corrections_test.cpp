@@ -32,7 +32,7 @@ TEST(SessionEdits, AnEditChangesTheSegmentsTimesAndMinutesAndIsFlagged) {
   EXPECT_EQ(s.timedTime, 35min);
   ASSERT_EQ(s.flags.size(), 1u);
   EXPECT_EQ(s.flags[0].id, "edited-after-end");
-  EXPECT_NE(s.flags[0].message.find("Timer started late"), std::string::npos);
+  EXPECT_EQ(s.flags[0].message, "Segment 1 (97110) was edited after the end: Timer started late");
 
   const Event& e = tablet.session().events().back();
   EXPECT_EQ(e.type, EventType::segment_edited);
@@ -59,7 +59,7 @@ TEST(SessionEdits, SegmentsCannotBeEditedWhileTheSessionIsOpen) {
   const auto r = tablet.edit(0, at(14, 0), at(14, 5), "too long");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().errc, SessionErrc::kNotAllowed);
-  EXPECT_EQ(r.error().message, "Segment times can be edited after the session has ended.");
+  EXPECT_EQ(r.error().message, "Segments can be corrected after the session has ended.");
 }
 
 TEST(SessionEdits, AnEditOfAnUnknownOrChangedSegmentIsRefused) {
@@ -90,7 +90,8 @@ TEST(SessionEdits, AnEditCannotMakeTwoActivitiesOverlap) {
   const auto r = tablet.edit(0, at(14, 0), at(14, 25), "ran over");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().errc, SessionErrc::kOverlap);
-  EXPECT_NE(r.error().message.find("97140"), std::string::npos);
+  // Numbered from 1, as the review screen and the events list number segments.
+  EXPECT_EQ(r.error().message, "The new times overlap segment 2 (97140); one activity runs at a time.");
   // Shortening the next segment first makes room.
   ASSERT_TRUE(tablet.edit(1, at(14, 25), at(14, 30), "97140 began later").ok());
   EXPECT_TRUE(tablet.edit(0, at(14, 0), at(14, 25), "ran over").ok());
@@ -238,6 +239,160 @@ TEST(SessionUntimedChanges, AfterTheEndAChangeNeedsAReasonAndAfterSigningNoneIsA
   EXPECT_EQ(tablet.summary().untimed[0].minutes, 45min);
   ASSERT_TRUE(tablet.simple(EventType::session_signed).ok());
   EXPECT_EQ(change("Wrong minutes").error().errc, SessionErrc::kNotAllowed);
+}
+
+}  // namespace
+}  // namespace unitclock::core::testing
+
+namespace unitclock::core::testing {
+namespace {
+
+// [SECTION] Segment corrections: activity, deletion, a missed segment, a split
+
+TEST(SessionSegmentCorrections, AWrongActivityOrPerformerIsCorrectedWithAReasonAndFlagged) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  const Segment seg = tablet.summary().segments[1];
+  ASSERT_TRUE(tablet
+                  .record(segmentRecoded(tablet.next(), tablet.now(), "ot-ann", 1, seg.start, seg.end,
+                                         "97530", Performer::assistant, "Tapped wrong activity"))
+                  .ok());
+  const SessionSummary s = tablet.summary();
+  EXPECT_EQ(s.segments[1].code, "97530");
+  EXPECT_EQ(s.segments[1].performer, Performer::assistant);
+  EXPECT_TRUE(s.segments[1].edited);
+  EXPECT_EQ(timeOf(s, "97140"), 0min);
+  EXPECT_EQ(timeOf(s, "97530"), 10min);
+  ASSERT_EQ(s.flags.size(), 1u);
+  EXPECT_EQ(s.flags[0].message,
+            "Segment 2 (97140) was changed to 97530 (assistant) after the end: Tapped wrong activity");
+}
+
+TEST(SessionSegmentCorrections, ADeletedSegmentLeavesTheListButNotTheLog) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet
+                  .record(segmentDeleted(tablet.next(), tablet.now(), "ot-ann", 0, at(14, 0), at(14, 20),
+                                         "Tapped by mistake"))
+                  .ok());
+  const SessionSummary s = tablet.summary();
+  ASSERT_EQ(s.segments.size(), 1u);
+  EXPECT_EQ(s.segments[0].code, "97140");  // moved up to place 0
+  EXPECT_EQ(s.timedTime, 10min);
+  EXPECT_EQ(tablet.session().events().back().type, EventType::segment_deleted);
+}
+
+TEST(SessionSegmentCorrections, AMissedSegmentIsAddedInTimeOrderWithoutOverlapAndNotInTheFuture) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet.edit(1, at(14, 20), at(14, 25), "Forgot to stop").ok());
+  auto add = [&](WallTime start, WallTime end, std::string reason = "Forgot to start") {
+    return tablet.record(segmentAdded(tablet.next(), tablet.now(), "ot-ann", "97112", Performer::therapist,
+                                      ActivityMode::one_on_one, start, end, std::move(reason)));
+  };
+  EXPECT_EQ(add(at(14, 24), at(14, 28)).error().errc, SessionErrc::kOverlap);
+  EXPECT_EQ(add(at(14, 26), at(14, 26)).error().errc, SessionErrc::kInvalidEvent);
+  EXPECT_EQ(add(at(14, 26), at(14, 33)).error().message, "A segment cannot end after the time of the edit.");
+  EXPECT_EQ(add(at(14, 25), at(14, 30), "").error().errc, SessionErrc::kMissingReason);
+  ASSERT_TRUE(add(at(13, 50), at(14, 0)).ok());  // before the first: it becomes segment 1
+  const SessionSummary s = tablet.summary();
+  ASSERT_EQ(s.segments.size(), 3u);
+  EXPECT_EQ(s.segments[0].code, "97112");
+  EXPECT_TRUE(s.segments[0].edited);
+  EXPECT_EQ(s.segments[1].code, "97110");
+  EXPECT_EQ(timeOf(s, "97112"), 10min);
+  EXPECT_EQ(s.flags.back().message, "Segment 1 (97112) was added after the end: Forgot to start");
+}
+
+TEST(SessionSegmentCorrections, ASplitMakesTwoSegmentsThatCanThenBeCorrectedApart) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  auto split = [&](WallTime atTime) {
+    return tablet.record(segmentSplit(tablet.next(), tablet.now(), "ot-ann", 0, at(14, 0), at(14, 20), atTime,
+                                      "Changed activity without a tap"));
+  };
+  EXPECT_EQ(split(at(14, 0)).error().errc, SessionErrc::kInvalidEvent);  // at its start: nothing to split
+  EXPECT_EQ(split(at(14, 20)).error().errc, SessionErrc::kInvalidEvent);
+  ASSERT_TRUE(split(at(14, 12)).ok());
+  SessionSummary s = tablet.summary();
+  ASSERT_EQ(s.segments.size(), 3u);
+  EXPECT_EQ(s.segments[0].end, at(14, 12));
+  EXPECT_EQ(s.segments[1].start, at(14, 12));
+  EXPECT_EQ(s.segments[1].code, "97110");
+  EXPECT_EQ(s.segments[1].startSequence, s.segments[0].startSequence) << "who tapped it stays the same";
+  ASSERT_TRUE(tablet
+                  .record(segmentRecoded(tablet.next(), tablet.now(), "ot-ann", 1, at(14, 12), at(14, 20),
+                                         "97530", Performer::therapist, "Tapped wrong activity"))
+                  .ok());
+  s = tablet.summary();
+  EXPECT_EQ(timeOf(s, "97110"), 12min);
+  EXPECT_EQ(timeOf(s, "97530"), 8min);
+  EXPECT_EQ(s.timedTime, 30min);
+}
+
+TEST(SessionSegmentCorrections, EachNeedsAReasonAnEndedSessionAndAKnownUnchangedSegment) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  const Instant now = tablet.now();
+  const auto recode = [&](int index, WallTime start, WallTime end, std::string reason) {
+    return tablet.record(segmentRecoded(tablet.next(), now, "ot-ann", index, start, end, "97530",
+                                        Performer::therapist, std::move(reason)));
+  };
+  EXPECT_EQ(recode(0, at(14, 0), at(14, 20), " ").error().errc, SessionErrc::kMissingReason);
+  EXPECT_EQ(recode(5, at(14, 0), at(14, 20), "Wrong activity").error().errc, SessionErrc::kUnknownSegment);
+  EXPECT_EQ(recode(5, at(14, 0), at(14, 20), "Wrong activity").error().message, "There is no segment 6.");
+  EXPECT_EQ(recode(0, at(14, 1), at(14, 20), "Wrong activity").error().errc, SessionErrc::kUnknownSegment);
+  EXPECT_EQ(tablet
+                .record(segmentDeleted(tablet.next(), now, "ot-ann", -1, at(14, 0), at(14, 20),
+                                       "Tapped by mistake"))
+                .error()
+                .errc,
+            SessionErrc::kUnknownSegment);
+  EXPECT_EQ(
+      tablet.record(segmentSplit(tablet.next(), now, "ot-ann", 0, at(14, 0), at(14, 20), at(14, 10), ""))
+          .error()
+          .errc,
+      SessionErrc::kMissingReason);
+  // After signing, nothing changes without a correction.
+  ASSERT_TRUE(tablet.sign().ok());
+  EXPECT_EQ(recode(0, at(14, 0), at(14, 20), "Wrong activity").error().errc, SessionErrc::kNotAllowed);
+  EXPECT_EQ(tablet
+                .record(segmentAdded(tablet.next(), tablet.now(), "ot-ann", "97110", Performer::therapist,
+                                     ActivityMode::one_on_one, at(13, 0), at(13, 10), "Forgot to start"))
+                .error()
+                .errc,
+            SessionErrc::kNotAllowed);
+  // While the session runs, a correction waits for the end.
+  FakeClock clock2(at(9, 0));
+  Tablet running(clock2);
+  ASSERT_TRUE(running.start("97110").ok());
+  clock2.advance(10min);
+  EXPECT_EQ(running
+                .record(segmentDeleted(running.next(), running.now(), "ot-ann", 0, at(9, 0), at(9, 10),
+                                       "Tapped by mistake"))
+                .error()
+                .errc,
+            SessionErrc::kNotAllowed);
+}
+
+TEST(SessionSegmentCorrections, ACorrectedLogReplaysToTheSameSegments) {
+  FakeClock clock(at(14, 0));
+  Tablet tablet = endedSession(clock);
+  ASSERT_TRUE(tablet
+                  .record(segmentSplit(tablet.next(), tablet.now(), "ot-ann", 0, at(14, 0), at(14, 20),
+                                       at(14, 5), "Changed activity without a tap"))
+                  .ok());
+  ASSERT_TRUE(tablet
+                  .record(segmentDeleted(tablet.next(), tablet.now(), "ot-ann", 0, at(14, 0), at(14, 5),
+                                         "Tapped by mistake"))
+                  .ok());
+  ASSERT_TRUE(tablet
+                  .record(segmentAdded(tablet.next(), tablet.now(), "ot-ann", "97530", Performer::assistant,
+                                       ActivityMode::one_on_one, at(13, 55), at(14, 5), "Forgot to start"))
+                  .ok());
+  auto restored = Session::restore(tablet.session().header(), tablet.session().events());
+  ASSERT_TRUE(restored.ok()) << restored.error().message;
+  EXPECT_EQ(restored->derive().segments, tablet.session().derive().segments);
 }
 
 }  // namespace

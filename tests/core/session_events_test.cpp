@@ -10,7 +10,7 @@ namespace {
 
 TEST(EventNames, EveryEventTypeHasAUniqueNameThatReadsBack) {
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(EventType::app_restarted); ++i) {
+  for (int i = 0; i <= static_cast<int>(EventType::segment_split); ++i) {
     const auto type = static_cast<EventType>(i);
     const std::string_view name = toString(type);
     EXPECT_FALSE(name.empty());
@@ -20,6 +20,12 @@ TEST(EventNames, EveryEventTypeHasAUniqueNameThatReadsBack) {
   EXPECT_EQ(toString(EventType::activity_started), "activity_started");
   EXPECT_EQ(toString(EventType::session_signed), "session_signed");
   EXPECT_EQ(toString(EventType::app_restarted), "app_restarted");
+  EXPECT_EQ(toString(EventType::segment_recoded), "segment_recoded");
+  EXPECT_EQ(toString(EventType::segment_deleted), "segment_deleted");
+  EXPECT_EQ(toString(EventType::segment_added), "segment_added");
+  EXPECT_EQ(toString(EventType::segment_split), "segment_split");
+  EXPECT_TRUE(isSegmentCorrection(EventType::segment_split));
+  EXPECT_FALSE(isSegmentCorrection(EventType::untimed_changed));
   EXPECT_EQ(parseEventType("Activity_Started"), std::nullopt);
   EXPECT_EQ(parseEventType(""), std::nullopt);
 }

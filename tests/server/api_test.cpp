@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include <unitclock/platform/http_client.h>
 #include <unitclock/platform/sqlite.h>
@@ -790,6 +791,46 @@ TEST_F(Api, ATieGivenToTheSecondCodeIsBilledToItOnTheServerToo) {
                                         {"1:FT1.F7.R1.C1"});
   ASSERT_TRUE(hl7.parsed) << hl7.error;
   EXPECT_EQ(hl7["1:FT1.F7.R1.C1"], "97110");
+}
+
+TEST_F(Api, SegmentsCorrectedAtReviewAreReplayedAndBilledOnTheServerToo) {
+  // 97110 09:00–09:20 and 97140 09:20–09:30 as tapped. At review: the first ten minutes were really 97530
+  // (split, then changed), 97140 was tapped by mistake (deleted), and 97110 ran five minutes past 09:20
+  // without a timer (added). Then 97530 10 min and 97110 15 min: 1 unit each.
+  testing::RecordedSession rec{
+      sessionId(1), "MRN1", {{"97110", "09:00:00", "09:20:00"}, {"97140", "09:20:00", "09:30:00"}}};
+  rec.status = "ended";
+  auto events = testing::eventsOf(rec);
+  auto session = core::Session::restore(testing::headerOf(rec), events);
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  const core::Instant later{testing::at(rec, "10:00:00"), "run-1", std::chrono::hours{2}};
+  const auto t = [&](const char* hms) { return testing::at(rec, hms); };
+  const auto add = [&](core::Event e) {
+    e.sequence = session->nextSequence();
+    auto ok = session->apply(e);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+  };
+  add(core::segmentSplit(0, later, "ot1", 0, t("09:00:00"), t("09:20:00"), t("09:10:00"),
+                         "Changed activity without a tap"));
+  add(core::segmentRecoded(0, later, "ot1", 0, t("09:00:00"), t("09:10:00"), "97530",
+                           core::Performer::therapist, "Tapped wrong activity"));
+  add(core::segmentDeleted(0, later, "ot1", 2, t("09:20:00"), t("09:30:00"), "Tapped by mistake"));
+  add(core::segmentAdded(0, later, "ot1", "97110", core::Performer::therapist, core::ActivityMode::one_on_one,
+                         t("09:20:00"), t("09:25:00"), "Forgot to start"));
+  add(core::makeEvent(core::EventType::session_signed, 0, later, "ot1"));
+  auto described = wire::describeSession(testing::headerOf(rec), session->events(), wire::utcDays(), {});
+  ASSERT_TRUE(described.ok()) << described.error();
+  auto body = wire::toJson(described.value());
+  auto stored = put(body);
+  ASSERT_EQ(stored.status, 201) << stored.body;
+
+  auto s = supervisor();
+  auto patient = contract::dayLines(s);
+  std::map<std::string, int> units;
+  for (const auto& l : patient["server"]["lines"])
+    units[l["code"].get<std::string>()] += l["units"].get<int>();
+  EXPECT_EQ(units, (std::map<std::string, int>{{"97110", 1}, {"97530", 1}})) << patient.dump();
+  EXPECT_EQ(patient["flags"].dump().find("units-differ"), std::string::npos) << patient.dump();
 }
 
 TEST_F(Api, AnUntimedServiceAnAssistantFurnishedIsBilledWithCoOnTheServerToo) {

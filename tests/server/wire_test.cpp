@@ -241,6 +241,27 @@ TEST(WireEvents, AnEventWithoutItsClockRunIsItsOwnRun) {
   EXPECT_EQ(e->runId, "legacy-3");
 }
 
+TEST(WireEvents, EverySegmentCorrectionRoundTripsThroughJson) {
+  const core::Instant now{*platform::parseWallTime("2026-11-26T15:00:00.000Z"), "run-1",
+                          std::chrono::nanoseconds{3'600'000'000'000}};
+  const auto t = [](const char* text) { return *platform::parseWallTime(text); };
+  const std::vector<core::Event> events{
+      core::segmentRecoded(7, now, "ot1", 1, t("2026-11-26T14:20:00.000Z"), t("2026-11-26T14:30:00.000Z"),
+                           "97530", core::Performer::assistant, "Tapped wrong activity"),
+      core::segmentDeleted(8, now, "ot1", 0, t("2026-11-26T14:00:00.000Z"), t("2026-11-26T14:20:00.000Z"),
+                           "Tapped by mistake"),
+      core::segmentAdded(9, now, "ot1", "97112", core::Performer::therapist, core::ActivityMode::co_treatment,
+                         t("2026-11-26T13:50:00.000Z"), t("2026-11-26T14:00:00.000Z"), "Forgot to start"),
+      core::segmentSplit(10, now, "ot1", 0, t("2026-11-26T13:50:00.000Z"), t("2026-11-26T14:00:00.000Z"),
+                         t("2026-11-26T13:55:00.000Z"), "Changed activity without a tap"),
+  };
+  for (const auto& e : events) {
+    const auto back = platform::eventFromJson(platform::eventJson<nlohmann::json>(e));
+    ASSERT_TRUE(back.ok()) << core::toString(e.type) << ": " << back.error().message;
+    EXPECT_EQ(back.value(), e) << core::toString(e.type);
+  }
+}
+
 TEST(HostileUpload, MoreSegmentEditsThanASessionMayHoldAreRefusedBeforeAnyReplay) {
   auto j = upload(testing::sessionId(1), "MRN1", {{"97110", "14:00:00", "14:30:00"}});
   auto& events = j["events"];

@@ -22,6 +22,12 @@ EventsView EventsPresenter::build() const {
     const bool removal = e.type == core::EventType::untimed_changed && e.minutes && e.minutes->count() == 0;
     std::string line = timeOfDay(e.wall, zone, true) + "  " +
                        (removal ? std::string("Removed untimed service") : eventLabel(e.type));
+    // Segments are numbered from 1, as on Review ("Edit 2"), in the list as it stood at that event.
+    if (core::isSegmentCorrection(e.type) && e.segmentIndex)
+      line += " " + std::to_string(*e.segmentIndex + 1);
+    if (e.type == core::EventType::segment_recoded) line += " to";
+    if (e.type == core::EventType::segment_split && e.newStart)
+      line += " at " + timeOfDay(*e.newStart, zone, false);
     if (!e.code.empty()) line += " " + e.code + " " + m_ctx.codeName(e.code);
     if (e.performer) line += e.performer == core::Performer::assistant ? " (assistant)" : " (therapist)";
     if (e.pauseReason) line += ": " + pauseLabel(*e.pauseReason);

@@ -135,7 +135,7 @@ std::string eventLabel(core::EventType type) {
     case core::EventType::session_ended:
       return "Ended the session";
     case core::EventType::segment_edited:
-      return "Corrected a segment";
+      return "Corrected the times of segment";
     case core::EventType::session_signed:
       return "Signed";
     case core::EventType::session_reopened:
@@ -152,6 +152,14 @@ std::string eventLabel(core::EventType type) {
       return "Gave the pause reason";
     case core::EventType::untimed_changed:
       return "Changed untimed service";
+    case core::EventType::segment_recoded:
+      return "Changed the activity of segment";
+    case core::EventType::segment_deleted:
+      return "Deleted segment";
+    case core::EventType::segment_added:
+      return "Added a missed segment";
+    case core::EventType::segment_split:
+      return "Split segment";
   }
   return "Event";
 }

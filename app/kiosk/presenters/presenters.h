@@ -3,6 +3,7 @@
 // from memory, and `apply()` of the intents its screen emits. The router (controller.h) picks the
 // presenter of the current screen; what each intent needs is checked before (access.h).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -126,8 +127,22 @@ class ReviewPresenter final : public Presenter {
  private:
   enum class Panel { kNone, kCorrect, kVoid };
   void event(core::Event e);
+  void buildEdit(SegmentEditView& e, const core::Session& s, const core::SessionSummary& sum) const;
+  // The event Save would record for the open segment edit (nullopt: none open, or its segment is gone).
+  [[nodiscard]] std::optional<core::Event> pendingEdit(const core::Session& s, const core::Instant& now,
+                                                       const std::string& who) const;
+  [[nodiscard]] bool segmentEditOpen() const { return m_editIndex >= 0 || m_adding; }
+  void closeSegmentEdit() {
+    m_editIndex = -1;
+    m_adding = false;
+  }
   int m_editIndex = -1;
-  core::WallTime m_editStart{}, m_editEnd{};
+  bool m_adding = false;  // a missed segment being added
+  intent::EditKind m_editKind = intent::EditKind::kTimes;
+  intent::SegmentEnd m_editTarget = intent::SegmentEnd::kStart;  // what the picker moves
+  core::WallTime m_editStart{}, m_editEnd{}, m_splitAt{};
+  std::string m_editCode;
+  core::Performer m_editPerformer = core::Performer::therapist;
   void saveUntimed(const core::Session& s, const core::Instant& now, const std::string& who);
   int m_untimedIndex = -1;  // the untimed service being changed (-1: none)
   int m_untimedMinutes = 0;

@@ -1,5 +1,6 @@
 // Review & sign: units per code, warnings, ties, segment edits, signing, corrections and voiding.
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include <unitclock/core/catalog.h>
@@ -18,10 +19,21 @@ const std::vector<const char*> kCorrectionReasons = {"Times were wrong", "Wrong 
                                                      "Other reason"};
 const std::vector<const char*> kVoidReasons = {"Entered in error", "Wrong patient", "Duplicate session",
                                                "Other reason"};
+// Why a segment is corrected, per correction (kept with the event and in the audit log).
 const std::vector<const char*> kEditReasons = {"Started late", "Forgot to stop", "Tapped wrong activity",
                                                "Other correction"};
+const std::vector<const char*> kActivityReasons = {"Tapped wrong activity", "Wrong performer",
+                                                   "Other correction"};
+const std::vector<const char*> kSplitReasons = {"Switched without a tap", "Other correction"};
+const std::vector<const char*> kDeleteReasons = {"Tapped by mistake", "Duplicate", "Other correction"};
+const std::vector<const char*> kAddReasons = {"Forgot to start", "Timed on paper", "Other correction"};
 const std::vector<const char*> kUntimedReasons = {"Wrong minutes", "Added by mistake", "Wrong service",
                                                   "Other correction"};
+
+// "Segment 2": numbered from 1, as the Events list and core's messages number them.
+std::string segmentLabel(int index) {
+  return "Segment " + std::to_string(index + 1);
+}
 
 ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u, const core::CodeResult& c) {
   ReviewLineView l;
@@ -48,7 +60,7 @@ ReviewLineView lineFor(const core::Catalog& catalog, const core::UnitsResult& u,
 }  // namespace
 
 void ReviewPresenter::enter() {
-  m_editIndex = -1;
+  closeSegmentEdit();
   m_untimedIndex = -1;
   m_panel = Panel::kNone;
   m_correctionReason.clear();
@@ -135,7 +147,7 @@ ReviewView ReviewPresenter::build() const {
   // A claim needs a diagnosis; an edit left open would sign what the screen does not show.
   if (s->status() == SessionStatus::ended && sum.diagnoses.empty())
     v.signBlocked = "Add a diagnosis to sign.";
-  else if (s->status() == SessionStatus::ended && (m_editIndex >= 0 || m_untimedIndex >= 0))
+  else if (s->status() == SessionStatus::ended && (segmentEditOpen() || m_untimedIndex >= 0))
     v.signBlocked = "Save or cancel the edit to sign.";
   v.canSign = s->status() == SessionStatus::ended && v.signBlocked.empty();
   v.canCorrect = s->status() == SessionStatus::signed_ || s->status() == SessionStatus::synced;
@@ -146,16 +158,115 @@ ReviewView ReviewPresenter::build() const {
     for (const char* r : reasons) v.correctionReasons.push_back({r, r, m_correctionReason == r});
     v.canConfirm = !m_correctionReason.empty();
   }
-  if (m_editIndex >= 0 && m_editIndex < static_cast<int>(sum.segments.size())) {
-    v.edit.index = m_editIndex;
-    v.edit.code = sum.segments[static_cast<std::size_t>(m_editIndex)].code;
-    v.edit.start = timeOfDay(m_editStart, zone, false);
-    v.edit.end = timeOfDay(m_editEnd, zone, false);
-    for (const char* r : kEditReasons) v.edit.reasons.push_back({r, r, m_editReason == r});
-    v.edit.canSave = !m_editReason.empty();
+  if (segmentEditOpen() && (m_adding || m_editIndex < static_cast<int>(sum.segments.size()))) {
+    buildEdit(v.edit, *s, sum);
   }
-  v.message = m_ctx.error.empty() ? m_ctx.message : m_ctx.error;
+  // A refusal shows in the error colour: inside the open edit, next to its Save, or else on its own.
+  if (segmentEditOpen() && v.edit.error.empty()) v.edit.error = m_ctx.error;
+  if (!segmentEditOpen() && m_untimedIndex < 0) v.error = m_ctx.error;
+  if (m_ctx.error.empty()) v.message = m_ctx.message;
   return v;
+}
+
+void ReviewPresenter::buildEdit(SegmentEditView& e, const core::Session& s,
+                                const core::SessionSummary& sum) const {
+  using intent::EditKind;
+  using intent::SegmentEnd;
+  const auto& zone = m_ctx.zone;
+  const auto hm = [&](core::WallTime t) { return timeOfDay(t, zone, false); };
+  // A split inside a short segment can fall between whole minutes: then the seconds say where.
+  const auto at = [&](core::WallTime t) {
+    return timeOfDay(t, zone, std::chrono::floor<std::chrono::minutes>(t) != t);
+  };
+  e.index = m_adding ? -1 : m_editIndex;
+  e.adding = m_adding;
+  e.start = hm(m_editStart);
+  e.end = hm(m_editEnd);
+  const EditKind kind = m_adding ? EditKind::kTimes : m_editKind;
+  if (m_adding) {
+    e.code = m_editCode;
+    e.title = "Add a missed segment";
+  } else {
+    const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+    e.code = seg.code;
+    e.title = "Edit " + std::to_string(m_editIndex + 1) + " · " + seg.code + ": " + hm(seg.start) + "–" +
+              hm(seg.end);
+    const std::array<std::pair<EditKind, const char*>, 4> kinds = {{{EditKind::kTimes, "Times"},
+                                                                    {EditKind::kActivity, "Activity"},
+                                                                    {EditKind::kSplit, "Split"},
+                                                                    {EditKind::kDelete, "Delete"}}};
+    for (const auto& [k, label] : kinds)
+      e.kinds.push_back({std::to_string(static_cast<int>(k)), label, k == kind});
+  }
+  if (kind == EditKind::kTimes) {
+    e.picker = true;
+    e.times = "New times " + e.start + "–" + e.end;
+    e.ends.push_back({"start", "Start", m_editTarget == SegmentEnd::kStart});
+    e.ends.push_back({"end", "End", m_editTarget == SegmentEnd::kEnd});
+  } else if (kind == EditKind::kSplit) {
+    e.picker = true;
+    e.times = "Split at " + at(m_splitAt);
+    // The segment as recorded, whatever the Times picker was moved to before.
+    const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+    e.note = segmentLabel(m_editIndex) + " becomes two: " + at(seg.start) + "–" + at(m_splitAt) + " and " +
+             at(m_splitAt) + "–" + at(seg.end) + "; change either one's activity after.";
+  } else if (kind == EditKind::kDelete) {
+    const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+    e.note = segmentLabel(m_editIndex) + " (" + seg.code + ", " + hm(seg.start) + "–" + hm(seg.end) +
+             ") leaves the claim; the log keeps it with the reason.";
+  }
+  if (m_adding || kind == EditKind::kActivity) {
+    // The session's own codes first, then the discipline's tiles.
+    std::vector<std::string> codes;
+    for (const auto& c : sum.codes) codes.push_back(c.code);
+    if (auto it = m_ctx.favourites.find(s.header().discipline); it != m_ctx.favourites.end())
+      for (const auto& c : it->second)
+        if (std::find(codes.begin(), codes.end(), c) == codes.end()) codes.push_back(c);
+    for (const auto& c : codes) e.codes.push_back({c, c, c == m_editCode});
+    e.performers.push_back({"therapist", "Therapist", m_editPerformer == core::Performer::therapist});
+    e.performers.push_back({"assistant", "Assistant", m_editPerformer == core::Performer::assistant});
+  }
+  const auto& reasons = m_adding                      ? kAddReasons
+                        : kind == EditKind::kActivity ? kActivityReasons
+                        : kind == EditKind::kSplit    ? kSplitReasons
+                        : kind == EditKind::kDelete   ? kDeleteReasons
+                                                      : kEditReasons;
+  for (const char* r : reasons) e.reasons.push_back({r, r, m_editReason == r});
+  // Core's own check, before Save: the same rule, the same words as a refusal after it.
+  const auto now = m_ctx.clock.now();
+  if (auto pending = pendingEdit(s, now, m_ctx.clinicianId)) {
+    pending->sequence = s.nextSequence();
+    if (pending->reason.empty()) pending->reason = "(reason to come)";  // the chips say it is required
+    if (auto ok = s.check(*pending); !ok) e.error = ok.error().message;
+  }
+  e.canSave = !m_editReason.empty() && e.error.empty();
+  // The reasons can be below the fold on a small screen: the bar says what Save waits for.
+  if (m_editReason.empty() && e.error.empty()) e.saveHint = "Choose a reason to save.";
+}
+
+std::optional<core::Event> ReviewPresenter::pendingEdit(const core::Session& s, const core::Instant& now,
+                                                        const std::string& who) const {
+  using intent::EditKind;
+  if (m_adding) {
+    return core::segmentAdded(0, now, who, m_editCode, m_editPerformer, core::ActivityMode::one_on_one,
+                              m_editStart, m_editEnd, m_editReason);
+  }
+  const auto sum = s.derive();
+  if (m_editIndex < 0 || m_editIndex >= static_cast<int>(sum.segments.size())) return std::nullopt;
+  const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
+  switch (m_editKind) {
+    case EditKind::kTimes:
+      return core::segmentEdited(0, now, who, m_editIndex, seg.start, seg.end, m_editStart, m_editEnd,
+                                 m_editReason);
+    case EditKind::kActivity:
+      return core::segmentRecoded(0, now, who, m_editIndex, seg.start, seg.end, m_editCode, m_editPerformer,
+                                  m_editReason);
+    case EditKind::kSplit:
+      return core::segmentSplit(0, now, who, m_editIndex, seg.start, seg.end, m_splitAt, m_editReason);
+    case EditKind::kDelete:
+      return core::segmentDeleted(0, now, who, m_editIndex, seg.start, seg.end, m_editReason);
+  }
+  return std::nullopt;
 }
 
 void ReviewPresenter::saveUntimed(const core::Session& s, const core::Instant& now, const std::string& who) {
@@ -197,23 +308,71 @@ void ReviewPresenter::apply(const Intent& intent) {
               m_editIndex = -1;
               return;
             }
+            const auto& seg = sum.segments[static_cast<std::size_t>(i.segment)];
             m_editIndex = i.segment;
+            m_adding = false;
             m_untimedIndex = -1;  // one edit at a time
-            m_editStart = sum.segments[static_cast<std::size_t>(i.segment)].start;
-            m_editEnd = sum.segments[static_cast<std::size_t>(i.segment)].end;
+            m_editKind = intent::EditKind::kTimes;
+            m_editTarget = intent::SegmentEnd::kStart;
+            m_editStart = seg.start;
+            m_editEnd = seg.end;
+            m_editCode = seg.code;
+            m_editPerformer = seg.performer;
+            // A split falls on the whole minute nearest the middle (or the exact middle of a short one).
+            m_splitAt = std::chrono::round<std::chrono::minutes>(seg.start + seg.duration() / 2);
+            if (m_splitAt <= seg.start || m_splitAt >= seg.end) m_splitAt = seg.start + seg.duration() / 2;
+            m_editReason.clear();
+            m_ctx.error.clear();
+          },
+          [&](const intent::StartAddSegment&) {
+            if (s == nullptr || s->status() != SessionStatus::ended) return;
+            const auto sum = s->derive();
+            m_editIndex = -1;
+            m_untimedIndex = -1;
+            m_adding = true;
+            m_editKind = intent::EditKind::kTimes;
+            m_editTarget = intent::SegmentEnd::kStart;
+            m_editPerformer = core::Performer::therapist;
+            m_editCode = sum.codes.empty() ? std::string() : sum.codes.front().code;
+            if (m_editCode.empty())
+              if (auto it = m_ctx.favourites.find(s->header().discipline);
+                  it != m_ctx.favourites.end() && !it->second.empty())
+                m_editCode = it->second.front();
+            // The first gap of a minute or more between segments, else the 15 minutes before the first one.
+            m_editEnd = sum.segments.empty() ? s->events().front().wall : sum.segments.front().start;
+            m_editStart = m_editEnd - std::chrono::minutes(15);
+            for (std::size_t k = 1; k < sum.segments.size(); ++k) {
+              if (sum.segments[k].start - sum.segments[k - 1].end >= std::chrono::minutes(1)) {
+                m_editStart = sum.segments[k - 1].end;
+                m_editEnd = sum.segments[k].start;
+                break;
+              }
+            }
             m_editReason.clear();
             m_ctx.error.clear();
           },
           [&](const intent::CancelEdit&) {
-            m_editIndex = -1;
+            closeSegmentEdit();
             m_untimedIndex = -1;
+            m_ctx.error.clear();
           },
+          [&](const intent::ChooseEditKind& i) {
+            if (m_adding) return;
+            if (m_editKind != i.kind) m_editReason.clear();  // each correction has its own reasons
+            m_editKind = i.kind;
+            m_editTarget =
+                i.kind == intent::EditKind::kSplit ? intent::SegmentEnd::kSplit : intent::SegmentEnd::kStart;
+            m_ctx.error.clear();
+          },
+          [&](const intent::ChooseEditEnd& i) { m_editTarget = i.end; },
+          [&](const intent::EditCode& i) { m_editCode = i.code; },
+          [&](const intent::EditPerformer& i) { m_editPerformer = i.performer; },
           [&](const intent::StartUntimedEdit& i) {
             if (s == nullptr || s->status() != SessionStatus::ended) return;
             const auto sum = s->derive();
             if (i.index < 0 || i.index >= static_cast<int>(sum.untimed.size())) return;
             m_untimedIndex = i.index;
-            m_editIndex = -1;
+            closeSegmentEdit();  // one edit at a time
             m_untimedMinutes =
                 static_cast<int>(sum.untimed[static_cast<std::size_t>(i.index)].minutes.count());
             m_editReason.clear();
@@ -224,23 +383,30 @@ void ReviewPresenter::apply(const Intent& intent) {
           },
           [&](const intent::RemoveUntimedEdit&) { m_untimedMinutes = 0; },
           [&](const intent::AdjustEdit& i) {
-            (i.end == intent::SegmentEnd::kStart ? m_editStart : m_editEnd) += i.delta;
+            (i.end == intent::SegmentEnd::kStart ? m_editStart
+             : i.end == intent::SegmentEnd::kEnd ? m_editEnd
+                                                 : m_splitAt) += i.delta;
+            m_ctx.error.clear();
           },
           [&](const intent::EditReason& i) { m_editReason = i.reason; },
           [&](const intent::SaveEdit&) {
             if (s != nullptr && m_untimedIndex >= 0) return saveUntimed(*s, now, who);
-            if (s == nullptr || m_editIndex < 0) return;
-            const auto sum = s->derive();
-            if (m_editIndex >= static_cast<int>(sum.segments.size())) {
-              m_editIndex = -1;
+            if (s == nullptr || !segmentEditOpen()) return;
+            auto pending = pendingEdit(*s, now, who);
+            if (!pending) {
+              closeSegmentEdit();
               return;
             }
-            const auto& seg = sum.segments[static_cast<std::size_t>(m_editIndex)];
-            event(core::segmentEdited(0, now, who, m_editIndex, seg.start, seg.end, m_editStart, m_editEnd,
-                                      m_editReason));
+            const auto type = pending->type;
+            event(std::move(*pending));
             if (m_ctx.error.empty()) {
-              m_editIndex = -1;
-              m_ctx.message = "Segment edited; the reason is kept with the session.";
+              closeSegmentEdit();
+              m_ctx.message = std::string(type == core::EventType::segment_added     ? "Segment added"
+                                          : type == core::EventType::segment_deleted ? "Segment deleted"
+                                          : type == core::EventType::segment_split   ? "Segment split in two"
+                                          : type == core::EventType::segment_recoded ? "Activity changed"
+                                                                                     : "Segment edited") +
+                              "; the reason is kept with the session.";
             }
           },
           [&](const intent::PreferTie& i) {
@@ -265,7 +431,7 @@ void ReviewPresenter::apply(const Intent& intent) {
                                                                         : Panel::kNone;
             m_panel = want == m_panel ? Panel::kNone : want;  // tapping the same button again closes it
             m_correctionReason.clear();
-            m_editIndex = -1;
+            closeSegmentEdit();
             m_ctx.error.clear();
           },
           [&](const intent::CorrectionReason& i) { m_correctionReason = i.reason; },

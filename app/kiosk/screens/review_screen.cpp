@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <string>
+
 #include "screens.h"
 
 namespace unitclock::app {
@@ -34,6 +37,7 @@ void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
     }
   }
   if (!view.message.empty()) ui.textWrapped(view.message, TextStyle::kSuccess);
+  if (!view.error.empty()) ui.textWrapped(view.error, TextStyle::kError);
   // Minutes, units and modifiers have fixed widths (in em, so they grow with the text size); the code
   // column takes the rest and wraps the activity's name, so nothing is ever cut off.
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
@@ -74,28 +78,62 @@ void drawLines(const ReviewView& view, Ui& ui, Intents& out) {
   }
 }
 
-void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
-  if (view.edit.index >= 0) {
-    ui.text("Edit " + std::to_string(view.edit.index + 1) + " · " + view.edit.code + ": " + view.edit.start +
-                "–" + view.edit.end,
-            TextStyle::kTitle);
-    if (ui.button("Start -1 min", 7.0f))
-      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(-1)});
-    ui.sameLine();
-    if (ui.button("Start +1 min", 7.0f))
-      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kStart, std::chrono::minutes(1)});
-    if (ui.button("End -1 min", 7.0f))
-      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kEnd, std::chrono::minutes(-1)});
-    ui.sameLine();
-    if (ui.button("End +1 min", 7.0f))
-      out.push_back(intent::AdjustEdit{intent::SegmentEnd::kEnd, std::chrono::minutes(1)});
-    ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
-    drawReasonChips<intent::EditReason>(ui, view.edit.reasons, out);
-    if (ui.button("Save edit", 8.0f, Tone::kPrimary, view.edit.canSave)) out.push_back(intent::SaveEdit{});
-    ui.sameLine();
-    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
-    ui.separator();
+// Chips `perRow` to a row when each stays at least `minEm` wide, else fewer; each as wide as its share.
+template <class Emit>
+void drawChips(Ui& ui, const std::vector<Choice>& chips, int perRow, float minEm, Emit emit) {
+  const float avail = ui.availableEm();
+  int n = std::max(1, std::min(perRow, static_cast<int>(chips.size())));
+  while (n > 1 && (avail - 0.5f * static_cast<float>(n - 1)) / static_cast<float>(n) < minEm) --n;
+  const float w = (avail - 0.5f * static_cast<float>(n - 1)) / static_cast<float>(n);
+  for (std::size_t i = 0; i < chips.size(); ++i) {
+    if (i % static_cast<std::size_t>(n) != 0) ui.sameLine();
+    const auto& c = chips[i];
+    if (ui.button(c.label, w, c.selected ? Tone::kSelected : Tone::kNormal, c.enabled)) emit(c);
   }
+}
+
+// The open segment correction: what it does (Times, Activity, Split, Delete), the time picker (the chosen
+// time moves by -15 … +15 minutes a tap), the activity and performer, what is wrong before Save (in the
+// error colour, next to what to change), the reason, Save and Cancel.
+void drawSegmentEdit(const SegmentEditView& e, Ui& ui, Intents& out) {
+  ui.textWrapped(e.title, TextStyle::kTitle);
+  drawChips(ui, e.kinds, 4, 5.0f, [&](const Choice& c) {
+    out.push_back(intent::ChooseEditKind{static_cast<intent::EditKind>(std::stoi(c.id))});
+  });
+  if (e.picker) {
+    ui.text(e.times, TextStyle::kBold);
+    drawChips(ui, e.ends, 2, 5.0f, [&](const Choice& c) {
+      out.push_back(
+          intent::ChooseEditEnd{c.id == "end" ? intent::SegmentEnd::kEnd : intent::SegmentEnd::kStart});
+    });
+    intent::SegmentEnd target = e.ends.empty() ? intent::SegmentEnd::kSplit : intent::SegmentEnd::kStart;
+    for (const auto& c : e.ends)
+      if (c.selected && c.id == "end") target = intent::SegmentEnd::kEnd;
+    std::vector<Choice> steps;
+    for (const char* step : {"-15", "-5", "-1", "+1", "+5", "+15"}) steps.push_back({step, step, false});
+    drawChips(ui, steps, 6, 3.0f, [&](const Choice& c) {
+      out.push_back(intent::AdjustEdit{target, std::chrono::minutes(std::stoi(c.id))});
+    });
+  }
+  if (!e.codes.empty()) {
+    ui.text("Activity", TextStyle::kMuted);
+    drawChips(ui, e.codes, 4, 4.5f, [&](const Choice& c) { out.push_back(intent::EditCode{c.id}); });
+    drawChips(ui, e.performers, 2, 6.0f, [&](const Choice& c) {
+      out.push_back(intent::EditPerformer{c.id == "assistant" ? core::Performer::assistant
+                                                              : core::Performer::therapist});
+    });
+  }
+  if (!e.note.empty()) ui.textWrapped(e.note, TextStyle::kBody);
+  if (!e.error.empty()) ui.textWrapped(e.error, TextStyle::kError);
+  ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
+  drawReasonChips<intent::EditReason>(ui, e.reasons, out);
+  ui.separator();  // Save and Cancel are in the bottom bar, in Sign's place: always in view
+}
+
+// `headingButton`: "Add a missed segment" on the heading's line (landscape, where the column is short of
+// height, not width); else after the last segment (portrait, where the claim comes first).
+void drawSegments(const ReviewView& view, Ui& ui, Intents& out, bool headingButton) {
+  if (view.edit.index >= 0 || view.edit.adding) drawSegmentEdit(view.edit, ui, out);
   if (view.untimedEdit.index >= 0) {
     const auto& e = view.untimedEdit;
     ui.text("Untimed " + e.code + ": " +
@@ -109,12 +147,16 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
       out.push_back(intent::RemoveUntimedEdit{});
     ui.text("Reason (required, kept with the session)", TextStyle::kMuted);
     drawReasonChips<intent::EditReason>(ui, e.reasons, out);
-    if (ui.button("Save edit", 8.0f, Tone::kPrimary, e.canSave)) out.push_back(intent::SaveEdit{});
-    ui.sameLine();
-    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
     ui.separator();
   }
+  const bool canAdd = view.canEdit && !view.edit.adding;
+  if (canAdd && headingButton) ImGui::AlignTextToFramePadding();
   ui.text("Segments", TextStyle::kBold);
+  if (canAdd && headingButton) {
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX() + ui.px(0.5f), ImGui::GetWindowContentRegionMax().x - ui.px(11.0f)));
+    if (ui.button("Add a missed segment", 11.0f, Tone::kQuiet)) out.push_back(intent::StartAddSegment{});
+  }
   for (const auto& s : view.segments) {
     if (view.canEdit) {
       if (ui.button("Edit " + std::to_string(s.index + 1), 4.5f,
@@ -127,6 +169,9 @@ void drawSegments(const ReviewView& view, Ui& ui, Intents& out) {
     ui.text(s.minutes + " · " + s.performer, TextStyle::kMuted);
     ImGui::EndGroup();
   }
+  if (canAdd && !headingButton && ui.button("Add a missed segment", 11.0f, Tone::kQuiet))
+    out.push_back(intent::StartAddSegment{});
+
   if (view.untimed.empty()) return;
   ui.text("Untimed services", TextStyle::kBold);
   for (const auto& u : view.untimed) {
@@ -174,26 +219,43 @@ void drawReviewScreen(const ReviewView& view, Ui& ui, Intents& out) {
   if (avail >= kTwoColumnMinEm) {
     // Landscape: the claim on the left, the segments (and the edit or correction panel) on the right.
     // While a panel is open it gets half the width, so its reasons and buttons fit without scrolling.
-    const bool busy = panel || view.edit.index >= 0 || view.untimedEdit.index >= 0;
+    const bool busy = panel || view.edit.index >= 0 || view.edit.adding || view.untimedEdit.index >= 0;
     ui.beginRegion("review-lines", busy ? avail * 0.48f : std::min(27.0f, avail * 0.58f), -bottomEm);
     drawLines(view, ui, out);
     ui.endRegion();
     ui.sameLine(1.0f);
     ui.beginRegion("review-segments", 0.0f, -bottomEm);
     drawCorrectionPanel(view, ui, out);
-    drawSegments(view, ui, out);
+    drawSegments(view, ui, out, true);
     ui.endRegion();
   } else {
     ui.beginRegion("review-body", 0.0f, -bottomEm);
     drawCorrectionPanel(view, ui, out);
-    const bool editing = view.edit.index >= 0 || view.untimedEdit.index >= 0;
+    const bool editing = view.edit.index >= 0 || view.edit.adding || view.untimedEdit.index >= 0;
     if (!editing && !panel) drawLines(view, ui, out);  // a panel comes first
-    drawSegments(view, ui, out);
+    drawSegments(view, ui, out, false);
     if (editing || panel) drawLines(view, ui, out);
     ui.endRegion();
   }
   ui.separator();
-  // Bottom bar: sign an ended session; correct or void a signed one.
+  // Bottom bar: an open edit's Save and Cancel (Sign waits for them); else sign an ended session; correct
+  // or void a signed one.
+  const bool segmentEdit = view.edit.index >= 0 || view.edit.adding;
+  if (segmentEdit || view.untimedEdit.index >= 0) {
+    const bool canSave = segmentEdit ? view.edit.canSave : view.untimedEdit.canSave;
+    if (ui.button(view.edit.adding ? "Add segment" : "Save edit", 9.0f, Tone::kPrimary, canSave))
+      out.push_back(intent::SaveEdit{});
+    ui.sameLine();
+    if (ui.button("Cancel edit", 8.0f, Tone::kQuiet)) out.push_back(intent::CancelEdit{});
+    const std::string& why =
+        segmentEdit && !view.edit.saveHint.empty() ? view.edit.saveHint : view.signBlocked;
+    if (!why.empty()) {
+      ui.sameLine(0.6f);
+      ui.textWrapped(why, TextStyle::kWarning);
+    }
+    ui.endScreen();
+    return;
+  }
   if (view.canCorrect) {
     if (ui.button("Correct", 9.0f,
                   view.panel == ReviewView::Panel::kCorrect ? Tone::kSelected : Tone::kPrimary))

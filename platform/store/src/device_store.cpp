@@ -188,7 +188,7 @@ std::string_view statusName(core::SessionStatus s) {
 }
 
 bool isAudited(core::EventType type) {
-  return type == core::EventType::segment_edited || type == core::EventType::session_signed ||
+  return core::isSegmentCorrection(type) || type == core::EventType::session_signed ||
          type == core::EventType::session_reopened || type == core::EventType::session_voided;
 }
 

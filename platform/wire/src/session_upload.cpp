@@ -434,9 +434,9 @@ Result<SessionUpload> parseSessionUpload(const json& j, std::string_view pathId)
         return reject(event.error().field.empty() ? path : path + "." + event.error().field,
                       event.error().message);
       }
-      if (event->type == core::EventType::segment_edited && ++edits > Limits::kMaxSegmentEdits)
-        return reject(path, "is one segment edit more than the " + std::to_string(Limits::kMaxSegmentEdits) +
-                                " a session may hold");
+      if (core::isSegmentCorrection(event->type) && ++edits > Limits::kMaxSegmentEdits)
+        return reject(path, "is one segment correction more than the " +
+                                std::to_string(Limits::kMaxSegmentEdits) + " a session may hold");
       s.events.push_back(std::move(event).value());
     }
   } else {

@@ -117,6 +117,44 @@ TEST(DeviceStore, LoadsEveryEventBackExactlyAsRecorded) {
   EXPECT_EQ(restored->derive().timedTime, r.session().derive().timedTime);
 }
 
+TEST(DeviceStore, SegmentCorrectionsAtReviewLoadBackExactlyAndAreAuditedWithTheirReasons) {
+  TempDir dir;
+  DeviceStore store = openStore(dir.file("device.db"));
+  const auto id = sessionId(3);
+  Recorder r(store, header(id), wallAt(2026, 11, 2, 9, 0));
+  r.start("97110");
+  r.advance(20min);
+  r.start("97140");
+  r.advance(10min);
+  r.simple(EventType::session_ended);
+  r.advance(2min);
+  const auto segs = r.session().derive().segments;
+  const auto now = [&] { return r.clock().now(); };
+  r.record(core::segmentRecoded(r.next(), now(), "c-ot-1", 1, segs[1].start, segs[1].end, "97530",
+                                core::Performer::assistant, "Tapped wrong activity"));
+  r.record(core::segmentSplit(r.next(), now(), "c-ot-1", 0, segs[0].start, segs[0].end, segs[0].start + 10min,
+                              "Changed activity without a tap"));
+  r.record(core::segmentDeleted(r.next(), now(), "c-ot-1", 0, segs[0].start, segs[0].start + 10min,
+                                "Tapped by mistake"));
+  r.record(core::segmentAdded(r.next(), now(), "c-ot-1", "97112", core::Performer::therapist,
+                              core::ActivityMode::one_on_one, segs[0].start - 10min, segs[0].start,
+                              "Forgot to start"));
+
+  auto loaded = store.loadSession(id);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->events, r.session().events());
+  auto restored = core::Session::restore(loaded->row.header, loaded->events);
+  ASSERT_TRUE(restored.ok()) << restored.error().message;
+  EXPECT_EQ(restored->derive().segments, r.session().derive().segments);
+  auto audit = store.auditForSession(id);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> rows;
+  for (const auto& a : *audit) rows.push_back(a.action + "|" + a.detail);
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "segment_recoded|Tapped wrong activity", "segment_split|Changed activity without a tap",
+                      "segment_deleted|Tapped by mistake", "segment_added|Forgot to start"}));
+}
+
 TEST(DeviceStore, EventOutOfSequenceIsRefusedAndNothingIsStored) {
   TempDir dir;
   DeviceStore store = openStore(dir.file("device.db"));

@@ -68,6 +68,17 @@ enum class PauseReason { rest, toileting, waiting, equipment, other, not_given }
 //                       session's untimed list as it stands (removing one moves the later ones up), code
 //                       must be that entry's code; before signing; a reason is needed once the session
 //                       has ended
+//  segment_recoded      segmentIndex, oldStart, oldEnd, code, performer, reason   a segment's activity or
+//                       performer corrected after the end (its times and mode stay)
+//  segment_deleted      segmentIndex, oldStart, oldEnd, reason      a segment removed after the end (later
+//                       segments move up one place); the event stays in the log
+//  segment_added        code, performer, mode, newStart, newEnd, reason   a segment nobody timed, added
+//                       after the end; it takes its place in the list by its start time
+//  segment_split        segmentIndex, oldStart, oldEnd, newStart (where it splits), reason   one segment
+//                       becomes two of the same activity, [start, newStart) and [newStart, end)
+// Every segment correction (segment_edited and the four above) needs an ended session and a reason;
+// segmentIndex is the segment's place in SessionSummary::segments as it stands (0-based; screens and
+// messages number segments from 1), and oldStart/oldEnd must be its times as the screen read them.
 // `clinicianId` is who tapped, edited, signed, reopened or voided; it is empty only for events the
 // device records by itself (clock_jump, session_synced, app_restarted).
 enum class EventType {
@@ -90,7 +101,15 @@ enum class EventType {
   app_restarted,
   pause_reason_set,
   untimed_changed,
+  segment_recoded,
+  segment_deleted,
+  segment_added,
+  segment_split,
 };
+
+// segment_edited, segment_recoded, segment_deleted, segment_added, segment_split: corrections to the
+// session's segments after the end (audited; counted against the upload's limit of segment edits).
+bool isSegmentCorrection(EventType type) noexcept;
 
 struct Event {
   // Common to every event.
@@ -109,9 +128,9 @@ struct Event {
   std::optional<std::chrono::minutes> minutes;           // untimed_added/_changed: the service's minutes
   std::optional<std::chrono::minutes> assistantMinutes;  // untimed_added/_changed: of those, assistant alone
   std::vector<std::string> codes;                        // diagnoses_set, tie_preference_set
-  std::optional<int> segmentIndex;  // segment_edited: into derived segments; untimed_changed: into untimed
-  std::optional<WallTime> oldStart, oldEnd, newStart, newEnd;  // segment_edited
-  std::string reason;  // segment_edited, untimed_changed, session_reopened, session_voided
+  std::optional<int> segmentIndex;  // segment corrections: into derived segments; untimed_changed: untimed
+  std::optional<WallTime> oldStart, oldEnd, newStart, newEnd;  // segment corrections (see EventType)
+  std::string reason;  // segment corrections, untimed_changed, session_reopened, session_voided
   std::optional<std::chrono::milliseconds> wallDelta;       // clock_jump: how far the wall clock moved
   std::optional<std::chrono::milliseconds> monotonicDelta;  // clock_jump: how far monotonic time moved
 
@@ -151,5 +170,16 @@ Event withReason(EventType type, std::int64_t sequence, const Instant& at, std::
 Event segmentEdited(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
                     WallTime oldStart, WallTime oldEnd, WallTime newStart, WallTime newEnd,
                     std::string reason);
+// A segment's activity code and performer corrected (segment_recoded).
+Event segmentRecoded(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                     WallTime oldStart, WallTime oldEnd, std::string code, Performer performer,
+                     std::string reason);
+Event segmentDeleted(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                     WallTime oldStart, WallTime oldEnd, std::string reason);
+Event segmentAdded(std::int64_t sequence, const Instant& at, std::string clinicianId, std::string code,
+                   Performer performer, ActivityMode mode, WallTime start, WallTime end, std::string reason);
+// Splits segment `segmentIndex` at `splitAt` into two segments of the same activity (segment_split).
+Event segmentSplit(std::int64_t sequence, const Instant& at, std::string clinicianId, int segmentIndex,
+                   WallTime oldStart, WallTime oldEnd, WallTime splitAt, std::string reason);
 
 }  // namespace unitclock::core

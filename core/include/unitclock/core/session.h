@@ -73,7 +73,7 @@ enum class SessionErrc {
   kOutOfOrder,      // wrong sequence number, or monotonic time going backwards within a run
   kNotAllowed,      // the event is not allowed in the session's current state
   kMissingReason,   // edits, corrections and voids need a reason
-  kUnknownSegment,  // segment_edited names a segment that does not exist or has changed
+  kUnknownSegment,  // a segment correction names a segment that does not exist or has changed
   kOverlap,         // an edited segment would overlap another one
 };
 std::string_view toString(SessionErrc errc) noexcept;  // "invalid_header", ...
@@ -94,8 +94,8 @@ struct Segment {
   WallTime start{};
   WallTime end{};  // for the running segment: the `now` passed to derive()
   bool running = false;
-  bool edited = false;
-  std::int64_t startSequence = 0;  // the event that opened it
+  bool edited = false;             // its times, activity or performer corrected, split from another, or added
+  std::int64_t startSequence = 0;  // the event that opened it (segment_added; a split keeps the original's)
   std::chrono::milliseconds duration() const { return end - start; }
   friend bool operator==(const Segment&, const Segment&) = default;
 };
@@ -153,7 +153,9 @@ struct ReviewFlag {
 struct SessionSummary {
   SessionStatus status = SessionStatus::open;
   int revision = 1;
-  std::vector<Segment> segments;  // in the order recorded; segment_edited indexes into this list
+  // In the order recorded (an added segment at its place by start time); segment corrections index into
+  // this list as it stands.
+  std::vector<Segment> segments;
   std::vector<PauseInterval> pauses;
   std::vector<UntimedEntry> untimed;
   std::vector<CodeTime> codes;  // in the order first performed

@@ -49,7 +49,7 @@ struct Limits {
   static constexpr std::size_t kMaxInitialsChars = 8;  // characters (code points), not bytes
   static constexpr int kMaxRevision = 1000;            // corrections of one session
   static constexpr std::size_t kMaxSegmentEdits =
-      100;                                    // segment_edited events per session (each replays the log)
+      100;  // segment corrections per session (core::isSegmentCorrection; each replays the log)
   static constexpr int kMaxSessionDays = 31;  // calendar days one session may touch
 };
 
