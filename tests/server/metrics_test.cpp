@@ -10,6 +10,7 @@
 
 #include "prometheus_oracle.h"
 #include "server_process.h"
+#include "test_store.h"
 
 namespace unitclock::server {
 namespace {

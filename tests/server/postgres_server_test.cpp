@@ -114,7 +114,7 @@ TEST(PostgresServer, HealthIs503WhileTheDatabaseIsDownAndTheMessageSaysWhy) {
   UNITCLOCK_POSTGRES_ONLY();
   test::PrivateCluster cluster{UNITCLOCK_PG_CLUSTER_SCRIPT};
   Clinic::must({"init", "--database", cluster.url()});
-  ServerProcess server("", {"--database", cluster.url()});
+  ServerProcess server(cluster.url());
   auto c = testing::client(server.url());
   auto up = must(c.get("/api/v1/health"));
   EXPECT_EQ(up.status, 200) << up.body;
@@ -190,13 +190,13 @@ MonthOfData recordAMonth(Clinic& clinic, const std::string& url) {
   return m;
 }
 
-// A day as billers see it, with the export instant (MSH-7, EVN-2, FT1-5, FHIR `occurrence`) left out.
+// A day as billers see it, with the export instant (MSH-7, MSH-10's time, EVN-2, FT1-5, FHIR times) left out.
 std::vector<std::string> dayOverHttp(const std::string& url, const std::string& token,
                                      const std::string& day) {
   auto c = testing::client(url, token);
   std::vector<std::string> out;
-  static const std::regex kInstant(R"(\d{14}[+-]\d{4}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
-  for (const char* what : {"summary", "charges.csv", "charges.hl7", "charges.fhir.json"}) {
+  static const std::regex kInstant(R"(\d{14}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
+  for (const char* what : {"summary", "charges.csv", "charges.hl7", "charges.json"}) {
     auto r = must(c.get("/api/v1/days/" + day + "/" + what + "?clinic=north"));
     out.push_back(std::to_string(r.status) + " " + std::regex_replace(r.body, kInstant, "<instant>"));
   }
@@ -223,16 +223,18 @@ TEST(PostgresServer, MigrateCopiesAMonthOfASqliteServerAndBothServeTheSameDays) 
   EXPECT_NE(r.out.find("copied sessions: 60 rows"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("verified 30 clinic days"), std::string::npos) << r.out;
 
-  ServerProcess pg("", {"--database", to});
+  ServerProcess pg(to);
   for (std::size_t i = 0; i < month.days.size(); ++i) {
     EXPECT_EQ(dayOverHttp(pg.url(), clinic->supervisorToken, month.days[i]), before[i]) << month.days[i];
   }
   // The device's token still works, and the ids go on where SQLite's stopped.
   auto device = testing::client(pg.url(), month.deviceToken);
   EXPECT_EQ(must(device.get("/api/v1/config")).status, 200);
-  auto second = testing::enroll(pg.url(), clinic->newEnrollCode());
-  EXPECT_FALSE(second.empty());
-  EXPECT_EQ(testing::runServer({"device", "list", "--database", to}).out.find("\t2\t"), std::string::npos);
+  const auto code =
+      testing::trim(Clinic::must({"device", "enroll-code", "--database", to, "--clinic", "north"}));
+  EXPECT_FALSE(testing::enroll(pg.url(), code).empty());
+  const auto devices = testing::runServer({"device", "list", "--database", to}).out;
+  EXPECT_NE(devices.find("\n2\t"), std::string::npos) << devices;  // after SQLite's device 1
 
   // A second migrate into the same, now full, database is refused and changes nothing.
   auto again = testing::runServer({"migrate", "--from", clinic->dataDir, "--to", to});

@@ -9,7 +9,6 @@
 
 #include <unitclock/platform/postgres.h>
 #include <unitclock/platform/sqlite.h>
-#include <unitclock/server/store.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -214,9 +213,14 @@ class ServerProcess {
  public:
   explicit ServerProcess(const std::string& dataDir, std::vector<std::string> extra = {},
                          const std::string& listen = "127.0.0.1:0") {
-    m_errPath = dataDir + "/../server-" + std::to_string(++counter()) + ".log";
+    // `dataDir` may also be a postgresql:// URL: a server on that database, its log in the temp directory.
+    const bool url = dataDir.rfind("postgresql://", 0) == 0;
+    m_errPath = url ? (std::filesystem::temp_directory_path() / ("uc-server-" + std::to_string(::getpid()) +
+                                                                 "-" + std::to_string(++counter()) + ".log"))
+                          .string()
+                    : dataDir + "/../server-" + std::to_string(++counter()) + ".log";
     std::vector<std::string> args{
-        UNITCLOCK_SERVER_BINARY, "serve", "--data-dir", dataDir, "--listen", listen};
+        UNITCLOCK_SERVER_BINARY, "serve", url ? "--database" : "--data-dir", dataDir, "--listen", listen};
     args.insert(args.end(), extra.begin(), extra.end());
     args = withTestStore(std::move(args));
     std::vector<char*> argv;
@@ -287,12 +291,6 @@ class ServerProcess {
 };
 
 using test::waitFor;  // tests/support/wait_for.h
-
-// The store options a test's in-process code uses for `dataDir` on this pass.
-inline StoreOptions testStoreOptions(const std::string& dataDir) {
-  if (onPostgres()) return StoreOptions{{}, databaseUrlFor(dataDir)};
-  return StoreOptions{dataDir, {}};
-}
 
 // Runs SQL that both backends understand on the server's database beside the running server: a test
 // setting up what an older version or an operator left behind.

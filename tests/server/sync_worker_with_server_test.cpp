@@ -17,6 +17,7 @@
 #include "prometheus_oracle.h"
 #include "server_process.h"
 #include "support/queue_outbox.h"
+#include "test_store.h"
 #include "upload_fixtures.h"
 
 namespace unitclock::server {
