@@ -95,7 +95,8 @@ platform::FrameResult KioskApp::frame() {
   m_ui.beginFrame();
   drawCurrentScreen(m_controller, m_ui, out);
   m_controller.applyAll(out);
-  if (!out.empty()) m_runner.requestFrame();  // show the effect even if the settle frames run out
+  if (!out.empty()) m_runner.requestFrame();      // show the effect even if the settle frames run out
+  if (m_ui.animating()) m_runner.requestFrame();  // a list still gliding after the finger lifted
 
   const float em = emForTextSize(m_controller.settings().textSize);
   if (em != m_runner.em()) m_runner.setEmPx(em);

@@ -1,6 +1,9 @@
 #include "widgets.h"
 
+#include <imgui_internal.h>  // ClearActiveID, ScrollToRect, the window under the finger
+
 #include <algorithm>
+#include <cmath>
 
 namespace unitclock::app {
 namespace {
@@ -83,6 +86,12 @@ void Ui::setFonts(UiFonts fonts, float emPx) {
 void Ui::beginFrame() {
   m_record.widgets.clear();
   m_record.texts.clear();
+  // The running tile went away (paused, stopped, another screen): the next one to start is scrolled to.
+  if (!m_inViewSeen) m_inViewKey.clear();
+  m_inViewSeen = false;
+  // A new press stops a glide; a list that is no longer drawn forgets its finger.
+  if (ImGui::GetIO().MouseClicked[0] || !m_drag.seen) m_drag = DragState{};
+  m_drag.seen = false;
 }
 
 ImFont* Ui::fontFor(TextStyle style) const {
@@ -127,6 +136,7 @@ void Ui::beginScreen(const char* id) {
   ImGui::Begin(id, nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  dragScroll(false);
 }
 
 void Ui::endScreen() {
@@ -140,11 +150,94 @@ void Ui::beginRegion(const char* id, float widthEm, float heightEm) {
       heightEm > 0 ? px(heightEm) : std::max(px(3.0f), ImGui::GetContentRegionAvail().y + px(heightEm));
   ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
   ImGui::BeginChild(id, ImVec2(widthEm > 0 ? px(widthEm) : 0.0f, h), false);
+  dragScroll(true);
 }
 
 void Ui::endRegion() {
   ImGui::EndChild();
   ImGui::PopStyleColor();
+}
+
+// [SECTION] Finger scrolling
+// ImGui 1.86 scrolls only with a wheel or the scroll bar; a therapist drags a list with a finger. Each
+// window (a region, or a screen taller than the window) checks, right after it begins and before its
+// widgets, whether the finger is its own: a press that lands in it (not on its scroll bar) is claimed.
+// While the finger stays within kDragSlopEm it is an ordinary press; past that the widget it started on
+// loses the press (ClearActiveID: ImGui fires a button only on a release that ends its own press) and the
+// content follows the finger. After the lift it glides on, slowing down, unless the finger had stopped.
+// Scroll positions set here take effect at the window's next Begin (one frame later, as ImGui's own).
+
+namespace {
+
+constexpr float kGlideTimeConstantS = 0.35f;  // velocity falls to 1/e in this many seconds
+constexpr float kGlideStopPxPerS = 40.0f;     // slower than this: the glide is over
+constexpr float kStillSeconds = 0.08f;        // a lift this long after the last frame: the finger had stopped
+
+// Moves the window's content by `d` pixels (the finger's motion) along the axes it scrolls on; false when
+// it hit an end.
+bool moveContent(ImGuiWindow* w, ImVec2 d) {
+  if (w->ScrollMax.x <= 0.0f) d.x = 0.0f;
+  if (w->ScrollMax.y <= 0.0f) d.y = 0.0f;
+  const ImVec2 want(w->Scroll.x - d.x, w->Scroll.y - d.y);
+  const ImVec2 to(std::clamp(want.x, 0.0f, w->ScrollMax.x), std::clamp(want.y, 0.0f, w->ScrollMax.y));
+  if (d.x != 0.0f) ImGui::SetScrollX(w, to.x);
+  if (d.y != 0.0f) ImGui::SetScrollY(w, to.y);
+  return to.x == want.x && to.y == want.y;
+}
+
+}  // namespace
+
+void Ui::dragScroll(bool always) {
+  ImGuiContext& g = *GImGui;
+  const ImGuiIO& io = g.IO;
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  const bool canScroll = w->ScrollMax.x > 0.0f || w->ScrollMax.y > 0.0f;
+  if (io.MouseClicked[0] && g.HoveredWindow == w && w->InnerRect.Contains(io.MousePos) &&
+      (always || canScroll)) {
+    m_drag = DragState{};
+    m_drag.window = w->ID;
+    m_drag.pressPos = io.MousePos;
+  }
+  if (m_drag.window != w->ID) return;
+  m_drag.seen = true;
+  const float dt = std::clamp(io.DeltaTime, 1.0e-3f, 0.1f);
+  if (io.MouseDown[0]) {
+    const float dx = io.MousePos.x - m_drag.pressPos.x;
+    const float dy = io.MousePos.y - m_drag.pressPos.y;
+    if (!m_drag.scrolling && dx * dx + dy * dy > px(kDragSlopEm) * px(kDragSlopEm)) {
+      m_drag.scrolling = true;
+      if (g.ActiveId != 0) ImGui::ClearActiveID();  // a drag never taps
+    }
+    if (m_drag.scrolling) {
+      moveContent(w, io.MouseDelta);
+      const ImVec2 now(io.MouseDelta.x / dt, io.MouseDelta.y / dt);
+      m_drag.velocity =
+          ImVec2(0.3f * m_drag.velocity.x + 0.7f * now.x, 0.3f * m_drag.velocity.y + 0.7f * now.y);
+    }
+    return;
+  }
+  if (m_drag.scrolling) {  // the lift
+    m_drag.scrolling = false;
+    const float speed = std::hypot(m_drag.velocity.x, m_drag.velocity.y);
+    m_drag.gliding = canScroll && io.DeltaTime < kStillSeconds && speed > kGlideStopPxPerS;
+  }
+  if (!m_drag.gliding) {
+    m_drag = DragState{};
+    return;
+  }
+  const bool free = moveContent(w, ImVec2(m_drag.velocity.x * dt, m_drag.velocity.y * dt));
+  const float decay = std::exp(-dt / kGlideTimeConstantS);
+  m_drag.velocity = ImVec2(m_drag.velocity.x * decay, m_drag.velocity.y * decay);
+  if (!free || std::hypot(m_drag.velocity.x, m_drag.velocity.y) < kGlideStopPxPerS) m_drag = DragState{};
+}
+
+void Ui::keepInView(std::string_view key) {
+  m_inViewSeen = true;
+  if (key == m_inViewKey) return;
+  m_inViewKey = std::string(key);
+  // Also scrolls the screen around the region when the region itself is partly off screen.
+  ImGui::ScrollToRect(ImGui::GetCurrentWindow(), ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()),
+                      ImGuiScrollFlags_KeepVisibleEdgeY);
 }
 
 bool Ui::button(std::string_view label, float widthEm, Tone tone, bool enabled, float heightEm) {

@@ -61,6 +61,21 @@ class HeadlessUi {
     return frame(draw, c, false);
   }
 
+  // A finger presses at `from`, moves to `to` in `steps` frames and lifts there. Returns the intents of every
+  // frame of the gesture.
+  Intents drag(const DrawFn& draw, ImVec2 from, ImVec2 to, int steps = 8) {
+    Intents all;
+    const auto keep = [&all](Intents out) { all.insert(all.end(), out.begin(), out.end()); };
+    keep(frame(draw));
+    keep(frame(draw, from, true));
+    for (int i = 1; i <= steps; ++i) {
+      const float t = static_cast<float>(i) / static_cast<float>(steps);
+      keep(frame(draw, ImVec2(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t), true));
+    }
+    keep(frame(draw, to, false));
+    return all;
+  }
+
   [[nodiscard]] const FrameRecord& record() const { return m_ui->record(); }
   [[nodiscard]] float em() const { return m_em; }
 

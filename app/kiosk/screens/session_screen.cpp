@@ -144,6 +144,9 @@ void drawSessionScreen(const SessionView& view, Ui& ui, Intents& out) {
     if (ui.tile("##a" + t.code, {t.code, t.name, t.minutes}, ImVec2(tileW, 5.2f),
                 t.running ? Tone::kRunning : Tone::kNormal, !view.ended))
       out.push_back(intent::StartActivity{t.code});
+    // In portrait or at Large text the list is longer than its region: the running tile comes into view
+    // once when it starts (or the screen opens with it running), then the therapist may scroll freely.
+    if (t.running) ui.keepInView(view.sessionId + "/" + t.code);
   }
   ui.endRegion();
 
