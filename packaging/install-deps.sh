@@ -33,6 +33,8 @@ packages=(
   python3 python3-hl7
   # the independent Prometheus text-format parser that reads the server's /metrics in the tests
   python3-prometheus-client
+  # the web console's browser tests: Debian's Chromium, its WebDriver, and Selenium to drive them (headless)
+  chromium chromium-driver python3-selenium
   # the fuzzers (packaging/fuzz.sh): clang and its libFuzzer runtime; the main build stays gcc
   clang-14 libclang-rt-14-dev
 )

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include <unitclock/server/admin.h>
 #include <unitclock/server/backup.h>
 #include <unitclock/server/config.h>
+#include <unitclock/server/console.h>
 #include <unitclock/server/devices.h>
 #include <unitclock/server/http_server.h>
 #include <unitclock/server/ingest.h>
@@ -183,6 +185,14 @@ int serveCommand(const Args& a) {
   if (o.hl7ProcessingId != "P" && o.hl7ProcessingId != "T")
     return usageError("--hl7-processing-id must be P (production) or T (training)");
   o.tlsKey = opt(a, "tls-key");
+  if (a.options.count("console-idle")) {
+    const auto text = opt(a, "console-idle");
+    int seconds = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc{} || end != text.data() + text.size() || seconds < 1 || seconds > 12 * 3600)
+      return usageError("--console-idle takes seconds, 1 to 43200 (default 900: 15 minutes)");
+    o.consoleIdle = std::chrono::seconds{seconds};
+  }
   if (a.options.count("insecure-http")) {
     const auto v = opt(a, "insecure-http");
     if (v != "yes" && v != "true" && v != "1") return usageError("--insecure-http takes yes");
@@ -310,6 +320,17 @@ int clinicianListCommand(const Args& a) {
       });
 }
 
+int userListCommand(const Args& a) {
+  // Never the hash: whether the user may sign in, and any lock-out.
+  return listCommand(
+      a, "id\tclinic\tname\trole\tactive\tlocked_until",
+      [&](StoreConnection& db) { return db.listConsoleUsers(opt(a, "clinic")); },
+      [](const ConsoleUserRow& u) {
+        return std::vector<std::string>{
+            u.id, u.clinicId, u.name, u.role, u.active ? "yes" : "no", u.lockedUntil.value_or("")};
+      });
+}
+
 int tokenListCommand(const Args& a) {
   return listCommand(
       a, "id\trole\tclinic\tlabel\tcreated_at\trevoked_at",
@@ -373,21 +394,23 @@ namespace {
 
 // A PIN from standard input. On a terminal it is asked for twice without being shown; from a pipe or a
 // file, the first line is the PIN.
-core::Result<std::string, std::string> readPin() {
-  auto readLine = [](std::string& line) {
+// Reads a secret from standard input: one line from a pipe, or typed twice without echo on a terminal.
+core::Result<std::string, std::string> readSecret(const std::string& what, const std::string& option,
+                                                  std::size_t longest) {
+  auto readLine = [&](std::string& line) {
     line.clear();
     int c;
     while ((c = std::fgetc(stdin)) != EOF && c != '\n') {
-      if (line.size() > 64) return false;  // no PIN is this long: not what was meant to be read
+      if (line.size() > longest) return false;  // longer than any: not what was meant to be read
       line += static_cast<char>(c);
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return c != EOF || !line.empty();
   };
   if (!::isatty(STDIN_FILENO)) {
-    std::string pin;
-    if (!readLine(pin)) return fail(std::string("--pin-stdin: no PIN on standard input"));
-    return pin;
+    std::string secret;
+    if (!readLine(secret)) return fail(option + ": no " + what + " on standard input");
+    return secret;
   }
   termios saved{};
   ::tcgetattr(STDIN_FILENO, &saved);
@@ -395,15 +418,19 @@ core::Result<std::string, std::string> readPin() {
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   std::string first, second;
-  std::fputs("PIN: ", stderr);
+  std::fputs((what + ": ").c_str(), stderr);
   const bool gotFirst = readLine(first);
-  std::fputs("\nPIN again: ", stderr);
+  std::fputs(("\n" + what + " again: ").c_str(), stderr);
   const bool gotSecond = gotFirst && readLine(second);
   std::fputs("\n", stderr);
   ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-  if (!gotFirst || !gotSecond) return fail(std::string("no PIN given"));
-  if (first != second) return fail(std::string("the two PINs differ; nothing was changed"));
+  if (!gotFirst || !gotSecond) return fail("no " + what + " given");
+  if (first != second) return fail("the two " + what + "s differ; nothing was changed");
   return first;
+}
+
+core::Result<std::string, std::string> readPin() {
+  return readSecret("PIN", "--pin-stdin", 64);
 }
 
 }  // namespace
@@ -490,6 +517,24 @@ int clinicianAddCommand(const Args& a) {
       std::printf("clinician %s updated in clinic %s%s\n", opt(a, "id").c_str(), opt(a, "clinic").c_str(),
                   newPin ? "; PIN replaced" : "; PIN kept");
     }
+    return 0;
+  });
+}
+
+int userAddCommand(const Args& a) {
+  const auto role = console::parseRole(opt(a, "role"));
+  if (!role) return usageError("--role must be one of supervisor, biller, admin");
+  if (!isIdentifier(opt(a, "id"))) return usageError("--id takes letters, digits, '-', '_' or '.'");
+  if (opt(a, "name").empty()) return usageError("--name must not be empty");
+  auto password = readSecret("Password", "user add", 128);
+  if (!password) return runtimeError(password.error());
+  return withStore(a, [&](StoreConnection& db) {
+    if (auto put = console::putUser(db, opt(a, "clinic"), opt(a, "id"), opt(a, "name"), *role, *password);
+        !put)
+      return put.error().status == 400 ? usageError(put.error().field + " " + put.error().message)
+                                       : runtimeError(put.error().message);
+    std::printf("console user %s (%s) of clinic %s can sign in\n", opt(a, "id").c_str(),
+                opt(a, "role").c_str(), opt(a, "clinic").c_str());
     return 0;
   });
 }

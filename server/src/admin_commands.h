@@ -38,5 +38,7 @@ int rejectionListCommand(const Args& a);
 int sessionTransferCommand(const Args& a);
 int configSetCommand(const Args& a);
 int scheduleAddCommand(const Args& a);
+int userAddCommand(const Args& a);
+int userListCommand(const Args& a);
 
 }  // namespace unitclock::server

@@ -30,6 +30,8 @@
 #include <optional>
 #include <thread>
 
+#include "console/console_routes.h"
+
 namespace unitclock::server {
 namespace {
 
@@ -249,7 +251,9 @@ bool flagParam(const httplib::Request& req, const char* name) {
 
 }  // namespace
 
-constexpr int kListenBacklog = 1024;  // pending connections the kernel queues before accept()
+constexpr int kListenBacklog = 1024;
+constexpr std::size_t kMaxConsoleBody = 64 * 1024;  // the console's page sends a few hundred bytes  //
+                                                    // pending connections the kernel queues before accept()
 
 struct HttpServer::Impl {
   ServeOptions options;
@@ -261,6 +265,7 @@ struct HttpServer::Impl {
   Metrics metrics;  // GET /metrics
 
   std::unique_ptr<ServerStore> store;
+  std::shared_ptr<void> consoleRoutes;  // the web console's handlers point into it
 
   // A connection per worker thread and store, opened on first use.
   Result<StoreConnection*> connection() {
@@ -581,7 +586,9 @@ struct HttpServer::Impl {
       out.update({{"id", p->release->id},
                   {"flags", p->release->flags},
                   {"reason", p->release->reason},
-                  {"released_by", "token-" + std::to_string(p->release->releasedBy)},
+                  {"released_by", p->release->releasedByUser.empty()
+                                      ? "token-" + std::to_string(p->release->releasedBy)
+                                      : "user-" + p->release->releasedByUser},
                   {"released_at", p->release->releasedAt}});
       r.body = out.dump();
       return r;
@@ -922,6 +929,17 @@ struct HttpServer::Impl {
              send(res, *reply);
            });
 
+    // The web console: its page at / and its API under /console/api/ (docs/console.md).
+    console::ConsoleContext consoleContext;
+    consoleContext.settings.idleLogoff = options.consoleIdle;
+    consoleContext.settings.secureCookie = tls;
+    consoleContext.connection = [this] { return connection(); };
+    consoleContext.allowFailedSignIn = [this](const std::string& address) {
+      return addressLimiter.take(address);
+    };
+    consoleContext.hl7ProcessingId = options.hl7ProcessingId;
+    consoleRoutes = console::mountConsole(s, consoleContext);
+
     // Before any body is read: refuse chunked bodies (their length is unknown until read) and bodies over
     // --max-body, and check the token of anything that carries a body, so an unknown caller's body is
     // never read. A refusal closes the connection: the unread body cannot be taken for a request.
@@ -948,6 +966,12 @@ struct HttpServer::Impl {
         return refuse(ApiError{413, "",
                                "the body is larger than this server accepts (" +
                                    std::to_string(options.maxBodyBytes) + " bytes)"});
+      }
+      // The web console signs in by cookie (console_routes.cpp), and its bodies are small.
+      if (console::isConsolePath(req.path)) {
+        if (length > kMaxConsoleBody)
+          return refuse(ApiError{413, "", "the body is larger than the console sends"});
+        return httplib::Server::HandlerResponse::Unhandled;
       }
       const bool open = req.path == "/api/v1/health" || req.path == "/api/v1/enroll";
       if (!open && length > 0) {

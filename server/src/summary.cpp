@@ -278,6 +278,8 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     ++clinician(s.renderingClinician).sessions;
     for (const auto& seg : s.segments) {
       if (seg.date != date) continue;
+      r.timeline.push_back({seg.clinician, s.id, seg.code, s.patient.initials, seg.performer, seg.mode,
+                            seg.start, seg.end, s.status == core::SessionStatus::signed_});
       auto& c = clinician(seg.clinician);
       c.treatment += seg.duration();
       if (seg.mode != core::ActivityMode::group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
@@ -372,13 +374,25 @@ static Result<bool> loadReleases(StoreConnection& store, DayReport& r) {
       if (p.mrn != row.patientMrn || p.discipline != row.discipline) continue;
       if (p.holdFlags.empty() || p.contentHash != row.contentHash) continue;
       auto flags = nlohmann::json::parse(row.flags, nullptr, false);
-      ChargeRelease rel{row.id, row.releasedBy, row.releasedAt, row.reason, {}};
+      ChargeRelease rel{row.id, row.releasedBy, row.releasedAt, row.reason, {}, ""};
       if (flags.is_array())
         for (const auto& f : flags)
           if (f.is_string()) rel.flags.push_back(f.get<std::string>());
       p.release = std::move(rel);  // the latest release of this content wins
     }
   }
+  // Releases made in the web console (docs/console.md): a decision of kind "release" on "MRN|discipline".
+  auto decisions = store.dayDecisions(r.clinicId, r.date);
+  if (!decisions) return fail(decisions.error());
+  for (const auto& d : decisions.value()) {
+    if (d.kind != "release") continue;
+    for (auto& p : r.patients) {
+      if (d.subject != p.mrn + "|" + p.discipline) continue;
+      if (p.holdFlags.empty() || p.contentHash != d.contentHash) continue;
+      p.release = ChargeRelease{d.id, 0, d.decidedAt, d.reason, p.holdFlags, d.decidedBy};
+    }
+  }
+  r.decisions = std::move(decisions).value();
   return true;
 }
 
@@ -521,9 +535,11 @@ wire::DaySummary toSummary(const DayReport& r) {
     if (p.held()) {
       d.held.push_back({p.mrn, disciplineNamed(p.discipline), p.holdFlags, p.signedSessions});
     } else if (p.release) {
-      d.released.push_back({p.release->id, p.mrn, disciplineNamed(p.discipline), p.release->flags,
-                            p.release->reason, "token-" + std::to_string(p.release->releasedBy),
-                            p.release->releasedAt});
+      d.released.push_back(
+          {p.release->id, p.mrn, disciplineNamed(p.discipline), p.release->flags, p.release->reason,
+           p.release->releasedByUser.empty() ? "token-" + std::to_string(p.release->releasedBy)
+                                             : "user-" + p.release->releasedByUser,
+           p.release->releasedAt});
     }
   }
   for (const auto& f : r.flags)

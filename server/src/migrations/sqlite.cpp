@@ -155,8 +155,57 @@ ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE devices ADD COLUMN pending_uploads INTEGER;
 )sql";
 
-constexpr std::array<Step, 6> kSteps{
-    {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}}};
+// The web console (docs/console.md): its users (a password hash, never a PIN; failed sign-ins and a
+// lock-out time), their signed-in sessions (the cookie's SHA-256, its CSRF token, the last request for the
+// idle logoff), the audit log of what they did, and the decisions they take on a clinic's day (approve a
+// clinician's day, acknowledge a flag, release a held patient-day), each for the content it was taken on:
+// a later change of that content returns it to review.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE console_users(
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE console_sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES console_users(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_active_ms INTEGER NOT NULL);
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  clinic_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX audit_log_by_clinic ON audit_log(clinic_id, id);
+CREATE TABLE day_decisions(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  date TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL);
+CREATE INDEX day_decisions_by_day ON day_decisions(clinic_id, date);
+)sql";
+
+constexpr std::array<Step, 7> kSteps{{{1, kSchemaV1},
+                                      {2, kSchemaV2},
+                                      {3, kSchemaV3},
+                                      {4, kSchemaV4},
+                                      {5, kSchemaV5},
+                                      {6, kSchemaV6},
+                                      {7, kSchemaV7}}};
 
 }  // namespace
 

@@ -65,6 +65,15 @@ constexpr std::string_view kSessionColumns =
 constexpr std::string_view kRevisionColumns =
     "session_id, revision, body_hash, reason, device_id, body, received_at";
 
+constexpr std::string_view kConsoleUserColumns =
+    "id, clinic_id, name, role, password_hash, failed_logins, locked_until, created_at, active";
+
+ConsoleUserRow consoleUserOf(const pg::Result& q, int r) {
+  return ConsoleUserRow{q.text(r, 0),         q.text(r, 1), q.text(r, 2),
+                        q.text(r, 3),         q.text(r, 4), static_cast<int>(q.int64(r, 5)),
+                        q.optionalText(r, 6), q.text(r, 7), q.int64(r, 8) != 0};
+}
+
 std::string select(std::string_view columns, std::string_view rest) {
   return "SELECT " + std::string(columns) + " " + std::string(rest);
 }
@@ -554,6 +563,96 @@ class PostgresConnection final : public StoreConnection {
         "released_by, released_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         {r.clinicId, r.date, r.patientMrn, r.discipline, r.contentHash, r.flags, r.reason, i64(r.releasedBy),
          r.releasedAt});
+  }
+
+  // [SECTION] The web console
+
+  Result<std::optional<ConsoleUserRow>> findConsoleUser(const std::string& userId) override {
+    return first<ConsoleUserRow>(select(kConsoleUserColumns, "FROM console_users WHERE id = $1"), {userId},
+                                 consoleUserOf);
+  }
+
+  Result<std::vector<ConsoleUserRow>> listConsoleUsers(const std::string& clinicFilter) override {
+    return all<ConsoleUserRow>(
+        select(kConsoleUserColumns, "FROM console_users WHERE $1::text = '' OR clinic_id = $1 ORDER BY id"),
+        {clinicFilter}, consoleUserOf);
+  }
+
+  Result<void> putConsoleUser(const ConsoleUserRow& u) override {
+    return execute(
+        "INSERT INTO console_users(id, clinic_id, name, role, password_hash, failed_logins, locked_until, "
+        "created_at, active) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT(id) DO UPDATE SET clinic_id = excluded.clinic_id, name = excluded.name, "
+        "role = excluded.role, password_hash = excluded.password_hash, failed_logins = "
+        "excluded.failed_logins, "
+        "locked_until = excluded.locked_until, active = excluded.active",
+        {u.id, u.clinicId, u.name, u.role, u.passwordHash, i64(u.failedLogins), u.lockedUntil, u.createdAt,
+         i64(u.active ? 1 : 0)});
+  }
+
+  Result<void> addConsoleSession(const ConsoleSessionRow& c) override {
+    return execute(
+        "INSERT INTO console_sessions(token_hash, user_id, csrf_token, created_at, last_active_ms) "
+        "VALUES($1, $2, $3, $4, $5)",
+        {c.tokenHash, c.userId, c.csrfToken, c.createdAt, i64(c.lastActiveMs)});
+  }
+
+  Result<std::optional<ConsoleSessionRow>> findConsoleSession(const std::string& tokenHash) override {
+    return first<ConsoleSessionRow>(
+        "SELECT token_hash, user_id, csrf_token, created_at, last_active_ms FROM console_sessions "
+        "WHERE token_hash = $1",
+        {tokenHash}, [](const pg::Result& q, int r) {
+          return ConsoleSessionRow{q.text(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.int64(r, 4)};
+        });
+  }
+
+  Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t lastActiveMs) override {
+    return execute("UPDATE console_sessions SET last_active_ms = $1 WHERE token_hash = $2",
+                   {i64(lastActiveMs), tokenHash});
+  }
+
+  Result<void> endConsoleSession(const std::string& tokenHash) override {
+    return execute("DELETE FROM console_sessions WHERE token_hash = $1", {tokenHash});
+  }
+
+  Result<void> endConsoleSessionsOf(const std::string& userId) override {
+    return execute("DELETE FROM console_sessions WHERE user_id = $1", {userId});
+  }
+
+  Result<void> addAudit(const AuditRow& a) override {
+    return execute(
+        "INSERT INTO audit_log(at, clinic_id, user_id, action, target, detail) VALUES($1, $2, $3, $4, $5, "
+        "$6)",
+        {a.at, a.clinicId, a.userId, a.action, a.target, a.detail});
+  }
+
+  Result<std::vector<AuditRow>> listAudit(const AuditFilter& f) override {
+    return all<AuditRow>(
+        "SELECT id, at, clinic_id, user_id, action, target, detail FROM audit_log "
+        "WHERE ($1::text = '' OR clinic_id = $1) AND ($2::text = '' OR action = $2) "
+        "AND ($3::text = '' OR user_id = $3) ORDER BY id DESC LIMIT $4",
+        {f.clinicId, f.action, f.userId, i64(f.limit)}, [](const pg::Result& q, int r) {
+          return AuditRow{q.int64(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3),
+                          q.text(r, 4),  q.text(r, 5), q.text(r, 6)};
+        });
+  }
+
+  Result<std::vector<DayDecisionRow>> dayDecisions(const std::string& clinicId,
+                                                   const std::string& date) override {
+    return all<DayDecisionRow>(
+        "SELECT id, clinic_id, date, kind, subject, content_hash, reason, decided_by, decided_at "
+        "FROM day_decisions WHERE clinic_id = $1 AND date = $2 ORDER BY id",
+        {clinicId, date}, [](const pg::Result& q, int r) {
+          return DayDecisionRow{q.int64(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.text(r, 4),
+                                q.text(r, 5),  q.text(r, 6), q.text(r, 7), q.text(r, 8)};
+        });
+  }
+
+  Result<std::int64_t> addDayDecision(const DayDecisionRow& d) override {
+    return insertReturningId(
+        "INSERT INTO day_decisions(clinic_id, date, kind, subject, content_hash, reason, decided_by, "
+        "decided_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        {d.clinicId, d.date, d.kind, d.subject, d.contentHash, d.reason, d.decidedBy, d.decidedAt});
   }
 
  private:

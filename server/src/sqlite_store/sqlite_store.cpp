@@ -72,6 +72,15 @@ ClinicRow clinicOf(sql::Statement& q) {
   return ClinicRow{q.columnText(0), q.columnText(1), q.columnText(2), q.columnInt(3), q.columnText(4)};
 }
 
+constexpr std::string_view kConsoleUserColumns =
+    "id, clinic_id, name, role, password_hash, failed_logins, locked_until, created_at, active";
+
+ConsoleUserRow consoleUserOf(sql::Statement& q) {
+  return ConsoleUserRow{q.columnText(0),         q.columnText(1), q.columnText(2),
+                        q.columnText(3),         q.columnText(4), q.columnInt(5),
+                        q.columnOptionalText(6), q.columnText(7), q.columnInt(8) != 0};
+}
+
 ClinicianRow clinicianOf(sql::Statement& q) {
   return ClinicianRow{q.columnText(0), q.columnText(1), q.columnText(2), q.columnText(3),    q.columnText(4),
                       q.columnText(5), q.columnText(6), q.columnText(7), q.columnInt(8) == 1};
@@ -561,6 +570,109 @@ class SqliteConnection final : public StoreConnection {
                     "flags, reason, released_by, released_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     r.clinicId, r.date, r.patientMrn, r.discipline, r.contentHash, r.flags, r.reason,
                     r.releasedBy, r.releasedAt);
+        !ins)
+      return fail(ins.error());
+    return m_db.lastInsertRowId();
+  }
+
+  // [SECTION] The web console
+
+  Result<std::optional<ConsoleUserRow>> findConsoleUser(const std::string& userId) override {
+    return firstRow<ConsoleUserRow>(m_db, select(kConsoleUserColumns, "FROM console_users WHERE id = ?1"),
+                                    consoleUserOf, userId);
+  }
+
+  Result<std::vector<ConsoleUserRow>> listConsoleUsers(const std::string& clinicFilter) override {
+    return rows<ConsoleUserRow>(
+        m_db, select(kConsoleUserColumns, "FROM console_users WHERE ?1 = '' OR clinic_id = ?1 ORDER BY id"),
+        consoleUserOf, clinicFilter);
+  }
+
+  Result<void> putConsoleUser(const ConsoleUserRow& u) override {
+    return execute(m_db,
+                   "INSERT INTO console_users(id, clinic_id, name, role, password_hash, failed_logins, "
+                   "locked_until, created_at, active) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "ON CONFLICT(id) DO UPDATE SET clinic_id = excluded.clinic_id, name = excluded.name, "
+                   "role = excluded.role, password_hash = excluded.password_hash, "
+                   "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until, "
+                   "active = excluded.active",
+                   u.id, u.clinicId, u.name, u.role, u.passwordHash, u.failedLogins, u.lockedUntil,
+                   u.createdAt, u.active ? 1 : 0);
+  }
+
+  Result<void> addConsoleSession(const ConsoleSessionRow& c) override {
+    return execute(
+        m_db,
+        "INSERT INTO console_sessions(token_hash, user_id, csrf_token, created_at, last_active_ms) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)",
+        c.tokenHash, c.userId, c.csrfToken, c.createdAt, c.lastActiveMs);
+  }
+
+  Result<std::optional<ConsoleSessionRow>> findConsoleSession(const std::string& tokenHash) override {
+    return firstRow<ConsoleSessionRow>(
+        m_db,
+        "SELECT token_hash, user_id, csrf_token, created_at, last_active_ms FROM console_sessions "
+        "WHERE token_hash = ?1",
+        [](sql::Statement& q) {
+          return ConsoleSessionRow{q.columnText(0), q.columnText(1), q.columnText(2), q.columnText(3),
+                                   q.columnInt64(4)};
+        },
+        tokenHash);
+  }
+
+  Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t lastActiveMs) override {
+    return execute(m_db, "UPDATE console_sessions SET last_active_ms = ?1 WHERE token_hash = ?2",
+                   lastActiveMs, tokenHash);
+  }
+
+  Result<void> endConsoleSession(const std::string& tokenHash) override {
+    return execute(m_db, "DELETE FROM console_sessions WHERE token_hash = ?1", tokenHash);
+  }
+
+  Result<void> endConsoleSessionsOf(const std::string& userId) override {
+    return execute(m_db, "DELETE FROM console_sessions WHERE user_id = ?1", userId);
+  }
+
+  Result<void> addAudit(const AuditRow& a) override {
+    return execute(m_db,
+                   "INSERT INTO audit_log(at, clinic_id, user_id, action, target, detail) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                   a.at, a.clinicId, a.userId, a.action, a.target, a.detail);
+  }
+
+  Result<std::vector<AuditRow>> listAudit(const AuditFilter& f) override {
+    return rows<AuditRow>(
+        m_db,
+        "SELECT id, at, clinic_id, user_id, action, target, detail FROM audit_log "
+        "WHERE (?1 = '' OR clinic_id = ?1) AND (?2 = '' OR action = ?2) AND (?3 = '' OR user_id = ?3) "
+        "ORDER BY id DESC LIMIT ?4",
+        [](sql::Statement& q) {
+          return AuditRow{q.columnInt64(0), q.columnText(1), q.columnText(2), q.columnText(3),
+                          q.columnText(4),  q.columnText(5), q.columnText(6)};
+        },
+        f.clinicId, f.action, f.userId, f.limit);
+  }
+
+  Result<std::vector<DayDecisionRow>> dayDecisions(const std::string& clinicId,
+                                                   const std::string& date) override {
+    return rows<DayDecisionRow>(
+        m_db,
+        "SELECT id, clinic_id, date, kind, subject, content_hash, reason, decided_by, decided_at "
+        "FROM day_decisions WHERE clinic_id = ?1 AND date = ?2 ORDER BY id",
+        [](sql::Statement& q) {
+          return DayDecisionRow{q.columnInt64(0), q.columnText(1), q.columnText(2),
+                                q.columnText(3),  q.columnText(4), q.columnText(5),
+                                q.columnText(6),  q.columnText(7), q.columnText(8)};
+        },
+        clinicId, date);
+  }
+
+  Result<std::int64_t> addDayDecision(const DayDecisionRow& d) override {
+    if (auto ins =
+            execute(m_db,
+                    "INSERT INTO day_decisions(clinic_id, date, kind, subject, content_hash, reason, "
+                    "decided_by, decided_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    d.clinicId, d.date, d.kind, d.subject, d.contentHash, d.reason, d.decidedBy, d.decidedAt);
         !ins)
       return fail(ins.error());
     return m_db.lastInsertRowId();

@@ -6,6 +6,7 @@
 #include <unitclock/server/error.h>
 #include <unitclock/server/rate_limit.h>
 #include <cstddef>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ struct ServeOptions {
   std::size_t maxConnections = 256;   // connections served at once; slow clients hold one each
   bool insecureHttp = false;          // plain HTTP on a non-loopback address (behind a TLS proxy)
   std::string hl7ProcessingId = "P";  // MSH-11 of HL7 exports: P production, T training/test
+  std::chrono::seconds consoleIdle{15 * 60};  // the web console signs a user out after this long idle
 };
 
 class HttpServer {

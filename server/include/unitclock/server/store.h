@@ -188,6 +188,63 @@ struct RateBucket {
   std::int64_t updatedMs = 0;  // milliseconds since the epoch
 };
 
+// [SECTION] The web console (console.h): its users, their signed-in sessions, the audit log, and the
+// decisions they take on a clinic's day.
+
+struct ConsoleUserRow {
+  std::string id;
+  std::string clinicId;
+  std::string name;
+  std::string role;          // "supervisor", "biller" or "admin"
+  std::string passwordHash;  // Argon2id string
+  int failedLogins = 0;      // wrong passwords since the last good sign-in
+  std::optional<std::string> lockedUntil;
+  std::string createdAt;
+  bool active = true;
+};
+
+// A signed-in browser: the cookie's value is known only to it; the store keeps its SHA-256.
+struct ConsoleSessionRow {
+  std::string tokenHash;
+  std::string userId;
+  std::string csrfToken;  // sent back by the page on every state change
+  std::string createdAt;
+  std::int64_t lastActiveMs = 0;  // milliseconds since the epoch, for the idle logoff
+};
+
+struct AuditRow {
+  std::int64_t id = 0;  // given by the store
+  std::string at;
+  std::string clinicId;
+  std::string userId;
+  std::string action;  // "sign-in", "approve", "release", "download", ...
+  std::string target;  // ids and dates only
+  std::string detail;  // the reason given, or what was refused
+};
+
+struct AuditFilter {
+  std::string clinicId;  // "" for every clinic
+  std::string action;    // "" for every action
+  std::string userId;    // "" for everyone
+  std::int64_t limit = 200;
+};
+
+// A console user's decision on a clinic's day, valid for the content it was taken on (`contentHash`):
+//  kind "approve"      subject = clinician id: the clinician's day is approved
+//  kind "acknowledge"  subject = the flag's key (console.h): the flag was looked at and accepted
+//  kind "release"      subject = "MRN|discipline": a held patient-day is released
+struct DayDecisionRow {
+  std::int64_t id = 0;  // given by the store
+  std::string clinicId;
+  std::string date;
+  std::string kind;
+  std::string subject;
+  std::string contentHash;
+  std::string reason;
+  std::string decidedBy;  // console user id
+  std::string decidedAt;
+};
+
 // [SECTION] The connection
 
 enum class TransactionKind {
@@ -298,6 +355,27 @@ class StoreConnection {
                                                             const std::string& date) = 0;  // oldest first
   // Returns the new release's id.
   virtual Result<std::int64_t> addChargeRelease(const ChargeReleaseRow& r) = 0;
+
+  // [SECTION] The web console
+  virtual Result<std::optional<ConsoleUserRow>> findConsoleUser(const std::string& userId) = 0;
+  // By id; every clinic's for an empty filter.
+  virtual Result<std::vector<ConsoleUserRow>> listConsoleUsers(const std::string& clinicFilter) = 0;
+  // Adds the user, or replaces every field of the stored one with this id.
+  virtual Result<void> putConsoleUser(const ConsoleUserRow& u) = 0;
+  virtual Result<void> addConsoleSession(const ConsoleSessionRow& s) = 0;
+  virtual Result<std::optional<ConsoleSessionRow>> findConsoleSession(const std::string& tokenHash) = 0;
+  virtual Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t lastActiveMs) = 0;
+  virtual Result<void> endConsoleSession(const std::string& tokenHash) = 0;
+  // Ends every session of a user (a new password, a deactivation).
+  virtual Result<void> endConsoleSessionsOf(const std::string& userId) = 0;
+  virtual Result<void> addAudit(const AuditRow& row) = 0;
+  // Newest first, at most filter.limit.
+  virtual Result<std::vector<AuditRow>> listAudit(const AuditFilter& filter) = 0;
+  // The clinic's decisions of a day, oldest first.
+  virtual Result<std::vector<DayDecisionRow>> dayDecisions(const std::string& clinicId,
+                                                           const std::string& date) = 0;
+  // Returns the new decision's id.
+  virtual Result<std::int64_t> addDayDecision(const DayDecisionRow& d) = 0;
 };
 
 // Rolls back in its destructor unless commit() succeeded.

@@ -41,10 +41,11 @@ struct DayFlag {
 // It holds only for the content it was given for (`PatientDay::contentHash`).
 struct ChargeRelease {
   std::int64_t id = 0;
-  std::int64_t releasedBy = 0;  // the supervisor token's id
+  std::int64_t releasedBy = 0;  // the supervisor token's id; 0 when a console user released it
   std::string releasedAt;       // UTC, ISO-8601
   std::string reason;
   std::vector<std::string> flags;  // the hold flags it released
+  std::string releasedByUser;      // the console user's id; "" when a supervisor token released it
 };
 
 struct PatientDay {
@@ -125,6 +126,20 @@ struct VoidedCharge {
   core::ClaimLine line;
 };
 
+// One segment of the day on a clinician's timeline (the console's Day page): who furnished it, for which
+// session and code, when.
+struct TimelineBar {
+  std::string clinician;
+  std::string sessionId;
+  std::string code;
+  std::string initials;
+  core::Performer performer = core::Performer::therapist;
+  core::ActivityMode mode = core::ActivityMode::one_on_one;
+  WireTime start{};
+  WireTime end{};
+  bool signedSession = false;
+};
+
 struct DayReport {
   std::string clinicId;
   std::string date;
@@ -137,7 +152,9 @@ struct DayReport {
   std::vector<SessionRef> voidedSessions;
   std::vector<VoidedCharge> voidedCharges;
   std::vector<RejectionRef> rejections;
-  std::vector<DayFlag> flags;  // every flag of the day, also listed under its patient or clinician
+  std::vector<DayFlag> flags;             // every flag of the day, also listed under its patient or clinician
+  std::vector<TimelineBar> timeline;      // every non-voided session's segments on the day, by start
+  std::vector<DayDecisionRow> decisions;  // the console's decisions on the day (loadDay), oldest first
 };
 
 // The code catalog and payer profiles a clinic bills with: its documents set with `unitclock-server
