@@ -34,6 +34,19 @@ DATE = "2026-11-26"
 PASSWORD = "correct horse battery"
 
 
+def npi(n):
+    """A valid, obviously fictional NPI: 9 digits of n, then the Luhn check digit over 80840 + those digits."""
+    base = "1%08d" % n
+    digits = [int(c) for c in "80840" + base]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return base + str((10 - total % 10) % 10)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--server", required=True)
@@ -57,7 +70,8 @@ def main():
     t0 = time.monotonic()
     for i in range(1, a.clinicians + 1):
         run("clinician", "add", "--data-dir", data, "--clinic", "big", "--id", "c-%04d" % i, "--name",
-            "Clinician %04d" % i, "--role", "ot")
+            "Clinician %04d" % i, "--role", "ot", "--npi", npi(i), "--family-name", "Clinician",
+            "--given-name", "%04d" % i)
     run("user", "add", "--data-dir", data, "--clinic", "big", "--id", "sup", "--name", "Supervisor",
         "--role", "supervisor", stdin=PASSWORD + "\n")
     code = run("device", "enroll-code", "--data-dir", data, "--clinic", "big")
@@ -87,7 +101,10 @@ def main():
         driver.find_element(By.ID, "user").send_keys("sup")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "sign-in-button").click()
-        wait.until(lambda d: d.find_elements(By.ID, "timeline"))
+        try:
+            wait.until(lambda d: d.find_elements(By.ID, "timeline"))
+        except Exception:
+            raise RuntimeError("the day did not draw: " + driver.find_element(By.TAG_NAME, "main").text[:500])
         cookie = driver.get_cookie("uc_console")["value"]
 
         rows = []

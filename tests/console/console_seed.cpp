@@ -4,6 +4,7 @@
 //
 //   console_seed URL DEVICE_TOKEN CLINIC DATE demo
 //   console_seed URL DEVICE_TOKEN CLINIC DATE large CLINICIANS SESSIONS   (clinicians c-0001 … must exist)
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -61,8 +62,8 @@ std::vector<RecordedSession> demoDay(const std::string& clinic, const std::strin
   return day;
 }
 
-// A large day: SESSIONS sessions spread over CLINICIANS clinicians, each 40 minutes in two segments,
-// one after another from 07:00.
+// A large day: SESSIONS sessions spread over CLINICIANS clinicians, one after another from 06:00, each
+// as long as fits (50 per clinician: 13 minutes in two segments, every 14 minutes until 17:40).
 std::vector<RecordedSession> largeDay(const std::string& clinic, const std::string& date, int clinicians,
                                       int sessions) {
   static const char* kCodes[] = {"97110", "97530", "97140", "97112", "97116", "97535"};
@@ -80,14 +81,16 @@ std::vector<RecordedSession> largeDay(const std::string& clinic, const std::stri
     s.date = date;
     s.initials = initials;
     s.rendering = who;
-    const int start = 7 * 60 + slot * 42;
+    const int perClinician = (sessions + clinicians - 1) / clinicians;
+    const int every = std::max(2, std::min(42, 12 * 60 / std::max(1, perClinician)));
+    const int start = 6 * 60 + slot * every, length = every - 1, first = length / 2 + 1;
     auto hhmm = [](int m) {
       char t[32];
       std::snprintf(t, sizeof t, "%02d:%02d:00", m / 60, m % 60);
       return std::string(t);
     };
-    s.segments = {{kCodes[i % 6], hhmm(start), hhmm(start + 22), who},
-                  {kCodes[(i + 1) % 6], hhmm(start + 22), hhmm(start + 40), who}};
+    s.segments = {{kCodes[i % 6], hhmm(start), hhmm(start + first), who},
+                  {kCodes[(i + 1) % 6], hhmm(start + first), hhmm(start + length), who}};
     day.push_back(std::move(s));
   }
   return day;
