@@ -94,6 +94,14 @@ std::string todayIn(const std::string& zone) {
                  std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(wallNow())});
 }
 
+// The signed-in user's clinic; its absence is the store's fault, not the user's.
+Result<ClinicRow> clinicOf(StoreConnection& db, const SignedIn& who) {
+  auto clinic = db.findClinic(who.user.clinicId);
+  if (!clinic) return fail(clinic.error());
+  if (!clinic.value()) return fail(ApiError{500, "", "the user's clinic is missing"});
+  return *clinic.value();
+}
+
 class Console {
  public:
   explicit Console(ConsoleContext context) : m_ctx(std::move(context)) {}
@@ -115,17 +123,14 @@ class Console {
     });
     s.Get("/console/api/me", [this](const httplib::Request& req, httplib::Response& res) {
       withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
-        auto clinic = db.findClinic(who.user.clinicId);
-        if (!clinic || !clinic.value())
-          return sendError(res, ApiError{500, "", "the user's clinic is missing"});
-        sendJson(res, json{{"user", {{"id", who.user.id}, {"name", who.user.name}, {"role", who.user.role}}},
-                           {"clinic",
-                            {{"id", clinic.value()->id},
-                             {"name", clinic.value()->name},
-                             {"zone", clinic.value()->timeZone}}},
-                           {"today", todayIn(clinic.value()->timeZone)},
-                           {"csrf", who.session.csrfToken},
-                           {"idle_seconds", m_ctx.settings.idleLogoff.count()}});
+        auto clinic = clinicOf(db, who);
+        if (!clinic) return sendError(res, clinic.error());
+        sendJson(res,
+                 json{{"user", {{"id", who.user.id}, {"name", who.user.name}, {"role", who.user.role}}},
+                      {"clinic", {{"id", clinic->id}, {"name", clinic->name}, {"zone", clinic->timeZone}}},
+                      {"today", todayIn(clinic->timeZone)},
+                      {"csrf", who.session.csrfToken},
+                      {"idle_seconds", m_ctx.settings.idleLogoff.count()}});
       });
     });
     s.Get(R"(/console/api/days/(\d{4}-\d{2}-\d{2}))",
@@ -140,10 +145,9 @@ class Console {
             withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
               auto tx = StoreTransaction::begin(db, TransactionKind::kRead);
               if (!tx) return sendError(res, tx.error());
-              auto clinic = db.findClinic(who.user.clinicId);
-              if (!clinic || !clinic.value())
-                return sendError(res, ApiError{500, "", "the user's clinic is missing"});
-              auto view = sessionView(db, *clinic.value(), req.matches[1]);
+              auto clinic = clinicOf(db, who);
+              if (!clinic) return sendError(res, clinic.error());
+              auto view = sessionView(db, *clinic, req.matches[1]);
               if (!view) return sendError(res, view.error());
               if (!view.value()) return sendError(res, ApiError{404, "", "no such session in this clinic"});
               sendJson(res, *view.value());
@@ -165,18 +169,15 @@ class Console {
       withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
         auto tx = StoreTransaction::begin(db, TransactionKind::kRead);
         if (!tx) return sendError(res, tx.error());
-        auto clinic = db.findClinic(who.user.clinicId);
-        if (!clinic || !clinic.value())
-          return sendError(res, ApiError{500, "", "the user's clinic is missing"});
-        auto report = reportView(db, *clinic.value(), req.get_param_value("from"), req.get_param_value("to"));
+        auto clinic = clinicOf(db, who);
+        if (!clinic) return sendError(res, clinic.error());
+        auto report = reportView(db, *clinic, req.get_param_value("from"), req.get_param_value("to"));
         if (!report) return sendError(res, report.error());
         sendJson(res, *report);
       });
     });
     s.Get("/console/api/devices", [this](const httplib::Request& req, httplib::Response& res) {
-      withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
-        if (!mayAdminister(*parseRole(who.user.role)))
-          return sendError(res, ApiError{403, "", "only an admin manages devices"});
+      withAdmin(req, res, false, "manages devices", [&](StoreConnection& db, const SignedIn& who) {
         auto list = db.listDevices(who.user.clinicId);
         if (!list) return sendError(res, list.error());
         json out = json::array();
@@ -194,9 +195,7 @@ class Console {
     });
     s.Post(R"(/console/api/devices/(\d{1,18})/revoke)",
            [this](const httplib::Request& req, httplib::Response& res) {
-             withUser(req, res, true, [&](StoreConnection& db, const SignedIn& who) {
-               if (!mayAdminister(*parseRole(who.user.role)))
-                 return sendError(res, ApiError{403, "", "only an admin revokes devices"});
+             withAdmin(req, res, true, "revokes devices", [&](StoreConnection& db, const SignedIn& who) {
                const auto id = std::stoll(req.matches[1]);
                auto tx = StoreTransaction::begin(db, TransactionKind::kWrite);
                if (!tx) return sendError(res, tx.error());
@@ -212,9 +211,7 @@ class Console {
              });
            });
     s.Get("/console/api/audit", [this](const httplib::Request& req, httplib::Response& res) {
-      withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
-        if (!mayAdminister(*parseRole(who.user.role)))
-          return sendError(res, ApiError{403, "", "only an admin reads the audit log"});
+      withAdmin(req, res, false, "reads the audit log", [&](StoreConnection& db, const SignedIn& who) {
         AuditFilter f{who.user.clinicId, req.get_param_value("action"), req.get_param_value("user"), 500};
         auto rows = db.listAudit(f);
         if (!rows) return sendError(res, rows.error());
@@ -225,9 +222,7 @@ class Console {
       });
     });
     s.Get("/console/api/users", [this](const httplib::Request& req, httplib::Response& res) {
-      withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
-        if (!mayAdminister(*parseRole(who.user.role)))
-          return sendError(res, ApiError{403, "", "only an admin manages people"});
+      withAdmin(req, res, false, "manages people", [&](StoreConnection& db, const SignedIn& who) {
         auto rows = db.listConsoleUsers(who.user.clinicId);
         if (!rows) return sendError(res, rows.error());
         json out = json::array();
@@ -290,6 +285,17 @@ class Console {
     work(**conn, *who);
   }
 
+  // withUser for an admin's pages; anyone else gets 403 "only an admin <what>".
+  template <class Work>
+  void withAdmin(const httplib::Request& req, httplib::Response& res, bool changes, const char* what,
+                 Work work) {
+    withUser(req, res, changes, [&](StoreConnection& db, const SignedIn& who) {
+      if (!mayAdminister(*parseRole(who.user.role)))
+        return sendError(res, ApiError{403, "", std::string("only an admin ") + what});
+      work(db, who);
+    });
+  }
+
   template <class Work>
   void withDay(const httplib::Request& req, httplib::Response& res, Work work) {
     withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
@@ -298,12 +304,11 @@ class Console {
         return sendError(res, badRequest("date", "must be a real date like 2026-11-26"));
       auto tx = StoreTransaction::begin(db, TransactionKind::kRead);
       if (!tx) return sendError(res, tx.error());
-      auto clinic = db.findClinic(who.user.clinicId);
-      if (!clinic || !clinic.value())
-        return sendError(res, ApiError{500, "", "the user's clinic is missing"});
+      auto clinic = clinicOf(db, who);
+      if (!clinic) return sendError(res, clinic.error());
       auto report = loadDay(db, who.user.clinicId, date);
       if (!report) return sendError(res, report.error());
-      work(db, who, *clinic.value(), *report);
+      work(db, who, *clinic, *report);
     });
   }
 

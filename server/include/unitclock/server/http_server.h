@@ -5,8 +5,8 @@
 
 #include <unitclock/server/error.h>
 #include <unitclock/server/rate_limit.h>
-#include <cstddef>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,10 +22,10 @@ struct ServeOptions {
   std::string tlsKey;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;  // larger bodies get 413
   RateLimit rateLimit;
-  int threads = 8;                    // connection threads that stay (each keeps a store connection)
-  std::size_t maxConnections = 256;   // connections served at once; slow clients hold one each
-  bool insecureHttp = false;          // plain HTTP on a non-loopback address (behind a TLS proxy)
-  std::string hl7ProcessingId = "P";  // MSH-11 of HL7 exports: P production, T training/test
+  int threads = 8;                            // connection threads that stay (each keeps a store connection)
+  std::size_t maxConnections = 256;           // connections served at once; slow clients hold one each
+  bool insecureHttp = false;                  // plain HTTP on a non-loopback address (behind a TLS proxy)
+  std::string hl7ProcessingId = "P";          // MSH-11 of HL7 exports: P production, T training/test
   std::chrono::seconds consoleIdle{15 * 60};  // the web console signs a user out after this long idle
 };
 
