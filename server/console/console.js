@@ -170,6 +170,7 @@
     const admin = me.user.role === 'admin';
     document.getElementById('nav-devices').hidden = !admin;
     document.getElementById('nav-audit').hidden = !admin;
+    document.getElementById('nav-settings').hidden = !admin;
     route();
   }
 
@@ -190,6 +191,7 @@
       else if (parts[0] === 'devices') await devicesPage();
       else if (parts[0] === 'reports') await reportsPage(parts[1], parts[2]);
       else if (parts[0] === 'audit') await auditPage();
+      else if (parts[0] === 'settings') await settingsPage();
       else await dayPage(parts[1] || state.me.today);
     } catch (e) {
       if (e.status !== 401) show(message(e.message));
@@ -219,7 +221,9 @@
       tile('sessions', t.sessions), tile('timed minutes', t.timed), tile('treatment minutes', t.treatment),
       tile('units', t.units), tile('open flags', t.open_flags, t.open_flags > 0),
       tile('held', t.held, t.held > 0), tile('unapproved clinicians', t.unapproved, t.unapproved > 0),
-      tile('unsigned', t.unsigned, t.unsigned > 0));
+      tile('unsigned', t.unsigned, t.unsigned > 0),
+      tile('open on kiosks', t.unsigned_on_devices, t.unsigned_on_devices > 0),
+      tile('awaiting co-sign', t.awaiting_cosign, t.awaiting_cosign > 0));
   }
 
   const PALETTE = 10;
@@ -350,7 +354,8 @@
         el('td', {}, p.diagnoses.join(', ') || '—'),
         el('td', {}, p.recomputed ? (p.agrees ? 'yes' : 'NO') : 'not computed'),
         el('td', {}, p.sessions.map((i) => sessionLink(day.sessions[i][0]))),
-        el('td', {}, p.hold.length === 0 ? 'no'
+        el('td', {}, p.waiting.length ? el('strong', { class: 'held waiting' }, 'Waiting for ' + p.waiting.join(' and ')) : null,
+          p.hold.length === 0 ? (p.waiting.length ? null : 'no')
           : p.released ? el('span', { class: 'released' }, 'Released by ' + p.released.by + ' on ' + when(p.released.at) + ': ' + p.released.reason)
           : [el('strong', { class: 'held' }, 'Held: ' + p.hold.map(flagName).join(', ')),
              mayDecide() ? reasonAction('Release', 'release-' + p.initials + '-' + p.discipline, async (reason) => {
@@ -362,6 +367,30 @@
       el('h2', { id: 'flags-title' }, 'Flags and holds'),
       day.flags.length ? el('ul', { class: 'flags' }, day.flags.map(flagRow)) : el('p', {}, 'No flags on this day.'));
 
+    const policyNote = policyText(day.policy);
+    const cosign = day.cosign.length ? el('section', { id: 'cosign', 'aria-labelledby': 'cosign-title' },
+      el('h2', { id: 'cosign-title' }, 'Assistants’ sessions: co-sign'),
+      el('p', {}, day.policy.cosign_assistants
+        ? 'This clinic holds an assistant’s session out of the exports until a supervising therapist co-signs it.'
+        : 'This clinic does not require co-signs; a co-sign is recorded all the same.'),
+      el('ul', { class: 'cosign' }, day.cosign.map((c) => el('li', { 'data-session': c.id },
+        sessionLink(c.id), ' furnished by ' + c.assistants.map((a) => nameOf(day, a)).join(', ') + ' (revision ' + c.revision + ') ',
+        c.cosigned
+          ? el('span', { class: 'approved' }, '✔ Co-signed by ' + c.cosigned.by + ' on ' + when(c.cosigned.at) + (c.cosigned.reason ? ': ' + c.cosigned.reason : ''))
+          : mayDecide() ? el('button', { type: 'button', class: 'no-print', id: 'cosign-' + c.id, onclick: async (ev) => {
+            const cell = ev.target.parentNode;
+            try { await api('POST', '/console/api/cosign', { date, session: c.id, reason: '' }); await reload(); }
+            catch (e) { cell.appendChild(message(e.message)); }
+          } }, 'Co-sign') : el('span', {}, 'Not co-signed'))))) : null;
+    const onDevices = day.on_devices.length ? el('section', { id: 'on-devices', 'aria-labelledby': 'on-devices-title' },
+      el('h2', { id: 'on-devices-title' }, 'Not signed on the kiosks'),
+      el('p', {}, 'Sessions the kiosks reported with their last sync as still open or ended and waiting for a signature. They reach the day once signed.'),
+      el('table', { class: 'grid' },
+        el('thead', {}, el('tr', {}, ['Patient', 'Clinician', 'State', 'Started', 'Kiosk', 'Reported'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, day.on_devices.map(([initials, who, st, started, device, reported]) => el('tr', {},
+          el('th', { scope: 'row' }, initials), el('td', {}, nameOf(day, who)), el('td', {}, st === 'open' ? 'running or paused' : 'ended, not signed'),
+          el('td', {}, started), el('td', {}, device), el('td', {}, when(reported))))))) : null;
+
     // Printed: one page per clinician.
     const report = el('section', { class: 'print-only' }, day.clinicians.map((c) => el('div', { class: 'print-page' },
       el('h2', {}, c.name + ' · ' + day.clinic.name + ' · ' + day.date),
@@ -372,7 +401,8 @@
 
     show(el('h1', {}, day.clinic.name + ' · ' + day.date),
       el('p', { class: 'zone' }, 'Times in ' + day.clinic.zone + '.'),
-      datePicker(day.date, '#/day/'), totalsBox(day.totals), timeline(day), clinicians, flags, patients,
+      policyNote ? el('p', { class: 'policy', id: 'policy' }, policyNote) : null,
+      datePicker(day.date, '#/day/'), totalsBox(day.totals), timeline(day), clinicians, flags, cosign, patients, onDevices,
       day.unsigned.length ? el('section', { id: 'unsigned' }, el('h2', {}, 'Not signed yet'),
         el('ul', {}, day.unsigned.map(([id, status, who]) => el('li', {}, sessionLink(id), ' ' + status + ' · ' + nameOf(day, who))))) : null,
       report);
@@ -420,17 +450,21 @@
     from.addEventListener('change', () => { if (to.value < from.value) to.value = from.value; refresh(); });
     to.addEventListener('change', refresh);
     refresh();
-    const held = day.patients.filter((p) => p.hold.length && !p.released);
+    const held = day.patients.filter((p) => (p.hold.length && !p.released) || p.waiting.length);
+    const why = (p) => [...(p.released ? [] : p.hold.map(flagName)), ...p.waiting.map((w) => 'waiting for ' + w)].join(', ');
     const unapproved = day.clinicians.filter((c) => !c.approved);
     show(el('h1', {}, 'Exports · ' + day.clinic.name),
       el('p', {}, 'Charges of signed sessions as the server computes them. Held patient-days are left out until released.'),
+      policyText(day.policy) ? el('p', { class: 'policy' }, policyText(day.policy)) : null,
       el('div', { class: 'picker' }, el('label', { for: 'from' }, 'From'), from, el('label', { for: 'to' }, 'To'), to),
       links,
       el('section', { id: 'excluded' }, el('h2', {}, 'On ' + day.date + ', beside the download'),
         el('h3', {}, 'Held (left out): ' + held.length),
-        el('ul', {}, held.map((p) => el('li', {}, p.initials + ' ' + (DISCIPLINES[p.discipline] || p.discipline) + ': ' + p.hold.map(flagName).join(', ')))),
+        el('ul', {}, held.map((p) => el('li', {}, p.initials + ' ' + (DISCIPLINES[p.discipline] || p.discipline) + ': ' + why(p)))),
         el('h3', {}, 'Not approved: ' + unapproved.length),
         el('ul', {}, unapproved.map((c) => el('li', {}, c.name))),
+        el('h3', {}, 'Assistants’ sessions not co-signed: ' + day.totals.awaiting_cosign),
+        el('h3', {}, 'Open or unsigned on the kiosks: ' + day.on_devices.length),
         el('h3', {}, 'Not signed (not exported): ' + day.unsigned.length),
         el('ul', {}, day.unsigned.map(([id, status, who]) => el('li', {},
           el('a', { href: '#/session/' + id }, id.slice(0, 8)), ' ' + status + ' · ' + nameOf(day, who))))));
@@ -496,6 +530,36 @@
         el('thead', {}, el('tr', {}, ['When', 'Who', 'What', 'On', 'Detail'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, a.entries.map(([, at, who, action, target, detail]) => el('tr', {},
           el('td', {}, when(at)), el('td', {}, who || '(command line)'), el('td', {}, action), el('td', {}, target), el('td', {}, detail))))));
+  }
+
+  function policyText(policy) {
+    const parts = [];
+    if (policy.approved_only) parts.push('exports a patient-day only once its clinicians’ days are approved');
+    if (policy.cosign_assistants) parts.push('holds assistants’ sessions until a supervisor co-signs them');
+    return parts.length ? 'This clinic ' + parts.join(' and ') + '.' : '';
+  }
+
+  async function settingsPage() {
+    const s = await api('GET', '/console/api/settings');
+    const box = (id, checked, label) => el('div', { class: 'setting' },
+      el('input', { type: 'checkbox', id, checked }), ' ', el('label', { for: id }, label));
+    const out = el('div', { id: 'settings-result' });
+    const form = el('form', { id: 'settings-form' },
+      el('fieldset', {}, el('legend', {}, 'Before charges leave in an export'),
+        box('approved-only', s.review.approved_only, 'Export approved charges only: a patient-day waits until a supervisor approves the days of the clinicians who treated the patient.'),
+        box('cosign-assistants', s.review.cosign_assistants, 'Assistants’ sessions need a co-sign: a session with time furnished by an OTA, PTA or SLPA waits for a supervising therapist’s co-sign.')),
+      el('button', { type: 'submit', id: 'save-settings' }, 'Save settings'), out);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      out.replaceChildren();
+      try {
+        await api('POST', '/console/api/settings', { review: {
+          approved_only: document.getElementById('approved-only').checked,
+          cosign_assistants: document.getElementById('cosign-assistants').checked } });
+        out.replaceChildren(message('Saved. The change is in the audit log.', 'ok'));
+      } catch (e) { out.replaceChildren(message(e.message)); }
+    });
+    show(el('h1', {}, 'Settings · ' + state.me.clinic.name), form);
   }
 
   // [SECTION] Start

@@ -650,7 +650,7 @@ int tokenAddCommand(const Args& a) {
 
 int configSetCommand(const Args& a) {
   if (!isConfigDocumentName(opt(a, "name")))
-    return usageError("--name must be payers, catalog or favourites");
+    return usageError("--name must be payers, catalog, favourites or review");
   std::ifstream in(opt(a, "file"), std::ios::binary);
   if (!in) return runtimeError("cannot read " + opt(a, "file"));
   std::stringstream buffer;

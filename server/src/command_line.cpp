@@ -178,7 +178,7 @@ const std::vector<CommandSpec>& commands() {
       {{"config", "set"},
        "set one of a clinic's documents from a JSON file",
        {{"clinic", "ID", "the clinic", true},
-        {"name", "DOCUMENT", "payers, catalog or favourites", true},
+        {"name", "DOCUMENT", "payers, catalog, favourites or review", true},
         {"file", "FILE.json", "the document", true}},
        configSetCommand},
       {{"schedule", "add"},

@@ -1,11 +1,12 @@
 #include <unitclock/server/config.h>
+#include <unitclock/server/review.h>
 #include <unitclock/server/secrets.h>
 #include <nlohmann/json.hpp>
 
 namespace unitclock::server {
 
 bool isConfigDocumentName(std::string_view name) {
-  return name == "payers" || name == "catalog" || name == "favourites";
+  return name == "payers" || name == "catalog" || name == "favourites" || name == "review";
 }
 
 core::Result<void, std::string> checkConfigDocument(std::string_view name, const nlohmann::json& doc) {
@@ -16,6 +17,8 @@ core::Result<void, std::string> checkConfigDocument(std::string_view name, const
     if (auto c = wire::parseCatalogDocument(doc); !c) return fail(message(c.error()));
   } else if (name == "favourites") {
     if (auto f = wire::parseFavouritesDocument(doc); !f) return fail(message(f.error()));
+  } else if (name == "review") {  // the review policy (review.h); not served to devices
+    if (auto r = parseReviewPolicy(doc); !r) return fail(r.error());
   } else {
     return fail("no document " + std::string(name));
   }

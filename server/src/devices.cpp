@@ -1,6 +1,7 @@
 #include <unitclock/server/devices.h>
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace unitclock::server {
 namespace {
@@ -49,6 +50,64 @@ Result<bool> recordDeviceSeen(StoreConnection& store, std::int64_t deviceId, con
   return store.updateDeviceSeen(DeviceSeenUpdate{deviceId, secondsText(now),
                                                  secondsText(now - kLastSeenResolution), seen.appVersion,
                                                  seen.pendingUploads});
+}
+
+Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json& body, std::int64_t deviceId,
+                                                           const std::string& clinicId,
+                                                           const std::string& reportedAt) {
+  if (!body.is_object() || body.size() != 1 || !body.contains("sessions") || !body["sessions"].is_array())
+    return reject("sessions", "the body is {\"sessions\": [...]}");
+  const auto& list = body["sessions"];
+  if (list.size() > kMaxUnsignedReported)
+    return reject("sessions", "at most " + std::to_string(kMaxUnsignedReported) + " sessions");
+  auto text = [](const nlohmann::json& o, const char* key,
+                 std::size_t maxBytes) -> std::optional<std::string> {
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_string()) return std::nullopt;
+    auto v = it->get<std::string>();
+    if (v.empty() || v.size() > maxBytes) return std::nullopt;
+    if (std::any_of(v.begin(), v.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      return std::nullopt;
+    return v;
+  };
+  auto isUuid = [](const std::string& v) {
+    if (v.size() != 36) return false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? v[i] != '-' : !std::isxdigit(static_cast<unsigned char>(v[i]))) return false;
+    }
+    return true;
+  };
+  std::vector<DeviceUnsignedRow> rows;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& o = list[i];
+    const std::string at = "sessions[" + std::to_string(i) + "]";
+    if (!o.is_object()) return reject(at, "must be an object");
+    for (const auto& [key, value] : o.items()) {
+      static const std::set<std::string> known{"id", "clinician", "date", "state", "initials", "started_at"};
+      if (!known.count(key)) return reject(at + "." + key, "is not a field of an unsigned session");
+    }
+    auto id = text(o, "id", 36);
+    if (!id || !isUuid(*id)) return reject(at + ".id", "must be a session id (UUID)");
+    if (!seen.insert(*id).second) return reject(at + ".id", "is listed twice");
+    auto clinician = text(o, "clinician", 64);
+    if (!clinician) return reject(at + ".clinician", "must be a clinician id (1–64 characters)");
+    auto date = text(o, "date", 10);
+    if (!date || !isCalendarDate(*date)) return reject(at + ".date", "must be a date like 2026-11-26");
+    auto state = text(o, "state", 5);
+    if (!state || (*state != "open" && *state != "ended"))
+      return reject(at + ".state", "must be open or ended");
+    auto initials = text(o, "initials", 16);
+    if (!initials) return reject(at + ".initials", "must be 1–16 bytes of initials");
+    auto started = text(o, "started_at", 40);
+    auto startedAt = started ? parseUtcTimestamp(*started) : std::nullopt;
+    if (!startedAt) return reject(at + ".started_at", "must be a UTC time like 2026-11-26T14:03:00Z");
+    rows.push_back({deviceId, *id, clinicId, *date, *clinician, *initials, *state,
+                    formatUtcTimestamp(*startedAt), reportedAt});
+  }
+  return rows;
 }
 
 }  // namespace unitclock::server

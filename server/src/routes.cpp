@@ -709,6 +709,22 @@ struct HttpServer::Impl {
       });
     });
 
+    // A device's open and ended-but-unsigned sessions, sent with its syncs: the console lists them.
+    s.Put("/api/v1/device/unsigned", [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res, Access::kDevice, true, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
+        auto parsed = parseJsonBody(req.body);
+        if (!parsed) return fail(parsed.error());
+        auto rows = parseUnsignedReport(
+            parsed.value(), p.deviceId, p.clinicId,
+            wire::formatUtcTimestamp(std::chrono::floor<std::chrono::seconds>(wallNow())));
+        if (!rows) return fail(rows.error());
+        if (auto e = db.replaceDeviceUnsigned(p.deviceId, rows.value()); !e) return fail(e.error());
+        Reply r;
+        r.body = json{{"stored", rows->size()}}.dump();
+        return r;
+      });
+    });
+
     s.Put(R"(/api/v1/sessions/([0-9A-Fa-f-]{36}))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
       std::optional<UploadOutcome> counted;  // counted once the answer is final (after the COMMIT)

@@ -6,6 +6,7 @@
 #include <unitclock/platform/wire/day_summary.h>
 #include <unitclock/server/config.h>
 #include <unitclock/server/ingest.h>
+#include <unitclock/server/review.h>
 #include <unitclock/server/secrets.h>
 #include <unitclock/server/summary.h>
 #include <algorithm>
@@ -279,7 +280,7 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
     for (const auto& seg : s.segments) {
       if (seg.date != date) continue;
       r.timeline.push_back({seg.clinician, s.id, seg.code, s.patient.initials, seg.performer, seg.mode,
-                            seg.start, seg.end, s.status == core::SessionStatus::signed_});
+                            seg.start, seg.end, s.status == core::SessionStatus::signed_, s.revision});
       auto& c = clinician(seg.clinician);
       c.treatment += seg.duration();
       if (seg.mode != core::ActivityMode::group && isTimedCode(catalog, seg.code)) c.timed += seg.duration();
@@ -454,6 +455,10 @@ Result<DayReport> loadDay(StoreConnection& store, const std::string& clinicId, c
                        {ref.sessionId}});
     r.rejections.push_back(std::move(ref));
   }
+  auto policy = loadReviewPolicy(store, clinicId);
+  if (!policy) return fail(policy.error());
+  r.policy = policy.value();
+  applyReviewPolicy(r);
   return r;
 }
 
@@ -533,7 +538,9 @@ wire::DaySummary toSummary(const DayReport& r) {
     d.rejected.push_back({x.sessionId, x.status, x.field, x.message, x.receivedAt, x.deviceId});
   for (const auto& p : r.patients) {
     if (p.held()) {
-      d.held.push_back({p.mrn, disciplineNamed(p.discipline), p.holdFlags, p.signedSessions});
+      std::vector<std::string> why = p.release ? std::vector<std::string>{} : p.holdFlags;
+      for (const auto& w : p.waitingFor) why.push_back("awaiting-" + w);
+      d.held.push_back({p.mrn, disciplineNamed(p.discipline), why, p.signedSessions});
     } else if (p.release) {
       d.released.push_back(
           {p.release->id, p.mrn, disciplineNamed(p.discipline), p.release->flags, p.release->reason,

@@ -353,6 +353,40 @@ class ConsoleInTheBrowser(unittest.TestCase):
         finally:
             quick.stop()
 
+    def test_13_the_admin_requires_co_signs_and_the_supervisor_co_signs(self):
+        d = self.driver
+        self.sign_in("ada", page="#/settings")
+        self.find("#approved-only").click()
+        self.find("#cosign-assistants").click()
+        self.shot("settings")
+        self.find("#save-settings").click()
+        self.text_appears("Saved.", "#settings-result")
+        self.sign_out()
+        self.sign_in("jordan")
+        self.text_appears("only once its clinicians", "#policy")
+        # What the kiosk has not signed yet, as it reported with its sync.
+        self.text_appears("MK", "#on-devices")
+        self.text_appears("running or paused", "#on-devices")
+        # Sam's (the assistant's) session waits for a co-sign: its patient is held, and the exports say so.
+        self.text_appears("Waiting for co-sign", "tr[data-patient='RM ot']")
+        item = self.find("#cosign li")
+        session = item.get_attribute("data-session")
+        self.find("#cosign-" + session).click()
+        self.text_appears("Co-signed by jordan", "#cosign")
+        self.assertNotIn("co-sign", self.find("tr[data-patient='RM ot']").text)
+        d.execute_script("document.getElementById('cosign').scrollIntoView()")
+        self.shot("day-cosign")
+        d.get(self.server.url + "/#/exports/" + DATE)
+        # Alex's day is not approved: KW's charge waits for the approval.
+        self.text_appears("KW SLP: ", "#excluded")
+        self.text_appears("waiting for approval", "#excluded")
+        self.text_appears("Open or unsigned on the kiosks: 1", "#excluded")
+        self.sign_out()
+        self.sign_in("ada", page="#/audit")
+        self.text_appears("settings", "#audit")
+        self.text_appears("cosign", "#audit")
+        self.sign_out()
+
 
 def main():
     global ARGS

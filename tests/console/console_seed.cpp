@@ -133,6 +133,27 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (scenario == "demo") {
+      // The kiosk's report of what it has not signed: a session still running and one ended unsigned.
+      nlohmann::json report{{"sessions",
+                             {{{"id", sessionId(20, 0xc0)},
+                               {"clinician", "c-dana"},
+                               {"date", date},
+                               {"state", "open"},
+                               {"initials", "MK"},
+                               {"started_at", date + "T15:40:00Z"}},
+                              {{"id", sessionId(7, 0xc0)},
+                               {"clinician", "c-dana"},
+                               {"date", date},
+                               {"state", "ended"},
+                               {"initials", "LP"},
+                               {"started_at", date + "T13:30:00Z"}}}}};
+      auto r = unitclock::server::testing::must(device.put("/api/v1/device/unsigned", report.dump()));
+      if (r.status != 200) {
+        std::fprintf(stderr, "the unsigned report was refused (%d): %s\n", r.status, r.body.c_str());
+        return 1;
+      }
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "console_seed: %s\n", e.what());
     return 1;

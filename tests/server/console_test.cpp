@@ -368,5 +368,188 @@ TEST(Console, TheSessionPageTellsTheEventsInWordsAndKeepsDeviceTextAsIs) {
   EXPECT_EQ(b.get("/console/api/sessions/" + sessionId(99))->status, 404);
 }
 
+// The clinic's review policy, set by an admin in the Settings page: with "export approved charges only"
+// and "assistants' sessions need a co-sign" a charge leaves only after both, and a new revision of the
+// assistant's session takes its co-sign back.
+TEST(Console, TheReviewPolicyHoldsChargesUntilApprovedAndCoSigned) {
+  Clinic clinic;
+  addUser(clinic, "sam", "supervisor");
+  addUser(clinic, "bea", "biller");
+  addUser(clinic, "ada", "admin");
+  ServerProcess server(clinic.dataDir);
+  RecordedSession ot;
+  ot.id = sessionId(1);
+  ot.mrn = "MRN1";
+  ot.initials = "AB";
+  ot.segments = {{"97110", "14:00:00", "14:30:00"}};
+  RecordedSession ota;
+  ota.id = sessionId(3);
+  ota.mrn = "MRN3";
+  ota.initials = "EF";
+  ota.rendering = "ota1";
+  ota.segments = {{"97110", "15:00:00", "15:30:00", "ota1", "one_on_one", "assistant"}};
+  const auto token = uploadAll(clinic, server, {ot, ota});
+
+  Browser admin(server.port()), sam(server.port()), bea(server.port());
+  ASSERT_EQ(admin.signIn("ada")->status, 200);
+  ASSERT_EQ(sam.signIn("sam")->status, 200);
+  ASSERT_EQ(bea.signIn("bea")->status, 200);
+  // Without a policy everything signed and unheld leaves, and the assistant's session is listed to co-sign.
+  auto csv = sam.get("/console/api/exports/2026-11-26.csv");
+  EXPECT_NE(csv->body.find("MRN1"), std::string::npos);
+  EXPECT_NE(csv->body.find("MRN3"), std::string::npos);
+  auto view = bodyOf(sam.get("/console/api/days/2026-11-26"));
+  ASSERT_EQ(view["cosign"].size(), 1u) << view["cosign"].dump();
+  EXPECT_EQ(view["cosign"][0]["id"], ota.id);
+  EXPECT_EQ(view["policy"]["cosign_assistants"], false);
+
+  // Only an admin changes settings; a malformed one is refused and changes nothing.
+  const nlohmann::json both{{"review", {{"approved_only", true}, {"cosign_assistants", true}}}};
+  EXPECT_EQ(sam.post("/console/api/settings", both)->status, 403);
+  EXPECT_EQ(bea.post("/console/api/settings", both)->status, 403);
+  auto bad = admin.post("/console/api/settings", {{"review", {{"approved_only", "yes"}}}});
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  auto unknown = admin.post("/console/api/settings", {{"review", {{"bill_everything", true}}}});
+  EXPECT_EQ(unknown->status, 400) << unknown->body;
+  EXPECT_EQ(bodyOf(bea.get("/console/api/settings"))["review"]["approved_only"], false);
+  auto set = admin.post("/console/api/settings", both);
+  ASSERT_EQ(set->status, 200) << set->body;
+  EXPECT_EQ(bodyOf(bea.get("/console/api/settings"))["review"]["cosign_assistants"], true);
+
+  // Now nothing leaves: no day is approved and the assistant's session is not co-signed.
+  csv = bea.get("/console/api/exports/2026-11-26.csv");
+  EXPECT_EQ(csv->body.find("MRN1"), std::string::npos) << csv->body;
+  EXPECT_EQ(csv->body.find("MRN3"), std::string::npos) << csv->body;
+  // The supervisor API's exports follow the same policy, and its summary says why each is held.
+  auto api = testing::client(server.url(), clinic.supervisorToken);
+  auto apiCsv = testing::must(api.get("/api/v1/days/2026-11-26/charges.csv?clinic=north"));
+  EXPECT_EQ(apiCsv.body.find("MRN1"), std::string::npos) << apiCsv.body;
+  auto summary = testing::json(testing::must(api.get("/api/v1/days/2026-11-26/summary?clinic=north")));
+  EXPECT_NE(summary.dump().find("awaiting-approval"), std::string::npos);
+  EXPECT_NE(summary.dump().find("awaiting-co-sign"), std::string::npos);
+  view = bodyOf(sam.get("/console/api/days/2026-11-26"));
+  EXPECT_EQ(view["totals"]["awaiting_cosign"], 1);
+  for (const auto& p : view["patients"]) EXPECT_FALSE(p["waiting"].empty()) << p.dump();
+
+  // ota1's day cannot be approved before the co-sign; a biller cannot co-sign.
+  acknowledgeAll(sam, "ota1");
+  acknowledgeAll(sam, "ot1");
+  auto early = sam.post("/console/api/approve", {{"date", "2026-11-26"}, {"clinician", "ota1"}});
+  EXPECT_EQ(early->status, 409) << early->body;
+  EXPECT_NE(early->body.find("co-sign"), std::string::npos) << early->body;
+  auto billerCosign =
+      bea.post("/console/api/cosign", {{"date", "2026-11-26"}, {"session", ota.id}, {"reason", ""}});
+  EXPECT_EQ(billerCosign->status, 403);
+  auto notAssistant =
+      sam.post("/console/api/cosign", {{"date", "2026-11-26"}, {"session", ot.id}, {"reason", ""}});
+  EXPECT_EQ(notAssistant->status, 404) << notAssistant->body;
+  auto cosign = sam.post("/console/api/cosign",
+                         {{"date", "2026-11-26"}, {"session", ota.id}, {"reason", "Supervised on site"}});
+  ASSERT_EQ(cosign->status, 200) << cosign->body;
+  // Co-signed but not approved: still held.
+  csv = bea.get("/console/api/exports/2026-11-26.csv");
+  EXPECT_EQ(csv->body.find("MRN3"), std::string::npos) << csv->body;
+  for (const char* who : {"ot1", "ota1"}) {
+    auto approved = sam.post("/console/api/approve", {{"date", "2026-11-26"}, {"clinician", who}});
+    ASSERT_EQ(approved->status, 200) << approved->body;
+  }
+  csv = bea.get("/console/api/exports/2026-11-26.csv");
+  EXPECT_NE(csv->body.find("MRN1"), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find("MRN3"), std::string::npos) << csv->body;
+
+  // A correction of the assistant's session returns it to co-sign and to review; ot1's charge stays out.
+  auto corrected = ota;
+  corrected.revision = 2;
+  corrected.corrections = {{0, "15:00:00", "15:25:00"}};
+  auto device = testing::client(server.url(), token);
+  ASSERT_EQ(testing::must(device.put("/api/v1/sessions/" + ota.id, testing::upload(corrected).dump())).status,
+            201);
+  view = bodyOf(sam.get("/console/api/days/2026-11-26"));
+  EXPECT_FALSE(view["cosign"][0].contains("cosigned")) << view["cosign"].dump();
+  EXPECT_EQ(view["cosign"][0]["revision"], 2);
+  csv = bea.get("/console/api/exports/2026-11-26.csv");
+  EXPECT_EQ(csv->body.find("MRN3"), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find("MRN1"), std::string::npos) << csv->body;
+
+  // The settings change and the co-sign are in the audit log, by whom.
+  EXPECT_EQ(
+      testing::queryCount(clinic.dataDir,
+                          "SELECT COUNT(*) FROM audit_log WHERE user_id = 'ada' AND action = 'settings'"),
+      1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir,
+                                "SELECT COUNT(*) FROM audit_log WHERE user_id = 'sam' AND action = 'cosign'"),
+            1);
+}
+
+// Each kiosk reports its open and ended-but-unsigned sessions with its syncs; the Day page lists them
+// until they are signed. A malformed or hostile report is refused whole and the last good one is kept.
+TEST(Console, TheKiosksUnsignedSessionsAreListedAndABadReportIsRefused) {
+  Clinic clinic;
+  addUser(clinic, "sam", "supervisor");
+  ServerProcess server(clinic.dataDir);
+  auto token = testing::enroll(server.url(), clinic.enrollCode, "Room 2 kiosk");
+  auto device = testing::client(server.url(), token);
+  auto entry = [](int n, const std::string& state, const std::string& initials) {
+    return nlohmann::json{{"id", sessionId(n)},   {"clinician", "ot1"},
+                          {"date", "2026-11-26"}, {"state", state},
+                          {"initials", initials}, {"started_at", "2026-11-26T14:05:00Z"}};
+  };
+  const nlohmann::json report{{"sessions", {entry(7, "open", "GH"), entry(8, "ended", "IJ")}}};
+  auto put = testing::must(device.put("/api/v1/device/unsigned", report.dump()));
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  Browser b(server.port());
+  ASSERT_EQ(b.signIn("sam")->status, 200);
+  auto view = bodyOf(b.get("/console/api/days/2026-11-26"));
+  ASSERT_EQ(view["on_devices"].size(), 2u) << view["on_devices"].dump();
+  EXPECT_EQ(view["on_devices"][0][0], "GH");
+  EXPECT_EQ(view["on_devices"][0][2], "open");
+  EXPECT_EQ(view["on_devices"][0][3], "14:05");
+  EXPECT_EQ(view["on_devices"][0][4], "Room 2 kiosk");
+  EXPECT_EQ(view["totals"]["unsigned_on_devices"], 2);
+  EXPECT_TRUE(bodyOf(b.get("/console/api/days/2026-11-27"))["on_devices"].empty());
+
+  // Refused whole, naming the field; the stored report stays as it was.
+  auto tooMany = nlohmann::json{{"sessions", nlohmann::json::array()}};
+  for (int i = 0; i < 501; ++i) tooMany["sessions"].push_back(entry(100 + i, "open", "AB"));
+  auto control = entry(9, "open", "A\x01");
+  auto extra = entry(9, "open", "AB");
+  extra["name"] = "Jane Doe";
+  const std::vector<std::pair<nlohmann::json, std::string>> refused{
+      {nlohmann::json{{"sessions", {entry(9, "signed", "AB")}}}, "sessions[0].state"},
+      {nlohmann::json{{"sessions", {control}}}, "sessions[0].initials"},
+      {nlohmann::json{{"sessions", {extra}}}, "sessions[0].name"},
+      {nlohmann::json{{"sessions", {entry(9, "open", "AB"), entry(9, "open", "AB")}}}, "sessions[1].id"},
+      {tooMany, "sessions"},
+      {nlohmann::json::array(), "sessions"}};
+  for (const auto& [body, field] : refused) {
+    auto r = testing::must(device.put("/api/v1/device/unsigned", body.dump()));
+    EXPECT_EQ(r.status, 400) << body.dump().substr(0, 200);
+    EXPECT_EQ(testing::json(r)["field"], field) << r.body;
+  }
+  auto garbage = testing::must(device.put("/api/v1/device/unsigned", "{\"sessions\": [1, 2"));
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_EQ(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].size(), 2u);
+  // Only a device reports; a supervisor token or no token cannot.
+  auto api = testing::client(server.url(), clinic.supervisorToken);
+  EXPECT_EQ(testing::must(api.put("/api/v1/device/unsigned", report.dump())).status, 403);
+
+  // Session 8 is signed and uploaded: it leaves the list even before the kiosk's next report.
+  RecordedSession signedOne;
+  signedOne.id = sessionId(8);
+  signedOne.mrn = "MRN8";
+  signedOne.initials = "IJ";
+  signedOne.segments = {{"97110", "14:05:00", "14:35:00"}};
+  ASSERT_EQ(
+      testing::must(device.put("/api/v1/sessions/" + signedOne.id, testing::upload(signedOne).dump())).status,
+      201);
+  view = bodyOf(b.get("/console/api/days/2026-11-26"));
+  ASSERT_EQ(view["on_devices"].size(), 1u) << view["on_devices"].dump();
+  EXPECT_EQ(view["on_devices"][0][0], "GH");
+  // The next report replaces the last: an empty list clears the kiosk's rows.
+  ASSERT_EQ(testing::must(device.put("/api/v1/device/unsigned", R"({"sessions": []})")).status, 200);
+  EXPECT_TRUE(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].empty());
+}
+
 }  // namespace
 }  // namespace unitclock::server

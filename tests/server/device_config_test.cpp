@@ -223,6 +223,19 @@ TEST_F(ServerConfig, TheConfigRouteServesTheDocumentDevicesReadWithTheClinicsRul
   EXPECT_EQ(rules.findPayer("medicare")->distinctServiceModifier, "XU");
 }
 
+// The review policy (the console's Settings page) can be set from the command line too; devices never see
+// it, and one the server could not read is refused when set.
+TEST_F(ServerConfig, TheReviewPolicyIsSetCheckedAndNotServedToDevices) {
+  auto bad = set("review", R"({"approved_only": "yes"})");
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_NE(bad.err.find("approved_only: must be true or false"), std::string::npos) << bad.err;
+  EXPECT_EQ(set("review", R"({"export_everything": true})").exitCode, 1);
+  ASSERT_EQ(set("review", R"({"approved_only": true})").exitCode, 0);
+  EXPECT_EQ(
+      testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM clinic_documents WHERE name = 'review'"), 1);
+  EXPECT_EQ(pull().dump().find("approved_only"), std::string::npos);
+}
+
 TEST_F(ServerConfig, ADocumentDevicesCouldNotReadIsRefusedWhenSet) {
   auto bad = set("favourites", R"({"ot": ["97530", "97530"]})");
   EXPECT_EQ(bad.exitCode, 1);

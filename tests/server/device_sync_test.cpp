@@ -408,5 +408,72 @@ TEST_F(DeviceSync, AClinicsOwnPayerProfilesBillOnTheDeviceAsOnTheServer) {
             (std::vector<std::string>{"97110 x1 GO", "97110 x1 GO CO", "97140 x1 GO"}));
 }
 
+// The kiosk's open and ended-but-unsigned sessions reach the server with its syncs (the console lists
+// them), and leave the report once signed.
+TEST_F(DeviceSync, TheDevicesUnsignedSessionsAreReportedWithItsSyncs) {
+  const std::string endedId = testing::sessionId(2);
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    recordSession(*store, clock, testing::sessionId(1), "MRN1");  // signed: not reported
+    for (int n : {2, 3}) {                                        // 2 ended, 3 still running
+      SessionHeader h;
+      h.id = testing::sessionId(n);
+      h.clinicId = "north";
+      h.deviceId = "1";
+      h.patient = {"MRN" + std::to_string(n), n == 2 ? "EN" : "OP"};
+      h.payerProfile = "medicare";
+      h.discipline = Discipline::ot;
+      h.diagnoses = {"M25.511"};
+      h.renderingClinicianId = "ot1";
+      auto session = Session::create(h, clock.now(), "ot1");
+      ASSERT_TRUE(session.ok());
+      ASSERT_TRUE(store->createSession(h, session->events().front()).ok());
+      clock.advance(1min);
+      auto started =
+          activityStarted(session->nextSequence(), clock.now(), "ot1", "97110", Performer::therapist);
+      ASSERT_TRUE(store->appendEvent(h.id, started).ok());
+      ASSERT_TRUE(session->apply(started).ok());
+      if (n == 2) {
+        clock.advance(20min);
+        auto ended = makeEvent(EventType::session_ended, session->nextSequence(), clock.now(), "ot1");
+        ASSERT_TRUE(store->appendEvent(h.id, ended).ok());
+      }
+    }
+  }
+  platform::SyncOptions options = enrolledDevice(server, clinic);
+  ASSERT_FALSE(options.client.bearerToken.empty());
+  platform::SyncWorker worker(std::make_unique<platform::DeviceStoreOutbox>(storePath, clock), options);
+  worker.start();
+  const std::string count = "SELECT COUNT(*) FROM device_unsigned";
+  ASSERT_TRUE(waitFor([&] { return testing::queryCount(clinic.dataDir, count) == 2; }))
+      << worker.state().lastError;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM device_unsigned WHERE session_id = '" +
+                                                    endedId +
+                                                    "' AND state = 'ended' AND initials = 'EN' "
+                                                    "AND date = '2026-11-26' AND clinician_id = 'ot1'"),
+            1);
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM device_unsigned WHERE state = 'open'"),
+            1);
+
+  // The ended one is signed on the kiosk: the next sync uploads it and reports only the running one.
+  {
+    auto store = platform::DeviceStore::open(storePath);
+    ASSERT_TRUE(store.ok());
+    auto stored = store->loadSession(endedId);
+    ASSERT_TRUE(stored.ok());
+    clock.advance(1min);
+    auto signedEvent =
+        makeEvent(EventType::session_signed, static_cast<int>(stored->events.size()) + 1, clock.now(), "ot1");
+    ASSERT_TRUE(store->appendEvent(endedId, signedEvent).ok());
+  }
+  worker.nudge();
+  ASSERT_TRUE(waitFor([&] { return testing::queryCount(clinic.dataDir, count) == 1; }))
+      << worker.state().lastError;
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM device_unsigned WHERE state = 'open'"),
+            1);
+  worker.stop();
+}
+
 }  // namespace
 }  // namespace unitclock::server

@@ -244,4 +244,29 @@ std::string DeviceStoreOutbox::today() {
   return formatIsoDate(date.value());
 }
 
+std::optional<std::string> DeviceStoreOutbox::unsignedReport() {
+  auto* s = m_impl->open(nullptr);
+  if (!s) return std::nullopt;
+  const auto now = m_impl->clock.now().wall;
+  SessionFilter filter;
+  filter.openedFrom = now - std::chrono::days{kUnsignedReportDays};
+  auto rows = s->listSessions(filter);
+  if (!rows) return std::nullopt;
+  const auto zone = m_impl->zone();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& row : rows.value()) {
+    if (row.status != core::SessionStatus::open && row.status != core::SessionStatus::ended) continue;
+    auto date = localDate(row.openedAt, zone);
+    if (!date) continue;
+    list.push_back({{"id", row.header.id},
+                    {"clinician", row.header.renderingClinicianId},
+                    {"date", formatIsoDate(date.value())},
+                    {"state", std::string(core::toString(row.status))},
+                    {"initials", row.header.patient.initials},
+                    {"started_at", wire::formatUtcTimestamp(row.openedAt)}});
+    if (list.size() == 500) break;  // the server's limit (server/devices.h)
+  }
+  return nlohmann::json{{"sessions", list}}.dump();
+}
+
 }  // namespace unitclock::platform

@@ -51,6 +51,8 @@ struct SyncWorker::Impl {
   bool nudged = false;
   bool configForced = true;  // pull once at start
   std::string summaryRequest;
+  std::string unsignedSent;  // the last unsigned report the server took
+  bool unsignedUnsupported = false;
   std::optional<std::string> newToken;
   Clock::time_point backoffUntil{};
   Clock::time_point nextConfigPull{};
@@ -124,7 +126,20 @@ struct SyncWorker::Impl {
     }
     if (pullConfig && !pullConfigOnce(client)) return;
     if (!summaryDate.empty() && !fetchSummary(client, summaryDate)) return;
-    uploadAll(client);
+    if (!uploadAll(client)) return;
+    reportUnsigned(client);
+  }
+
+  // The device's unsigned sessions, when they changed since the server last took them. A server that
+  // does not know the request (404, 405) is not asked again; any other failure is tried with the next pass.
+  void reportUnsigned(HttpClient& client) {
+    if (unsignedUnsupported) return;
+    auto report = outbox->unsignedReport();
+    if (!report || *report == unsignedSent) return;
+    auto r = client.put("/api/v1/device/unsigned", *report, pendingHeader(0));
+    if (!r) return;
+    if (r->status == 404 || r->status == 405) unsignedUnsupported = true;
+    if (r->status >= 200 && r->status < 300) unsignedSent = std::move(*report);
   }
 
   bool pullConfigOnce(HttpClient& client) {
@@ -307,11 +322,12 @@ struct SyncWorker::Impl {
     return recordAccepted();
   }
 
-  void uploadAll(HttpClient& client) {
+  // Every pending upload, in order. Returns whether the outbox was emptied.
+  bool uploadAll(HttpClient& client) {
     while (true) {
       {
         std::lock_guard lock(mutex);
-        if (stopping) return;
+        if (stopping) return false;
       }
       std::string error;
       auto batch = outbox->nextUploads(std::max<std::size_t>(options.batchSize, 1), error);
@@ -319,13 +335,13 @@ struct SyncWorker::Impl {
         if (!error.empty()) failed("local store: " + error, std::nullopt);
         updatePending();
         notify(true);
-        return;
+        return error.empty();
       }
       bool ok = options.batchSize <= 1 ? uploadOneByOne(client, batch) : uploadBatch(client, batch);
       updatePending();
       if (!ok) {
         notify(true);
-        return;
+        return false;
       }
       notify(false);
     }

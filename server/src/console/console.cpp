@@ -4,6 +4,7 @@
 #include <unitclock/platform/time_zone.h>
 #include <unitclock/platform/wire/session_upload.h>
 #include <unitclock/server/console.h>
+#include <unitclock/server/review.h>
 #include <unitclock/server/secrets.h>
 #include <algorithm>
 #include <map>
@@ -227,99 +228,7 @@ Result<void> audit(StoreConnection& store, const ConsoleUserRow& user, std::stri
 
 // [SECTION] The day
 
-std::string flagKey(const DayFlag& f) {
-  std::string text = f.id + "|" + f.clinician + "|" + f.patientMrn + "|" + f.discipline + "|" + f.message;
-  for (const auto& s : f.sessions) text += "|" + s;
-  return sha256Hex(text).substr(0, 16);
-}
-
 namespace {
-
-// Every flag of the day once (they are listed under the day, a patient or a clinician), with its key.
-struct KeyedFlag {
-  const DayFlag* flag;
-  std::string key;
-};
-
-std::vector<KeyedFlag> allFlags(const DayReport& r) {
-  std::vector<KeyedFlag> out;
-  std::set<std::string> seen;
-  auto add = [&](const DayFlag& f) {
-    auto key = flagKey(f);
-    if (seen.insert(key).second) out.push_back({&f, std::move(key)});
-  };
-  for (const auto& f : r.flags) add(f);
-  for (const auto& p : r.patients)
-    for (const auto& f : p.flags) add(f);
-  for (const auto& c : r.clinicians)
-    for (const auto& f : c.flags) add(f);
-  return out;
-}
-
-// What belongs to each clinician's day, worked out once for the whole day (a day of 200 clinicians and
-// 10,000 sessions is read per clinician otherwise): the patient-days they rendered or furnished a segment
-// of, the unsigned sessions among those, and their flags.
-struct DayIndex {
-  std::vector<KeyedFlag> flags;
-  std::map<std::string, std::vector<std::size_t>> patientsOf;
-  std::map<std::string, std::vector<std::size_t>> unsignedOf;
-  std::map<std::string, std::vector<std::size_t>> flagsOf;
-};
-
-DayIndex indexDay(const DayReport& r) {
-  DayIndex x;
-  x.flags = allFlags(r);
-  std::map<std::string, std::set<std::string>> furnishedBy;  // session → clinicians with a segment in it
-  for (const auto& b : r.timeline) furnishedBy[b.sessionId].insert(b.clinician);
-  std::map<std::string, std::set<std::string>> sessionOwners;  // session → whose day it is part of
-  for (std::size_t i = 0; i < r.patients.size(); ++i) {
-    const auto& p = r.patients[i];
-    std::set<std::string> who{p.renderingClinician};
-    for (const auto& s : p.sessions)
-      if (auto it = furnishedBy.find(s); it != furnishedBy.end())
-        who.insert(it->second.begin(), it->second.end());
-    for (const auto& c : who) x.patientsOf[c].push_back(i);
-    for (const auto& s : p.sessions) {
-      sessionOwners[s].insert(p.renderingClinician);
-      if (auto it = furnishedBy.find(s); it != furnishedBy.end())
-        sessionOwners[s].insert(it->second.begin(), it->second.end());
-    }
-  }
-  for (std::size_t i = 0; i < r.unsignedSessions.size(); ++i) {
-    std::set<std::string> who;
-    if (auto it = sessionOwners.find(r.unsignedSessions[i].id); it != sessionOwners.end()) who = it->second;
-    if (auto it = furnishedBy.find(r.unsignedSessions[i].id); it != furnishedBy.end())
-      who.insert(it->second.begin(), it->second.end());
-    for (const auto& c : who) x.unsignedOf[c].push_back(i);
-  }
-  for (std::size_t i = 0; i < x.flags.size(); ++i) x.flagsOf[x.flags[i].flag->clinician].push_back(i);
-  return x;
-}
-
-std::string clinicianHash(const DayReport& r, const DayIndex& x, const std::string& clinicianId) {
-  json content = json::array();
-  if (auto it = x.patientsOf.find(clinicianId); it != x.patientsOf.end())
-    for (auto i : it->second) {
-      const auto& p = r.patients[i];
-      content.push_back({p.mrn, p.discipline, p.contentHash});
-    }
-  if (auto it = x.unsignedOf.find(clinicianId); it != x.unsignedOf.end())
-    for (auto i : it->second) {
-      const auto& s = r.unsignedSessions[i];
-      content.push_back({s.id, s.status, s.revision});
-    }
-  if (auto it = x.flagsOf.find(clinicianId); it != x.flagsOf.end())
-    for (auto i : it->second) content.push_back(x.flags[i].key);
-  return sha256Hex(content.dump());
-}
-
-const DayDecisionRow* latestDecision(const DayReport& r, std::string_view kind, const std::string& subject,
-                                     const std::string& hash) {
-  const DayDecisionRow* found = nullptr;
-  for (const auto& d : r.decisions)
-    if (d.kind == kind && d.subject == subject && d.contentHash == hash) found = &d;
-  return found;
-}
 
 json decisionJson(const DayDecisionRow& d) {
   return json{{"by", d.decidedBy}, {"at", d.decidedAt}, {"reason", d.reason}};
@@ -327,11 +236,30 @@ json decisionJson(const DayDecisionRow& d) {
 
 }  // namespace
 
-std::string clinicianDayHash(const DayReport& r, const std::string& clinicianId) {
-  return clinicianHash(r, indexDay(r), clinicianId);
+Result<json> devicesUnsigned(StoreConnection& store, const DayReport& r) {
+  auto rows = store.dayDeviceUnsigned(r.clinicId, r.date);
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return json::array();
+  auto devices = store.listDevices(r.clinicId);
+  if (!devices) return fail(devices.error());
+  std::map<std::int64_t, std::string> labels;
+  for (const auto& d : devices.value())
+    labels[d.id] = d.label.empty() ? "device " + std::to_string(d.id) : d.label;
+  std::set<std::string> signedHere;  // and unsigned uploads, listed on their own
+  for (const auto& p : r.patients) signedHere.insert(p.signedSessions.begin(), p.signedSessions.end());
+  for (const auto& u : r.unsignedSessions) signedHere.insert(u.id);  // uploaded: listed as unsigned already
+  json out = json::array();
+  for (const auto& u : rows.value()) {
+    if (signedHere.count(u.sessionId)) continue;  // the server has it: the report is older than its upload
+    std::string started;
+    if (auto t = wire::parseUtcTimestamp(u.startedAt)) started = clockText(*t, r.timeZone);
+    out.push_back(
+        {u.initials, u.clinicianId, u.state, started, labels[u.deviceId], u.reportedAt, u.sessionId});
+  }
+  return out;
 }
 
-json dayView(const DayReport& r, const ClinicRow& clinic) {
+json dayView(const DayReport& r, const ClinicRow& clinic, const json& onDevices) {
   // Minutes since the clinic's local midnight of the day.
   WireTime dayStart{};
   if (auto ymd = platform::parseIsoDate(r.date))
@@ -454,7 +382,8 @@ json dayView(const DayReport& r, const ClinicRow& clinic) {
              {"recomputed", p.recomputed},
              {"sessions", sids},
              {"flags", pf},
-             {"hold", p.holdFlags}};
+             {"hold", p.holdFlags},
+             {"waiting", p.waitingFor}};
     if (p.held()) ++held;
     if (p.release) {
       one["released"] = {
@@ -464,6 +393,21 @@ json dayView(const DayReport& r, const ClinicRow& clinic) {
           {"reason", p.release->reason}};
     }
     patients.push_back(std::move(one));
+  }
+  // Assistant sessions and their co-signs (needed where the clinic requires them; shown either way).
+  json cosign = json::array();
+  int awaitingCosign = 0;
+  for (const auto& need : cosignNeeds(r)) {
+    json one{{"session", sessionOf(need.sessionId, need.initials, true)},
+             {"id", need.sessionId},
+             {"assistants", need.assistants},
+             {"revision", need.revision}};
+    if (const auto* c = latestDecision(r, "cosign", need.sessionId, cosignHash(need))) {
+      one["cosigned"] = decisionJson(*c);
+    } else {
+      ++awaitingCosign;
+    }
+    cosign.push_back(std::move(one));
   }
   json unsignedList = json::array();
   for (const auto& s : r.unsignedSessions)
@@ -483,10 +427,15 @@ json dayView(const DayReport& r, const ClinicRow& clinic) {
                 {"unapproved", unapproved},
                 {"unsigned", r.unsignedSessions.size()},
                 {"open_flags", openFlags},
+                {"awaiting_cosign", awaitingCosign},
+                {"unsigned_on_devices", onDevices.size()},
                 {"voided", r.voidedSessions.size()}}},
               {"clinicians", clinicians},
               {"patients", patients},
               {"flags", flags},
+              {"cosign", cosign},
+              {"policy", toJson(r.policy)},
+              {"on_devices", onDevices},
               {"unsigned", unsignedList}};
 }
 
@@ -761,6 +710,21 @@ Result<json> approveDay(StoreConnection& store, const ConsoleUserRow& user, cons
     if (!latestDecision(*report, "acknowledge", key, key))
       return fail(ApiError{409, "flags", "resolve or acknowledge the flag \"" + f->id + "\" first"});
   }
+  // Where the clinic requires co-signs, nor while an assistant session of the day awaits one.
+  if (report->policy.cosignAssistants) {
+    const DayIndex index = indexDay(*report);
+    std::set<std::string> theirs;
+    if (auto mine = index.patientsOf.find(clinicianId); mine != index.patientsOf.end())
+      for (auto i : mine->second)
+        theirs.insert(report->patients[i].signedSessions.begin(), report->patients[i].signedSessions.end());
+    for (const auto& need : cosignNeeds(*report)) {
+      if (!theirs.count(need.sessionId)) continue;
+      if (!latestDecision(*report, "cosign", need.sessionId, cosignHash(need)))
+        return fail(
+            ApiError{409, "cosign",
+                     "co-sign the assistant's session " + need.sessionId + " (" + need.initials + ") first"});
+    }
+  }
   DayDecisionRow d{0, user.clinicId, date, "approve", clinicianId, hash, "", user.id, nowUtc()};
   auto id = store.addDayDecision(d);
   if (!id) return fail(id.error());
@@ -807,6 +771,34 @@ Result<json> releasePatientDay(StoreConnection& store, const ConsoleUserRow& use
   if (auto a = audit(store, user, "release", date + " " + p->initials + " " + discipline, reason); !a)
     return fail(a.error());
   return decisionJson(d);
+}
+
+Result<json> cosignSession(StoreConnection& store, const ConsoleUserRow& user, const std::string& date,
+                           const std::string& sessionId, const std::string& note) {
+  if (note.size() > kMaxReason) return reject("reason", "is at most 500 characters");
+  auto report = loadDay(store, user.clinicId, date);
+  if (!report) return fail(report.error());
+  const auto needs = cosignNeeds(*report);
+  const auto need =
+      std::find_if(needs.begin(), needs.end(), [&](const CosignNeed& n) { return n.sessionId == sessionId; });
+  if (need == needs.end())
+    return fail(ApiError{404, "session", "no signed assistant session " + sessionId + " on " + date});
+  const auto hash = cosignHash(*need);
+  if (const auto* c = latestDecision(*report, "cosign", sessionId, hash)) return decisionJson(*c);
+  DayDecisionRow d{0, user.clinicId, date, "cosign", sessionId, hash, note, user.id, nowUtc()};
+  if (auto id = store.addDayDecision(d); !id) return fail(id.error());
+  if (auto a = audit(store, user, "cosign", date + " " + sessionId + " " + hash, note); !a)
+    return fail(a.error());
+  return decisionJson(d);
+}
+
+Result<json> setReviewPolicy(StoreConnection& store, const ConsoleUserRow& user, const ReviewPolicy& policy) {
+  const auto body = toJson(policy);
+  if (auto e = store.setClinicDocument(user.clinicId, {"review", body.dump()}); !e) return fail(e.error());
+  std::string detail = std::string{"approved_only="} + (policy.approvedOnly ? "on" : "off") +
+                       " cosign_assistants=" + (policy.cosignAssistants ? "on" : "off");
+  if (auto a = audit(store, user, "settings", "review", detail); !a) return fail(a.error());
+  return body;
 }
 
 }  // namespace unitclock::server::console

@@ -133,13 +133,15 @@ class Console {
                       {"idle_seconds", m_ctx.settings.idleLogoff.count()}});
       });
     });
-    s.Get(R"(/console/api/days/(\d{4}-\d{2}-\d{2}))",
-          [this](const httplib::Request& req, httplib::Response& res) {
-            withDay(req, res,
-                    [&](StoreConnection&, const SignedIn&, const ClinicRow& clinic, const DayReport& report) {
-                      sendJson(res, dayView(report, clinic));
-                    });
-          });
+    s.Get(R"(/console/api/days/(\d{4}-\d{2}-\d{2}))", [this](const httplib::Request& req,
+                                                             httplib::Response& res) {
+      withDay(req, res,
+              [&](StoreConnection& db, const SignedIn&, const ClinicRow& clinic, const DayReport& report) {
+                auto onDevices = devicesUnsigned(db, report);
+                if (!onDevices) return sendError(res, onDevices.error());
+                sendJson(res, dayView(report, clinic, *onDevices));
+              });
+    });
     s.Get(R"(/console/api/sessions/([0-9a-f-]{36}))",
           [this](const httplib::Request& req, httplib::Response& res) {
             withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
@@ -162,6 +164,34 @@ class Console {
     decision("/console/api/release", [](StoreConnection& db, const SignedIn& who, const json& body) {
       return releasePatientDay(db, who.user, text(body, "date"), text(body, "mrn"), text(body, "discipline"),
                                text(body, "reason"));
+    });
+    decision("/console/api/cosign", [](StoreConnection& db, const SignedIn& who, const json& body) {
+      return cosignSession(db, who.user, text(body, "date"), text(body, "session"), text(body, "reason"));
+    });
+    s.Get("/console/api/settings", [this](const httplib::Request& req, httplib::Response& res) {
+      withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {
+        auto tx = StoreTransaction::begin(db, TransactionKind::kRead);
+        if (!tx) return sendError(res, tx.error());
+        auto policy = loadReviewPolicy(db, who.user.clinicId);
+        if (!policy) return sendError(res, policy.error());
+        sendJson(res, json{{"review", toJson(policy.value())}});
+      });
+    });
+    s.Post("/console/api/settings", [this](const httplib::Request& req, httplib::Response& res) {
+      withAdmin(req, res, true, "changes the clinic's settings",
+                [&](StoreConnection& db, const SignedIn& who) {
+                  auto body = jsonBody(req);
+                  if (!body || !body->contains("review"))
+                    return sendError(res, badRequest("review", "the body is {\"review\": {...}}"));
+                  auto policy = parseReviewPolicy((*body)["review"]);
+                  if (!policy) return sendError(res, badRequest("review", policy.error()));
+                  auto tx = StoreTransaction::begin(db, TransactionKind::kWrite);
+                  if (!tx) return sendError(res, tx.error());
+                  auto out = setReviewPolicy(db, who.user, policy.value());
+                  if (!out) return sendError(res, out.error());
+                  if (auto c = tx->commit(); !c) return sendError(res, c.error());
+                  sendJson(res, json{{"review", *out}});
+                });
     });
     s.Get(R"(/console/api/exports/(\d{4}-\d{2}-\d{2})\.(csv|hl7|json))",
           [this](const httplib::Request& req, httplib::Response& res) { download(req, res); });
@@ -318,7 +348,8 @@ class Console {
       withUser(req, res, true, [&](StoreConnection& db, const SignedIn& who) {
         if (!mayDecide(*parseRole(who.user.role)))
           return sendError(
-              res, ApiError{403, "", "a " + who.user.role + " cannot approve, acknowledge or release"});
+              res,
+              ApiError{403, "", "a " + who.user.role + " cannot approve, acknowledge, co-sign or release"});
         auto body = jsonBody(req);
         if (!body) return sendError(res, badRequest("", "the body is not a JSON object"));
         if (!wire::isCalendarDate(text(*body, "date")))

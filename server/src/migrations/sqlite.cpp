@@ -199,13 +199,31 @@ CREATE TABLE day_decisions(
 CREATE INDEX day_decisions_by_day ON day_decisions(clinic_id, date);
 )sql";
 
-constexpr std::array<Step, 7> kSteps{{{1, kSchemaV1},
+// Step 8: what each device reports with its syncs as not yet signed (open, or ended and unsigned):
+// replaced whole by each report, no more patient data than initials.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE device_unsigned(
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  session_id TEXT NOT NULL,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  date TEXT NOT NULL,
+  clinician_id TEXT NOT NULL,
+  initials TEXT NOT NULL,
+  state TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  PRIMARY KEY(device_id, session_id));
+CREATE INDEX device_unsigned_by_day ON device_unsigned(clinic_id, date);
+)sql";
+
+constexpr std::array<Step, 8> kSteps{{{1, kSchemaV1},
                                       {2, kSchemaV2},
                                       {3, kSchemaV3},
                                       {4, kSchemaV4},
                                       {5, kSchemaV5},
                                       {6, kSchemaV6},
-                                      {7, kSchemaV7}}};
+                                      {7, kSchemaV7},
+                                      {8, kSchemaV8}}};
 
 }  // namespace
 

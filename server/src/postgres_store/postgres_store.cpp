@@ -637,6 +637,33 @@ class PostgresConnection final : public StoreConnection {
         });
   }
 
+  Result<void> replaceDeviceUnsigned(std::int64_t deviceId,
+                                     const std::vector<DeviceUnsignedRow>& list) override {
+    if (auto d = execute("DELETE FROM device_unsigned WHERE device_id = $1", {i64(deviceId)}); !d) return d;
+    for (const auto& u : list) {
+      if (auto ins = execute("INSERT INTO device_unsigned(device_id, session_id, clinic_id, date, "
+                             "clinician_id, initials, state, started_at, reported_at) "
+                             "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                             {i64(deviceId), u.sessionId, u.clinicId, u.date, u.clinicianId, u.initials,
+                              u.state, u.startedAt, u.reportedAt});
+          !ins)
+        return ins;
+    }
+    return {};
+  }
+
+  Result<std::vector<DeviceUnsignedRow>> dayDeviceUnsigned(const std::string& clinicId,
+                                                           const std::string& date) override {
+    return all<DeviceUnsignedRow>(
+        "SELECT device_id, session_id, clinic_id, date, clinician_id, initials, state, started_at, "
+        "reported_at FROM device_unsigned "
+        "WHERE clinic_id = $1 AND date = $2 ORDER BY device_id, started_at, session_id",
+        {clinicId, date}, [](const pg::Result& q, int r) {
+          return DeviceUnsignedRow{q.int64(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.text(r, 4),
+                                   q.text(r, 5),  q.text(r, 6), q.text(r, 7), q.text(r, 8)};
+        });
+  }
+
   Result<std::vector<DayDecisionRow>> dayDecisions(const std::string& clinicId,
                                                    const std::string& date) override {
     return all<DayDecisionRow>(

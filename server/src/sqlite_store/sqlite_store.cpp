@@ -653,6 +653,37 @@ class SqliteConnection final : public StoreConnection {
         f.clinicId, f.action, f.userId, f.limit);
   }
 
+  Result<void> replaceDeviceUnsigned(std::int64_t deviceId,
+                                     const std::vector<DeviceUnsignedRow>& list) override {
+    if (auto d = execute(m_db, "DELETE FROM device_unsigned WHERE device_id = ?1", deviceId); !d) return d;
+    for (const auto& u : list) {
+      if (auto ins = execute(m_db,
+                             "INSERT INTO device_unsigned(device_id, session_id, clinic_id, date, "
+                             "clinician_id, initials, state, started_at, reported_at) "
+                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             deviceId, u.sessionId, u.clinicId, u.date, u.clinicianId, u.initials, u.state,
+                             u.startedAt, u.reportedAt);
+          !ins)
+        return ins;
+    }
+    return {};
+  }
+
+  Result<std::vector<DeviceUnsignedRow>> dayDeviceUnsigned(const std::string& clinicId,
+                                                           const std::string& date) override {
+    return rows<DeviceUnsignedRow>(
+        m_db,
+        "SELECT device_id, session_id, clinic_id, date, clinician_id, initials, state, started_at, "
+        "reported_at FROM device_unsigned "
+        "WHERE clinic_id = ?1 AND date = ?2 ORDER BY device_id, started_at, session_id",
+        [](sql::Statement& q) {
+          return DeviceUnsignedRow{q.columnInt64(0), q.columnText(1), q.columnText(2),
+                                   q.columnText(3),  q.columnText(4), q.columnText(5),
+                                   q.columnText(6),  q.columnText(7), q.columnText(8)};
+        },
+        clinicId, date);
+  }
+
   Result<std::vector<DayDecisionRow>> dayDecisions(const std::string& clinicId,
                                                    const std::string& date) override {
     return rows<DayDecisionRow>(

@@ -5,6 +5,7 @@
 // a day, a session's readable story, and the decisions a supervisor takes (approve a clinician's day,
 // acknowledge a flag, release a held patient-day), each audited. console_routes.cpp puts it on HTTP.
 
+#include <unitclock/server/review.h>
 #include <unitclock/server/store.h>
 #include <unitclock/server/summary.h>
 #include <chrono>
@@ -21,7 +22,7 @@ namespace unitclock::server::console {
 // What each role may do (docs/console.md, "Rules"). Every user belongs to one clinic and sees only it.
 enum class ConsoleRole { kSupervisor, kBiller, kAdmin };
 std::optional<ConsoleRole> parseRole(std::string_view text);
-bool mayDecide(ConsoleRole role);      // approve, acknowledge, release: supervisor and admin
+bool mayDecide(ConsoleRole role);      // approve, acknowledge, release, co-sign: supervisor and admin
 bool mayAdminister(ConsoleRole role);  // devices, people, the audit log: admin
 
 struct ConsoleSettings {
@@ -65,17 +66,17 @@ bool sameSecret(std::string_view a, std::string_view b);
 
 // [SECTION] The day
 
-// A flag's stable key on its day: what an acknowledgement is for. A flag whose message or sessions change
-// (new numbers, another session) is a new flag and needs a new look.
-std::string flagKey(const DayFlag& flag);
-
-// What a clinician's day bills and what is flagged on it, hashed: an approval holds while it is unchanged,
-// so a new revision of one of their sessions returns the day to review.
-std::string clinicianDayHash(const DayReport& report, const std::string& clinicianId);
+// Flag keys and a clinician's day hash, what decisions are taken on: review.h.
 
 // The Day page's data: compact (arrays, indexes into shared tables), times as minutes of the clinic's
 // day, sized for the page rather than the summary document (docs/console.md, "Budgets").
-nlohmann::json dayView(const DayReport& report, const ClinicRow& clinic);
+nlohmann::json dayView(const DayReport& report, const ClinicRow& clinic,
+                       const nlohmann::json& onDevices = nlohmann::json::array());
+
+// What the clinic's devices last reported as not yet signed on the report's day (their open and ended
+// sessions), without those the server already holds (signed, or uploaded unsigned and listed as such):
+// [[initials, clinician, state, started, device label, reported at, session id], ...] for the Day page.
+Result<nlohmann::json> devicesUnsigned(StoreConnection& store, const DayReport& report);
 
 // A session as the Session page shows it: its events in words, segments, untimed services, lines,
 // revisions with reasons and who, device and sync times. `nullopt` when the session is not the clinic's.
@@ -98,6 +99,16 @@ Result<nlohmann::json> acknowledgeFlag(StoreConnection& store, const ConsoleUser
 Result<nlohmann::json> releasePatientDay(StoreConnection& store, const ConsoleUserRow& user,
                                          const std::string& date, const std::string& mrn,
                                          const std::string& discipline, const std::string& reason);
+
+// A supervisor co-signs an assistant's signed session (review.h: cosignNeeds); it holds for the session's
+// revision. `note` is optional.
+Result<nlohmann::json> cosignSession(StoreConnection& store, const ConsoleUserRow& user,
+                                     const std::string& date, const std::string& sessionId,
+                                     const std::string& note);
+
+// An admin sets the clinic's review policy (the clinic document "review"); audited as "settings".
+Result<nlohmann::json> setReviewPolicy(StoreConnection& store, const ConsoleUserRow& user,
+                                       const ReviewPolicy& policy);
 
 // Writes one audit row at the current time.
 Result<void> audit(StoreConnection& store, const ConsoleUserRow& user, std::string action, std::string target,

@@ -7,6 +7,7 @@
 #include <unitclock/server/wire.h>
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,5 +44,16 @@ std::optional<std::int64_t> pendingUploadsOf(std::string_view header);
 // changed; returns whether it wrote.
 Result<bool> recordDeviceSeen(StoreConnection& store, std::int64_t deviceId, const DeviceSighting& seen,
                               wire::WireTime now);
+
+// [SECTION] What a device has not signed yet (PUT /api/v1/device/unsigned, docs/sync-api.md)
+
+inline constexpr std::size_t kMaxUnsignedReported = 500;
+
+// {"sessions": [{"id": UUID, "clinician": ID, "date": "YYYY-MM-DD", "state": "open"|"ended",
+//   "initials": "AB", "started_at": "2026-11-26T14:03:00Z"}, ...]}: at most kMaxUnsignedReported, no
+// other keys, initials 1–16 bytes without control characters. A 400 names the first field it refuses.
+Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json& body, std::int64_t deviceId,
+                                                           const std::string& clinicId,
+                                                           const std::string& reportedAt);
 
 }  // namespace unitclock::server

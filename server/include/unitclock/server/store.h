@@ -126,6 +126,20 @@ struct DeviceSeenUpdate {
   std::optional<std::int64_t> pendingUploads;  // nullopt keeps the stored one
 };
 
+// A session a device reports as not yet signed (PUT /api/v1/device/unsigned, devices.h): open, or ended
+// and waiting for its signature. Initials only: the server holds no more of the patient until it is signed.
+struct DeviceUnsignedRow {
+  std::int64_t deviceId = 0;
+  std::string sessionId;
+  std::string clinicId;
+  std::string date;  // the clinic-local day it was opened
+  std::string clinicianId;
+  std::string initials;
+  std::string state;      // "open" or "ended"
+  std::string startedAt;  // ISO-8601 UTC
+  std::string reportedAt;
+};
+
 // [SECTION] Sessions
 
 struct StoredSession {
@@ -298,6 +312,12 @@ class StoreConnection {
   // Writes only when the stored last_seen_at is at or before `staleBefore`, or the app version or the
   // pending count changed; returns whether it wrote.
   virtual Result<bool> updateDeviceSeen(const DeviceSeenUpdate& seen) = 0;
+  // The device's report replaces its previous one.
+  virtual Result<void> replaceDeviceUnsigned(std::int64_t deviceId,
+                                             const std::vector<DeviceUnsignedRow>& rows) = 0;
+  // What the clinic's devices reported as not signed on `date`, by device then start.
+  virtual Result<std::vector<DeviceUnsignedRow>> dayDeviceUnsigned(const std::string& clinicId,
+                                                                   const std::string& date) = 0;
 
   // [SECTION] Clinics, roster, documents, schedule
   virtual Result<std::optional<ClinicRow>> findClinic(const std::string& clinicId) = 0;

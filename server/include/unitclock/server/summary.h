@@ -76,7 +76,10 @@ struct PatientDay {
   // diagnoses, lines) and its hold flags: a release holds while this is unchanged.
   std::string contentHash;
   std::optional<ChargeRelease> release;  // set by loadDay when a release matches contentHash
-  bool held() const { return !holdFlags.empty() && !release; }
+  // What the clinic's review policy still waits for before this patient-day is exported (review.h):
+  // "approval" (a clinician's day is not approved), "co-sign" (an assistant's session is not co-signed).
+  std::vector<std::string> waitingFor;
+  bool held() const { return (!holdFlags.empty() && !release) || !waitingFor.empty(); }
 };
 
 struct ClinicianDay {
@@ -138,6 +141,13 @@ struct TimelineBar {
   WireTime start{};
   WireTime end{};
   bool signedSession = false;
+  int revision = 1;  // of the session
+};
+
+// How a clinic reviews its days before charges leave (review.h; the clinic document "review").
+struct ReviewPolicy {
+  bool approvedOnly = false;      // export a patient-day only once its clinicians' days are approved
+  bool cosignAssistants = false;  // an assistant's signed session waits for a supervisor's co-sign
 };
 
 struct DayReport {
@@ -155,6 +165,7 @@ struct DayReport {
   std::vector<DayFlag> flags;             // every flag of the day, also listed under its patient or clinician
   std::vector<TimelineBar> timeline;      // every non-voided session's segments on the day, by start
   std::vector<DayDecisionRow> decisions;  // the console's decisions on the day (loadDay), oldest first
+  ReviewPolicy policy;                    // the clinic's, as loadDay found it
 };
 
 // The code catalog and payer profiles a clinic bills with: its documents set with `unitclock-server

@@ -34,6 +34,9 @@ class DeviceStoreOutbox final : public SyncOutbox {
   std::string configEtag() override;
   bool saveConfig(const std::string& json, const std::string& etag) override;
   std::string today() override;
+  // Sessions opened in the last kUnsignedReportDays that are open or ended (not signed, not voided).
+  std::optional<std::string> unsignedReport() override;
+  static constexpr int kUnsignedReportDays = 14;
 
   // Setting keys used in the device store.
   static constexpr const char* kConfigSetting = "sync_config";

@@ -68,6 +68,10 @@ class SyncOutbox {
   virtual bool saveConfig(const std::string& json, const std::string& etag) = 0;
   // The clinic's local date today ("2026-11-26"), for the schedule in the configuration.
   virtual std::string today() = 0;
+  // The body of PUT /api/v1/device/unsigned: this device's open and ended-but-unsigned sessions
+  // ({"sessions": [...]}, docs/sync-api.md), sent with a sync whenever it changed. nullopt: nothing to
+  // report (the default, and on a store error).
+  virtual std::optional<std::string> unsignedReport() { return std::nullopt; }
 };
 
 struct BackoffPolicy {
