@@ -95,7 +95,8 @@ def main():
                     "--disable-dev-shm-usage"):
             options.add_argument(arg)
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        wait = WebDriverWait(driver, 60)
+        driver.set_script_timeout(300)  # a slow page blocks the polling script itself
+        wait = WebDriverWait(driver, 300)
         driver.get(url + "/#/day/" + DATE)
         wait.until(lambda d: d.find_element(By.ID, "user"))
         driver.find_element(By.ID, "user").send_keys("sup")

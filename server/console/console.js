@@ -24,6 +24,22 @@
     return node;
   }
 
+  // A long list drawn in part: the first `first` items, then a button that draws the rest. A day of 10,000
+  // sessions has 10,000 patient rows and as many flags; drawing them all before the day shows took 17 s.
+  function partly(container, items, draw, first, what, wrap) {
+    const add = (from, to) => { for (let i = from; i < to; ++i) container.appendChild(draw(items[i], i)); };
+    add(0, Math.min(first, items.length));
+    if (items.length <= first) return container;
+    const more = el('button', { type: 'button', class: 'more no-print', onclick: () => {
+      moreBox.remove();
+      add(first, items.length);
+    } }, 'Show all ' + items.length + ' ' + what + ' (' + (items.length - first) + ' more)');
+    const moreBox = wrap ? wrap(more) : el('li', { class: 'more-box' }, more);
+    container.appendChild(moreBox);
+    return container;
+  }
+  const SHOWN_AT_FIRST = 100;
+
   function show(...nodes) {
     main().replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
   }
@@ -228,10 +244,24 @@
 
   const PALETTE = 10;
 
-  const nameOf = (day, clinicianId) => {
-    const c = day.clinicians.find((x) => x.id === clinicianId);
-    return c ? c.name : clinicianId;
-  };
+  // A clinician's flags by name, in the order first seen: [[id, open, acknowledged], ...].
+  function flagSummary(day, indexes) {
+    const byId = new Map();
+    for (const i of indexes) {
+      const f = day.flags[i];
+      if (!byId.has(f.id)) byId.set(f.id, [f.id, 0, 0]);
+      byId.get(f.id)[f.acknowledged ? 2 : 1] += 1;
+    }
+    return [...byId.values()];
+  }
+
+  // Lookups by id, built once per day: a day of 10,000 sessions must not be searched once per row.
+  function indexDay(day) {
+    day.sessionIndex = new Map(day.sessions.map((s, i) => [s[0], i]));
+    day.clinicianNames = new Map(day.clinicians.map((c) => [c.id, c.name]));
+    return day;
+  }
+  const nameOf = (day, clinicianId) => day.clinicianNames.get(clinicianId) || clinicianId;
 
   function timeline(day) {
     const [from, to] = day.window;
@@ -265,7 +295,7 @@
       for (const fi of c.flags) {
         const f = day.flags[fi];
         if (f.id !== 'one-on-one-overlap' || f.sessions.length < 2) continue;
-        const idx = f.sessions.map((id) => day.sessions.findIndex((x) => x[0] === id));
+        const idx = f.sessions.map((id) => day.sessionIndex.get(id));
         const a = bySession.get(idx[0]) || [], b = bySession.get(idx[1]) || [];
         for (const [s1, e1] of a) for (const [s2, e2] of b) {
           const s = Math.max(s1, s2), e = Math.min(e1, e2);
@@ -304,10 +334,10 @@
   }
 
   async function dayPage(date) {
-    const day = await api('GET', '/console/api/days/' + encodeURIComponent(date));
+    const day = indexDay(await api('GET', '/console/api/days/' + encodeURIComponent(date)));
     const reload = () => dayPage(date);
     const sessionLink = (id) => {
-      const s = day.sessions.find((x) => x[0] === id);
+      const s = day.sessions[day.sessionIndex.get(id)];
       return el('a', { href: '#/session/' + id, class: 'session-link' }, (s ? s[1] + ' ' : '') + id.slice(0, 8));
     };
     const flagRow = (f) => el('li', { class: 'flag' + (f.acknowledged ? ' done' : ''), 'data-flag': f.id },
@@ -332,8 +362,9 @@
         el('th', { scope: 'row' }, c.name),
         el('td', {}, c.sessions), el('td', {}, minutes(c.timed)), el('td', {}, minutes(c.treatment)),
         el('td', {}, minutes(c.clock)), el('td', {}, c.units), el('td', {}, c.uph.toFixed(1)),
-        el('td', {}, c.flags.length ? el('ul', { class: 'flag-names' }, c.flags.map((i) => el('li', { class: day.flags[i].acknowledged ? 'done' : '' },
-          flagName(day.flags[i].id) + (day.flags[i].acknowledged ? ' (acknowledged)' : '')))) : 'none'),
+        el('td', {}, c.flags.length ? el('ul', { class: 'flag-names' }, flagSummary(day, c.flags).map(([id, open, seen]) =>
+          el('li', { class: open ? '' : 'done' }, flagName(id) + (open + seen > 1 ? ' × ' + (open + seen) : '') +
+            (seen ? (open ? ' (' + seen + ' acknowledged)' : ' (acknowledged)') : '')))) : 'none'),
         el('td', {}, c.approved
           ? el('span', { class: 'approved' }, '✔ Approved by ' + c.approved.by + ' on ' + when(c.approved.at))
           : [c.approval_lapsed ? el('span', { class: 'lapsed' }, 'Changed since approved by ' + c.approval_lapsed.by + '. ') : null,
@@ -347,7 +378,7 @@
       el('caption', {}, 'Patients: the server’s lines for each patient’s day'),
       el('thead', {}, el('tr', {}, ['Patient', 'Discipline', 'Payer', 'Lines', 'Diagnoses', 'Device agrees', 'Sessions', 'Held']
         .map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, day.patients.map((p) => el('tr', { 'data-patient': p.initials + ' ' + p.discipline },
+      partly(el('tbody', {}), day.patients, (p) => el('tr', { 'data-patient': p.initials + ' ' + p.discipline },
         el('th', { scope: 'row' }, p.initials),
         el('td', {}, DISCIPLINES[p.discipline] || p.discipline), el('td', {}, p.payer),
         el('td', {}, p.lines.length ? p.lines.map(([code, units, mods]) => el('div', {}, code + ' × ' + units + (mods.length ? ' ' + mods.join(' ') : ''))) : '—'),
@@ -361,11 +392,12 @@
              mayDecide() ? reasonAction('Release', 'release-' + p.initials + '-' + p.discipline, async (reason) => {
                await api('POST', '/console/api/release', { date, mrn: p.mrn, discipline: p.discipline, reason });
                await reload();
-             }) : null])))));
+             }) : null])), SHOWN_AT_FIRST, 'patients', (more) => el('tr', { class: 'more-box' }, el('td', { colspan: 8 }, more))));
 
     const flags = el('section', { 'aria-labelledby': 'flags-title', id: 'flags' },
       el('h2', { id: 'flags-title' }, 'Flags and holds'),
-      day.flags.length ? el('ul', { class: 'flags' }, day.flags.map(flagRow)) : el('p', {}, 'No flags on this day.'));
+      day.flags.length ? partly(el('ul', { class: 'flags' }), day.flags, flagRow, SHOWN_AT_FIRST, 'flags')
+        : el('p', {}, 'No flags on this day.'));
 
     const policyNote = policyText(day.policy);
     const cosign = day.cosign.length ? el('section', { id: 'cosign', 'aria-labelledby': 'cosign-title' },
@@ -392,7 +424,7 @@
           el('td', {}, started), el('td', {}, device), el('td', {}, when(reported))))))) : null;
 
     // Printed: one page per clinician.
-    const report = el('section', { class: 'print-only' }, day.clinicians.map((c) => el('div', { class: 'print-page' },
+    const report = () => el('section', { class: 'print-only' }, day.clinicians.map((c) => el('div', { class: 'print-page' },
       el('h2', {}, c.name + ' · ' + day.clinic.name + ' · ' + day.date),
       el('p', {}, 'Sessions ' + c.sessions + ' · timed ' + minutes(c.timed) + ' · treatment ' + minutes(c.treatment) +
         ' · on the clock ' + minutes(c.clock) + ' · units ' + c.units + ' · units per hour ' + c.uph.toFixed(1)),
@@ -405,8 +437,15 @@
       datePicker(day.date, '#/day/'), totalsBox(day.totals), timeline(day), clinicians, flags, cosign, patients, onDevices,
       day.unsigned.length ? el('section', { id: 'unsigned' }, el('h2', {}, 'Not signed yet'),
         el('ul', {}, day.unsigned.map(([id, status, who]) => el('li', {}, sessionLink(id), ' ' + status + ' · ' + nameOf(day, who))))) : null,
-      report);
+      null);
     performance.mark('uc-day-rendered');  // read by bench/console (first paint of a large day)
+    // The printed report (a page per clinician, every flag) is built once the day is on screen and the
+    // browser is idle; printing before that waits for it.
+    const addReport = () => {
+      if (main().contains(clinicians) && !main().querySelector('.print-only')) main().appendChild(report());
+    };
+    (window.requestIdleCallback || setTimeout)(addReport, { timeout: 3000 });
+    window.addEventListener('beforeprint', addReport, { once: true });
   }
 
   async function sessionPage(id) {
@@ -438,7 +477,7 @@
 
   async function exportsPage(date) {
     date = date || state.me.today;
-    const day = await api('GET', '/console/api/days/' + encodeURIComponent(date));
+    const day = indexDay(await api('GET', '/console/api/days/' + encodeURIComponent(date)));
     const from = el('input', { type: 'date', id: 'from', value: date });
     const to = el('input', { type: 'date', id: 'to', value: date });
     const links = el('div', { class: 'downloads' });

@@ -334,6 +334,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
     def test_11_the_day_prints_one_page_per_clinician(self):
         self.sign_in("jordan")
         self.find("#timeline")
+        self.find(".print-only .print-page")  # built just after the day is drawn
         import base64
         pdf = base64.b64decode(self.driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})["data"])
         pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")

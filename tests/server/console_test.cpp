@@ -551,5 +551,33 @@ TEST(Console, TheKiosksUnsignedSessionsAreListedAndABadReportIsRefused) {
   EXPECT_TRUE(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].empty());
 }
 
+// A browser accepts brotli, and the server answers it with gzip: brotli at the library's quality took 10 s
+// of CPU for a large day (docs/bench-console.md). A client that accepts neither gets the plain body.
+TEST(Console, ABrowsersAnswerIsCompressedWithGzipNotBrotli) {
+  Clinic clinic;
+  addUser(clinic, "sam", "supervisor");
+  ServerProcess server(clinic.dataDir);
+  uploadAll(clinic, server, overlappingDay());
+  httplib::Client http("127.0.0.1", server.port());
+  http.set_decompress(false);
+  auto login = http.Post("/console/api/login",
+                         nlohmann::json{{"user", "sam"}, {"password", kPassword}}.dump(), "application/json");
+  ASSERT_EQ(login->status, 200);
+  const auto cookie =
+      login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
+  auto day = http.Get("/console/api/days/2026-11-26",
+                      {{"Cookie", cookie}, {"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->status, 200);
+  EXPECT_EQ(day->get_header_value("Content-Encoding"), "gzip");
+  auto brOnly = http.Get("/console/api/days/2026-11-26", {{"Cookie", cookie}, {"Accept-Encoding", "br"}});
+  ASSERT_TRUE(brOnly);
+  EXPECT_EQ(brOnly->get_header_value("Content-Encoding"), "");
+  EXPECT_TRUE(nlohmann::json::parse(brOnly->body, nullptr, false).is_object());
+  auto script = http.Get("/console/console.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->get_header_value("Content-Encoding"), "gzip");
+}
+
 }  // namespace
 }  // namespace unitclock::server
