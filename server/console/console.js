@@ -295,7 +295,7 @@
       for (const fi of c.flags) {
         const f = day.flags[fi];
         if (f.id !== 'one-on-one-overlap' || f.sessions.length < 2) continue;
-        const idx = f.sessions.map((id) => day.sessionIndex.get(id));
+        const idx = f.sessions;  // indexes into day.sessions
         const a = bySession.get(idx[0]) || [], b = bySession.get(idx[1]) || [];
         for (const [s1, e1] of a) for (const [s2, e2] of b) {
           const s = Math.max(s1, s2), e = Math.min(e1, e2);
@@ -343,7 +343,7 @@
     const flagRow = (f) => el('li', { class: 'flag' + (f.acknowledged ? ' done' : ''), 'data-flag': f.id },
       el('strong', {}, flagName(f.id)), ' ',
       el('span', { class: 'explain' }, f.message), ' ',
-      f.sessions.length ? el('span', {}, 'Sessions: ', f.sessions.map(sessionLink)) : null,
+      f.sessions.length ? el('span', {}, 'Sessions: ', f.sessions.map((i) => sessionLink(day.sessions[i][0]))) : null,
       f.acknowledged
         ? el('span', { class: 'ack' }, 'Acknowledged by ' + f.acknowledged.by + ' on ' + when(f.acknowledged.at) + ': ' + f.acknowledged.reason)
         : el('span', { class: 'hint' }, f.id === 'unsigned' || f.id === 'no-diagnosis' || f.id === 'units-differ'
@@ -370,7 +370,7 @@
           : [c.approval_lapsed ? el('span', { class: 'lapsed' }, 'Changed since approved by ' + c.approval_lapsed.by + '. ') : null,
             mayDecide() ? el('button', { type: 'button', class: 'approve no-print', id: 'approve-' + c.id, onclick: async (ev) => {
               const cell = ev.target.parentNode;
-              try { await api('POST', '/console/api/approve', { date, clinician: c.id }); await reload(); }
+              try { await api('POST', '/console/api/approve', { date, clinician: c.id, hash: c.hash }); await reload(); }
               catch (e) { cell.appendChild(message(e.message)); }
             } }, 'Approve ' + c.name + '’s day') : el('span', {}, 'Not approved')])))));
 
@@ -409,9 +409,9 @@
         sessionLink(c.id), ' furnished by ' + c.assistants.map((a) => nameOf(day, a)).join(', ') + ' (revision ' + c.revision + ') ',
         c.cosigned
           ? el('span', { class: 'approved' }, '✔ Co-signed by ' + c.cosigned.by + ' on ' + when(c.cosigned.at) + (c.cosigned.reason ? ': ' + c.cosigned.reason : ''))
-          : mayDecide() ? el('button', { type: 'button', class: 'no-print', id: 'cosign-' + c.id, onclick: async (ev) => {
+          : state.me.user.role === 'supervisor' ? el('button', { type: 'button', class: 'no-print', id: 'cosign-' + c.id, onclick: async (ev) => {
             const cell = ev.target.parentNode;
-            try { await api('POST', '/console/api/cosign', { date, session: c.id, reason: '' }); await reload(); }
+            try { await api('POST', '/console/api/cosign', { date, session: c.id, revision: c.revision, reason: '' }); await reload(); }
             catch (e) { cell.appendChild(message(e.message)); }
           } }, 'Co-sign') : el('span', {}, 'Not co-signed'))))) : null;
     const onDevices = day.on_devices.length ? el('section', { id: 'on-devices', 'aria-labelledby': 'on-devices-title' },
@@ -493,7 +493,7 @@
     const why = (p) => [...(p.released ? [] : p.hold.map(flagName)), ...p.waiting.map((w) => 'waiting for ' + w)].join(', ');
     const unapproved = day.clinicians.filter((c) => !c.approved);
     show(el('h1', {}, 'Exports · ' + day.clinic.name),
-      el('p', {}, 'Charges of signed sessions as the server computes them. Held patient-days are left out until released.'),
+      el('p', {}, 'Charges of signed sessions as the server computes them. Held patient-days are left out until released, and, where the clinic requires it, until approved and co-signed.'),
       policyText(day.policy) ? el('p', { class: 'policy' }, policyText(day.policy)) : null,
       el('div', { class: 'picker' }, el('label', { for: 'from' }, 'From'), from, el('label', { for: 'to' }, 'To'), to),
       links,
@@ -502,7 +502,8 @@
         el('ul', {}, held.map((p) => el('li', {}, p.initials + ' ' + (DISCIPLINES[p.discipline] || p.discipline) + ': ' + why(p)))),
         el('h3', {}, 'Not approved: ' + unapproved.length),
         el('ul', {}, unapproved.map((c) => el('li', {}, c.name))),
-        el('h3', {}, 'Assistants’ sessions not co-signed: ' + day.totals.awaiting_cosign),
+        el('h3', {}, 'Assistants’ sessions not co-signed: ' + day.totals.awaiting_cosign +
+          (day.policy.cosign_assistants ? ' (held until co-signed)' : ' (this clinic does not require co-signs)')),
         el('h3', {}, 'Open or unsigned on the kiosks: ' + day.on_devices.length),
         el('h3', {}, 'Not signed (not exported): ' + day.unsigned.length),
         el('ul', {}, day.unsigned.map(([id, status, who]) => el('li', {},

@@ -99,8 +99,10 @@ Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json&
     auto state = text(o, "state", 5);
     if (!state || (*state != "open" && *state != "ended"))
       return reject(at + ".state", "must be open or ended");
-    auto initials = text(o, "initials", 16);
-    if (!initials) return reject(at + ".initials", "must be 1–16 bytes of initials");
+    auto initials = text(o, "initials", 4);
+    if (!initials || !std::all_of(initials->begin(), initials->end(),
+                                  [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }))
+      return reject(at + ".initials", "must be 1–4 letters, as the kiosk takes them");
     auto started = text(o, "started_at", 40);
     auto startedAt = started ? parseUtcTimestamp(*started) : std::nullopt;
     if (!startedAt) return reject(at + ".started_at", "must be a UTC time like 2026-11-26T14:03:00Z");

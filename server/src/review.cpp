@@ -35,6 +35,7 @@ DayIndex indexDay(const DayReport& r) {
   x.flags = allFlags(r);
   std::map<std::string, std::set<std::string>> furnishedBy;  // session → clinicians with a segment in it
   for (const auto& b : r.timeline) furnishedBy[b.sessionId].insert(b.clinician);
+  for (const auto& u : r.untimed) furnishedBy[u.sessionId].insert(u.clinician);
   std::map<std::string, std::set<std::string>> sessionOwners;  // session → whose day it is part of
   for (std::size_t i = 0; i < r.patients.size(); ++i) {
     const auto& p = r.patients[i];
@@ -102,6 +103,15 @@ std::vector<CosignNeed> cosignNeeds(const DayReport& r) {
     if (std::find(need.assistants.begin(), need.assistants.end(), b.clinician) == need.assistants.end())
       need.assistants.push_back(b.clinician);
   }
+  for (const auto& u : r.untimed) {  // an assistant's untimed minutes (CO/CQ) need the same co-sign
+    if (!u.signedSession || !u.assistant) continue;
+    auto& need = bySession[u.sessionId];
+    need.sessionId = u.sessionId;
+    need.revision = u.revision;
+    need.initials = u.initials;
+    if (std::find(need.assistants.begin(), need.assistants.end(), u.clinician) == need.assistants.end())
+      need.assistants.push_back(u.clinician);
+  }
   std::vector<CosignNeed> out;
   for (auto& [id, need] : bySession) out.push_back(std::move(need));
   return out;
@@ -154,6 +164,7 @@ void applyReviewPolicy(DayReport& r) {
   std::set<std::size_t> awaitingApproval, awaitingCosign;
   if (r.policy.approvedOnly) {
     for (const auto& [clinicianId, patients] : index.patientsOf) {
+      if (clinicianId.empty()) continue;  // a patient-day of unsigned sessions only: nothing to approve
       if (latestDecision(r, "approve", clinicianId, clinicianHash(r, index, clinicianId))) continue;
       awaitingApproval.insert(patients.begin(), patients.end());
     }

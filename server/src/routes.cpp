@@ -53,7 +53,23 @@ enum class Access { kDevice, kSupervisor, kDeviceOrSupervisor };
 void gzipOnly(httplib::Request& req) {
   auto it = req.headers.find("Accept-Encoding");
   if (it == req.headers.end()) return;
-  const bool gzip = it->second.find("gzip") != std::string::npos;
+  // "gzip" or "gzip;q=0.5" among the accepted codings, but not "gzip;q=0" (refused).
+  bool gzip = false;
+  std::string_view rest = it->second;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view coding = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!coding.empty() && coding.front() == ' ') coding.remove_prefix(1);
+    const auto semi = coding.find(';');
+    std::string_view name = coding.substr(0, semi),
+                     params = semi == std::string_view::npos ? "" : coding.substr(semi);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name != "gzip") continue;
+    std::string q(params);
+    q.erase(std::remove(q.begin(), q.end(), ' '), q.end());
+    gzip = !(q.rfind(";q=0", 0) == 0 && q.find_first_of("123456789", 4) == std::string::npos);
+  }
   req.headers.erase("Accept-Encoding");
   req.headers.emplace("Accept-Encoding", gzip ? "gzip" : "identity");
 }
@@ -723,7 +739,8 @@ struct HttpServer::Impl {
 
     // A device's open and ended-but-unsigned sessions, sent with its syncs: the console lists them.
     s.Put("/api/v1/device/unsigned", [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res, Access::kDevice, true, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
+      // A refused report is the device's bookkeeping, not a session upload: it is not a day's rejection.
+      handle(req, res, Access::kDevice, false, [&](StoreConnection& db, const Principal& p) -> Result<Reply> {
         auto parsed = parseJsonBody(req.body);
         if (!parsed) return fail(parsed.error());
         auto rows = parseUnsignedReport(

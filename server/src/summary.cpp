@@ -288,8 +288,12 @@ DayReport computeDay(const std::string& clinicId, const std::string& date,
       if (seg.mode == core::ActivityMode::one_on_one)
         oneOnOne[seg.clinician].push_back({seg.start, seg.end, &s});
     }
-    for (const auto& u : s.untimed)
-      if (u.date == date) clinician(u.clinician).treatment += std::chrono::duration_cast<seconds>(u.minutes);
+    for (const auto& u : s.untimed) {
+      if (u.date != date) continue;
+      clinician(u.clinician).treatment += std::chrono::duration_cast<seconds>(u.minutes);
+      r.untimed.push_back({u.clinician, s.id, s.patient.initials, u.assistantMinutes.count() > 0,
+                           s.status == core::SessionStatus::signed_, s.revision});
+    }
   }
   for (auto& [id, iv] : intervals) clinician(id).clock = core::clockTime(std::move(iv));
 

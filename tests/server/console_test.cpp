@@ -394,13 +394,27 @@ TEST(Console, TheReviewPolicyHoldsChargesUntilApprovedAndCoSigned) {
   ASSERT_EQ(admin.signIn("ada")->status, 200);
   ASSERT_EQ(sam.signIn("sam")->status, 200);
   ASSERT_EQ(bea.signIn("bea")->status, 200);
-  // Without a policy everything signed and unheld leaves, and the assistant's session is listed to co-sign.
+  // Without a policy everything signed and unheld leaves, and the assistant's session is listed to co-sign;
+  // so is a session whose only assistant time is untimed (an assistant's part of a hot pack, 97010 CO).
+  RecordedSession untimedOnly;
+  untimedOnly.id = sessionId(4);
+  untimedOnly.mrn = "MRN4";
+  untimedOnly.initials = "UT";
+  untimedOnly.segments = {{"97110", "16:00:00", "16:30:00"}};
+  untimedOnly.untimed = {{"97010", 10, 10, "", "ota1"}};
+  auto second = testing::client(server.url(), token);
+  ASSERT_EQ(
+      testing::must(second.put("/api/v1/sessions/" + untimedOnly.id, testing::upload(untimedOnly).dump()))
+          .status,
+      201);
   auto csv = sam.get("/console/api/exports/2026-11-26.csv");
   EXPECT_NE(csv->body.find("MRN1"), std::string::npos);
   EXPECT_NE(csv->body.find("MRN3"), std::string::npos);
   auto view = bodyOf(sam.get("/console/api/days/2026-11-26"));
-  ASSERT_EQ(view["cosign"].size(), 1u) << view["cosign"].dump();
+  ASSERT_EQ(view["cosign"].size(), 2u) << view["cosign"].dump();
   EXPECT_EQ(view["cosign"][0]["id"], ota.id);
+  EXPECT_EQ(view["cosign"][1]["id"], untimedOnly.id);
+  EXPECT_EQ(view["cosign"][1]["assistants"], nlohmann::json::array({"ota1"}));
   EXPECT_EQ(view["policy"]["cosign_assistants"], false);
 
   // Only an admin changes settings; a malformed one is refused and changes nothing.
@@ -428,7 +442,7 @@ TEST(Console, TheReviewPolicyHoldsChargesUntilApprovedAndCoSigned) {
   EXPECT_NE(summary.dump().find("awaiting-approval"), std::string::npos);
   EXPECT_NE(summary.dump().find("awaiting-co-sign"), std::string::npos);
   view = bodyOf(sam.get("/console/api/days/2026-11-26"));
-  EXPECT_EQ(view["totals"]["awaiting_cosign"], 1);
+  EXPECT_EQ(view["totals"]["awaiting_cosign"], 2);
   for (const auto& p : view["patients"]) EXPECT_FALSE(p["waiting"].empty()) << p.dump();
 
   // ota1's day cannot be approved before the co-sign; a biller cannot co-sign.
@@ -443,14 +457,29 @@ TEST(Console, TheReviewPolicyHoldsChargesUntilApprovedAndCoSigned) {
   auto notAssistant =
       sam.post("/console/api/cosign", {{"date", "2026-11-26"}, {"session", ot.id}, {"reason", ""}});
   EXPECT_EQ(notAssistant->status, 404) << notAssistant->body;
-  auto cosign = sam.post("/console/api/cosign",
-                         {{"date", "2026-11-26"}, {"session", ota.id}, {"reason", "Supervised on site"}});
+  auto adminCosign =
+      admin.post("/console/api/cosign", {{"date", "2026-11-26"}, {"session", ota.id}, {"reason", ""}});
+  EXPECT_EQ(adminCosign->status, 403) << "a co-sign is a supervising therapist's";
+  auto staleRevision = sam.post(
+      "/console/api/cosign", {{"date", "2026-11-26"}, {"session", ota.id}, {"revision", 7}, {"reason", ""}});
+  EXPECT_EQ(staleRevision->status, 409) << staleRevision->body;
+  auto cosign = sam.post(
+      "/console/api/cosign",
+      {{"date", "2026-11-26"}, {"session", ota.id}, {"revision", 1}, {"reason", "Supervised on site"}});
   ASSERT_EQ(cosign->status, 200) << cosign->body;
+  auto cosignUntimed = sam.post("/console/api/cosign", {{"date", "2026-11-26"}, {"session", untimedOnly.id}});
+  ASSERT_EQ(cosignUntimed->status, 200) << cosignUntimed->body;
   // Co-signed but not approved: still held.
   csv = bea.get("/console/api/exports/2026-11-26.csv");
   EXPECT_EQ(csv->body.find("MRN3"), std::string::npos) << csv->body;
-  for (const char* who : {"ot1", "ota1"}) {
-    auto approved = sam.post("/console/api/approve", {{"date", "2026-11-26"}, {"clinician", who}});
+  // An approval of a day the page showed before it changed is refused; of the day as it is, taken.
+  auto stale = sam.post("/console/api/approve",
+                        {{"date", "2026-11-26"}, {"clinician", "ot1"}, {"hash", "0000000000000000"}});
+  EXPECT_EQ(stale->status, 409) << stale->body;
+  view = bodyOf(sam.get("/console/api/days/2026-11-26"));
+  for (const auto& c : view["clinicians"]) {
+    auto approved = sam.post("/console/api/approve",
+                             {{"date", "2026-11-26"}, {"clinician", c["id"]}, {"hash", c["hash"]}});
     ASSERT_EQ(approved->status, 200) << approved->body;
   }
   csv = bea.get("/console/api/exports/2026-11-26.csv");
@@ -471,14 +500,14 @@ TEST(Console, TheReviewPolicyHoldsChargesUntilApprovedAndCoSigned) {
   EXPECT_EQ(csv->body.find("MRN3"), std::string::npos) << csv->body;
   EXPECT_NE(csv->body.find("MRN1"), std::string::npos) << csv->body;
 
-  // The settings change and the co-sign are in the audit log, by whom.
+  // The settings change and the two co-signs are in the audit log, by whom.
   EXPECT_EQ(
       testing::queryCount(clinic.dataDir,
                           "SELECT COUNT(*) FROM audit_log WHERE user_id = 'ada' AND action = 'settings'"),
       1);
   EXPECT_EQ(testing::queryCount(clinic.dataDir,
                                 "SELECT COUNT(*) FROM audit_log WHERE user_id = 'sam' AND action = 'cosign'"),
-            1);
+            2);
 }
 
 // Each kiosk reports its open and ended-but-unsigned sessions with its syncs; the Day page lists them
@@ -513,11 +542,13 @@ TEST(Console, TheKiosksUnsignedSessionsAreListedAndABadReportIsRefused) {
   auto tooMany = nlohmann::json{{"sessions", nlohmann::json::array()}};
   for (int i = 0; i < 501; ++i) tooMany["sessions"].push_back(entry(100 + i, "open", "AB"));
   auto control = entry(9, "open", "A\x01");
+  auto longer = entry(9, "open", "ABCDE");
   auto extra = entry(9, "open", "AB");
   extra["name"] = "Jane Doe";
   const std::vector<std::pair<nlohmann::json, std::string>> refused{
       {nlohmann::json{{"sessions", {entry(9, "signed", "AB")}}}, "sessions[0].state"},
       {nlohmann::json{{"sessions", {control}}}, "sessions[0].initials"},
+      {nlohmann::json{{"sessions", {longer}}}, "sessions[0].initials"},
       {nlohmann::json{{"sessions", {extra}}}, "sessions[0].name"},
       {nlohmann::json{{"sessions", {entry(9, "open", "AB"), entry(9, "open", "AB")}}}, "sessions[1].id"},
       {tooMany, "sessions"},
@@ -530,6 +561,8 @@ TEST(Console, TheKiosksUnsignedSessionsAreListedAndABadReportIsRefused) {
   auto garbage = testing::must(device.put("/api/v1/device/unsigned", "{\"sessions\": [1, 2"));
   EXPECT_EQ(garbage.status, 400);
   EXPECT_EQ(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].size(), 2u);
+  // A refused report is not a refused session upload: the day has no rejection from it.
+  EXPECT_EQ(testing::queryCount(clinic.dataDir, "SELECT COUNT(*) FROM rejections"), 0);
   // Only a device reports; a supervisor token or no token cannot.
   auto api = testing::client(server.url(), clinic.supervisorToken);
   EXPECT_EQ(testing::must(api.put("/api/v1/device/unsigned", report.dump())).status, 403);
@@ -548,6 +581,11 @@ TEST(Console, TheKiosksUnsignedSessionsAreListedAndABadReportIsRefused) {
   EXPECT_EQ(view["on_devices"][0][0], "GH");
   // The next report replaces the last: an empty list clears the kiosk's rows.
   ASSERT_EQ(testing::must(device.put("/api/v1/device/unsigned", R"({"sessions": []})")).status, 200);
+  EXPECT_TRUE(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].empty());
+  // A revoked kiosk's last report is no longer listed.
+  ASSERT_EQ(testing::must(device.put("/api/v1/device/unsigned", report.dump())).status, 200);
+  EXPECT_EQ(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].size(), 1u);
+  testing::Clinic::must({"device", "revoke", "--data-dir", clinic.dataDir, "--id", "1"});
   EXPECT_TRUE(bodyOf(b.get("/console/api/days/2026-11-26"))["on_devices"].empty());
 }
 
@@ -574,6 +612,10 @@ TEST(Console, ABrowsersAnswerIsCompressedWithGzipNotBrotli) {
   ASSERT_TRUE(brOnly);
   EXPECT_EQ(brOnly->get_header_value("Content-Encoding"), "");
   EXPECT_TRUE(nlohmann::json::parse(brOnly->body, nullptr, false).is_object());
+  auto refused =
+      http.Get("/console/api/days/2026-11-26", {{"Cookie", cookie}, {"Accept-Encoding", "gzip;q=0, br"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->get_header_value("Content-Encoding"), "") << "gzip;q=0 refuses gzip";
   auto script = http.Get("/console/console.js", {{"Accept-Encoding", "gzip, deflate, br"}});
   ASSERT_TRUE(script);
   EXPECT_EQ(script->get_header_value("Content-Encoding"), "gzip");

@@ -254,7 +254,9 @@ std::optional<std::string> DeviceStoreOutbox::unsignedReport() {
   if (!rows) return std::nullopt;
   const auto zone = m_impl->zone();
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& row : rows.value()) {
+  // Newest first: past the server's limit of 500 it is the oldest that are left out.
+  for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
+    const auto& row = *it;
     if (row.status != core::SessionStatus::open && row.status != core::SessionStatus::ended) continue;
     auto date = localDate(row.openedAt, zone);
     if (!date) continue;

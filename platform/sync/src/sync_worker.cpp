@@ -130,8 +130,9 @@ struct SyncWorker::Impl {
     reportUnsigned(client);
   }
 
-  // The device's unsigned sessions, when they changed since the server last took them. A server that
-  // does not know the request (404, 405) is not asked again; any other failure is tried with the next pass.
+  // The device's unsigned sessions, when they changed since the server last answered them. A server that
+  // does not know the request (404, 405) is not asked again while the app runs; a report the server refused
+  // (400) is not sent again until it changes; a failure of the exchange is tried with the next pass.
   void reportUnsigned(HttpClient& client) {
     if (unsignedUnsupported) return;
     auto report = outbox->unsignedReport();
@@ -139,7 +140,9 @@ struct SyncWorker::Impl {
     auto r = client.put("/api/v1/device/unsigned", *report, pendingHeader(0));
     if (!r) return;
     if (r->status == 404 || r->status == 405) unsignedUnsupported = true;
-    if (r->status >= 200 && r->status < 300) unsignedSent = std::move(*report);
+    // Taken, or refused as it is (a 4xx other than those): not sent again until it changes.
+    if ((r->status >= 200 && r->status < 300) || (r->status >= 400 && r->status < 500 && r->status != 429))
+      unsignedSent = std::move(*report);
   }
 
   bool pullConfigOnce(HttpClient& client) {

@@ -243,14 +243,18 @@ Result<json> devicesUnsigned(StoreConnection& store, const DayReport& r) {
   auto devices = store.listDevices(r.clinicId);
   if (!devices) return fail(devices.error());
   std::map<std::int64_t, std::string> labels;
-  for (const auto& d : devices.value())
+  std::set<std::int64_t> revoked;  // a revoked kiosk's last report is no longer news
+  for (const auto& d : devices.value()) {
     labels[d.id] = d.label.empty() ? "device " + std::to_string(d.id) : d.label;
+    if (d.revokedAt) revoked.insert(d.id);
+  }
   std::set<std::string> signedHere;  // and unsigned uploads, listed on their own
   for (const auto& p : r.patients) signedHere.insert(p.signedSessions.begin(), p.signedSessions.end());
   for (const auto& u : r.unsignedSessions) signedHere.insert(u.id);  // uploaded: listed as unsigned already
   json out = json::array();
   for (const auto& u : rows.value()) {
-    if (signedHere.count(u.sessionId)) continue;  // the server has it: the report is older than its upload
+    if (revoked.count(u.deviceId) || signedHere.count(u.sessionId))
+      continue;  // the server has it: the report is older than its upload
     std::string started;
     if (auto t = wire::parseUtcTimestamp(u.startedAt)) started = clockText(*t, r.timeZone);
     out.push_back(
@@ -290,13 +294,8 @@ json dayView(const DayReport& r, const ClinicRow& clinic, const json& onDevices)
   int openFlags = 0;
   const DayIndex index = indexDay(r);
   for (const auto& [f, key] : index.flags) {
-    json one{{"key", key},
-             {"id", f->id},
-             {"message", f->message},
-             {"clinician", f->clinician},
-             {"mrn", f->patientMrn},
-             {"discipline", f->discipline},
-             {"sessions", f->sessions}};
+    // The patient is not repeated here: the patient's row lists its flags by index.
+    json one{{"key", key}, {"id", f->id}, {"message", f->message}, {"clinician", f->clinician}};
     if (const auto* ack = latestDecision(r, "acknowledge", key, key)) {
       one["acknowledged"] = decisionJson(*ack);
     } else {
@@ -333,6 +332,7 @@ json dayView(const DayReport& r, const ClinicRow& clinic, const json& onDevices)
       for (auto i : it->second) cf.push_back(static_cast<int>(i));
     const auto hash = clinicianHash(r, index, c.id);
     json one{{"id", c.id},
+             {"hash", hash.substr(0, 16)},
              {"name", c.name.empty() ? c.id : c.name},
              {"sessions", c.sessions},
              {"timed", minutesOf(c.timed)},
@@ -394,6 +394,15 @@ json dayView(const DayReport& r, const ClinicRow& clinic, const json& onDevices)
     }
     patients.push_back(std::move(one));
   }
+  // Each flag's sessions as indexes into the session table, as the bars and patients name them (a session
+  // neither names, such as a refused upload's, is added without initials): a day of 10,000 flags sends
+  // 10,000 small numbers rather than 10,000 session ids.
+  for (std::size_t i = 0; i < index.flags.size(); ++i) {
+    json ids = json::array();
+    for (const auto& id : index.flags[i].flag->sessions) ids.push_back(sessionOf(id, "", false));
+    flags[i]["sessions"] = std::move(ids);
+  }
+
   // Assistant sessions and their co-signs (needed where the clinic requires them; shown either way).
   json cosign = json::array();
   int awaitingCosign = 0;
@@ -695,7 +704,7 @@ Result<std::string> checkedReason(const std::string& reason) {
 }  // namespace
 
 Result<json> approveDay(StoreConnection& store, const ConsoleUserRow& user, const std::string& date,
-                        const std::string& clinicianId) {
+                        const std::string& clinicianId, const std::string& seenHash) {
   auto report = loadDay(store, user.clinicId, date);
   if (!report) return fail(report.error());
   const auto it = std::find_if(report->clinicians.begin(), report->clinicians.end(),
@@ -703,6 +712,9 @@ Result<json> approveDay(StoreConnection& store, const ConsoleUserRow& user, cons
   if (it == report->clinicians.end())
     return fail(ApiError{404, "clinician", "no day of " + clinicianId + " on " + date});
   const auto hash = clinicianDayHash(*report, clinicianId);
+  if (!seenHash.empty() && seenHash != hash.substr(0, 16))  // dayView sends the first 16 characters
+    return fail(ApiError{409, "hash",
+                         "the day changed since it was shown (a new upload or decision): look at it again"});
   if (const auto* a = latestDecision(*report, "approve", clinicianId, hash)) return decisionJson(*a);
   // Nothing is approved while a flag of the clinician's day is neither cleared nor acknowledged.
   for (const auto& [f, key] : allFlags(*report)) {
@@ -774,7 +786,9 @@ Result<json> releasePatientDay(StoreConnection& store, const ConsoleUserRow& use
 }
 
 Result<json> cosignSession(StoreConnection& store, const ConsoleUserRow& user, const std::string& date,
-                           const std::string& sessionId, const std::string& note) {
+                           const std::string& sessionId, int seenRevision, const std::string& note) {
+  if (user.role != "supervisor")
+    return fail(ApiError{403, "", "a co-sign is a supervising therapist's: sign in as a supervisor"});
   if (note.size() > kMaxReason) return reject("reason", "is at most 500 characters");
   auto report = loadDay(store, user.clinicId, date);
   if (!report) return fail(report.error());
@@ -783,6 +797,10 @@ Result<json> cosignSession(StoreConnection& store, const ConsoleUserRow& user, c
       std::find_if(needs.begin(), needs.end(), [&](const CosignNeed& n) { return n.sessionId == sessionId; });
   if (need == needs.end())
     return fail(ApiError{404, "session", "no signed assistant session " + sessionId + " on " + date});
+  if (seenRevision > 0 && seenRevision != need->revision)
+    return fail(ApiError{409, "revision",
+                         "the session has a new revision (" + std::to_string(need->revision) +
+                             ") since it was shown: look at it again"});
   const auto hash = cosignHash(*need);
   if (const auto* c = latestDecision(*report, "cosign", sessionId, hash)) return decisionJson(*c);
   DayDecisionRow d{0, user.clinicId, date, "cosign", sessionId, hash, note, user.id, nowUtc()};

@@ -156,7 +156,7 @@ class Console {
             });
           });
     decision("/console/api/approve", [](StoreConnection& db, const SignedIn& who, const json& body) {
-      return approveDay(db, who.user, text(body, "date"), text(body, "clinician"));
+      return approveDay(db, who.user, text(body, "date"), text(body, "clinician"), text(body, "hash"));
     });
     decision("/console/api/acknowledge", [](StoreConnection& db, const SignedIn& who, const json& body) {
       return acknowledgeFlag(db, who.user, text(body, "date"), text(body, "key"), text(body, "reason"));
@@ -166,7 +166,10 @@ class Console {
                                text(body, "reason"));
     });
     decision("/console/api/cosign", [](StoreConnection& db, const SignedIn& who, const json& body) {
-      return cosignSession(db, who.user, text(body, "date"), text(body, "session"), text(body, "reason"));
+      const int revision =
+          body.contains("revision") && body["revision"].is_number_integer() ? body["revision"].get<int>() : 0;
+      return cosignSession(db, who.user, text(body, "date"), text(body, "session"), revision,
+                           text(body, "reason"));
     });
     s.Get("/console/api/settings", [this](const httplib::Request& req, httplib::Response& res) {
       withUser(req, res, false, [&](StoreConnection& db, const SignedIn& who) {

@@ -91,8 +91,10 @@ Result<nlohmann::json> reportView(StoreConnection& store, const ClinicRow& clini
 
 // [SECTION] Decisions (each audited; the caller's write transaction)
 
+// `seenHash`, when given, is the clinician's "hash" as the Day page showed it: a day that changed since is
+// refused (409) rather than approved unseen.
 Result<nlohmann::json> approveDay(StoreConnection& store, const ConsoleUserRow& user, const std::string& date,
-                                  const std::string& clinicianId);
+                                  const std::string& clinicianId, const std::string& seenHash = {});
 Result<nlohmann::json> acknowledgeFlag(StoreConnection& store, const ConsoleUserRow& user,
                                        const std::string& date, const std::string& key,
                                        const std::string& reason);
@@ -100,10 +102,11 @@ Result<nlohmann::json> releasePatientDay(StoreConnection& store, const ConsoleUs
                                          const std::string& date, const std::string& mrn,
                                          const std::string& discipline, const std::string& reason);
 
-// A supervisor co-signs an assistant's signed session (review.h: cosignNeeds); it holds for the session's
-// revision. `note` is optional.
+// A supervisor (not an admin or biller: 403) co-signs an assistant's signed session (review.h:
+// cosignNeeds); it holds for the session's revision. `seenRevision` > 0 is the revision the page showed: a
+// newer one is refused (409). `note` is optional.
 Result<nlohmann::json> cosignSession(StoreConnection& store, const ConsoleUserRow& user,
-                                     const std::string& date, const std::string& sessionId,
+                                     const std::string& date, const std::string& sessionId, int seenRevision,
                                      const std::string& note);
 
 // An admin sets the clinic's review policy (the clinic document "review"); audited as "settings".

@@ -51,7 +51,8 @@ inline constexpr std::size_t kMaxUnsignedReported = 500;
 
 // {"sessions": [{"id": UUID, "clinician": ID, "date": "YYYY-MM-DD", "state": "open"|"ended",
 //   "initials": "AB", "started_at": "2026-11-26T14:03:00Z"}, ...]}: at most kMaxUnsignedReported, no
-// other keys, initials 1–16 bytes without control characters. A 400 names the first field it refuses.
+// other keys, initials 1–4 ASCII letters (the kiosk's own rule), ids, dates and states as the kiosk writes
+// them. A 400 names the first field it refuses.
 Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json& body, std::int64_t deviceId,
                                                            const std::string& clinicId,
                                                            const std::string& reportedAt);

@@ -49,8 +49,9 @@ const DayDecisionRow* latestDecision(const DayReport& report, std::string_view k
 
 // [SECTION] Co-signing an assistant's sessions
 
-// A signed session of the day with a segment furnished by an assistant (OTA, PTA, SLPA) needs a
-// supervising therapist's co-sign where the clinic requires it. A co-sign holds for the session's revision.
+// A signed session of the day with a segment or untimed minutes furnished by an assistant (OTA, PTA, SLPA)
+// needs a supervising therapist's co-sign where the clinic requires it. A co-sign holds for the session's
+// revision.
 struct CosignNeed {
   std::string sessionId;
   int revision = 1;

@@ -144,6 +144,17 @@ struct TimelineBar {
   int revision = 1;  // of the session
 };
 
+// An untimed service of the day (an evaluation, 97010, ...): who recorded it for which session, and
+// whether an assistant furnished part of it alone (its CO/CQ minutes).
+struct UntimedMark {
+  std::string clinician;
+  std::string sessionId;
+  std::string initials;
+  bool assistant = false;
+  bool signedSession = false;
+  int revision = 1;
+};
+
 // How a clinic reviews its days before charges leave (review.h; the clinic document "review").
 struct ReviewPolicy {
   bool approvedOnly = false;      // export a patient-day only once its clinicians' days are approved
@@ -164,6 +175,7 @@ struct DayReport {
   std::vector<RejectionRef> rejections;
   std::vector<DayFlag> flags;             // every flag of the day, also listed under its patient or clinician
   std::vector<TimelineBar> timeline;      // every non-voided session's segments on the day, by start
+  std::vector<UntimedMark> untimed;       // every non-voided session's untimed services on the day
   std::vector<DayDecisionRow> decisions;  // the console's decisions on the day (loadDay), oldest first
   ReviewPolicy policy;                    // the clinic's, as loadDay found it
 };
