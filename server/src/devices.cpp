@@ -71,14 +71,6 @@ Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json&
       return std::nullopt;
     return v;
   };
-  auto isUuid = [](const std::string& v) {
-    if (v.size() != 36) return false;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-      if (dash ? v[i] != '-' : !std::isxdigit(static_cast<unsigned char>(v[i]))) return false;
-    }
-    return true;
-  };
   std::vector<DeviceUnsignedRow> rows;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -90,7 +82,7 @@ Result<std::vector<DeviceUnsignedRow>> parseUnsignedReport(const nlohmann::json&
       if (!known.count(key)) return reject(at + "." + key, "is not a field of an unsigned session");
     }
     auto id = text(o, "id", 36);
-    if (!id || !isUuid(*id)) return reject(at + ".id", "must be a session id (UUID)");
+    if (!id || !isSessionId(*id)) return reject(at + ".id", "must be a session id (UUID)");
     if (!seen.insert(*id).second) return reject(at + ".id", "is listed twice");
     auto clinician = text(o, "clinician", 64);
     if (!clinician) return reject(at + ".clinician", "must be a clinician id (1–64 characters)");

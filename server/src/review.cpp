@@ -86,32 +86,24 @@ const DayDecisionRow* latestDecision(const DayReport& r, std::string_view kind, 
   return found;
 }
 
-std::string clinicianDayHash(const DayReport& r, const std::string& clinicianId) {
-  return clinicianHash(r, indexDay(r), clinicianId);
-}
-
 // [SECTION] Co-signing
 
 std::vector<CosignNeed> cosignNeeds(const DayReport& r) {
   std::map<std::string, CosignNeed> bySession;
-  for (const auto& b : r.timeline) {
-    if (!b.signedSession || b.performer != core::Performer::assistant) continue;
-    auto& need = bySession[b.sessionId];
-    need.sessionId = b.sessionId;
-    need.revision = b.revision;
-    need.initials = b.initials;
-    if (std::find(need.assistants.begin(), need.assistants.end(), b.clinician) == need.assistants.end())
-      need.assistants.push_back(b.clinician);
-  }
-  for (const auto& u : r.untimed) {  // an assistant's untimed minutes (CO/CQ) need the same co-sign
-    if (!u.signedSession || !u.assistant) continue;
-    auto& need = bySession[u.sessionId];
-    need.sessionId = u.sessionId;
-    need.revision = u.revision;
-    need.initials = u.initials;
-    if (std::find(need.assistants.begin(), need.assistants.end(), u.clinician) == need.assistants.end())
-      need.assistants.push_back(u.clinician);
-  }
+  auto add = [&](const std::string& sessionId, int revision, const std::string& initials,
+                 const std::string& clinician) {
+    auto& need = bySession[sessionId];
+    need.sessionId = sessionId;
+    need.revision = revision;
+    need.initials = initials;
+    if (std::find(need.assistants.begin(), need.assistants.end(), clinician) == need.assistants.end())
+      need.assistants.push_back(clinician);
+  };
+  for (const auto& b : r.timeline)
+    if (b.signedSession && b.performer == core::Performer::assistant)
+      add(b.sessionId, b.revision, b.initials, b.clinician);
+  for (const auto& u : r.untimed)  // an assistant's untimed minutes (CO/CQ) need the same co-sign
+    if (u.signedSession && u.assistant) add(u.sessionId, u.revision, u.initials, u.clinician);
   std::vector<CosignNeed> out;
   for (auto& [id, need] : bySession) out.push_back(std::move(need));
   return out;

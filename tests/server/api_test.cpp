@@ -291,7 +291,8 @@ TEST(ServerSchema, RefusalsRecordedBeforeTheDayRuleStayUnderTheDayTheyArrived) {
     auto db = platform::sqlite::Database::open(clinic.dataDir + "/unitclock-server.db");
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->exec(
-        "DROP TABLE device_unsigned; DROP TABLE day_decisions; DROP TABLE audit_log; DROP TABLE console_sessions; DROP TABLE "
+        "DROP TABLE device_unsigned; DROP TABLE day_decisions; DROP TABLE audit_log; DROP TABLE "
+        "console_sessions; DROP TABLE "
         "console_users; "
         "DROP TABLE charge_releases; ALTER TABLE clinicians DROP COLUMN npi; "
         "ALTER TABLE clinicians DROP COLUMN family_name; ALTER TABLE clinicians DROP COLUMN given_name; "

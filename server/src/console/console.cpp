@@ -711,20 +711,21 @@ Result<json> approveDay(StoreConnection& store, const ConsoleUserRow& user, cons
                                [&](const ClinicianDay& c) { return c.id == clinicianId; });
   if (it == report->clinicians.end())
     return fail(ApiError{404, "clinician", "no day of " + clinicianId + " on " + date});
-  const auto hash = clinicianDayHash(*report, clinicianId);
+  const DayIndex index = indexDay(*report);  // worked out once: a day of 10,000 sessions is large
+  const auto hash = clinicianHash(*report, index, clinicianId);
   if (!seenHash.empty() && seenHash != hash.substr(0, 16))  // dayView sends the first 16 characters
     return fail(ApiError{409, "hash",
                          "the day changed since it was shown (a new upload or decision): look at it again"});
   if (const auto* a = latestDecision(*report, "approve", clinicianId, hash)) return decisionJson(*a);
   // Nothing is approved while a flag of the clinician's day is neither cleared nor acknowledged.
-  for (const auto& [f, key] : allFlags(*report)) {
-    if (f->clinician != clinicianId) continue;
-    if (!latestDecision(*report, "acknowledge", key, key))
-      return fail(ApiError{409, "flags", "resolve or acknowledge the flag \"" + f->id + "\" first"});
-  }
+  if (auto mine = index.flagsOf.find(clinicianId); mine != index.flagsOf.end())
+    for (auto i : mine->second) {
+      const auto& [f, key] = index.flags[i];
+      if (!latestDecision(*report, "acknowledge", key, key))
+        return fail(ApiError{409, "flags", "resolve or acknowledge the flag \"" + f->id + "\" first"});
+    }
   // Where the clinic requires co-signs, nor while an assistant session of the day awaits one.
   if (report->policy.cosignAssistants) {
-    const DayIndex index = indexDay(*report);
     std::set<std::string> theirs;
     if (auto mine = index.patientsOf.find(clinicianId); mine != index.patientsOf.end())
       for (auto i : mine->second)

@@ -20,9 +20,9 @@ namespace {
 
 // Parents before children, so every foreign key finds its row.
 constexpr std::array<std::string_view, 18> kTables{
-    "clinics",          "clinicians",   "devices",         "enrollment_codes",  "api_tokens",
-    "clinic_documents", "schedule",     "sessions",        "session_revisions", "session_days",
-    "rejections",       "rate_buckets", "charge_releases", "console_users",     "console_sessions",
+    "clinics",          "clinicians",    "devices",         "enrollment_codes",  "api_tokens",
+    "clinic_documents", "schedule",      "sessions",        "session_revisions", "session_days",
+    "rejections",       "rate_buckets",  "charge_releases", "console_users",     "console_sessions",
     "audit_log",        "day_decisions", "device_unsigned"};
 // The tables whose `id` PostgreSQL gives (identity columns): their counters continue after the copy.
 constexpr std::array<std::string_view, 7> kIdentityTables{

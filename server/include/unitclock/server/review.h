@@ -41,7 +41,6 @@ DayIndex indexDay(const DayReport& report);
 // What a clinician's day bills and what is flagged on it, hashed: an approval holds while it is unchanged,
 // so a new revision of one of their sessions returns the day to review.
 std::string clinicianHash(const DayReport& report, const DayIndex& index, const std::string& clinicianId);
-std::string clinicianDayHash(const DayReport& report, const std::string& clinicianId);
 
 // The latest decision of `kind` on `subject` taken on content `hash`; nullptr when there is none.
 const DayDecisionRow* latestDecision(const DayReport& report, std::string_view kind,
