@@ -240,8 +240,9 @@ class ConsoleInTheBrowser(unittest.TestCase):
         for initials in ("JD", "TS"):
             self.find("#release-%s-ot" % initials)
             self.reason_form("release-%s-ot" % initials, "Reviewed the schedule with Dana")
-            self.text_appears("Released by jordan")
-        self.assertNotIn("Held:", self.driver.find_element(By.ID, "patients").text)
+            # Each release redraws the day: wait for this patient's row, not any earlier release's text.
+            self.text_appears("Released by jordan", "tr[data-patient='%s ot']" % initials)
+        self.assertNotIn("Held:", self.find("#patients").text)
 
     def test_06_a_day_is_approved_once_its_flags_are_seen(self):
         d = self.driver
